@@ -1,0 +1,59 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+/// Targets written in Swift 5 mode touch C pointers, threads and signals; the pure
+/// modules (core, UI) are checked in full Swift 6 mode.
+let swift5: [SwiftSetting] = [.swiftLanguageMode(.v5)]
+
+let package = Package(
+    name: "cachewatch",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "cachewatch", targets: ["cachewatch"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // MARK: - C system libraries (the only C in the project)
+        .systemLibrary(
+            name: "CHiredis",
+            path: "Sources/CHiredis",
+            pkgConfig: "hiredis",
+            providers: [.apt(["libhiredis-dev"])]
+        ),
+        .systemLibrary(
+            name: "CNcursesw",
+            path: "Sources/CNcursesw",
+            pkgConfig: "ncursesw",
+            providers: [.apt(["libncurses-dev"])]
+        ),
+
+        // MARK: - Pure core: imports no C module
+        .target(name: "CachewatchCore"),
+
+        // MARK: - Adapters
+        .target(name: "CachewatchRedis", dependencies: ["CachewatchCore", "CHiredis"], swiftSettings: swift5),
+        .target(name: "CachewatchLogs", dependencies: ["CachewatchCore"], swiftSettings: swift5),
+        .target(name: "CachewatchUI", dependencies: ["CachewatchCore"]),
+        .target(name: "CachewatchTerminal", dependencies: ["CachewatchUI", "CNcursesw"], swiftSettings: swift5),
+
+        // MARK: - Executable
+        .executableTarget(
+            name: "cachewatch",
+            dependencies: [
+                "CachewatchCore", "CachewatchRedis", "CachewatchLogs", "CachewatchUI", "CachewatchTerminal",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swift5
+        ),
+
+        // MARK: - Tests
+        .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: swift5),
+        .testTarget(name: "CachewatchCoreTests", dependencies: ["CachewatchCore"], swiftSettings: swift5),
+        .testTarget(name: "CachewatchRedisTests", dependencies: ["CachewatchRedis", "TestSupport"], swiftSettings: swift5),
+        .testTarget(name: "CachewatchLogsTests", dependencies: ["CachewatchLogs", "TestSupport"], swiftSettings: swift5),
+        .testTarget(name: "CachewatchUITests", dependencies: ["CachewatchUI"], swiftSettings: swift5),
+        .testTarget(name: "CachewatchCLITests", dependencies: ["TestSupport"], swiftSettings: swift5),
+    ]
+)

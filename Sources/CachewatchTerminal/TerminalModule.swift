@@ -1,0 +1,5 @@
+import CNcursesw
+import CachewatchUI
+
+/// The curses library's version string, for `cachewatch --version`.
+public func cursesVersion() -> String { String(cString: curses_version()) }
