@@ -1,9 +1,15 @@
 import ArgumentParser
-import CachewatchRedis
-import CachewatchTerminal
+import Foundation
 
-struct Cachewatch: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "cachewatch", abstract: "Watch a Redis cache.")
-    func run() throws { print("cachewatch (hiredis \(hiredisVersion), \(cursesVersion()))") }
+// `cachewatch` with no subcommand opens the dashboard. Errors a user can cause print one
+// sentence and exit 1; argument mistakes print ArgumentParser's message and usage (exit 64).
+setvbuf(stdout, nil, _IOLBF, 0)
+do {
+    var command = try Cachewatch.parseAsRoot()
+    try command.run()
+} catch let error as CLIError {
+    FileHandle.standardError.write(Data("cachewatch: \(error.message)\n".utf8))
+    exit(error.exitCode)
+} catch {
+    Cachewatch.exit(withError: error)
 }
-Cachewatch.main()

@@ -1,0 +1,13 @@
+import ArgumentParser
+
+/// Keyspace census options.
+struct CensusArguments: ParsableArguments {
+    @Option(name: .customLong("scan-budget"), help: "Keys per second the background census may read (default 5000).")
+    var scanBudget: Int?
+
+    @Flag(name: .long, help: "Sample MEMORY USAGE for every scanned key.")
+    var memory = false
+
+    @Option(name: .customLong("max-families"), help: "Families to show before the rest is folded into (other) (default 200).")
+    var maxFamilies: Int?
+}
