@@ -207,6 +207,7 @@ final class ConnectionOptionsTests: XCTestCase {
         let options = ConnectionOptions(password: "s3cr3t/x")
         XCTAssertEqual(options.redact("AUTH s3cr3t/x failed; url redis://:s3cr3t%2Fx@h; s3cr3t/x"),
                        "AUTH *** failed; url redis://:***@h; ***")
+        XCTAssertEqual(ConnectionOptions(password: "pässwörd").redact("redis://:p%c3%a4ssw%C3%B6rd@h"), "redis://:***@h")
         XCTAssertEqual(ConnectionOptions().redact("nothing s3cr3t"), "nothing s3cr3t")
         XCTAssertEqual(ConnectionOptions(password: "").redact("a b"), "a b")
     }

@@ -143,11 +143,14 @@ public struct ConnectionOptions: Sendable, Equatable {
     public func redact(_ text: String) -> String {
         guard let password, !password.isEmpty else { return text }
         var out = text.replacingOccurrences(of: password, with: "***")
-        if let encoded = password.addingPercentEncoding(withAllowedCharacters: .alphanumerics), encoded != password {
-            out = out.replacingOccurrences(of: encoded, with: "***")
+        // As a URL would carry it (RFC 3986 unreserved characters kept, %-hex in either case).
+        if let encoded = password.addingPercentEncoding(withAllowedCharacters: ConnectionOptions.unreserved), encoded != password {
+            out = out.replacingOccurrences(of: encoded, with: "***", options: .caseInsensitive)
         }
         return out
     }
+
+    private static let unreserved = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 
     // MARK: - Validation
 
