@@ -1,0 +1,88 @@
+import Foundation
+
+/// The document `cachewatch snapshot --json` prints (schema 1; field order as in the README).
+///
+/// `server` and `metrics` are null when there is no INFO (Redis unreachable or INFO denied);
+/// rate fields are null when `rates` is nil (only one INFO sample). `census` and `logs` appear
+/// only when given; `error` only when `redisError` is set.
+public struct SnapshotDocument: Sendable, Equatable {
+    /// The schema version printed as `schema`.
+    public static let schemaVersion = 1
+
+    public var takenAt: Date
+    public var target: TargetDescription
+    public var info: InfoSnapshot?
+    public var rates: InfoRates?
+    public var pingMilliseconds: Double?
+    public var census: CensusReport?
+    public var logs: LogsReport?
+    public var findings: [Finding]
+    /// One sentence explaining why Redis could not be read (never holding the password).
+    public var redisError: String?
+
+    public init(takenAt: Date, target: TargetDescription, info: InfoSnapshot?, rates: InfoRates?, pingMilliseconds: Double?,
+                census: CensusReport?, logs: LogsReport?, findings: [Finding] = [], redisError: String?) {
+        self.takenAt = takenAt
+        self.target = target
+        self.info = info
+        self.rates = rates
+        self.pingMilliseconds = pingMilliseconds
+        self.census = census
+        self.logs = logs
+        self.findings = findings
+        self.redisError = redisError
+    }
+
+    // MARK: - JSON
+
+    /// The whole document, keys in schema order.
+    public var json: JSONValue {
+        var pairs: [(String, JSONValue)] = [
+            ("schema", .int(SnapshotDocument.schemaVersion)),
+            ("taken_at", .string(ISOTime.format(takenAt))),
+            ("target", targetJSON),
+            ("server", serverJSON),
+            ("metrics", metricsJSON),
+            ("keyspace", .array((info?.keyspace ?? []).map(\.json))),
+        ]
+        if let census { pairs.append(("census", census.json)) }
+        if let logs { pairs.append(("logs", logs.json)) }
+        pairs.append(("findings", .array(findings.map(\.json))))
+        if let redisError { pairs.append(("error", .string(redisError))) }
+        return .object(pairs)
+    }
+
+    /// `target`, with `mode` = `cluster` when INFO says `cluster_enabled:1`.
+    var targetJSON: JSONValue {
+        var described = target
+        if info?.clusterEnabled == true { described.mode = "cluster" }
+        return described.json
+    }
+
+    var serverJSON: JSONValue {
+        guard let info else { return .null }
+        return .object([
+            ("version", .text(info.redisVersion)),
+            ("uptime_seconds", .integer(info.uptimeSeconds)),
+            ("role", .text(info.role)),
+            ("maxmemory_bytes", .integer(info.maxmemoryBytes)),
+            ("maxmemory_policy", .text(info.maxmemoryPolicy)),
+        ])
+    }
+
+    var metricsJSON: JSONValue {
+        guard let info else { return .null }
+        return .object([
+            ("ops_per_second", .number(rates?.opsPerSecond)),
+            ("hits_per_second", .number(rates?.hitsPerSecond)),
+            ("misses_per_second", .number(rates?.missesPerSecond)),
+            ("hit_ratio", .number(rates?.hitRatio)),
+            ("used_memory_bytes", .integer(info.usedMemoryBytes)),
+            ("expired_keys_per_second", .number(rates?.expiredKeysPerSecond)),
+            ("evicted_keys_per_second", .number(rates?.evictedKeysPerSecond)),
+            ("connected_clients", .integer(info.connectedClients)),
+            ("blocked_clients", .integer(info.blockedClients)),
+            ("ping_ms", .number(pingMilliseconds)),
+        ])
+    }
+}
