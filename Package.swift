@@ -50,7 +50,7 @@ let package = Package(
 
         // MARK: - Tests
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: swift5),
-        .testTarget(name: "CachewatchCoreTests", dependencies: ["CachewatchCore"], swiftSettings: swift5),
+        .testTarget(name: "CachewatchCoreTests", dependencies: ["CachewatchCore"], exclude: ["Fixtures"], swiftSettings: swift5),
         .testTarget(name: "CachewatchRedisTests", dependencies: ["CachewatchRedis", "TestSupport"], swiftSettings: swift5),
         .testTarget(name: "CachewatchLogsTests", dependencies: ["CachewatchLogs", "TestSupport"], swiftSettings: swift5),
         .testTarget(name: "CachewatchUITests", dependencies: ["CachewatchUI"], swiftSettings: swift5),
