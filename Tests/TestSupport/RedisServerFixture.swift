@@ -186,6 +186,32 @@ public final class RedisServerFixture: @unchecked Sendable {
         return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
+    /// Sends commands (binary-safe argv) through `redis-cli --pipe`; returns its summary (`errors: 0, replies: N`).
+    @discardableResult
+    public func pipe(_ commands: [[[UInt8]]]) -> String {
+        redisCLI(["--pipe"], stdinData: Self.resp(commands))
+    }
+
+    /// Text convenience for `pipe`: each command is a list of words, e.g. `["SET", "k", "v", "EX", "60"]`.
+    @discardableResult
+    public func pipe(_ commands: [[String]]) -> String {
+        pipe(commands.map { $0.map { Array($0.utf8) } })
+    }
+
+    /// Encodes commands as RESP arrays of bulk strings.
+    public static func resp(_ commands: [[[UInt8]]]) -> Data {
+        var data = Data()
+        for argv in commands {
+            data.append(contentsOf: Array("*\(argv.count)\r\n".utf8))
+            for arg in argv {
+                data.append(contentsOf: Array("$\(arg.count)\r\n".utf8))
+                data.append(contentsOf: arg)
+                data.append(contentsOf: [13, 10])
+            }
+        }
+        return data
+    }
+
     // MARK: - Private
 
     private func configText() -> String {
