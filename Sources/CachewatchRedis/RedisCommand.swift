@@ -38,9 +38,14 @@ public struct RedisCommand: Equatable, Sendable, CustomStringConvertible {
         return head
     }
 
+    /// Exact argv[0] spellings our constructors produce for commands without a subcommand (fast path).
+    private static let plainAllowedBytes: Set<[UInt8]> = Set(allowList.filter { !$0.contains(" ") }.map { Array($0.utf8) })
+
     /// True when an argv names an allowed read-only command (the defence-in-depth check at send time).
     static func isAllowed(_ arguments: [[UInt8]]) -> Bool {
-        allowList.contains(name(of: arguments))
+        guard let first = arguments.first else { return false }
+        if plainAllowedBytes.contains(first) { return true }
+        return allowList.contains(name(of: arguments))
     }
 
     /// The command name, e.g. `MEMORY USAGE`.
@@ -75,15 +80,21 @@ public struct RedisCommand: Equatable, Sendable, CustomStringConvertible {
     public static func scan(cursor: String, count: Int, match: [UInt8]? = nil) -> RedisCommand {
         scan(cursor: Array(cursor.utf8), count: count, match: match)
     }
+    private static let typeWord = Array("TYPE".utf8)
+    private static let pttlWord = Array("PTTL".utf8)
+    private static let memoryWord = Array("MEMORY".utf8)
+    private static let usageWord = Array("USAGE".utf8)
+    private static let samplesWord = Array("SAMPLES".utf8)
+
     /// `TYPE key`.
-    public static func type(key: [UInt8]) -> RedisCommand { RedisCommand("TYPE", bytes: [key]) }
+    public static func type(key: [UInt8]) -> RedisCommand { RedisCommand(unchecked: [typeWord, key]) }
     /// `PTTL key` (milliseconds; -1 no TTL, -2 no key).
-    public static func pttl(key: [UInt8]) -> RedisCommand { RedisCommand("PTTL", bytes: [key]) }
+    public static func pttl(key: [UInt8]) -> RedisCommand { RedisCommand(unchecked: [pttlWord, key]) }
     /// `TTL key` (seconds).
     public static func ttl(key: [UInt8]) -> RedisCommand { RedisCommand("TTL", bytes: [key]) }
     /// `MEMORY USAGE key SAMPLES n` (0 = sample every nested value).
     public static func memoryUsage(key: [UInt8], samples: Int = 0) -> RedisCommand {
-        RedisCommand(unchecked: [Array("MEMORY".utf8), Array("USAGE".utf8), key, Array("SAMPLES".utf8), Array(String(samples).utf8)])
+        RedisCommand(unchecked: [memoryWord, usageWord, key, samplesWord, Array(String(samples).utf8)])
     }
     /// `OBJECT ENCODING key`.
     public static func objectEncoding(key: [UInt8]) -> RedisCommand { RedisCommand("OBJECT", "ENCODING", bytes: [key]) }

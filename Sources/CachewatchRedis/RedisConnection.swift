@@ -14,6 +14,11 @@ public final class RedisConnection {
     /// The socket descriptor while open; guarded by `descriptorLock` so `interrupt()` never touches a reused fd.
     private var fileDescriptor: Int32 = -1
     private let descriptorLock = NSLock()
+    /// Reused argv buffers (hiredis copies the command into its output buffer on append).
+    private var scratch = UnsafeMutablePointer<CChar>.allocate(capacity: 256)
+    private var scratchCapacity = 256
+    private var scratchPointers: [UnsafePointer<CChar>?] = []
+    private var scratchLengths: [Int] = []
 
     // MARK: - Connect
 
@@ -50,7 +55,10 @@ public final class RedisConnection {
         }
     }
 
-    deinit { close() }
+    deinit {
+        close()
+        scratch.deallocate()
+    }
 
     /// AUTH, SELECT, CLIENT SETNAME.
     private func handshake() throws {
@@ -154,25 +162,26 @@ public final class RedisConnection {
         }
         let args = command.arguments
         let total = args.reduce(0) { $0 + $1.count }
-        let storage = UnsafeMutablePointer<CChar>.allocate(capacity: max(1, total))
-        defer { storage.deallocate() }
-        var pointers: [UnsafePointer<CChar>?] = []
-        var lengths: [Int] = []
-        pointers.reserveCapacity(args.count)
-        lengths.reserveCapacity(args.count)
+        if total > scratchCapacity {
+            scratch.deallocate()
+            scratchCapacity = max(total, scratchCapacity * 2)
+            scratch = UnsafeMutablePointer<CChar>.allocate(capacity: scratchCapacity)
+        }
+        scratchPointers.removeAll(keepingCapacity: true)
+        scratchLengths.removeAll(keepingCapacity: true)
         var offset = 0
         for arg in args {
             arg.withUnsafeBytes { raw in
                 if let base = raw.baseAddress, raw.count > 0 {
-                    UnsafeMutableRawPointer(storage + offset).copyMemory(from: base, byteCount: raw.count)
+                    UnsafeMutableRawPointer(scratch + offset).copyMemory(from: base, byteCount: raw.count)
                 }
             }
-            pointers.append(UnsafePointer(storage + offset))
-            lengths.append(arg.count)
+            scratchPointers.append(UnsafePointer(scratch + offset))
+            scratchLengths.append(arg.count)
             offset += arg.count
         }
-        let status = pointers.withUnsafeMutableBufferPointer { argv in
-            lengths.withUnsafeBufferPointer { argvlen in
+        let status = scratchPointers.withUnsafeMutableBufferPointer { argv in
+            scratchLengths.withUnsafeBufferPointer { argvlen in
                 redisAppendCommandArgv(ctx, Int32(args.count), argv.baseAddress, argvlen.baseAddress)
             }
         }

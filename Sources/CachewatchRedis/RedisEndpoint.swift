@@ -1,5 +1,5 @@
 /// Where and how to connect to Redis. `displayAddress` never includes the password.
-public struct RedisEndpoint: Sendable, Equatable {
+public struct RedisEndpoint: Sendable, Equatable, CustomStringConvertible, CustomReflectable {
     public var host: String
     public var port: Int
     /// A unix socket path; when set it wins over host/port.
@@ -32,5 +32,20 @@ public struct RedisEndpoint: Sendable, Equatable {
     public var displayAddress: String {
         if let socketPath, !socketPath.isEmpty { return socketPath }
         return host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
+    }
+
+    /// `user@address (db N)`; the password is never shown.
+    public var description: String {
+        (username.map { "\($0)@" } ?? "") + displayAddress + (db != 0 ? " (db \(db))" : "") + (password != nil ? " (password set)" : "")
+    }
+
+    /// Mirrors (dump, debugger) show the password as `****`.
+    public var customMirror: Mirror {
+        Mirror(self, children: [
+            "host": host, "port": port, "socketPath": socketPath as Any, "username": username as Any,
+            "password": password == nil ? "nil" : "****", "db": db,
+            "connectTimeoutMilliseconds": connectTimeoutMilliseconds, "commandTimeoutMilliseconds": commandTimeoutMilliseconds,
+            "clientName": clientName,
+        ])
     }
 }

@@ -110,6 +110,7 @@ public final class RedisServerFixture: @unchecked Sendable {
         lock.lock()
         process = proc
         lock.unlock()
+        startWatchdog(serverPID: proc.processIdentifier)
         let deadline = Date().addingTimeInterval(10)
         while Date() < deadline {
             if !proc.isRunning { break }
@@ -234,6 +235,22 @@ public final class RedisServerFixture: @unchecked Sendable {
         lines += options.aclUsers.map { "user \($0)" }
         lines += options.extraConfig
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// A detached `sh` that kills the server and removes the temp dir if the test process dies without
+    /// tearing down (a crash); it exits by itself within a second of the server stopping.
+    private func startWatchdog(serverPID: Int32) {
+        let script = """
+            while kill -0 \(getpid()) 2>/dev/null && kill -0 \(serverPID) 2>/dev/null; do sleep 1; done
+            if ! kill -0 \(getpid()) 2>/dev/null; then kill -9 \(serverPID) 2>/dev/null; rm -rf '\(directory.path)'; fi
+            """
+        let watchdog = Process()
+        watchdog.executableURL = URL(fileURLWithPath: "/bin/sh")
+        watchdog.arguments = ["-c", script]
+        watchdog.standardInput = FileHandle.nullDevice
+        watchdog.standardOutput = FileHandle.nullDevice
+        watchdog.standardError = FileHandle.nullDevice
+        try? watchdog.run()
     }
 
     /// True when the server answers PING (with PONG, or NOAUTH when a password is set).
