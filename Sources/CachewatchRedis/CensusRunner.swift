@@ -23,6 +23,7 @@ public final class CensusRunner: @unchecked Sendable {
     private var stopping = false
     private var running = false
     private var finished = true
+    private var workerThread: Thread?
     private var latestComplete: CensusReport?
     private var latestProgress: CensusProgress?
 
@@ -33,6 +34,7 @@ public final class CensusRunner: @unchecked Sendable {
     /// nil: not tried yet; false: the server has no CLIENT NO-TOUCH (before 7.2) or denies it.
     private var noTouchSupported: Bool?
     private var notes: [String] = []
+    private var dbsizeNote: String?
     private var pace: CensusPace?
     private var lastPingCheck = Date.distantPast
 
@@ -118,6 +120,7 @@ public final class CensusRunner: @unchecked Sendable {
         stopping = false
         finished = false
         let thread = Thread { [self] in self.work() }
+        workerThread = thread
         thread.name = "cachewatch.census"
         thread.start()
     }
@@ -129,6 +132,13 @@ public final class CensusRunner: @unchecked Sendable {
         stopping = true
         condition.broadcast()
         condition.unlock()
+        if Thread.current === workerThread {
+            // Called from our own callback: the loop ends after it returns; waiting would deadlock.
+            condition.lock()
+            running = false
+            condition.unlock()
+            return
+        }
         client.interrupt()
         condition.lock()
         let deadline = Date().addingTimeInterval(5)
@@ -203,7 +213,17 @@ public final class CensusRunner: @unchecked Sendable {
         var lastPublish = Date()
         let isFirstPass = latestCompleteReport == nil
 
-        let dbsize = try retrying(&failures) { try client.send(.dbsize).integerValue.map(Int.init) ?? 0 }
+        let dbsize: Int
+        do {
+            dbsize = try retrying(&failures) { try client.send(.dbsize).integerValue.map(Int.init) ?? 0 }
+        } catch let error as RedisError where !error.isConnectionError {
+            // DBSIZE denied or renamed: the census still runs, without a progress total.
+            dbsize = 0
+            if dbsizeNote == nil {
+                dbsizeNote = "DBSIZE failed (\(error.message)), so progress has no total."
+                notes.append(dbsizeNote!)
+            }
+        }
         let passStarted = Date()
         var paceStarted = passStarted
         var paceKeys = 0

@@ -12,6 +12,7 @@ public final class RedisCollector: @unchecked Sendable {
     private var stopping = false
     private var running = false
     private var finished = true
+    private var workerThread: Thread?
 
     public init(client: RedisClient, intervalSeconds: Double = 1, onSample: @escaping @Sendable (CollectorSample) -> Void) {
         self.client = client
@@ -37,6 +38,7 @@ public final class RedisCollector: @unchecked Sendable {
         stopping = false
         finished = false
         let thread = Thread { [self] in self.run() }
+        workerThread = thread
         thread.name = "cachewatch.collector"
         thread.start()
     }
@@ -48,6 +50,13 @@ public final class RedisCollector: @unchecked Sendable {
         stopping = true
         condition.broadcast()
         condition.unlock()
+        if Thread.current === workerThread {
+            // Called from our own callback: the loop ends after it returns; waiting would deadlock.
+            condition.lock()
+            running = false
+            condition.unlock()
+            return
+        }
         client.interrupt()
         condition.lock()
         let deadline = Date().addingTimeInterval(5)

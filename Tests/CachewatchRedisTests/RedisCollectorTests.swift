@@ -55,4 +55,26 @@ final class RedisCollectorTests: XCTestCase {
         XCTAssertEqual(sample.error, .noPermission(address: "127.0.0.1:\(server.port)", command: "info"))
         XCTAssertEqual(sample.state, .connected)
     }
+
+    func testStopFromTheCallbackDoesNotDeadlock() throws {
+        let server = try RedisServerFixture()
+        let box = Box()
+        let holder = CollectorHolder()
+        let collector = RedisCollector(endpoint: RedisEndpoint(host: server.host, port: server.port), intervalSeconds: 0.05) { sample in
+            box.add(sample)
+            holder.collector?.stop()
+        }
+        holder.collector = collector
+        collector.start()
+        let deadline = Date().addingTimeInterval(10)
+        while box.count < 1 && Date() < deadline { usleep(20_000) }
+        usleep(300_000)
+        XCTAssertEqual(box.count, 1, "stopped from its own callback after the first sample")
+        collector.stop()
+        holder.collector = nil
+    }
+}
+
+private final class CollectorHolder: @unchecked Sendable {
+    var collector: RedisCollector?
 }
