@@ -79,6 +79,12 @@ final class CensusRunnerTests: XCTestCase {
         let progressBox = Box<CensusProgress>()
         let report = try CensusRunner.runFull(client: client(server), db: 0, memory: false, scanCount: 50) { progressBox.add($0) }
         assertSeededTotals(report)
+        XCTAssertEqual(Array(report.families.map(\.pattern).prefix(5)),
+                       ["widget:{id}", "negcache:{id}", "report:{id}", "config:{id}", "profile:{id}"])
+        let binary = try XCTUnwrap(family(report, prefix: "bin:"))
+        XCTAssertEqual(binary.keys, 1)
+        XCTAssertTrue(binary.examples.allSatisfy { !$0.unicodeScalars.contains { $0.value < 0x20 } }, "examples are escaped")
+        XCTAssertTrue(binary.examples.first?.contains("\\x1b") ?? false)
         XCTAssertEqual(family(report, prefix: "widget:")?.types, ["string": 300])
         XCTAssertEqual(family(report, prefix: "profile:")?.types, ["hash": 20])
         XCTAssertNil(family(report, prefix: "widget:")?.memoryBytes)
