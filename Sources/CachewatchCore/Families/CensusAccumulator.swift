@@ -1,0 +1,134 @@
+import Foundation
+
+/// Accumulates a census pass (one key at a time, bounded memory) and turns it into a `CensusReport`.
+///
+/// The runner calls `add` for every key SCAN returned, with its TYPE and PTTL (taken as of the report's
+/// `now`: the forecast assumes the pass is short compared with a minute), then `report` at any time.
+/// - `pttlMilliseconds` ≥ 0: the TTL; -1: no TTL; -2 (or any other negative): the key vanished between
+///   SCAN and PTTL, so it is counted as expired (`vanishedKeys`) and not as a key.
+/// - Partial pass: counts are scaled by `dbsizeKeys / scannedKeys`; complete pass: exact counts.
+/// - TTL histogram: non-empty log2 buckets (`upper_seconds` 1, 2, 4 … : keys with TTL ≤ that and above the
+///   previous power of two; TTL ≤ 1 s counts in the 1 s bucket), then the no-TTL bucket (`upper_seconds`
+///   null) when some keys have no TTL.
+/// - Families are capped at `maxFamilies` rows; the rest (and keys past the internal budget) form `(other)`.
+public struct CensusAccumulator: Sendable {
+    public let db: Int
+    public let maxFamilies: Int
+    /// Keys whose PTTL said they vanished (expired or deleted) after SCAN returned them.
+    public private(set) var vanishedKeys = 0
+    /// Keys added (not counting vanished ones).
+    public private(set) var scannedKeys = 0
+
+    private var trie = FamilyTrie()
+    private var stats: [Int32: FamilyStats] = [:]
+    /// Distinct families with their own statistics before new ones go to `(other)`.
+    private let statsBudget: Int
+
+    /// Starts an empty census of `db`; at most `maxFamilies` rows are reported (the rest is `(other)`).
+    public init(db: Int, maxFamilies: Int = 200) {
+        self.db = db
+        self.maxFamilies = max(1, maxFamilies)
+        self.statsBudget = max(1024, 4 * maxFamilies)
+    }
+
+    // MARK: - Adding
+
+    /// Adds one scanned key (binary-safe) with its TYPE (nil when unknown/denied), PTTL and MEMORY USAGE.
+    public mutating func add(key: [UInt8], type: String?, pttlMilliseconds: Int64, memoryBytes: Int?) {
+        guard pttlMilliseconds >= -1 else {
+            vanishedKeys += 1
+            return
+        }
+        scannedKeys += 1
+        key.withUnsafeBufferPointer { buffer in
+            var family = trie.classify(buffer)
+            if stats[family] == nil && stats.count >= statsBudget {
+                compact()
+                if stats[trie.canonical(family)] == nil && stats.count >= statsBudget { family = FamilyTrie.overflow }
+            }
+            stats[trie.canonical(family), default: FamilyStats()].add(key: buffer, type: type, pttlMilliseconds: pttlMilliseconds,
+                                                                       memoryBytes: memoryBytes)
+        }
+    }
+
+    /// Folds statistics of merged families into their survivors.
+    private mutating func compact() {
+        var merged: [Int32: FamilyStats] = [:]
+        for (id, stat) in stats { merged[trie.canonical(id), default: FamilyStats()].merge(stat) }
+        stats = merged
+    }
+
+    // MARK: - Report
+
+    /// The census so far. `dbsizeKeys`: DBSIZE at the start of the pass; `complete`: a full SCAN pass ended.
+    public func report(dbsizeKeys: Int, complete: Bool, keysPerSecond: Double, now: Date) -> CensusReport {
+        // Group by canonical family, then by rendered pattern (two families could render alike).
+        var byID: [Int32: FamilyStats] = [:]
+        for (id, stat) in stats { byID[trie.canonical(id), default: FamilyStats()].merge(stat) }
+        var byPattern: [String: FamilyStats] = [:]
+        for (id, stat) in byID { byPattern[trie.pattern(of: id), default: FamilyStats()].merge(stat) }
+        var other = byPattern.removeValue(forKey: "(other)")
+        var ordered = byPattern.sorted { $0.value.sampled != $1.value.sampled ? $0.value.sampled > $1.value.sampled : $0.key < $1.key }
+        if ordered.count > maxFamilies {
+            for (_, stat) in ordered[maxFamilies...] {
+                if other == nil { other = FamilyStats() }
+                other!.merge(stat)
+            }
+            ordered = Array(ordered[..<maxFamilies])
+        }
+        if let other { ordered.append(("(other)", other)) }
+
+        let scale: Double = complete || scannedKeys == 0 || dbsizeKeys <= 0 ? 1 : Double(dbsizeKeys) / Double(scannedKeys)
+        let estimatedKeys = complete || dbsizeKeys <= 0 ? scannedKeys : dbsizeKeys
+        var overall = [Int](repeating: 0, count: 60)
+        var families: [FamilyReport] = []
+        for (pattern, stat) in ordered {
+            let family = Self.familyReport(pattern: pattern, stat: stat, scale: scale, totalSampled: scannedKeys)
+            let sampledForecast = stat.forecastSampled
+            for m in 0..<60 { overall[m] += sampledForecast[m] }
+            families.append(family)
+        }
+        var notes: [String] = []
+        if vanishedKeys > 0 {
+            notes.append("\(vanishedKeys) keys expired or were deleted between SCAN and PTTL; they are counted as expired, not as keys.")
+        }
+        return CensusReport(db: db, complete: complete, scannedKeys: scannedKeys, estimatedKeys: estimatedKeys,
+                            dbsizeKeys: dbsizeKeys, keysPerSecond: keysPerSecond, families: families,
+                            forecast: overall.map { Self.scaled($0, scale) }, notes: notes)
+    }
+
+    static func scaled(_ count: Int, _ scale: Double) -> Int {
+        scale == 1 ? count : Int((Double(count) * scale).rounded())
+    }
+
+    private static func familyReport(pattern: String, stat: FamilyStats, scale: Double, totalSampled: Int) -> FamilyReport {
+        let keys = scaled(stat.sampled, scale)
+        var histogram: [TTLBucket] = []
+        for (k, count) in stat.log2Buckets.enumerated() where count > 0 {
+            histogram.append(TTLBucket(upperSeconds: Double(Int64(1) << k), keys: scaled(Int(count), scale)))
+        }
+        if stat.noTTL > 0 { histogram.append(TTLBucket(upperSeconds: nil, keys: scaled(stat.noTTL, scale))) }
+        var memory: Int?
+        if stat.memorySampled > 0 {
+            memory = Int((Double(stat.memorySumBytes) / Double(stat.memorySampled) * Double(keys)).rounded())
+        }
+        var wave: LockstepWave?
+        if let found = stat.lockstep() {
+            wave = LockstepWave(startsInSeconds: Double(found.startSecond), windowSeconds: Double(found.widthSeconds),
+                                keys: scaled(found.keys, scale), fraction: found.fraction)
+        }
+        let hasTTL = stat.ttlKeys > 0
+        return FamilyReport(
+            pattern: pattern, keys: keys, sampled: stat.sampled,
+            share: totalSampled > 0 ? Double(stat.sampled) / Double(totalSampled) : 0,
+            types: stat.types.mapValues { scaled($0, scale) }, noTTL: scaled(stat.noTTL, scale),
+            ttlMinSeconds: hasTTL ? Double(stat.ttlMinMilliseconds) / 1000 : nil,
+            ttlP50Seconds: stat.quantileSeconds(0.5), ttlP90Seconds: stat.quantileSeconds(0.9),
+            ttlMaxSeconds: hasTTL ? Double(stat.ttlMaxMilliseconds) / 1000 : nil,
+            ttlHistogram: histogram, ttlBands: stat.bands.map { scaled($0, scale) }, memoryBytes: memory,
+            examples: stat.examples.map { example in
+                DisplayEscaper.escape(example) + (example.count >= FamilyStats.exampleBytes ? "…" : "")
+            },
+            forecast: stat.forecastSampled.map { scaled($0, scale) }, lockstep: wave)
+    }
+}

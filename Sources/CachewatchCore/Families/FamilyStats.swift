@@ -1,0 +1,167 @@
+/// Bounded per-family statistics gathered by `CensusAccumulator` (mergeable, fixed-size).
+///
+/// TTL quantiles are exact while a family has at most 64 TTL keys, then come from a log histogram with
+/// 16 sub-buckets per power of two (relative error ≤ 3 %); min and max are always exact. Expiries within the
+/// next hour are counted per second (lazily allocated) for the forecast and lockstep detection.
+struct FamilyStats: Sendable {
+    var sampled = 0
+    var types: [String: Int] = [:]
+    var noTTL = 0
+    var ttlKeys = 0
+    var ttlMinMilliseconds = Int64.max
+    var ttlMaxMilliseconds = Int64.min
+    var exactTTLs: [Int64]? = []
+    var quantileBuckets: [Int32] = []
+    /// Index k counts TTLs in (2^(k-1), 2^k] seconds (index 0: ≤ 1 s).
+    var log2Buckets: [Int32] = []
+    var bands = [Int](repeating: 0, count: 7)
+    var memorySumBytes = 0
+    var memorySampled = 0
+    var examples: [[UInt8]] = []
+    var expiryPerSecond: [Int32] = []
+
+    static let exactLimit = 64
+    static let subBuckets = 16
+    static let horizonSeconds = 3600
+    static let maxTypes = 16
+    static let exampleBytes = 256
+
+    // MARK: - Adding
+
+    mutating func add(key: UnsafeBufferPointer<UInt8>, type: String?, pttlMilliseconds: Int64, memoryBytes: Int?) {
+        sampled += 1
+        if let type {
+            if types[type] != nil || types.count < Self.maxTypes { types[type, default: 0] += 1 } else { types["other", default: 0] += 1 }
+        }
+        if let memoryBytes, memoryBytes >= 0 {
+            memorySumBytes += memoryBytes
+            memorySampled += 1
+        }
+        if examples.count < 3 {
+            let example = Array(key.prefix(Self.exampleBytes))
+            if !examples.contains(example) { examples.append(example) }
+        }
+        guard pttlMilliseconds >= 0 else {
+            noTTL += 1
+            bands[6] += 1
+            return
+        }
+        let ms = pttlMilliseconds
+        ttlKeys += 1
+        ttlMinMilliseconds = min(ttlMinMilliseconds, ms)
+        ttlMaxMilliseconds = max(ttlMaxMilliseconds, ms)
+        if exactTTLs != nil {
+            if exactTTLs!.count < Self.exactLimit { exactTTLs!.append(ms) } else { exactTTLs = nil }
+        }
+        if quantileBuckets.isEmpty { quantileBuckets = Array(repeating: 0, count: Self.bucketIndex(Int64.max >> 1) + 1) }
+        quantileBuckets[Self.bucketIndex(ms)] += 1
+        let log2 = Self.log2Index(ms)
+        if log2Buckets.count <= log2 { log2Buckets.append(contentsOf: repeatElement(0, count: log2 + 1 - log2Buckets.count)) }
+        log2Buckets[log2] += 1
+        bands[TTLBands.index(ttlSeconds: Double(ms) / 1000)] += 1
+        let second = Int(ms / 1000)
+        if second < Self.horizonSeconds {
+            if expiryPerSecond.isEmpty { expiryPerSecond = Array(repeating: 0, count: Self.horizonSeconds) }
+            expiryPerSecond[second] += 1
+        }
+    }
+
+    mutating func merge(_ other: FamilyStats) {
+        sampled += other.sampled
+        for (type, count) in other.types { types[type, default: 0] += count }
+        noTTL += other.noTTL
+        ttlKeys += other.ttlKeys
+        ttlMinMilliseconds = min(ttlMinMilliseconds, other.ttlMinMilliseconds)
+        ttlMaxMilliseconds = max(ttlMaxMilliseconds, other.ttlMaxMilliseconds)
+        if let mine = exactTTLs, let theirs = other.exactTTLs, mine.count + theirs.count <= Self.exactLimit {
+            exactTTLs = mine + theirs
+        } else {
+            exactTTLs = nil
+        }
+        Self.add(&quantileBuckets, other.quantileBuckets)
+        Self.add(&log2Buckets, other.log2Buckets)
+        for i in 0..<7 { bands[i] += other.bands[i] }
+        memorySumBytes += other.memorySumBytes
+        memorySampled += other.memorySampled
+        for example in other.examples where examples.count < 3 && !examples.contains(example) { examples.append(example) }
+        Self.add(&expiryPerSecond, other.expiryPerSecond)
+    }
+
+    private static func add(_ into: inout [Int32], _ other: [Int32]) {
+        if into.count < other.count { into.append(contentsOf: repeatElement(0, count: other.count - into.count)) }
+        for i in other.indices { into[i] += other[i] }
+    }
+
+    // MARK: - Buckets
+
+    /// Fine bucket of a TTL in ms: exact below 16, then 16 sub-buckets per power of two.
+    static func bucketIndex(_ ms: Int64) -> Int {
+        if ms < 16 { return Int(max(0, ms)) }
+        let exponent = 63 - ms.leadingZeroBitCount
+        let sub = Int((ms >> (exponent - 4)) & 15)
+        return 16 + (exponent - 4) * 16 + sub
+    }
+
+    /// The middle of a fine bucket, in ms.
+    static func bucketValue(_ index: Int) -> Double {
+        if index < 16 { return Double(index) }
+        let exponent = (index - 16) / 16 + 4
+        let sub = (index - 16) % 16
+        let width = Double(Int64(1) << (exponent - 4))
+        return Double(16 + sub) * width + width / 2
+    }
+
+    /// Index k of the log2 bucket whose upper bound 2^k seconds is the smallest ≥ the TTL.
+    static func log2Index(_ ms: Int64) -> Int {
+        var k = 0
+        var upper: Int64 = 1000
+        while upper < ms { upper <<= 1; k += 1 }
+        return k
+    }
+
+    // MARK: - Derived values
+
+    /// Nearest-rank quantile in seconds (nil without TTL keys).
+    func quantileSeconds(_ q: Double) -> Double? {
+        guard ttlKeys > 0 else { return nil }
+        let rank = max(1, Int((q * Double(ttlKeys)).rounded(.up)))
+        if let exact = exactTTLs, exact.count == ttlKeys {
+            return Double(exact.sorted()[rank - 1]) / 1000
+        }
+        var seen = 0
+        for (index, count) in quantileBuckets.enumerated() where count > 0 {
+            seen += Int(count)
+            if seen >= rank {
+                let value = min(max(Self.bucketValue(index), Double(ttlMinMilliseconds)), Double(ttlMaxMilliseconds))
+                return value / 1000
+            }
+        }
+        return Double(ttlMaxMilliseconds) / 1000
+    }
+
+    /// Sampled keys expiring in each of the next 60 minutes.
+    var forecastSampled: [Int] {
+        var minutes = [Int](repeating: 0, count: 60)
+        for (second, count) in expiryPerSecond.enumerated() where count > 0 { minutes[second / 60] += Int(count) }
+        return minutes
+    }
+
+    /// The densest window of ≤ 5 s in the next hour when it holds ≥ half of the TTL keys (and ≥ 10 keys).
+    func lockstep(windowSeconds: Int = 5, minimumKeys: Int = 10, minimumFraction: Double = 0.5)
+        -> (startSecond: Int, widthSeconds: Int, keys: Int, fraction: Double)? {
+        guard !expiryPerSecond.isEmpty, ttlKeys > 0 else { return nil }
+        var best = 0, bestStart = 0, running = 0
+        for second in 0..<expiryPerSecond.count {
+            running += Int(expiryPerSecond[second])
+            if second >= windowSeconds { running -= Int(expiryPerSecond[second - windowSeconds]) }
+            let start = max(0, second - windowSeconds + 1)
+            if running > best { best = running; bestStart = start }
+        }
+        let fraction = Double(best) / Double(ttlKeys)
+        guard best >= minimumKeys, fraction >= minimumFraction else { return nil }
+        var first = bestStart, last = min(bestStart + windowSeconds, expiryPerSecond.count) - 1
+        while expiryPerSecond[first] == 0 { first += 1 }
+        while expiryPerSecond[last] == 0 { last -= 1 }
+        return (first, last - first + 1, best, fraction)
+    }
+}

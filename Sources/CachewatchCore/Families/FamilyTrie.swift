@@ -1,0 +1,396 @@
+/// Assigns keys to families: a trie over key segments whose word positions become `{str}` only by evidence.
+///
+/// Each key is cut into segments at the major delimiters (`:` `/` `|` `#`); a segment's signature is its
+/// tokens with typed values already masked (`user_{id}_widgets`, `page_{n}`) and words kept literal. A
+/// node's outgoing edges are the signatures seen after the same path. Edges whose signature holds a word
+/// are evidence: when a node has seen more than 16 distinct *light* word signatures (each seen fewer than
+/// max(8, 5 % of the node's keys) times), they are mostly new (distinct > half the light keys) and the
+/// node has seen ≥ 32 keys (root: more than 63 distinct), the light edges collapse for good into one
+/// `{str}` edge (keeping the text all of them share at the start and end, e.g. `q=owner={str}`) and their
+/// subtrees merge. Heavy edges (real families) stay literal. A node holding 128 word signatures collapses
+/// regardless (memory bound). Decisions are deterministic functions of the key sequence and never undone,
+/// so a family keeps its name once its position has been decided.
+///
+/// A family is a trie node where keys end (`familyID`); merged nodes redirect to the survivor
+/// (`canonical(_:)`). Past `maxNodes`, keys on new paths go to the overflow family (`FamilyTrie.overflow`).
+struct FamilyTrie: Sendable {
+    typealias Tokenizer = KeyTokenizer
+
+    /// The family id of keys that did not fit the node budget.
+    static let overflow: Int32 = -1
+
+    // MARK: - Storage
+
+    struct DisplayToken: Sendable {
+        var kind: UInt8
+        var code: UInt8
+        var bytes: [UInt8]
+    }
+
+    struct Edge: Sendable {
+        var signature: [UInt8]
+        var delimiter: UInt16
+        var display: [DisplayToken]
+        var parent: Int32
+        var child: Int32
+        var count: Int
+        var hasWord: Bool
+        var collapsed: Bool
+        /// Per ambiguous placeholder (`{id}`, 32-hex) in `display`: total, flag-1 count, flag-2 count.
+        var votes: [Int32]
+        var nextSameHash: Int32
+        var hash: UInt64
+    }
+
+    struct Node: Sendable {
+        var edgeIndex: [UInt64: Int32] = [:]
+        var literalEdges: [Int32] = []
+        var wordEdges: [Int32] = []
+        var wordKeys = 0
+        var collapsed = false
+        var collapsedDisplay: [DisplayToken] = []
+        var collapsedEdges: [Int32] = []
+        var terminal = false
+        var parentEdge: Int32 = -1
+    }
+
+    private(set) var nodes: [Node] = [Node()]
+    private(set) var edges: [Edge] = []
+    private var redirect: [Int32] = [0]
+    let maxNodes: Int
+
+    private var tokens: [Tokenizer.Token] = []
+    private var segments: [Tokenizer.Segment] = []
+    private var signature: [UInt8] = []
+
+    static let lightMinimum = 8
+    static let distinctThreshold = 16
+    static let rootDistinctThreshold = 63
+    static let minimumNodeKeys = 32
+    static let wordEdgeCap = 128
+
+    init(maxNodes: Int = 65_536) {
+        self.maxNodes = maxNodes
+        tokens.reserveCapacity(64)
+        segments.reserveCapacity(8)
+        signature.reserveCapacity(128)
+    }
+
+    // MARK: - Classifying
+
+    /// The family id of `key` (a trie node id, or `overflow`).
+    mutating func classify(_ key: UnsafeBufferPointer<UInt8>) -> Int32 {
+        Tokenizer.tokenize(key, tokens: &tokens, segments: &segments)
+        var node: Int32 = 0
+        for s in 0..<segments.count {
+            let segment = segments[s]
+            buildSignature(key, segment)
+            let hash = Self.hash(signature, segment.delimiter)
+            var e = lookup(node, hash: hash, signature: signature, delimiter: segment.delimiter)
+            if e < 0 {
+                if nodes[Int(node)].collapsed && segment.hasWord {
+                    guard let c = collapsedEdge(node, segment.delimiter) else { return Self.overflow }
+                    e = c
+                } else {
+                    guard nodes.count < maxNodes else { return Self.overflow }
+                    e = addEdge(node, key: key, segment: segment, hash: hash)
+                    if segment.hasWord {
+                        nodes[Int(node)].wordEdges.append(e)
+                        nodes[Int(node)].wordKeys += 1
+                        edges[Int(e)].count += 1
+                        if !edges[Int(e)].votes.isEmpty { vote(e, segment) }
+                        // The new edge may just have been folded into `{str}` (its count moved with it).
+                        if evaluate(node) && edges[Int(e)].parent != node {
+                            guard let c = collapsedEdge(node, segment.delimiter) else { return Self.overflow }
+                            e = c
+                        }
+                        node = edges[Int(e)].child
+                        continue
+                    }
+                }
+            } else if edges[Int(e)].hasWord {
+                nodes[Int(node)].wordKeys += 1
+            }
+            edges[Int(e)].count += 1
+            if !edges[Int(e)].collapsed && !edges[Int(e)].votes.isEmpty { vote(e, segment) }
+            node = edges[Int(e)].child
+        }
+        nodes[Int(node)].terminal = true
+        return node
+    }
+
+    /// The surviving family id for an id returned earlier (families merge when positions collapse).
+    func canonical(_ id: Int32) -> Int32 {
+        guard id >= 0 else { return id }
+        var x = id
+        while redirect[Int(x)] != x { x = redirect[Int(x)] }
+        return x
+    }
+
+    /// Number of nodes allocated (memory indicator).
+    var nodeCount: Int { nodes.count }
+
+    // MARK: - Signatures
+
+    private mutating func buildSignature(_ key: UnsafeBufferPointer<UInt8>, _ segment: Tokenizer.Segment) {
+        signature.removeAll(keepingCapacity: true)
+        for t in Int(segment.tokenStart)..<Int(segment.tokenEnd) {
+            let token = tokens[t]
+            switch token.kind {
+            case Tokenizer.Kind.delim:
+                signature.append(token.code)
+            case Tokenizer.Kind.placeholder:
+                signature.append(0xFF)
+                signature.append(token.code)
+            default:
+                for j in Int(token.start)..<Int(token.start + token.length) {
+                    let b = key[j]
+                    signature.append(b)
+                    if b == 0xFF { signature.append(0xFE) }
+                }
+            }
+        }
+    }
+
+    @inline(__always) private static func hash(_ bytes: [UInt8], _ delimiter: UInt16) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325 ^ UInt64(delimiter)
+        for b in bytes {
+            h ^= UInt64(b)
+            h = h &* 0x0000_0100_0000_01B3
+        }
+        return h
+    }
+
+    private func lookup(_ node: Int32, hash: UInt64, signature: [UInt8], delimiter: UInt16) -> Int32 {
+        var e = nodes[Int(node)].edgeIndex[hash] ?? -1
+        while e >= 0 {
+            let edge = edges[Int(e)]
+            if edge.delimiter == delimiter && edge.signature == signature { return e }
+            e = edge.nextSameHash
+        }
+        return -1
+    }
+
+    // MARK: - Building
+
+    private mutating func newNode(parentEdge: Int32) -> Int32 {
+        var node = Node()
+        node.parentEdge = parentEdge
+        nodes.append(node)
+        redirect.append(Int32(nodes.count - 1))
+        return Int32(nodes.count - 1)
+    }
+
+    private mutating func addEdge(_ node: Int32, key: UnsafeBufferPointer<UInt8>, segment: Tokenizer.Segment, hash: UInt64) -> Int32 {
+        var display: [DisplayToken] = []
+        var ambiguous = 0
+        for t in Int(segment.tokenStart)..<Int(segment.tokenEnd) {
+            let token = tokens[t]
+            var bytes: [UInt8] = []
+            if token.kind == Tokenizer.Kind.word { bytes = Array(key[Int(token.start)..<Int(token.start + token.length)]) }
+            if token.kind == Tokenizer.Kind.placeholder && Self.isAmbiguous(token.code) { ambiguous += 1 }
+            display.append(DisplayToken(kind: token.kind, code: token.code, bytes: bytes))
+        }
+        let e = Int32(edges.count)
+        edges.append(Edge(signature: signature, delimiter: segment.delimiter, display: display, parent: node, child: -1, count: 0,
+                          hasWord: segment.hasWord, collapsed: false, votes: Array(repeating: 0, count: ambiguous * 3),
+                          nextSameHash: -1, hash: hash))
+        edges[Int(e)].child = newNode(parentEdge: e)
+        link(e, into: node)
+        return e
+    }
+
+    private mutating func link(_ e: Int32, into node: Int32) {
+        let hash = edges[Int(e)].hash
+        edges[Int(e)].parent = node
+        edges[Int(e)].nextSameHash = nodes[Int(node)].edgeIndex[hash] ?? -1
+        nodes[Int(node)].edgeIndex[hash] = e
+        nodes[Int(node)].literalEdges.append(e)
+    }
+
+    @inline(__always) static func isAmbiguous(_ code: UInt8) -> Bool {
+        code == Tokenizer.Code.id || code == Tokenizer.Code.hex32
+    }
+
+    private mutating func vote(_ e: Int32, _ segment: Tokenizer.Segment) {
+        var slot = 0
+        for t in Int(segment.tokenStart)..<Int(segment.tokenEnd) {
+            let token = tokens[t]
+            guard token.kind == Tokenizer.Kind.placeholder, Self.isAmbiguous(token.code) else { continue }
+            guard slot * 3 + 2 < edges[Int(e)].votes.count else { return }
+            edges[Int(e)].votes[slot * 3] += 1
+            if token.flags & 1 != 0 { edges[Int(e)].votes[slot * 3 + 1] += 1 }
+            if token.flags & 2 != 0 { edges[Int(e)].votes[slot * 3 + 2] += 1 }
+            slot += 1
+        }
+    }
+
+    private mutating func collapsedEdge(_ node: Int32, _ delimiter: UInt16) -> Int32? {
+        for c in nodes[Int(node)].collapsedEdges where edges[Int(c)].delimiter == delimiter { return c }
+        guard nodes.count < maxNodes else { return nil }
+        let e = Int32(edges.count)
+        edges.append(Edge(signature: [], delimiter: delimiter, display: nodes[Int(node)].collapsedDisplay, parent: node, child: -1,
+                          count: 0, hasWord: false, collapsed: true, votes: [], nextSameHash: -1, hash: 0))
+        edges[Int(e)].child = newNode(parentEdge: e)
+        nodes[Int(node)].collapsedEdges.append(e)
+        return e
+    }
+
+    // MARK: - Evidence
+
+    private func lightThreshold(_ node: Int32) -> Int {
+        max(Self.lightMinimum, nodes[Int(node)].wordKeys / 20)
+    }
+
+    /// Collapses `node` when its word positions are proven variable; true when it collapsed.
+    @discardableResult
+    private mutating func evaluate(_ node: Int32) -> Bool {
+        let state = nodes[Int(node)]
+        guard !state.collapsed, state.wordEdges.count > Self.distinctThreshold else { return false }
+        if state.wordEdges.count >= Self.wordEdgeCap {
+            collapse(node, fallback: [])
+            return true
+        }
+        let threshold = lightThreshold(node)
+        var distinct = 0, lightKeys = 0
+        for e in state.wordEdges where edges[Int(e)].count < threshold {
+            distinct += 1
+            lightKeys += edges[Int(e)].count
+        }
+        let needed = node == 0 ? Self.rootDistinctThreshold : Self.distinctThreshold
+        guard distinct > needed, distinct * 2 > lightKeys, state.wordKeys >= Self.minimumNodeKeys else { return false }
+        collapse(node, fallback: [])
+        return true
+    }
+
+    private mutating func collapse(_ node: Int32, fallback: [DisplayToken]) {
+        guard !nodes[Int(node)].collapsed else { return }
+        let threshold = lightThreshold(node)
+        let light = nodes[Int(node)].wordEdges.filter { edges[Int($0)].count < threshold }
+        let lightSet = Set(light)
+        let heavy = nodes[Int(node)].wordEdges.filter { !lightSet.contains($0) }
+        let displays = light.map { edges[Int($0)].display }
+        nodes[Int(node)].collapsed = true
+        nodes[Int(node)].collapsedDisplay = displays.isEmpty && !fallback.isEmpty ? fallback : Self.generalize(displays)
+        nodes[Int(node)].wordEdges = heavy
+        // Rebuild the index without the light edges.
+        let keep = nodes[Int(node)].literalEdges.filter { !lightSet.contains($0) }
+        nodes[Int(node)].edgeIndex = [:]
+        nodes[Int(node)].literalEdges = []
+        for e in keep { link(e, into: node) }
+        for e in light {
+            guard let target = collapsedEdge(node, edges[Int(e)].delimiter) else { continue }
+            edges[Int(target)].count += edges[Int(e)].count
+            edges[Int(e)].parent = -1
+            merge(edges[Int(e)].child, into: edges[Int(target)].child)
+        }
+    }
+
+    /// `prefix {str} suffix` where prefix/suffix are the tokens all displays share, cut at a delimiter.
+    static func generalize(_ displays: [[DisplayToken]]) -> [DisplayToken] {
+        let str = DisplayToken(kind: Tokenizer.Kind.placeholder, code: Tokenizer.Code.str, bytes: [])
+        guard let first = displays.first else { return [str] }
+        func same(_ a: DisplayToken, _ b: DisplayToken) -> Bool { a.kind == b.kind && a.code == b.code && a.bytes == b.bytes }
+        let shortest = displays.map(\.count).min() ?? 0
+        var prefix = 0
+        while prefix < shortest && displays.allSatisfy({ same($0[prefix], first[prefix]) }) { prefix += 1 }
+        while prefix > 0 && first[prefix - 1].kind != Tokenizer.Kind.delim { prefix -= 1 }
+        var suffix = 0
+        while suffix < shortest - prefix && displays.allSatisfy({ same($0[$0.count - 1 - suffix], first[first.count - 1 - suffix]) }) { suffix += 1 }
+        while suffix > 0 && first[first.count - suffix].kind != Tokenizer.Kind.delim { suffix -= 1 }
+        if prefix + suffix >= shortest { prefix = 0; suffix = 0 }
+        return Array(first[0..<prefix]) + [str] + Array(first[(first.count - suffix)...])
+    }
+
+    /// Moves everything below `source` into `target` (recursively), redirecting families.
+    private mutating func merge(_ source: Int32, into target: Int32) {
+        guard source != target else { return }
+        redirect[Int(source)] = target
+        if nodes[Int(source)].terminal { nodes[Int(target)].terminal = true }
+        let sourceLiteral = nodes[Int(source)].literalEdges
+        let sourceCollapsed = nodes[Int(source)].collapsedEdges
+        let sourceDisplay = nodes[Int(source)].collapsedDisplay
+        nodes[Int(source)].literalEdges = []
+        nodes[Int(source)].collapsedEdges = []
+        nodes[Int(source)].edgeIndex = [:]
+        nodes[Int(source)].wordEdges = []
+        if !sourceCollapsed.isEmpty && !nodes[Int(target)].collapsed { collapse(target, fallback: sourceDisplay) }
+        for e in sourceLiteral {
+            let edge = edges[Int(e)]
+            if let existing = Optional(lookup(target, hash: edge.hash, signature: edge.signature, delimiter: edge.delimiter)), existing >= 0 {
+                edges[Int(existing)].count += edge.count
+                if edges[Int(existing)].votes.count == edge.votes.count {
+                    for v in edge.votes.indices { edges[Int(existing)].votes[v] += edge.votes[v] }
+                }
+                if edge.hasWord { nodes[Int(target)].wordKeys += edge.count }
+                edges[Int(e)].parent = -1
+                merge(edge.child, into: edges[Int(existing)].child)
+            } else if edge.hasWord && nodes[Int(target)].collapsed {
+                guard let c = collapsedEdge(target, edge.delimiter) else { continue }
+                edges[Int(c)].count += edge.count
+                edges[Int(e)].parent = -1
+                merge(edge.child, into: edges[Int(c)].child)
+            } else {
+                link(e, into: target)
+                if edge.hasWord {
+                    nodes[Int(target)].wordEdges.append(e)
+                    nodes[Int(target)].wordKeys += edge.count
+                }
+            }
+        }
+        for c in sourceCollapsed {
+            let edge = edges[Int(c)]
+            guard let t = collapsedEdge(target, edge.delimiter) else { continue }
+            edges[Int(t)].count += edge.count
+            edges[Int(c)].parent = -1
+            merge(edge.child, into: edges[Int(t)].child)
+        }
+        evaluate(target)
+    }
+
+    // MARK: - Rendering
+
+    /// The display pattern of a family (escaped, safe to print).
+    func pattern(of family: Int32) -> String {
+        guard family >= 0 else { return "(other)" }
+        var parts: [String] = []
+        var node = canonical(family)
+        while nodes[Int(node)].parentEdge >= 0 {
+            let edge = edges[Int(nodes[Int(node)].parentEdge)]
+            var text = render(edge)
+            if edge.delimiter != Tokenizer.endOfKey { text.unicodeScalars.append(Unicode.Scalar(UInt8(edge.delimiter))) }
+            parts.append(text)
+            node = edge.parent
+            if node < 0 { break }
+        }
+        return parts.reversed().joined()
+    }
+
+    private func render(_ edge: Edge) -> String {
+        var out = ""
+        var slot = 0
+        for token in edge.display {
+            switch token.kind {
+            case Tokenizer.Kind.delim:
+                out.unicodeScalars.append(Unicode.Scalar(token.code))
+            case Tokenizer.Kind.word:
+                out += DisplayEscaper.escape(token.bytes)
+            default:
+                var code = token.code
+                if Self.isAmbiguous(code) && !edge.collapsed && slot * 3 + 2 < edge.votes.count {
+                    let total = edge.votes[slot * 3], first = edge.votes[slot * 3 + 1], second = edge.votes[slot * 3 + 2]
+                    if code == Tokenizer.Code.hex32 {
+                        if total > 0 && first * 20 >= total * 19 { code = Tokenizer.Code.uuid }
+                    } else if total > 0 && first * 20 >= total * 19 {
+                        code = Tokenizer.Code.date
+                    } else if total > 0 && second * 20 >= total * 19 {
+                        code = Tokenizer.Code.ts
+                    }
+                    slot += 1
+                }
+                out += Tokenizer.placeholderText(code)
+            }
+        }
+        return out
+    }
+}

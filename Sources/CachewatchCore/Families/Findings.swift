@@ -1,0 +1,46 @@
+/// Turns a census into warnings an operator can act on (the cache guide's rules).
+///
+/// Codes: `lockstep-expiry` (a wave of keys expiring together: add TTL jitter), `no-ttl` (keys that never
+/// expire), `ttl-too-long` (paginated lists with a median TTL above 5 minutes, search results above
+/// 15 minutes — the guide's TTL table). `(other)` is never judged. One sentence per finding.
+public enum Findings {
+    /// Warn findings for `report`, in family order.
+    public static func evaluate(_ report: CensusReport) -> [Finding] {
+        var findings: [Finding] = []
+        for family in report.families where family.pattern != "(other)" {
+            let pattern = family.pattern
+            if let wave = family.lockstep {
+                findings.append(Finding(severity: .warn, code: "lockstep-expiry", pattern: pattern, message:
+                    "\(wave.keys) keys of \(pattern) (\(percent(wave.fraction)) of those with a TTL) expire within \(seconds(wave.windowSeconds)) "
+                    + "in \(seconds(wave.startsInSeconds)); add TTL jitter (e.g. ttl + random ±60 s) so they do not expire in lockstep."))
+            }
+            if family.noTTL > 0 {
+                findings.append(Finding(severity: .warn, code: "no-ttl", pattern: pattern, message:
+                    "\(family.noTTL) of \(family.keys) keys of \(pattern) have no TTL, so they stay in the cache until evicted; set an expiration."))
+            }
+            if let p50 = family.ttlP50Seconds {
+                if isPaginated(pattern), p50 > 300 {
+                    findings.append(Finding(severity: .warn, code: "ttl-too-long", pattern: pattern, message:
+                        "Paginated list \(pattern) has a median TTL of \(seconds(p50)); the guide suggests 1–5 minutes for paginated lists."))
+                } else if pattern.lowercased().contains("search"), p50 > 900 {
+                    findings.append(Finding(severity: .warn, code: "ttl-too-long", pattern: pattern, message:
+                        "Search cache \(pattern) has a median TTL of \(seconds(p50)); the guide suggests 5–15 minutes for search results."))
+                }
+            }
+        }
+        return findings
+    }
+
+    /// A family of list pages: `page_{n}`, `page={n}`, `page{n}`.
+    static func isPaginated(_ pattern: String) -> Bool {
+        pattern.contains("page_{n}") || pattern.contains("page={n}") || pattern.contains("page{n}") || pattern.contains("page-{n}")
+    }
+
+    static func seconds(_ value: Double) -> String {
+        if value >= 3600 && value.truncatingRemainder(dividingBy: 3600) == 0 { return "\(Int(value / 3600)) h" }
+        if value >= 120 { return "\(Int((value / 60).rounded())) min" }
+        return "\(Int(value.rounded())) s"
+    }
+
+    static func percent(_ fraction: Double) -> String { "\(Int((fraction * 100).rounded())) %" }
+}

@@ -1,0 +1,106 @@
+/// How a census walks the keyspace.
+public struct CensusOptions: Sendable, Equatable {
+    /// Full: one pass as fast as possible. Budgeted: at most `keysPerSecond`, walking continuously.
+    public enum Mode: Sendable, Equatable {
+        case full
+        case budgeted(keysPerSecond: Int)
+    }
+
+    /// The logical database to census (the runner opens a client on it if the given client uses another).
+    public var db: Int
+    public var mode: Mode
+    /// Also sample `MEMORY USAGE key SAMPLES 0` for every key (`--memory`).
+    public var memory: Bool
+    /// `SCAN … COUNT n` in full mode (budgeted mode uses smaller pages: a tenth of the budget, 10…1000).
+    public var scanCount: Int
+    /// At most this many families (the rest go to `(other)`).
+    public var maxFamilies: Int
+    /// Partial reports are published at most this often.
+    public var publishIntervalSeconds: Double
+    /// Budgeted: PING above this halves the pace; below half of it the pace recovers.
+    public var pingBackoffMilliseconds: Double
+    /// Budgeted: a new pass starts at least this long after the previous one started (tiny keyspaces).
+    public var minimumPassSeconds: Double
+
+    public init(db: Int = 0, mode: Mode = .budgeted(keysPerSecond: 5000), memory: Bool = false, scanCount: Int = 1000,
+                maxFamilies: Int = 200, publishIntervalSeconds: Double = 0.25, pingBackoffMilliseconds: Double = 10,
+                minimumPassSeconds: Double = 5) {
+        self.db = db
+        self.mode = mode
+        self.memory = memory
+        self.scanCount = scanCount
+        self.maxFamilies = maxFamilies
+        self.publishIntervalSeconds = publishIntervalSeconds
+        self.pingBackoffMilliseconds = pingBackoffMilliseconds
+        self.minimumPassSeconds = minimumPassSeconds
+    }
+
+    /// The SCAN COUNT this mode uses.
+    var effectiveScanCount: Int {
+        switch mode {
+        case .full: return max(1, scanCount)
+        case .budgeted(let keysPerSecond): return min(max(10, keysPerSecond / 10), max(1, scanCount))
+        }
+    }
+}
+
+/// Where a census pass is (for the progress line: scanned / DBSIZE, keys/s, ETA).
+public struct CensusProgress: Sendable, Equatable {
+    /// 1 for the first pass.
+    public var pass: Int
+    public var scannedKeys: Int
+    /// DBSIZE when the pass started.
+    public var dbsizeKeys: Int
+    public var keysPerSecond: Double
+    /// Seconds left at the current rate (nil before any rate is known or when done).
+    public var etaSeconds: Double?
+    /// Budgeted mode: the current pace after latency back-off (nil in full mode).
+    public var budgetKeysPerSecond: Double?
+    public var complete: Bool
+
+    public init(pass: Int, scannedKeys: Int, dbsizeKeys: Int, keysPerSecond: Double, etaSeconds: Double?,
+                budgetKeysPerSecond: Double?, complete: Bool) {
+        self.pass = pass
+        self.scannedKeys = scannedKeys
+        self.dbsizeKeys = dbsizeKeys
+        self.keysPerSecond = keysPerSecond
+        self.etaSeconds = etaSeconds
+        self.budgetKeysPerSecond = budgetKeysPerSecond
+        self.complete = complete
+    }
+
+    /// 0…1 of DBSIZE (1 when complete).
+    public var fraction: Double {
+        if complete { return 1 }
+        guard dbsizeKeys > 0 else { return 0 }
+        return min(1, Double(scannedKeys) / Double(dbsizeKeys))
+    }
+}
+
+/// Budgeted pace with latency back-off: halve when PING is slow, recover by a quarter when it is fast.
+public struct CensusPace: Sendable, Equatable {
+    public let budgetKeysPerSecond: Double
+    public let pingBackoffMilliseconds: Double
+    /// The pace now (≤ budget, ≥ the floor).
+    public private(set) var keysPerSecond: Double
+    /// The slowest pace back-off goes to: 2 % of the budget, at least 10 keys/s.
+    public var floorKeysPerSecond: Double { min(budgetKeysPerSecond, max(10, budgetKeysPerSecond * 0.02)) }
+
+    public init(budgetKeysPerSecond: Double, pingBackoffMilliseconds: Double) {
+        self.budgetKeysPerSecond = max(1, budgetKeysPerSecond)
+        self.pingBackoffMilliseconds = pingBackoffMilliseconds
+        self.keysPerSecond = max(1, budgetKeysPerSecond)
+    }
+
+    /// Feeds one PING round trip; returns true when the pace changed.
+    @discardableResult
+    public mutating func observe(pingMilliseconds: Double) -> Bool {
+        let before = keysPerSecond
+        if pingMilliseconds > pingBackoffMilliseconds {
+            keysPerSecond = max(floorKeysPerSecond, keysPerSecond / 2)
+        } else if pingMilliseconds < pingBackoffMilliseconds / 2 {
+            keysPerSecond = min(budgetKeysPerSecond, keysPerSecond * 1.25)
+        }
+        return keysPerSecond != before
+    }
+}

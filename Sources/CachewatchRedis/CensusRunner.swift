@@ -1,0 +1,442 @@
+import CachewatchCore
+import Foundation
+
+/// Walks a DB with `SCAN` and pipelined `TYPE`/`PTTL` (and `MEMORY USAGE` with `--memory`), feeding a
+/// `CensusAccumulator`. The next page's `SCAN` rides in the same pipeline as this page's TYPE/PTTL, so a
+/// census costs little more than SCAN alone. Never KEYS, never Lua, never a write.
+///
+/// As a worker (`start()`): full mode runs one pass; budgeted mode walks continuously at most
+/// `keysPerSecond`, backing off when PING slows. `onReport` gets partial reports (≤ 1 per
+/// `publishIntervalSeconds`) until the first pass completes, then each completed pass.
+public final class CensusRunner: @unchecked Sendable {
+    public let options: CensusOptions
+    private let client: RedisClient
+    private let onReport: @Sendable (CensusReport) -> Void
+    private let onProgress: (@Sendable (CensusProgress) -> Void)?
+    private let onError: (@Sendable (RedisError) -> Void)?
+    /// Give up after this many consecutive connection errors (runFull only; the worker retries until stopped).
+    private let maxConsecutiveFailures: Int?
+
+    // MARK: - Worker state (guarded by condition)
+
+    private let condition = NSCondition()
+    private var stopping = false
+    private var running = false
+    private var finished = true
+    private var workerThread: Thread?
+    private var latestComplete: CensusReport?
+    private var latestProgress: CensusProgress?
+
+    // MARK: - Features learned from the server (worker thread only)
+
+    private var typeAllowed = true
+    private var memoryAllowed = true
+    /// nil: not tried yet; false: the server has no CLIENT NO-TOUCH (before 7.2) or denies it.
+    private var noTouchSupported: Bool?
+    private var notes: [String] = []
+    private var dbsizeNote: String?
+    private var pace: CensusPace?
+    private var lastPingCheck = Date.distantPast
+
+    /// A census on `client` (its endpoint's DB must be `options.db`, otherwise a client on that DB is opened).
+    public init(client: RedisClient, options: CensusOptions,
+                onReport: @escaping @Sendable (CensusReport) -> Void,
+                onProgress: (@Sendable (CensusProgress) -> Void)? = nil,
+                onError: (@Sendable (RedisError) -> Void)? = nil) {
+        if client.endpoint.db == options.db {
+            self.client = client
+        } else {
+            var endpoint = client.endpoint
+            endpoint.db = options.db
+            self.client = RedisClient(endpoint: endpoint)
+        }
+        self.options = options
+        self.onReport = onReport
+        self.onProgress = onProgress
+        self.onError = onError
+        self.maxConsecutiveFailures = nil
+        if case .budgeted(let keysPerSecond) = options.mode {
+            pace = CensusPace(budgetKeysPerSecond: Double(keysPerSecond), pingBackoffMilliseconds: options.pingBackoffMilliseconds)
+        }
+    }
+
+    private init(client: RedisClient, options: CensusOptions, maxConsecutiveFailures: Int,
+                 onProgress: (@Sendable (CensusProgress) -> Void)?) {
+        self.client = client
+        self.options = options
+        self.onReport = { _ in }
+        self.onProgress = onProgress
+        self.onError = nil
+        self.maxConsecutiveFailures = maxConsecutiveFailures
+    }
+
+    deinit { stop() }
+
+    // MARK: - One-shot
+
+    /// Runs one full pass on the calling thread (`cachewatch snapshot --full`) and returns the complete report.
+    /// Throws a `RedisError` when Redis cannot be reached (after a few reconnect attempts) or denies SCAN/PTTL.
+    public static func runFull(client: RedisClient, db: Int, memory: Bool, scanCount: Int = 1000,
+                               progress: (@Sendable (CensusProgress) -> Void)? = nil) throws -> CensusReport {
+        var scanClient = client
+        if client.endpoint.db != db {
+            var endpoint = client.endpoint
+            endpoint.db = db
+            scanClient = RedisClient(endpoint: endpoint)
+        }
+        let options = CensusOptions(db: db, mode: .full, memory: memory, scanCount: scanCount)
+        let runner = CensusRunner(client: scanClient, options: options, maxConsecutiveFailures: 4, onProgress: progress)
+        do {
+            return try runner.runPass(number: 1)
+        } catch let error as RedisError {
+            throw error
+        } catch {
+            throw RedisError.connectionClosed(address: client.endpoint.displayAddress, detail: "census stopped")
+        }
+    }
+
+    // MARK: - Worker
+
+    /// The last completed pass (nil until one completes).
+    public var latestCompleteReport: CensusReport? {
+        condition.lock()
+        defer { condition.unlock() }
+        return latestComplete
+    }
+
+    /// Where the current pass is.
+    public var progress: CensusProgress? {
+        condition.lock()
+        defer { condition.unlock() }
+        return latestProgress
+    }
+
+    /// Starts the worker thread (no-op when running).
+    public func start() {
+        condition.lock()
+        defer { condition.unlock() }
+        guard !running else { return }
+        running = true
+        stopping = false
+        finished = false
+        let thread = Thread { [self] in self.work() }
+        workerThread = thread
+        thread.name = "cachewatch.census"
+        thread.start()
+    }
+
+    /// Stops the worker (interrupting a blocked pipeline) and waits for it. Idempotent.
+    public func stop() {
+        condition.lock()
+        guard running else { condition.unlock(); return }
+        stopping = true
+        condition.broadcast()
+        condition.unlock()
+        if Thread.current === workerThread {
+            // Called from our own callback: the loop ends after it returns; waiting would deadlock.
+            condition.lock()
+            running = false
+            condition.unlock()
+            return
+        }
+        client.interrupt()
+        condition.lock()
+        let deadline = Date().addingTimeInterval(5)
+        while !finished {
+            if !condition.wait(until: deadline) { break }
+            if !finished { client.interrupt() }
+        }
+        running = false
+        condition.unlock()
+    }
+
+    private func work() {
+        var passNumber = 1
+        while !isStopping {
+            let passStarted = Date()
+            do {
+                let report = try runPass(number: passNumber)
+                condition.lock()
+                latestComplete = report
+                condition.unlock()
+                onReport(report)
+                passNumber += 1
+            } catch is StopSignal {
+                break
+            } catch let error as RedisError {
+                onError?(error)
+                // A fatal denial (SCAN/PTTL): retry slowly; the operator may fix the ACL.
+                _ = sleep(until: Date().addingTimeInterval(5))
+                continue
+            } catch {
+                break
+            }
+            guard case .budgeted = options.mode else { break }
+            _ = sleep(until: passStarted.addingTimeInterval(options.minimumPassSeconds))
+        }
+        condition.lock()
+        finished = true
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    private var isStopping: Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        return stopping
+    }
+
+    /// Sleeps until `date` unless stopped first; returns false when stopped.
+    private func sleep(until date: Date) -> Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        while !stopping && Date() < date {
+            _ = condition.wait(until: date)
+        }
+        return !stopping
+    }
+
+    private struct StopSignal: Error {}
+
+    // MARK: - One pass
+
+    /// Scans the whole DB once and returns the complete report.
+    func runPass(number: Int) throws -> CensusReport {
+        let countPerPage = options.effectiveScanCount
+        var accumulator = CensusAccumulator(db: options.db, maxFamilies: options.maxFamilies)
+        var seen = KeyFingerprintSet()
+        var cursor: [UInt8] = Array("0".utf8)
+        var scanDone = false
+        var pending: [[UInt8]] = []
+        var scanned = 0
+        var failures = 0
+        var lastPublish = Date()
+        let isFirstPass = latestCompleteReport == nil
+
+        let dbsize: Int
+        do {
+            dbsize = try retrying(&failures) { try client.send(.dbsize).integerValue.map(Int.init) ?? 0 }
+        } catch let error as RedisError where !error.isConnectionError {
+            // DBSIZE denied or renamed: the census still runs, without a progress total.
+            dbsize = 0
+            if dbsizeNote == nil {
+                dbsizeNote = "DBSIZE failed (\(error.message)), so progress has no total."
+                notes.append(dbsizeNote!)
+            }
+        }
+        let passStarted = Date()
+        var paceStarted = passStarted
+        var paceKeys = 0
+        var paceRate = pace?.keysPerSecond
+
+        func rate() -> Double {
+            let elapsed = Date().timeIntervalSince(passStarted)
+            return elapsed > 0 ? Double(scanned) / elapsed : 0
+        }
+        func makeProgress(complete: Bool) -> CensusProgress {
+            let keysPerSecond = rate()
+            let remaining = dbsize - scanned
+            let eta: Double? = complete ? nil : (keysPerSecond > 0 && remaining > 0 ? Double(remaining) / keysPerSecond : nil)
+            return CensusProgress(pass: number, scannedKeys: scanned, dbsizeKeys: dbsize, keysPerSecond: keysPerSecond,
+                                  etaSeconds: eta, budgetKeysPerSecond: pace?.keysPerSecond, complete: complete)
+        }
+
+        while !(scanDone && pending.isEmpty) {
+            if maxConsecutiveFailures == nil, isStopping { throw StopSignal() }
+
+            // Build: [NO-TOUCH] + per key [TYPE] PTTL [MEMORY USAGE] + [next SCAN].
+            var commands: [RedisCommand] = []
+            commands.reserveCapacity(pending.count * 3 + 2)
+            let sendNoTouch = noTouchSupported != false
+            if sendNoTouch { commands.append(.clientNoTouch(true)) }
+            let sendType = typeAllowed
+            let sendMemory = options.memory && memoryAllowed
+            for key in pending {
+                if sendType { commands.append(.type(key: key)) }
+                commands.append(.pttl(key: key))
+                if sendMemory { commands.append(.memoryUsage(key: key, samples: 0)) }
+            }
+            let sendScan = !scanDone
+            if sendScan { commands.append(.scan(cursor: cursor, count: countPerPage)) }
+
+            let replies: [RedisReply]
+            do {
+                replies = try client.pipeline(commands)
+                failures = 0
+            } catch let error as RedisError where error.isConnectionError {
+                try recover(from: error, failures: &failures)
+                continue
+            }
+
+            // Read the replies in the same order.
+            var index = 0
+            if sendNoTouch {
+                noTouchSupported = replies[index].errorText == nil
+                index += 1
+            }
+            for key in pending {
+                var type: String?
+                if sendType {
+                    let reply = replies[index]
+                    index += 1
+                    if let text = reply.errorText {
+                        disableType(text)
+                    } else if let value = reply.stringValue, value != "none" {
+                        type = value
+                    }
+                }
+                let pttlReply = replies[index]
+                index += 1
+                guard case .integer(let pttl) = pttlReply else {
+                    throw client.mappedError(pttlReply.errorText ?? "ERR unexpected PTTL reply", command: "pttl")
+                }
+                var memoryBytes: Int?
+                if sendMemory {
+                    let reply = replies[index]
+                    index += 1
+                    if let text = reply.errorText {
+                        disableMemory(text)
+                    } else if let bytes = reply.integerValue {
+                        memoryBytes = Int(bytes)
+                    }
+                }
+                accumulator.add(key: key, type: type, pttlMilliseconds: pttl, memoryBytes: memoryBytes)
+            }
+            scanned += pending.count
+            paceKeys += pending.count
+            pending.removeAll(keepingCapacity: true)
+
+            if sendScan {
+                let reply = replies[index]
+                if let text = reply.errorText {
+                    let error = client.mappedError(text, command: "scan")
+                    switch error {
+                    case .loading, .masterDown:
+                        try recover(from: error, failures: &failures)
+                        continue
+                    default:
+                        throw error
+                    }
+                }
+                guard let parts = reply.arrayValue, parts.count == 2, let next = parts[0].bytesValue, let keys = parts[1].arrayValue else {
+                    throw RedisError.protocolError(address: client.endpoint.displayAddress, detail: "unexpected SCAN reply")
+                }
+                for keyReply in keys {
+                    if let key = keyReply.bytesValue, seen.insert(key) { pending.append(key) }
+                }
+                cursor = next
+                if next == Array("0".utf8) { scanDone = true }
+            }
+
+            // Publish partial reports (first pass only: later passes keep the last complete report on screen).
+            let now = Date()
+            if now.timeIntervalSince(lastPublish) >= options.publishIntervalSeconds {
+                lastPublish = now
+                let progress = makeProgress(complete: false)
+                publishProgress(progress)
+                if isFirstPass && maxConsecutiveFailures == nil {
+                    var partial = accumulator.report(dbsizeKeys: dbsize, complete: false, keysPerSecond: progress.keysPerSecond, now: now)
+                    partial.notes += notes
+                    onReport(partial)
+                }
+            }
+
+            // Budgeted: pace the walk and watch latency.
+            if pace != nil {
+                try checkLatency()
+                if let current = pace?.keysPerSecond {
+                    if current != paceRate {
+                        paceRate = current
+                        paceStarted = Date()
+                        paceKeys = 0
+                    }
+                    let due = paceStarted.addingTimeInterval(Double(paceKeys) / current)
+                    if due > Date(), !sleep(until: due) { throw StopSignal() }
+                }
+            }
+        }
+
+        let progress = makeProgress(complete: true)
+        publishProgress(progress)
+        var report = accumulator.report(dbsizeKeys: dbsize, complete: true, keysPerSecond: progress.keysPerSecond, now: Date())
+        report.notes += notes
+        return report
+    }
+
+    // MARK: - Helpers
+
+    private func publishProgress(_ progress: CensusProgress) {
+        condition.lock()
+        latestProgress = progress
+        condition.unlock()
+        onProgress?(progress)
+    }
+
+    /// PING about once a second in budgeted mode; slow answers halve the pace.
+    private func checkLatency() throws {
+        guard pace != nil, Date().timeIntervalSince(lastPingCheck) >= 1 else { return }
+        lastPingCheck = Date()
+        let started = DispatchTime.now().uptimeNanoseconds
+        do {
+            _ = try client.send(.ping)
+            pace?.observe(pingMilliseconds: Double(DispatchTime.now().uptimeNanoseconds - started) / 1_000_000)
+        } catch let error as RedisError where !error.isConnectionError {
+            // PING denied: no latency signal, keep the pace.
+        }
+    }
+
+    /// Runs `body`, recovering from connection errors like the page loop does.
+    private func retrying<T>(_ failures: inout Int, _ body: () throws -> T) throws -> T {
+        while true {
+            do {
+                let value = try body()
+                failures = 0
+                return value
+            } catch let error as RedisError where error.isConnectionError || error == .loading(address: client.endpoint.displayAddress) {
+                try recover(from: error, failures: &failures)
+            }
+        }
+    }
+
+    /// After a connection error: wait (the client reconnects with backoff) or give up (runFull).
+    private func recover(from error: RedisError, failures: inout Int) throws {
+        failures += 1
+        if let limit = maxConsecutiveFailures {
+            if failures >= limit { throw error }
+            Thread.sleep(forTimeInterval: min(1, 0.25 * Double(failures)))
+            return
+        }
+        if failures == 1 { onError?(error) }
+        if !sleep(until: Date().addingTimeInterval(min(5, 0.25 * Double(failures)))) { throw StopSignal() }
+    }
+
+    private func disableType(_ text: String) {
+        guard typeAllowed else { return }
+        typeAllowed = false
+        let error = client.mappedError(text, command: "type")
+        if case .noPermission = error {
+            notes.append("TYPE is denied to this user (ACL NOPERM), so the census shows no type mix.")
+        } else {
+            notes.append("TYPE failed (\(error.message)), so the census shows no type mix.")
+        }
+    }
+
+    private func disableMemory(_ text: String) {
+        guard memoryAllowed else { return }
+        memoryAllowed = false
+        let error = client.mappedError(text, command: "memory|usage")
+        if case .noPermission = error {
+            notes.append("MEMORY USAGE is denied to this user (ACL NOPERM), so the census shows no memory column.")
+        } else {
+            notes.append("MEMORY USAGE failed (\(error.message)), so the census shows no memory column.")
+        }
+    }
+}
+
+extension RedisClient {
+    /// Maps an error reply with this client's address (and password masking).
+    func mappedError(_ text: String, command: String) -> RedisError {
+        RedisError.fromReply(text, command: command, address: endpoint.displayAddress, password: endpoint.password,
+                             username: endpoint.username)
+    }
+}

@@ -1,0 +1,22 @@
+import CachewatchCore
+import Foundation
+
+/// One tick of the INFO collector: raw INFO text (parsed elsewhere), PING round trip and connection state.
+public struct CollectorSample: Sendable {
+    public var takenAt: Date
+    /// `INFO everything` as received (nil when it failed or was denied).
+    public var infoText: String?
+    /// PING round trip in milliseconds (nil when it failed).
+    public var pingMilliseconds: Double?
+    public var state: ConnectionState
+    /// The first error of this tick, if any.
+    public var error: RedisError?
+
+    public init(takenAt: Date, infoText: String?, pingMilliseconds: Double?, state: ConnectionState, error: RedisError?) {
+        self.takenAt = takenAt
+        self.infoText = infoText
+        self.pingMilliseconds = pingMilliseconds
+        self.state = state
+        self.error = error
+    }
+}

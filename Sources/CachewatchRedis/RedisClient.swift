@@ -1,0 +1,148 @@
+import CachewatchCore
+import Foundation
+
+/// A thread-safe Redis client that (re)connects lazily with capped exponential backoff and never
+/// lets an error escape as anything but a `RedisError`. Calls are serialized (one command or
+/// pipeline at a time); give each worker (collector, census) its own client.
+public final class RedisClient: @unchecked Sendable {
+    public let endpoint: RedisEndpoint
+    /// First retry delay after a connection error.
+    public let initialBackoffSeconds: Double
+    /// Largest retry delay.
+    public let maxBackoffSeconds: Double
+
+    // MARK: - State (guarded by stateLock)
+
+    private let stateLock = NSLock()
+    private var currentState: ConnectionState = .connecting
+    private var currentError: RedisError?
+    private var liveConnection: RedisConnection?
+
+    // MARK: - Connection (guarded by commandLock)
+
+    private let commandLock = NSLock()
+    private var connection: RedisConnection?
+    private var backoffSeconds: Double
+    private var nextAttempt: Date = .distantPast
+
+    public init(endpoint: RedisEndpoint, initialBackoffSeconds: Double = 0.25, maxBackoffSeconds: Double = 5) {
+        self.endpoint = endpoint
+        self.initialBackoffSeconds = initialBackoffSeconds
+        self.maxBackoffSeconds = maxBackoffSeconds
+        self.backoffSeconds = initialBackoffSeconds
+    }
+
+    deinit { connection?.close() }
+
+    /// What the connection is doing now (`connecting` before the first connect).
+    public var state: ConnectionState {
+        stateLock.lock()
+        defer { stateLock.unlock() }
+        return currentState
+    }
+
+    /// The last connection error (nil while connected).
+    public var lastConnectionError: RedisError? {
+        stateLock.lock()
+        defer { stateLock.unlock() }
+        return currentError
+    }
+
+    // MARK: - Commands
+
+    /// Sends one command; error replies and connection failures are thrown as `RedisError`.
+    /// A denied command (NOPERM, unknown command) leaves the connection up.
+    public func send(_ command: RedisCommand) throws -> RedisReply {
+        try withConnection { try $0.send(command) }
+    }
+
+    /// Sends a pipeline; error replies come back as `.error` in their slot, connection failures are thrown.
+    public func pipeline(_ commands: [RedisCommand]) throws -> [RedisReply] {
+        try withConnection { try $0.pipeline(commands) }
+    }
+
+    /// Connects now if not connected (honouring the backoff); throws the connection error.
+    public func connect() throws {
+        try withConnection { _ in () }
+    }
+
+    /// Closes the connection; the next call reconnects at once.
+    public func disconnect() {
+        commandLock.lock()
+        defer { commandLock.unlock() }
+        drop(reason: nil)
+        stateLock.lock()
+        currentState = .connecting
+        stateLock.unlock()
+        nextAttempt = .distantPast
+        backoffSeconds = initialBackoffSeconds
+    }
+
+    /// Thread-safe: unblocks a command waiting on the socket in another thread (it fails with a
+    /// connection error and the client reconnects later). Used to stop workers promptly.
+    public func interrupt() {
+        stateLock.lock()
+        let live = liveConnection
+        stateLock.unlock()
+        live?.interrupt()
+    }
+
+    // MARK: - Connection management
+
+    private func withConnection<T>(_ body: (RedisConnection) throws -> T) throws -> T {
+        commandLock.lock()
+        defer { commandLock.unlock() }
+        let conn = try openIfNeeded()
+        do {
+            return try body(conn)
+        } catch let error as RedisError {
+            if error.isConnectionError || !conn.isOpen {
+                drop(reason: error)
+            }
+            throw error
+        }
+    }
+
+    /// Returns the open connection or opens one (unless still backing off from the last failure).
+    private func openIfNeeded() throws -> RedisConnection {
+        if let connection, connection.isOpen { return connection }
+        if Date() < nextAttempt, let error = lastConnectionError {
+            throw error
+        }
+        do {
+            let conn = try RedisConnection(endpoint: endpoint)
+            connection = conn
+            backoffSeconds = initialBackoffSeconds
+            nextAttempt = .distantPast
+            stateLock.lock()
+            currentState = .connected
+            currentError = nil
+            liveConnection = conn
+            stateLock.unlock()
+            return conn
+        } catch let error as RedisError {
+            drop(reason: error)
+            throw error
+        }
+    }
+
+    /// Forgets the connection; with a reason, records the outage and schedules the next attempt.
+    private func drop(reason: RedisError?) {
+        stateLock.lock()
+        liveConnection = nil
+        stateLock.unlock()
+        connection?.close()
+        connection = nil
+        guard let reason else { return }
+        nextAttempt = Date().addingTimeInterval(backoffSeconds)
+        backoffSeconds = min(maxBackoffSeconds, backoffSeconds * 2)
+        stateLock.lock()
+        if case .disconnected(let since, _) = currentState {
+            currentState = .disconnected(since: since, reason: reason.message)
+        } else {
+            currentState = .disconnected(since: Date(), reason: reason.message)
+        }
+        currentError = reason
+        stateLock.unlock()
+    }
+}

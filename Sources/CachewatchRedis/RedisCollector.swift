@@ -1,0 +1,122 @@
+import CachewatchCore
+import Foundation
+
+/// A worker thread that samples PING and `INFO everything` every `intervalSeconds` and posts
+/// `CollectorSample`s. Give it its own `RedisClient`: `stop()` interrupts that client's socket.
+public final class RedisCollector: @unchecked Sendable {
+    public let client: RedisClient
+    public let intervalSeconds: Double
+    private let onSample: @Sendable (CollectorSample) -> Void
+
+    private let condition = NSCondition()
+    private var stopping = false
+    private var running = false
+    private var finished = true
+    private var workerThread: Thread?
+
+    public init(client: RedisClient, intervalSeconds: Double = 1, onSample: @escaping @Sendable (CollectorSample) -> Void) {
+        self.client = client
+        self.intervalSeconds = max(0.05, intervalSeconds)
+        self.onSample = onSample
+    }
+
+    /// Convenience: a collector with its own client for `endpoint`.
+    public convenience init(endpoint: RedisEndpoint, intervalSeconds: Double = 1, onSample: @escaping @Sendable (CollectorSample) -> Void) {
+        self.init(client: RedisClient(endpoint: endpoint), intervalSeconds: intervalSeconds, onSample: onSample)
+    }
+
+    deinit { stop() }
+
+    // MARK: - Lifecycle
+
+    /// Starts the worker thread (no-op when running); the first sample is taken at once.
+    public func start() {
+        condition.lock()
+        defer { condition.unlock() }
+        guard !running else { return }
+        running = true
+        stopping = false
+        finished = false
+        let thread = Thread { [self] in self.run() }
+        workerThread = thread
+        thread.name = "cachewatch.collector"
+        thread.start()
+    }
+
+    /// Stops the worker and waits for it (a blocked command is interrupted). Idempotent.
+    public func stop() {
+        condition.lock()
+        guard running else { condition.unlock(); return }
+        stopping = true
+        condition.broadcast()
+        condition.unlock()
+        if Thread.current === workerThread {
+            // Called from our own callback: the loop ends after it returns; waiting would deadlock.
+            condition.lock()
+            running = false
+            condition.unlock()
+            return
+        }
+        client.interrupt()
+        condition.lock()
+        let deadline = Date().addingTimeInterval(5)
+        while !finished {
+            if !condition.wait(until: deadline) { break }
+            if !finished { client.interrupt() }
+        }
+        running = false
+        condition.unlock()
+    }
+
+    /// Takes one sample synchronously (what the worker does each tick).
+    public func sampleOnce() -> CollectorSample {
+        let takenAt = Date()
+        var firstError: RedisError?
+        var pingMilliseconds: Double?
+        var infoText: String?
+        let started = DispatchTime.now().uptimeNanoseconds
+        do {
+            _ = try client.send(.ping)
+            pingMilliseconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1_000_000
+        } catch let error as RedisError {
+            firstError = error
+        } catch {}
+        if firstError == nil || firstError?.isConnectionError == false {
+            do {
+                infoText = try client.send(.info()).stringValue
+            } catch let error as RedisError {
+                if firstError == nil { firstError = error }
+            } catch {}
+        }
+        return CollectorSample(takenAt: takenAt, infoText: infoText, pingMilliseconds: pingMilliseconds,
+                               state: client.state, error: firstError)
+    }
+
+    // MARK: - Worker
+
+    private func run() {
+        while true {
+            condition.lock()
+            let stop = stopping
+            condition.unlock()
+            if stop { break }
+            let tickStarted = Date()
+            let sample = sampleOnce()
+            condition.lock()
+            let stopNow = stopping
+            condition.unlock()
+            if stopNow { break }
+            onSample(sample)
+            condition.lock()
+            let deadline = tickStarted.addingTimeInterval(intervalSeconds)
+            while !stopping && Date() < deadline {
+                _ = condition.wait(until: deadline)
+            }
+            condition.unlock()
+        }
+        condition.lock()
+        finished = true
+        condition.broadcast()
+        condition.unlock()
+    }
+}

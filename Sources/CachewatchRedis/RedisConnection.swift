@@ -1,0 +1,229 @@
+import CHiredis
+import Foundation
+
+/// hiredis writes without MSG_NOSIGNAL: a write to a closed socket must not kill the process.
+private let ignoreSIGPIPEOnce: Void = { _ = signal(SIGPIPE, SIG_IGN) }()
+
+/// One hiredis connection, used by one thread at a time. After a connection error (I/O,
+/// timeout, protocol) it is dead: every later call throws and the owner must open a new one.
+public final class RedisConnection {
+    public let endpoint: RedisEndpoint
+    private var context: UnsafeMutablePointer<redisContext>?
+    /// The error that killed the connection, if any.
+    public private(set) var deadReason: RedisError?
+    /// The socket descriptor while open; guarded by `descriptorLock` so `interrupt()` never touches a reused fd.
+    private var fileDescriptor: Int32 = -1
+    private let descriptorLock = NSLock()
+    /// Reused argv buffers (hiredis copies the command into its output buffer on append).
+    private var scratch = UnsafeMutablePointer<CChar>.allocate(capacity: 256)
+    private var scratchCapacity = 256
+    private var scratchPointers: [UnsafePointer<CChar>?] = []
+    private var scratchLengths: [Int] = []
+
+    // MARK: - Connect
+
+    /// Connects, authenticates, selects the DB and names the client. Throws a `RedisError`.
+    public init(endpoint: RedisEndpoint) throws {
+        _ = ignoreSIGPIPEOnce
+        self.endpoint = endpoint
+        let connectTimeout = cw_timeval_ms(max(1, endpoint.connectTimeoutMilliseconds))
+        let ctx: UnsafeMutablePointer<redisContext>?
+        if let path = endpoint.socketPath, !path.isEmpty {
+            ctx = redisConnectUnixWithTimeout(path, connectTimeout)
+        } else {
+            ctx = redisConnectWithTimeout(endpoint.host, Int32(clamping: endpoint.port), connectTimeout)
+        }
+        guard let ctx else {
+            throw RedisError.connectionClosed(address: endpoint.displayAddress, detail: "out of memory")
+        }
+        if cw_context_error(ctx) != 0 {
+            let error = RedisError.fromContext(code: cw_context_error(ctx), text: String(cString: cw_context_errstr(ctx)),
+                                               address: endpoint.displayAddress, timeoutMilliseconds: endpoint.connectTimeoutMilliseconds)
+            redisFree(ctx)
+            throw error
+        }
+        context = ctx
+        descriptorLock.lock()
+        fileDescriptor = cw_context_fd(ctx)
+        descriptorLock.unlock()
+        _ = redisSetTimeout(ctx, cw_timeval_ms(max(1, endpoint.commandTimeoutMilliseconds)))
+        do {
+            try handshake()
+        } catch {
+            close()
+            throw error
+        }
+    }
+
+    deinit {
+        close()
+        scratch.deallocate()
+    }
+
+    /// AUTH, SELECT, CLIENT SETNAME.
+    private func handshake() throws {
+        if let password = endpoint.password, !password.isEmpty {
+            let auth: RedisCommand
+            if let user = endpoint.username, !user.isEmpty {
+                auth = .auth(user: user, password: password)
+            } else {
+                auth = .auth(password: password)
+            }
+            let reply = try sendRaw(auth)
+            if let text = reply.errorText {
+                let lower = text.lowercased()
+                // A server without a password refuses AUTH; like redis-cli, carry on.
+                let noPasswordConfigured = lower.contains("no password is set") || lower.contains("without any password configured")
+                if !noPasswordConfigured {
+                    throw mapped(text, command: "auth")
+                }
+            }
+        }
+        // CLIENT SETNAME first: its NOAUTH tells us early that a password is needed.
+        let nameReply = try sendRaw(.clientSetName(endpoint.clientName))
+        if let text = nameReply.errorText, text.uppercased().hasPrefix("NOAUTH") {
+            throw mapped(text, command: "client|setname")
+        }
+        if endpoint.db != 0 {
+            let reply = try sendRaw(.select(endpoint.db))
+            if let text = reply.errorText {
+                throw mapped(text, command: "select")
+            }
+        }
+    }
+
+    /// Frees the hiredis context (idempotent).
+    public func close() {
+        if let ctx = context {
+            free(ctx)
+        }
+        if deadReason == nil { deadReason = .connectionClosed(address: endpoint.displayAddress, detail: "closed by cachewatch") }
+    }
+
+    /// True while the connection can be used.
+    public var isOpen: Bool { context != nil }
+
+    // MARK: - Commands
+
+    /// Sends one command. An error reply is thrown as a mapped `RedisError` (the connection stays usable
+    /// unless the error says otherwise); connection errors kill the connection.
+    public func send(_ command: RedisCommand) throws -> RedisReply {
+        let reply = try sendRaw(command)
+        if let text = reply.errorText {
+            throw mapped(text, command: command.aclName)
+        }
+        return reply
+    }
+
+    /// Sends commands in one pipeline (append all, then read all). Error replies come back as `.error`
+    /// in their slot; only connection errors are thrown.
+    public func pipeline(_ commands: [RedisCommand]) throws -> [RedisReply] {
+        guard !commands.isEmpty else { return [] }
+        // Check every command before buffering any, so a refused one leaves nothing half-sent.
+        for command in commands where !RedisCommand.isAllowed(command.arguments) {
+            throw RedisError.commandNotAllowed(command: RedisCommand.name(of: command.arguments))
+        }
+        let ctx = try liveContext()
+        for command in commands {
+            try append(command, to: ctx)
+        }
+        var replies: [RedisReply] = []
+        replies.reserveCapacity(commands.count)
+        for _ in commands {
+            replies.append(try readReply(ctx))
+        }
+        return replies
+    }
+
+    /// The maps an error reply with our endpoint's address and password masking.
+    func mapped(_ text: String, command: String) -> RedisError {
+        RedisError.fromReply(text, command: command, address: endpoint.displayAddress, password: endpoint.password,
+                             username: endpoint.username)
+    }
+
+    /// Sends one command, returning error replies as `.error`.
+    func sendRaw(_ command: RedisCommand) throws -> RedisReply {
+        let ctx = try liveContext()
+        try append(command, to: ctx)
+        return try readReply(ctx)
+    }
+
+    private func liveContext() throws -> UnsafeMutablePointer<redisContext> {
+        guard let ctx = context else {
+            throw deadReason ?? RedisError.connectionClosed(address: endpoint.displayAddress, detail: "not connected")
+        }
+        return ctx
+    }
+
+    /// Appends one command to the output buffer after the read-only check.
+    private func append(_ command: RedisCommand, to ctx: UnsafeMutablePointer<redisContext>) throws {
+        guard RedisCommand.isAllowed(command.arguments) else {
+            throw RedisError.commandNotAllowed(command: RedisCommand.name(of: command.arguments))
+        }
+        let args = command.arguments
+        let total = args.reduce(0) { $0 + $1.count }
+        if total > scratchCapacity {
+            scratch.deallocate()
+            scratchCapacity = max(total, scratchCapacity * 2)
+            scratch = UnsafeMutablePointer<CChar>.allocate(capacity: scratchCapacity)
+        }
+        scratchPointers.removeAll(keepingCapacity: true)
+        scratchLengths.removeAll(keepingCapacity: true)
+        var offset = 0
+        for arg in args {
+            arg.withUnsafeBytes { raw in
+                if let base = raw.baseAddress, raw.count > 0 {
+                    UnsafeMutableRawPointer(scratch + offset).copyMemory(from: base, byteCount: raw.count)
+                }
+            }
+            scratchPointers.append(UnsafePointer(scratch + offset))
+            scratchLengths.append(arg.count)
+            offset += arg.count
+        }
+        let status = scratchPointers.withUnsafeMutableBufferPointer { argv in
+            scratchLengths.withUnsafeBufferPointer { argvlen in
+                redisAppendCommandArgv(ctx, Int32(args.count), argv.baseAddress, argvlen.baseAddress)
+            }
+        }
+        if status != REDIS_OK {
+            throw kill(ctx)
+        }
+    }
+
+    /// Reads one reply, copies it and frees the C object.
+    private func readReply(_ ctx: UnsafeMutablePointer<redisContext>) throws -> RedisReply {
+        var raw: UnsafeMutableRawPointer?
+        let status = redisGetReply(ctx, &raw)
+        guard status == REDIS_OK, let raw else {
+            if let raw { freeReplyObject(raw) }
+            throw kill(ctx)
+        }
+        defer { freeReplyObject(raw) }
+        return RedisReply.copy(raw.assumingMemoryBound(to: redisReply.self))
+    }
+
+    /// Marks the connection dead after an I/O or protocol error and returns the mapped error.
+    private func kill(_ ctx: UnsafeMutablePointer<redisContext>) -> RedisError {
+        let error = RedisError.fromContext(code: cw_context_error(ctx), text: String(cString: cw_context_errstr(ctx)),
+                                           address: endpoint.displayAddress, timeoutMilliseconds: endpoint.commandTimeoutMilliseconds)
+        deadReason = error
+        free(ctx)
+        return error
+    }
+
+    private func free(_ ctx: UnsafeMutablePointer<redisContext>) {
+        descriptorLock.lock()
+        fileDescriptor = -1
+        redisFree(ctx)
+        descriptorLock.unlock()
+        context = nil
+    }
+
+    /// Thread-safe: shuts the socket down so a read blocked in another thread returns at once
+    /// (the connection then dies with a connection error). Used by `stop()` of workers.
+    public func interrupt() {
+        descriptorLock.lock()
+        if fileDescriptor >= 0 { _ = shutdown(fileDescriptor, Int32(SHUT_RDWR)) }
+        descriptorLock.unlock()
+    }
+}

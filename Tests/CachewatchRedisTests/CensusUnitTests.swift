@@ -1,0 +1,46 @@
+@testable import CachewatchRedis
+import XCTest
+
+/// Pure pieces of the census: dedupe set, pace controller, options.
+final class CensusUnitTests: XCTestCase {
+    func testFingerprintSetDedupesAndGrows() {
+        var set = KeyFingerprintSet(initialSlots: 4, maxSlots: 1 << 12)
+        XCTAssertTrue(set.insert(Array("a".utf8)))
+        XCTAssertFalse(set.insert(Array("a".utf8)))
+        XCTAssertTrue(set.insert([0xff, 0x00]))
+        XCTAssertTrue(set.insert([]))
+        XCTAssertFalse(set.insert([]))
+        for index in 0..<1000 { XCTAssertTrue(set.insert(Array("key:\(index)".utf8))) }
+        for index in 0..<1000 { XCTAssertFalse(set.insert(Array("key:\(index)".utf8))) }
+        XCTAssertEqual(set.count, 1003)
+    }
+
+    func testFingerprintSetIsBounded() {
+        var set = KeyFingerprintSet(initialSlots: 4, maxSlots: 64)
+        for index in 0..<500 { XCTAssertTrue(set.insert(Array("k\(index)".utf8))) }
+        XCTAssertLessThanOrEqual(set.count, 32, "stops remembering at half of maxSlots")
+        XCTAssertFalse(set.insert(Array("k0".utf8)), "keys remembered before the cap are still deduped")
+    }
+
+    func testPaceBacksOffAndRecovers() {
+        var pace = CensusPace(budgetKeysPerSecond: 5000, pingBackoffMilliseconds: 10)
+        XCTAssertEqual(pace.keysPerSecond, 5000)
+        XCTAssertFalse(pace.observe(pingMilliseconds: 1), "already at budget")
+        XCTAssertTrue(pace.observe(pingMilliseconds: 25))
+        XCTAssertEqual(pace.keysPerSecond, 2500)
+        XCTAssertFalse(pace.observe(pingMilliseconds: 7), "between half and the threshold: hold")
+        for _ in 0..<20 { pace.observe(pingMilliseconds: 50) }
+        XCTAssertEqual(pace.keysPerSecond, 100, "floor: 2 % of the budget")
+        pace.observe(pingMilliseconds: 1)
+        XCTAssertEqual(pace.keysPerSecond, 125)
+        for _ in 0..<40 { pace.observe(pingMilliseconds: 1) }
+        XCTAssertEqual(pace.keysPerSecond, 5000, "recovers up to the budget, never above")
+    }
+
+    func testBudgetedPagesAreSmall() {
+        XCTAssertEqual(CensusOptions(mode: .budgeted(keysPerSecond: 5000)).effectiveScanCount, 500)
+        XCTAssertEqual(CensusOptions(mode: .budgeted(keysPerSecond: 50)).effectiveScanCount, 10)
+        XCTAssertEqual(CensusOptions(mode: .budgeted(keysPerSecond: 1_000_000)).effectiveScanCount, 1000)
+        XCTAssertEqual(CensusOptions(mode: .full, scanCount: 2000).effectiveScanCount, 2000)
+    }
+}

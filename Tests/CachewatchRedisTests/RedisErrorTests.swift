@@ -1,0 +1,45 @@
+@testable import CachewatchRedis
+import XCTest
+
+/// Error-reply mapping and redaction.
+final class RedisErrorTests: XCTestCase {
+    private let address = "10.0.0.5:6379"
+
+    func testReplyCodesMapToCases() {
+        XCTAssertEqual(RedisError.fromReply("LOADING Redis is loading the dataset in memory", command: "info", address: address), .loading(address: address))
+        XCTAssertEqual(RedisError.fromReply("MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.", command: "scan", address: address), .masterDown(address: address))
+        XCTAssertEqual(RedisError.fromReply("NOPERM User u has no permissions to run the 'memory|usage' command", command: "memory|usage", address: address), .noPermission(address: address, command: "memory|usage"))
+        XCTAssertEqual(RedisError.fromReply("NOAUTH Authentication required.", command: "ping", address: address), .authRequired(address: address))
+        XCTAssertEqual(RedisError.fromReply("ERR invalid password", command: "auth", address: address), .wrongPassword(address: address, username: nil))
+        XCTAssertEqual(RedisError.fromReply("ERR unknown command 'CONFIG', with args beginning with: 'GET' ", command: "config|get", address: address),
+                       .serverError(address: address, command: "config|get", message: "ERR unknown command 'CONFIG', with args beginning with: 'GET' "))
+        XCTAssertFalse(RedisError.loading(address: address).isConnectionError)
+        XCTAssertTrue(RedisError.timeout(address: address, milliseconds: 5).isConnectionError)
+    }
+
+    func testServerTextNeverCarriesThePassword() {
+        let error = RedisError.fromReply("ERR weird 'hunter2' echoed\u{1b}[31m", command: "auth", address: address, password: "hunter2")
+        XCTAssertFalse(error.message.contains("hunter2"))
+        XCTAssertFalse(error.message.contains("\u{1b}"))
+    }
+
+    func testEveryMessageNamesTheAddressInOneSentence() {
+        let all: [RedisError] = [
+            .connectionRefused(address: address), .hostNotFound(address: address), .timeout(address: address, milliseconds: 300),
+            .authRequired(address: address), .wrongPassword(address: address, username: "bob"), .noPermission(address: address, command: "info"),
+            .loading(address: address), .masterDown(address: address), .protocolError(address: address, detail: "bad"),
+            .serverError(address: address, command: "x", message: "ERR x"), .connectionClosed(address: address, detail: "eof"),
+        ]
+        for error in all {
+            XCTAssertTrue(error.message.contains(address), error.message)
+            XCTAssertTrue(error.message.hasSuffix("."), error.message)
+            XCTAssertFalse(error.message.contains("\n"))
+        }
+    }
+
+    func testEndpointDisplayAddressHidesThePassword() {
+        let ep = RedisEndpoint(host: "cache", port: 6380, username: "u", password: "pw-123")
+        XCTAssertEqual(ep.displayAddress, "cache:6380")
+        XCTAssertEqual(RedisEndpoint(host: "::1", port: 6379).displayAddress, "[::1]:6379")
+    }
+}
