@@ -84,6 +84,10 @@ public final class RedisCollector: @unchecked Sendable {
         if firstError == nil || firstError?.isConnectionError == false {
             do {
                 infoText = try client.send(.info()).stringValue
+                if infoText?.isEmpty != false {
+                    // Redis before 6.0 answers `INFO everything` with an empty reply; `all` is its superset.
+                    infoText = try client.send(.info(section: "all")).stringValue
+                }
             } catch let error as RedisError {
                 if firstError == nil { firstError = error }
             } catch {}

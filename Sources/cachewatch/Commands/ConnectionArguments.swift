@@ -36,3 +36,42 @@ struct ConnectionArguments: ParsableArguments {
     @Option(name: .customLong("env-file"), help: "The app's .env file to read CACHE_REDIS_* from (default: ./.env when present).")
     var envFile: String?
 }
+
+// MARK: - Resolution
+
+import CachewatchCore
+import Foundation
+
+extension ConnectionArguments {
+    /// Resolves flags, URL, environment and the app's `.env` into connection options (flags win).
+    func resolve(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> ConnectionOptions {
+        let dotEnv: [String: String]
+        if let envFile {
+            guard let values = DotEnv.load(contentsOf: URL(fileURLWithPath: envFile)) else {
+                throw CLIError("Cannot read the env file \(envFile).")
+            }
+            dotEnv = values
+        } else {
+            dotEnv = DotEnv.load(contentsOf: URL(fileURLWithPath: ".env")) ?? [:]
+        }
+        let flags = ConnectionFlags(host: host, port: port, socket: socket, pass: password, user: user, db: db,
+                                    url: url, connectTimeout: connectTimeout)
+        do {
+            let options = try ConnectionOptions.resolve(flags: flags, environment: environment, dotEnv: dotEnv)
+            if password != nil && !noAuthWarning {
+                FileHandle.standardError.write(Data("Warning: a password given with -a/--pass is visible in `ps`; prefer REDISCLI_AUTH or CACHE_REDIS_PASSWORD.\n".utf8))
+            }
+            return options
+        } catch let error as ConnectionOptionsError {
+            throw CLIError(error.message)
+        }
+    }
+
+    /// The command timeout in milliseconds (validated).
+    func commandTimeoutMilliseconds() throws -> Int {
+        guard let seconds = DurationText.seconds(commandTimeout), seconds > 0 else {
+            throw CLIError("--command-timeout must be a duration such as 2s or 500ms, not \(DisplayEscaper.escape(commandTimeout)).")
+        }
+        return Int((seconds * 1000).rounded())
+    }
+}

@@ -1,0 +1,103 @@
+import CachewatchCore
+import CachewatchLogs
+import CachewatchRedis
+import Foundation
+
+/// The running workers of the dashboard and `watch`: INFO collector, background census, log followers.
+///
+/// Each worker has its own Redis connection (a worker's `stop()` interrupts its own socket), and all of
+/// them post value snapshots into one `MonitorStore`.
+final class MonitorSession {
+    let store = MonitorStore()
+    let options: ConnectionOptions
+    let endpoint: RedisEndpoint
+    let logs: LogMonitor?
+    private let censusSettings: CensusSettings
+    private let collector: RedisCollector
+    private var census: CensusRunner?
+    private var censusIsFull = false
+    private let lock = NSLock()
+
+    /// What the census worker does.
+    struct CensusSettings {
+        var enabled = true
+        var budgetKeysPerSecond = 5000
+        var memory = false
+        var maxFamilies = 200
+    }
+
+    init(options: ConnectionOptions, endpoint: RedisEndpoint, intervalSeconds: Double, census: CensusSettings, logs: LogMonitor?) {
+        self.options = options
+        self.endpoint = endpoint
+        self.logs = logs
+        censusSettings = census
+        let store = self.store
+        collector = RedisCollector(client: RedisClient(endpoint: endpoint), intervalSeconds: intervalSeconds) { sample in
+            store.ingest(sample)
+        }
+    }
+
+    // MARK: - Lifecycle
+
+    /// Starts every worker.
+    func start() {
+        collector.start()
+        logs?.start()
+        if censusSettings.enabled { startCensus(full: false) }
+    }
+
+    /// Stops every worker and waits for them.
+    func stop() {
+        collector.stop()
+        lock.lock()
+        let runner = census
+        census = nil
+        lock.unlock()
+        runner?.stop()
+        logs?.stop()
+    }
+
+    // MARK: - Census
+
+    /// Replaces the background census with a full pass as fast as possible (`F`).
+    func startFullCensus() {
+        startCensus(full: true)
+    }
+
+    /// Returns to the budgeted census once a full pass has completed (called from the UI loop).
+    func maintain() {
+        lock.lock()
+        let finishedFull = censusIsFull && census?.progress?.complete == true
+        lock.unlock()
+        if finishedFull { startCensus(full: false) }
+    }
+
+    /// True while a full pass requested with `F` runs.
+    var fullCensusRunning: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return censusIsFull && census?.progress?.complete != true
+    }
+
+    private func startCensus(full: Bool) {
+        lock.lock()
+        let previous = census
+        census = nil
+        lock.unlock()
+        previous?.stop()
+        let settings = censusSettings
+        let options = CensusOptions(db: endpoint.db,
+                                    mode: full ? .full : .budgeted(keysPerSecond: settings.budgetKeysPerSecond),
+                                    memory: settings.memory, maxFamilies: settings.maxFamilies)
+        let store = self.store
+        let runner = CensusRunner(client: RedisClient(endpoint: endpoint), options: options,
+                                  onReport: { store.ingest(census: $0) },
+                                  onProgress: { store.ingest(censusProgress: $0) },
+                                  onError: { store.ingest(censusError: $0) })
+        lock.lock()
+        census = runner
+        censusIsFull = full
+        lock.unlock()
+        runner.start()
+    }
+}

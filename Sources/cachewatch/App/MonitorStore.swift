@@ -1,0 +1,85 @@
+import CachewatchCore
+import CachewatchRedis
+import Foundation
+
+/// What the workers have reported, under one lock; the UI loop and `watch` read value snapshots.
+final class MonitorStore: @unchecked Sendable {
+    /// A consistent copy of everything known at one moment.
+    struct Snapshot: Sendable {
+        var connection: ConnectionState = .connecting
+        var info: InfoSnapshot?
+        var rates: InfoRates?
+        var pingMilliseconds: Double?
+        /// The last Redis error sentence (nil while healthy).
+        var redisError: String?
+        var histories = MetricHistories()
+        /// The newest census (a complete pass when one exists, else the running partial pass).
+        var census: CensusReport?
+        var censusProgress: CensusProgress?
+        var censusError: String?
+    }
+
+    private let lock = NSLock()
+    private var state = Snapshot()
+    private var previousInfo: InfoSnapshot?
+
+    // MARK: - Writers (worker threads)
+
+    /// Records a collector tick: parses INFO, computes rates against the previous tick, extends histories.
+    func ingest(_ sample: CollectorSample) {
+        let info = sample.infoText.map { InfoSnapshot(text: $0, takenAt: sample.takenAt) }
+        lock.lock()
+        defer { lock.unlock() }
+        state.connection = sample.state
+        state.pingMilliseconds = sample.pingMilliseconds
+        state.redisError = sample.error?.message
+        guard let info else { return }
+        if let previousInfo {
+            let rates = InfoRates.between(previousInfo, info)
+            state.rates = rates
+            state.histories.record(info: info, rates: rates, pingMilliseconds: sample.pingMilliseconds)
+        }
+        previousInfo = info
+        state.info = info
+    }
+
+    /// Records a census report (partial or complete).
+    func ingest(census report: CensusReport) {
+        lock.lock()
+        defer { lock.unlock() }
+        state.census = report
+        state.censusError = nil
+    }
+
+    /// Records census progress.
+    func ingest(censusProgress progress: CensusProgress) {
+        lock.lock()
+        defer { lock.unlock() }
+        state.censusProgress = progress
+    }
+
+    /// Records a census error sentence.
+    func ingest(censusError error: RedisError) {
+        lock.lock()
+        defer { lock.unlock() }
+        state.censusError = error.message
+    }
+
+    /// Forgets the histories and rates (`r` in the dashboard); the next tick starts them again.
+    func resetCounters() {
+        lock.lock()
+        defer { lock.unlock() }
+        state.histories = MetricHistories()
+        state.rates = nil
+        previousInfo = nil
+    }
+
+    // MARK: - Readers
+
+    /// A copy of the current state.
+    func snapshot() -> Snapshot {
+        lock.lock()
+        defer { lock.unlock() }
+        return state
+    }
+}

@@ -1,0 +1,96 @@
+import ArgumentParser
+import CachewatchCore
+import Foundation
+
+/// `cachewatch watch --json`: one snapshot document per interval (NDJSON) until interrupted.
+struct Watch: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "watch",
+        abstract: "Print a snapshot document every --interval (NDJSON), following logs live, until interrupted.",
+        discussion: """
+        Each line is one complete document (the schema of `snapshot --json`), flushed as it is written, so \
+        `cachewatch watch --json | jq` and supervisors see it at once. Redis going away does not stop the \
+        stream: documents carry `error` and the connection state until it comes back. Stops cleanly on \
+        SIGINT and SIGTERM.
+        """,
+        helpNames: [.long]
+    )
+
+    @OptionGroup var connection: ConnectionArguments
+    @OptionGroup var logArguments: LogArguments
+    @OptionGroup var censusArguments: CensusArguments
+
+    @Flag(name: .long, help: "Write NDJSON (the only output format of watch; accepted for symmetry with snapshot).")
+    var json = false
+
+    @Flag(name: .long, help: "Skip the background census.")
+    var noCensus = false
+
+    @Option(name: .long, help: "Time between documents.")
+    var interval: String = "1s"
+
+    @Option(name: .long, help: "Stop after this many documents (default: run until interrupted).")
+    var count: Int?
+
+    func run() throws {
+        StopSignal.install()
+        let options = try connection.resolve()
+        let intervalSeconds = try parseInterval(interval)
+        if let count, count < 1 { throw CLIError("--count must be at least 1.") }
+        let endpoint = options.endpoint(commandTimeoutMilliseconds: try connection.commandTimeoutMilliseconds())
+        let settings = MonitorSession.CensusSettings(enabled: !noCensus, budgetKeysPerSecond: try censusArguments.validatedBudget(),
+                                                     memory: censusArguments.memory,
+                                                     maxFamilies: censusArguments.maxFamilies ?? 200)
+        let session = MonitorSession(options: options, endpoint: endpoint, intervalSeconds: min(intervalSeconds, 1),
+                                     census: settings, logs: try logArguments.makeMonitor())
+        session.start()
+        defer { session.stop() }
+        var written = 0
+        var next = Date().addingTimeInterval(intervalSeconds)
+        while !StopSignal.requested {
+            let now = Date()
+            if now < next {
+                Thread.sleep(forTimeInterval: min(0.05, next.timeIntervalSince(now)))
+                continue
+            }
+            next = next.addingTimeInterval(intervalSeconds)
+            if next < now { next = now.addingTimeInterval(intervalSeconds) }
+            let document = Self.document(session: session, now: now)
+            guard writeLine(document.json.serialized()) else { return }   // reader went away (EPIPE)
+            written += 1
+            if let count, written >= count { return }
+        }
+    }
+
+    /// The document for the session's current state.
+    static func document(session: MonitorSession, now: Date) -> SnapshotDocument {
+        let state = session.store.snapshot()
+        let census = state.census
+        let error: String?
+        switch state.connection {
+        case .connected: error = nil
+        case .connecting: error = state.info == nil ? "Connecting to Redis at \(session.endpoint.displayAddress)." : nil
+        case .disconnected(_, let reason): error = reason
+        }
+        return SnapshotDocument(takenAt: now, target: session.options.target(info: state.info),
+                                info: error == nil ? state.info : nil, rates: error == nil ? state.rates : nil,
+                                pingMilliseconds: state.pingMilliseconds, census: census,
+                                logs: session.logs?.report(now: now), findings: census.map(Findings.evaluate) ?? [],
+                                redisError: (error ?? state.redisError).map(session.options.redact))
+    }
+
+    /// Writes one line to stdout and flushes it; false when stdout is closed.
+    private func writeLine(_ line: String) -> Bool {
+        let data = Array((line + "\n").utf8)
+        var offset = 0
+        while offset < data.count {
+            let written = data[offset...].withUnsafeBytes { write(STDOUT_FILENO, $0.baseAddress, $0.count) }
+            if written < 0 {
+                if errno == EINTR { continue }
+                return false
+            }
+            offset += written
+        }
+        return true
+    }
+}
