@@ -84,7 +84,8 @@ public struct LogLineProcessor: Sendable {
         format = shape.format
         inTraceback = false
         let message = UnsafeBufferPointer(rebasing: line[shape.messageRange])
-        guard let first = message.first, matcher.mayMatch(firstByte: first) else { return nil }
+        guard let first = message.first,
+              matcher.mayMatch(firstByte: first) || (first == 0x5C && shape.messageEscaping != .none) else { return nil }
         let match: FailOpenMatch?
         if shape.messageEscaping == .none {
             match = matcher.match(message: message)
