@@ -73,6 +73,8 @@ public final class FileFollower {
     public var startOverride: ((FileIdentity) -> Start?)?
     /// Called whenever the offset in a file advances (so other followers can continue from it).
     public var offsetReached: ((FileIdentity, Int64) -> Void)?
+    /// Called when the open file turns out to be deleted (its identity may be reused).
+    public var identityGone: ((FileIdentity) -> Void)?
     /// Polled between chunks: reading stops early when it returns true.
     public var shouldStop: () -> Bool = { false }
 
@@ -141,6 +143,11 @@ public final class FileFollower {
         readToEnd(callbacks)
         splitter.flush(emit: callbacks.line)
         callbacks.chunkDone()
+        var fileStat = stat()
+        if let identity, fstat(fd, &fileStat) == 0, fileStat.st_nlink == 0 {
+            // Deleted: once closed, its inode number may be reused by an unrelated new file.
+            identityGone?(identity)
+        }
         close()
     }
 
@@ -152,6 +159,8 @@ public final class FileFollower {
             let shown = DisplayEscaper.escape(path)
             switch code {
             case ENOENT, ENOTDIR:
+                // A file that appears later is new: it is read from its start.
+                nextStart = .fromStart
                 if case .missing = status {} else { status = .missing("\(shown) does not exist yet; waiting for it.") }
             case EACCES, EPERM:
                 status = .unreadable("Permission denied reading \(shown); run cachewatch as a user who may read it.")

@@ -71,7 +71,9 @@ public final class LogMonitor {
     private let stdinDescriptor: Int32
     private var fileSources: [FileSource] = []
     private var globs: [(pattern: String, placeholder: Int)] = []
-    private var offsetsByIdentity: [FileFollower.FileIdentity: Int64] = [:]
+    /// Offsets reached per file; entries not held open for `identityMemorySeconds` are forgotten
+    /// (after that, an inode number may belong to a new file).
+    private var offsetsByIdentity: [FileFollower.FileIdentity: (offset: Int64, lastHeld: Date)] = [:]
     private var nextID = 0
     private var stdinReader: StreamReader?
     private var stdinSourceID: Int?
@@ -244,11 +246,17 @@ public final class LogMonitor {
         let id = addPublished(path: path, status: "missing", detail: nil)
         let source = FileSource(id: id, follower: follower, fromGlob: fromGlob,
                                 processor: LogLineProcessor(timeZone: timeZone, matcher: matcher))
-        follower.startOverride = { [unowned self] identity in
-            offsetsByIdentity[identity].map { .fromOffset($0) }
+        if fromGlob != nil {
+            // Only glob matches can be a file already read under another name (rotation).
+            follower.startOverride = { [unowned self] identity in
+                offsetsByIdentity[identity].map { .fromOffset($0.offset) }
+            }
         }
         follower.offsetReached = { [unowned self] identity, offset in
-            offsetsByIdentity[identity] = offset
+            offsetsByIdentity[identity] = (offset, clock())
+        }
+        follower.identityGone = { [unowned self] identity in
+            offsetsByIdentity[identity] = nil
         }
         follower.shouldStop = { [stopFlag] in stopFlag.isStopped }
         fileSources.append(source)
@@ -266,6 +274,14 @@ public final class LogMonitor {
             source.follower.poll(now: source.arrival, callbacks: callbacks(for: source))
             publish(source)
         }
+        let held = clock()
+        for source in fileSources {
+            if let identity = source.follower.identity, let entry = offsetsByIdentity[identity] {
+                offsetsByIdentity[identity] = (entry.offset, held)
+            }
+        }
+        let memorySeconds = max(10, 3 * globIntervalSeconds)
+        offsetsByIdentity = offsetsByIdentity.filter { abs(held.timeIntervalSince($0.value.lastHeld)) <= memorySeconds }
     }
 
     private func callbacks(for source: FileSource) -> FileFollower.Callbacks {
