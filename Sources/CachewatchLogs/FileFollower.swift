@@ -6,8 +6,8 @@ import Glibc
 
 /// Follows one path like `tail -F`, driven by `poll` calls (no file-watching API; stat polling).
 ///
-/// - Start: `.backfill` reads the last `backfillSeconds` from the end (seeking back in 1 MiB chunks
-///   until a line older than the window; an untimed file gets a bounded 1 MiB tail), `.fromStart`
+/// - Start: `.backfill` reads the last `backfillSeconds` from the end (64 KiB probes stepping back
+///   from the end, then a binary search; an untimed file gets a bounded 1 MiB tail), `.fromStart`
 ///   reads from offset 0 (a file that appears later, or is recreated), `.fromOffset` continues a file
 ///   already read under another name.
 /// - Rename rotation / delete: the old file is finished through its open descriptor, then the new
@@ -38,11 +38,15 @@ public final class FileFollower {
         public var backfillEnds: () -> Void
         /// A chunk of lines was delivered (a good moment to publish counts).
         public var chunkDone: () -> Void
+        /// Raw bytes are about to be split into lines (for a chunk-wide prefilter).
+        public var chunkBegins: (UnsafeBufferPointer<UInt8>) -> Void
 
         public init(line: @escaping (UnsafeBufferPointer<UInt8>, Bool) -> Void,
                     backfillBegins: @escaping (Date?) -> Void = { _ in }, backfillEnds: @escaping () -> Void = {},
-                    chunkDone: @escaping () -> Void = {}) {
+                    chunkDone: @escaping () -> Void = {},
+                    chunkBegins: @escaping (UnsafeBufferPointer<UInt8>) -> Void = { _ in }) {
             self.line = line
+            self.chunkBegins = chunkBegins
             self.backfillBegins = backfillBegins
             self.backfillEnds = backfillEnds
             self.chunkDone = chunkDone
@@ -212,56 +216,85 @@ public final class FileFollower {
             guard count > 0 else { break }
             bytesRead += Int64(count)
             offset += Int64(count)
-            splitter.feed(UnsafeBufferPointer(start: buffer, count: count), emit: callbacks.line)
+            let chunk = UnsafeBufferPointer(start: UnsafePointer(buffer), count: count)
+            callbacks.chunkBegins(chunk)
+            splitter.feed(chunk, emit: callbacks.line)
             callbacks.chunkDone()
             if let identity { offsetReached?(identity, offset) }
             if count < Self.chunkBytes { break }
         }
     }
 
-    /// Finds where the backfill starts: the first line of the chunk whose first timestamp is before `cutoff`.
+    /// Finds where the backfill starts, reading only small probes from the end of the file.
     ///
-    /// Returns the offset and whether the file has timestamps (false: a bounded untimed tail).
+    /// The last 64 KiB decide whether the file has timestamps. Untimed: the start of the last
+    /// 1 MiB (a bounded tail). Timed: probes step back from the end doubling the distance
+    /// (1, 2, 4 … MiB) until a probe's first timestamped line is older than `cutoff`, then a
+    /// binary search narrows the crossing to within 1 MiB. Lines before the cutoff in that last
+    /// stretch are skipped by the processor (`notBefore`). Assumes roughly time-ordered lines.
+    /// Returns the offset of a line start and whether the file is timed.
     func backfillStart(size: Int64, cutoff: Date) -> (Int64, Bool) {
         var parser = LogLineParser(timeZone: timeZone)
-        var position = size
-        var sawTimestamps = false
-        var untimedBytes: Int64 = 0
-        while position > 0, !shouldStop() {
-            let chunkStart = max(0, position - Int64(Self.chunkBytes))
-            let length = Int(position - chunkStart)
-            let count = pread(fd, buffer, length, off_t(chunkStart))
-            guard count == length else { return (chunkStart, sawTimestamps) }
-            bytesRead += Int64(count)
-            let chunk = UnsafeBufferPointer(start: buffer, count: count)
-            // The first complete line starts after the chunk's first newline (or at 0 at the file's start).
-            var lineStart = 0
-            if chunkStart > 0 {
-                guard let newline = chunk.firstIndex(of: 0x0A) else {
-                    position = chunkStart
-                    continue
-                }
-                lineStart = newline + 1
-            }
-            let firstLine = lineStart
-            var found: Date?
-            while lineStart < count, found == nil {
-                let end = chunk[lineStart...].firstIndex(of: 0x0A) ?? count
-                let line = UnsafeBufferPointer(rebasing: chunk[lineStart..<end])
-                let shape = parser.shape(of: line)
-                if shape.format != .plain { found = parser.timestamp(of: line, shape: shape) }
-                lineStart = end + 1
-            }
-            if let found {
-                sawTimestamps = true
-                if found < cutoff { return (chunkStart + Int64(firstLine), true) }
-            } else if !sawTimestamps {
-                untimedBytes += Int64(count)
-                if untimedBytes >= Self.untimedTailBytes { return (chunkStart + Int64(firstLine), false) }
-            }
-            position = chunkStart
+        let last = probe(at: max(0, size - Self.probeBytes), size: size, parser: &parser)
+        guard let newest = last.time else {
+            let tail = max(0, size - Self.untimedTailBytes)
+            return (tail == 0 ? 0 : (probe(at: tail, size: size, parser: &parser).lineStart ?? tail), false)
         }
-        return (0, sawTimestamps)
+        if newest < cutoff { return (last.lineStart ?? max(0, size - Self.probeBytes), true) }
+        var newer = max(0, size - Self.probeBytes)     // the window has begun at or before here
+        var older: Int64?                               // a line start older than the cutoff
+        var step = Int64(Self.chunkBytes)
+        while older == nil, newer > 0, !shouldStop() {
+            let position = max(0, size - step)
+            let found = probe(at: position, size: size, parser: &parser)
+            if let time = found.time, time < cutoff, let lineStart = found.lineStart {
+                older = lineStart
+            } else {
+                newer = position
+                step *= 2
+            }
+        }
+        guard var low = older else { return (0, true) }
+        var high = newer
+        while high - low > Int64(Self.chunkBytes), !shouldStop() {
+            let middle = low + (high - low) / 2
+            let found = probe(at: middle, size: size, parser: &parser)
+            if let time = found.time, time < cutoff, let lineStart = found.lineStart, lineStart < high {
+                low = lineStart
+            } else {
+                high = middle
+            }
+        }
+        return (low, true)
+    }
+
+    /// Bytes read by one backfill probe.
+    static let probeBytes: Int64 = 64 << 10
+
+    /// The first complete timestamped line in the 64 KiB at `offset`: its start and time.
+    private func probe(at offset: Int64, size: Int64, parser: inout LogLineParser) -> (lineStart: Int64?, time: Date?) {
+        let length = Int(min(Self.probeBytes, size - offset))
+        guard length > 0 else { return (nil, nil) }
+        let count = pread(fd, buffer, length, off_t(offset))
+        guard count > 0 else { return (nil, nil) }
+        bytesRead += Int64(count)
+        let chunk = UnsafeBufferPointer(start: buffer, count: count)
+        var lineStart = 0
+        if offset > 0 {
+            guard let newline = chunk.firstIndex(of: 0x0A) else { return (nil, nil) }
+            lineStart = newline + 1
+        }
+        let firstLine = lineStart
+        while lineStart < count {
+            guard let end = chunk[lineStart...].firstIndex(of: 0x0A) ?? (offset + Int64(count) == size ? count : nil) else { break }
+            let line = UnsafeBufferPointer(rebasing: chunk[lineStart..<end])
+            let shape = parser.shape(of: line)
+            if shape.format != .plain, let time = parser.timestamp(of: line, shape: shape) {
+                return (offset + Int64(lineStart), time)
+            }
+            lineStart = end + 1
+        }
+        return (firstLine < count ? offset + Int64(firstLine) : nil, nil)
     }
 
     static func identity(of fileStat: stat) -> FileIdentity {

@@ -56,14 +56,22 @@ public final class LogMonitor {
         let id: Int
         let follower: FileFollower
         let fromGlob: String?
-        var processor: LogLineProcessor
+        /// Behind a pointer: the per-line path then needs no dynamic exclusivity checks.
+        let processor: UnsafeMutablePointer<LogLineProcessor>
+        var needles: NeedleScanner
         var events: [FailOpenEvent] = []
         var arrival = Date()
         init(id: Int, follower: FileFollower, fromGlob: String?, processor: LogLineProcessor) {
             self.id = id
             self.follower = follower
             self.fromGlob = fromGlob
-            self.processor = processor
+            self.processor = UnsafeMutablePointer<LogLineProcessor>.allocate(capacity: 1)
+            self.processor.initialize(to: processor)
+            needles = NeedleScanner(needle: processor.matcher.commonPrefix)
+        }
+        deinit {
+            processor.deinitialize(count: 1)
+            processor.deallocate()
         }
     }
 
@@ -287,27 +295,33 @@ public final class LogMonitor {
     private func callbacks(for source: FileSource) -> FileFollower.Callbacks {
         FileFollower.Callbacks(
             line: { [unowned source] bytes, truncated in
-                if let event = source.processor.process(bytes, arrival: source.arrival, truncated: truncated) {
+                let processor = source.processor
+                let mayContain = source.needles.mayContain(bytes)
+                if let event = processor.pointee.process(bytes, arrival: source.arrival, truncated: truncated,
+                                                         mayContainPrefix: mayContain) {
                     source.events.append(event)
                 }
             },
             backfillBegins: { [unowned source] cutoff in
-                source.processor.notBefore = cutoff
-                source.processor.untimedEventsOutsideWindows = cutoff == nil
+                source.processor.pointee.notBefore = cutoff
+                source.processor.pointee.untimedEventsOutsideWindows = cutoff == nil
             },
             backfillEnds: { [unowned source] in
-                source.processor.notBefore = nil
-                source.processor.untimedEventsOutsideWindows = false
+                source.processor.pointee.notBefore = nil
+                source.processor.pointee.untimedEventsOutsideWindows = false
             },
             chunkDone: { [unowned self, unowned source] in
                 publish(source)
                 source.arrival = clock()
+            },
+            chunkBegins: { [unowned source] chunk in
+                source.needles.begin(chunk)
             })
     }
 
     private func publish(_ source: FileSource) {
         let now = clock()
-        let processor = source.processor
+        let processor = source.processor.pointee
         let follower = source.follower
         lock.lock()
         for event in source.events { counter.record(event, now: now) }

@@ -29,7 +29,32 @@ final class FileFollowerTests: XCTestCase {
         XCTAssertEqual(report.sources.first?.lines, 5)
         XCTAssertEqual(report.sources.first?.format, "detailed")
         XCTAssertEqual(report.sources.first?.status, "following")
-        XCTAssertLessThan(monitor.bytesRead, 4 << 20, "a 24 MiB file is not read from the start")
+        XCTAssertLessThan(monitor.bytesRead, 2 << 20, "a 24 MiB file is not read from the start")
+    }
+
+    func testBackfillFindsTheWindowInsideALongEvenlyWrittenFile() throws {
+        let dir = try TemporaryDirectory()
+        let path = dir.path("app.log")
+        let now = Date(timeIntervalSince1970: 1_795_732_200)
+        var text = ""
+        var expected = 0
+        for second in stride(from: 7200, through: 0, by: -1) {
+            let time = now.addingTimeInterval(-Double(second))
+            for index in 0..<20 {
+                if index == 0 || (index == 7 && second % 3 == 0) {
+                    text += LogLines.failOpen(time)
+                    if second <= 900 { expected += 1 }
+                } else {
+                    text += LogLines.info(time)
+                }
+            }
+        }
+        append(text, to: path)
+        let monitor = LogMonitor(paths: [path], backfillSeconds: 900, timeZone: utcZone, clock: { now })
+        monitor.pollOnce()
+        XCTAssertEqual(monitor.report(now: now).failOpen.total, expected, "exactly the lines at or after now - 900 s")
+        XCTAssertEqual(monitor.report(now: now).sources[0].lines, 901 * 20)
+        XCTAssertLessThan(monitor.bytesRead, Int64(text.utf8.count / 3))
     }
 
     func testBackfillOfAnUntimedFileReadsABoundedTailAndKeepsItOutOfTheRateWindows() throws {

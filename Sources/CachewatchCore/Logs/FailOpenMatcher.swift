@@ -35,6 +35,8 @@ public struct FailOpenMatcher: Sendable {
     public let familyOf: @Sendable ([UInt8]) -> String
     /// First bytes of all prefixes: a message starting with anything else is rejected at once.
     private let firstBytes: [Bool]
+    /// The bytes every prefix starts with (`Cache ` for the defaults): a line without them cannot match.
+    public let commonPrefix: [UInt8]
 
     /// Creates a matcher; empty prefixes are ignored.
     public init(prefixes: [String] = FailOpenMatcher.defaultPrefixes,
@@ -46,6 +48,14 @@ public struct FailOpenMatcher: Sendable {
         var table = [Bool](repeating: false, count: 256)
         for prefix in self.prefixes + self.keyedPrefixes { table[Int(prefix[0])] = true }
         firstBytes = table
+        let all = self.prefixes + self.keyedPrefixes
+        var common = all.first ?? []
+        for prefix in all.dropFirst() {
+            var length = 0
+            while length < min(common.count, prefix.count), common[length] == prefix[length] { length += 1 }
+            common = Array(common[0..<length])
+        }
+        commonPrefix = common
     }
 
     /// The same matcher with another family function.

@@ -29,6 +29,31 @@ public struct LogLineParser: Sendable {
         return LogLineShape(format: .plain, timestampRange: nil, levelRange: nil, messageRange: 0..<line.count)
     }
 
+    /// The line's format judged by its header only (no message search): for lines that cannot be events.
+    ///
+    /// A line that starts like the source's last format counts as that format; otherwise the full check runs.
+    public mutating func quickFormat(of b: UnsafeBufferPointer<UInt8>) -> LogFormat {
+        if let last = lastFormat {
+            switch last {
+            case .detailed, .classic:
+                if Self.looksLikeDateTime(b), b[10] == 0x20 {
+                    let end = Self.afterFraction(b)
+                    if end + 2 < b.count {
+                        if last == .detailed, b[end] == 0x20, b[end + 1] == 0x5B { return .detailed }
+                        if last == .classic, b[end] == 0x20, b[end + 1] == 0x2D, b[end + 2] == 0x20 { return .classic }
+                    }
+                }
+            case .json:
+                if b.first == 0x7B, b.last == 0x7D { return .json }
+            case .structured:
+                if b.count > 10, b[0] == 0x74, b[9] == 0x3D, b[1] == 0x69, b[2] == 0x6D { return .structured }
+            case .plain:
+                break
+            }
+        }
+        return shape(of: b).format
+    }
+
     /// Array convenience of `shape(of:)`.
     public mutating func shape(of line: [UInt8]) -> LogLineShape {
         line.withUnsafeBufferPointer { shape(of: $0) }

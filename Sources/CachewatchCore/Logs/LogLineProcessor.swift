@@ -58,7 +58,13 @@ public struct LogLineProcessor: Sendable {
     }
 
     /// Processes one line (without its newline); returns the fail-open event it carries, if any.
-    public mutating func process(_ raw: UnsafeBufferPointer<UInt8>, arrival: Date, truncated wasCut: Bool = false) -> FailOpenEvent? {
+    ///
+    /// `mayContainPrefix: false` is a caller's promise that the line does not contain
+    /// `matcher.commonPrefix` (found by a fast search over a whole chunk): the line is then only
+    /// counted and classified by its header. (A JSON message that escapes the prefix's own ASCII
+    /// letters, which Python's `json.dumps` never does, is missed on that fast path.)
+    public mutating func process(_ raw: UnsafeBufferPointer<UInt8>, arrival: Date, truncated wasCut: Bool = false,
+                                 mayContainPrefix: Bool = true) -> FailOpenEvent? {
         var line = raw
         if let last = line.last, last == 0x0D { line = UnsafeBufferPointer(rebasing: line[0..<(line.count - 1)]) }
         if let cutoff = notBefore {
@@ -70,6 +76,17 @@ public struct LogLineProcessor: Sendable {
         if wasCut { truncated += 1 }
         if isContinuation(line) {
             continuations += 1
+            return nil
+        }
+        if !mayContainPrefix {
+            let quick = parser.quickFormat(of: line)
+            inTraceback = false
+            if quick == .plain {
+                unparsed += 1
+                if format == nil { format = .plain }
+            } else {
+                format = quick
+            }
             return nil
         }
         let shape = parser.shape(of: line)
