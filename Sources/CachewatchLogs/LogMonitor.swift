@@ -52,26 +52,29 @@ public final class LogMonitor {
 
     // MARK: - Poll-thread state
 
+    /// What the per-line path touches, kept behind one pointer: no retains, no exclusivity checks per line.
+    private struct LineState {
+        var processor: LogLineProcessor
+        var needles: NeedleScanner
+        var events: [FailOpenEvent] = []
+        var arrival = Date()
+    }
+
     private final class FileSource {
         let id: Int
         let follower: FileFollower
         let fromGlob: String?
-        /// Behind a pointer: the per-line path then needs no dynamic exclusivity checks.
-        let processor: UnsafeMutablePointer<LogLineProcessor>
-        var needles: NeedleScanner
-        var events: [FailOpenEvent] = []
-        var arrival = Date()
+        let state: UnsafeMutablePointer<LineState>
         init(id: Int, follower: FileFollower, fromGlob: String?, processor: LogLineProcessor) {
             self.id = id
             self.follower = follower
             self.fromGlob = fromGlob
-            self.processor = UnsafeMutablePointer<LogLineProcessor>.allocate(capacity: 1)
-            self.processor.initialize(to: processor)
-            needles = NeedleScanner(needle: processor.matcher.commonPrefix)
+            state = UnsafeMutablePointer<LineState>.allocate(capacity: 1)
+            state.initialize(to: LineState(processor: processor, needles: NeedleScanner(needle: processor.matcher.commonPrefix)))
         }
         deinit {
-            processor.deinitialize(count: 1)
-            processor.deallocate()
+            state.deinitialize(count: 1)
+            state.deallocate()
         }
     }
 
@@ -278,8 +281,8 @@ public final class LogMonitor {
         }
         for source in fileSources {
             if stopFlag.isStopped { return }
-            source.arrival = clock()
-            source.follower.poll(now: source.arrival, callbacks: callbacks(for: source))
+            source.state.pointee.arrival = clock()
+            source.follower.poll(now: source.state.pointee.arrival, callbacks: callbacks(for: source))
             publish(source)
         }
         let held = clock()
@@ -293,38 +296,38 @@ public final class LogMonitor {
     }
 
     private func callbacks(for source: FileSource) -> FileFollower.Callbacks {
-        FileFollower.Callbacks(
-            line: { [unowned source] bytes, truncated in
-                let processor = source.processor
-                let mayContain = source.needles.mayContain(bytes)
-                if let event = processor.pointee.process(bytes, arrival: source.arrival, truncated: truncated,
-                                                         mayContainPrefix: mayContain) {
-                    source.events.append(event)
+        let state = source.state
+        return FileFollower.Callbacks(
+            line: { bytes, truncated in
+                let mayContain = state.pointee.needles.mayContain(bytes)
+                if let event = state.pointee.processor.process(bytes, arrival: state.pointee.arrival, truncated: truncated,
+                                                               mayContainPrefix: mayContain) {
+                    state.pointee.events.append(event)
                 }
             },
-            backfillBegins: { [unowned source] cutoff in
-                source.processor.pointee.notBefore = cutoff
-                source.processor.pointee.untimedEventsOutsideWindows = cutoff == nil
+            backfillBegins: { cutoff in
+                state.pointee.processor.notBefore = cutoff
+                state.pointee.processor.untimedEventsOutsideWindows = cutoff == nil
             },
-            backfillEnds: { [unowned source] in
-                source.processor.pointee.notBefore = nil
-                source.processor.pointee.untimedEventsOutsideWindows = false
+            backfillEnds: {
+                state.pointee.processor.notBefore = nil
+                state.pointee.processor.untimedEventsOutsideWindows = false
             },
             chunkDone: { [unowned self, unowned source] in
                 publish(source)
-                source.arrival = clock()
+                state.pointee.arrival = clock()
             },
-            chunkBegins: { [unowned source] chunk in
-                source.needles.begin(chunk)
+            chunkBegins: { chunk in
+                state.pointee.needles.begin(chunk)
             })
     }
 
     private func publish(_ source: FileSource) {
         let now = clock()
-        let processor = source.processor.pointee
+        let processor = source.state.pointee.processor
         let follower = source.follower
         lock.lock()
-        for event in source.events { counter.record(event, now: now) }
+        for event in source.state.pointee.events { counter.record(event, now: now) }
         if let index = published.firstIndex(where: { $0.id == source.id }) {
             var entry = published[index].source
             if processor.lines > entry.lines { entry.lastLineAt = now }
@@ -348,7 +351,7 @@ public final class LogMonitor {
         }
         followerBytesRead = fileSources.reduce(0) { $0 + $1.follower.bytesRead }
         lock.unlock()
-        source.events.removeAll(keepingCapacity: true)
+        source.state.pointee.events.removeAll(keepingCapacity: true)
     }
 
     // MARK: - Globs
