@@ -143,7 +143,7 @@ public final class LogMonitor {
 
     // MARK: - Running
 
-    /// Starts the poll thread (and the stdin reader when `-` was given).
+    /// Starts the poll thread (and the stdin reader when `-` was given); a monitor runs once.
     public func start() {
         lock.lock()
         guard !started else { lock.unlock(); return }
@@ -172,6 +172,10 @@ public final class LogMonitor {
 
     /// Polls every file source once on the calling thread (one-shot snapshots, tests); only when not started.
     public func pollOnce() {
+        lock.lock()
+        let running = started
+        lock.unlock()
+        guard !running else { return }
         pollFiles()
         evaluate(now: clock())
     }

@@ -81,3 +81,15 @@ extension LogMonitor {
 }
 
 let utcZone = TimeZone(identifier: "UTC")!
+
+/// Runs `body` with this thread's file-system user switched to `nobody` when running as root
+/// (setfsuid is per thread on Linux and drops root's file capabilities), so permission checks apply.
+func asUnprivilegedFileUser(_ body: () -> Void) throws {
+    guard getuid() == 0 else { return body() }
+    typealias SetFSUID = @convention(c) (UInt32) -> Int32
+    guard let symbol = dlsym(dlopen(nil, RTLD_NOW), "setfsuid") else { throw XCTSkip("setfsuid is not available") }
+    let setfsuid = unsafeBitCast(symbol, to: SetFSUID.self)
+    _ = setfsuid(65534)
+    defer { _ = setfsuid(0) }
+    body()
+}
