@@ -13,6 +13,8 @@ import Glibc
 /// - Rename rotation / delete: the old file is finished through its open descriptor, then the new
 ///   file at the path is read from offset 0. Copytruncate (size below our offset): restart at 0.
 /// - Missing: status `missing`, waits. Permission denied: status `unreadable` with a sentence.
+/// - Limits: a copytruncate whose file grows back past our offset between two polls (≤ 250 ms) is not
+///   noticed (as with `tail -F`); a file shorter than one probe is simply read whole.
 public final class FileFollower {
     /// Where reading starts when the file is opened.
     public enum Start: Equatable {

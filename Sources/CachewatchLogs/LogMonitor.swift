@@ -258,7 +258,9 @@ public final class LogMonitor {
 
     private func addFile(path: String, start: FileFollower.Start, fromGlob: String?) {
         let follower = FileFollower(path: path, start: start, backfillSeconds: backfillSeconds, timeZone: timeZone)
-        let id = addPublished(path: path, status: "missing", detail: nil)
+        let exists = access(path, F_OK) == 0
+        let id = addPublished(path: path, status: exists ? "following" : "missing",
+                              detail: exists ? nil : "\(DisplayEscaper.escape(path)) does not exist yet; waiting for it.")
         let source = FileSource(id: id, follower: follower, fromGlob: fromGlob,
                                 processor: LogLineProcessor(timeZone: timeZone, matcher: matcher))
         if fromGlob != nil {

@@ -57,6 +57,11 @@ public struct LogLineProcessor: Sendable {
         line.withUnsafeBufferPointer { process($0, arrival: arrival, truncated: wasCut) }
     }
 
+    /// Processes one line given as a slice (without its newline).
+    public mutating func process(_ line: ArraySlice<UInt8>, arrival: Date, truncated wasCut: Bool = false) -> FailOpenEvent? {
+        line.withUnsafeBufferPointer { process($0, arrival: arrival, truncated: wasCut) }
+    }
+
     /// Processes one line (without its newline); returns the fail-open event it carries, if any.
     ///
     /// `mayContainPrefix: false` is a caller's promise that the line does not contain
