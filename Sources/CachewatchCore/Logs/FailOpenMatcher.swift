@@ -41,7 +41,7 @@ public struct FailOpenMatcher: Sendable {
     /// Creates a matcher; empty prefixes are ignored.
     public init(prefixes: [String] = FailOpenMatcher.defaultPrefixes,
                 keyedPrefixes: [String] = FailOpenMatcher.defaultKeyedPrefixes,
-                familyOf: @escaping @Sendable ([UInt8]) -> String = { DisplayEscaper.escape($0) }) {
+                familyOf: @escaping @Sendable ([UInt8]) -> String = { FailOpenMatcher.displayText($0[...]) }) {
         self.prefixes = prefixes.map { Array($0.utf8) }.filter { !$0.isEmpty }
         self.keyedPrefixes = keyedPrefixes.map { Array($0.utf8) }.filter { !$0.isEmpty }
         self.familyOf = familyOf
@@ -78,29 +78,42 @@ public struct FailOpenMatcher: Sendable {
 
     /// Matches a message that must start with one of the prefixes.
     public func match(message m: UnsafeBufferPointer<UInt8>) -> FailOpenMatch? {
+        var cache = ErrorTextCache(capacity: 0)
+        return match(message: m, cache: &cache)
+    }
+
+    /// Matches a message, normalising error texts through `cache` (repeated errors cost a lookup).
+    public func match(message m: UnsafeBufferPointer<UInt8>, cache: inout ErrorTextCache) -> FailOpenMatch? {
         guard let first = m.first, firstBytes[Int(first)] else { return nil }
         for prefix in prefixes where Self.hasPrefix(m, prefix, at: 0) {
             let rest = UnsafeBufferPointer(rebasing: m[prefix.count...])
-            return FailOpenMatch(error: Self.normaliseError(rest))
+            return FailOpenMatch(error: cache.normalised(rest))
         }
         for prefix in keyedPrefixes where Self.hasPrefix(m, prefix, at: 0) {
             let rest = UnsafeBufferPointer(rebasing: m[prefix.count...])
             guard let (key, error) = Self.splitKeyed(rest) else {
-                return FailOpenMatch(error: Self.normaliseError(rest))
+                return FailOpenMatch(error: cache.normalised(rest))
             }
-            return FailOpenMatch(error: Self.normaliseError(error), key: Array(key), family: familyOf(Array(key)))
+            let keyBytes = Array(key)
+            return FailOpenMatch(error: cache.normalised(error), key: keyBytes, family: familyOf(keyBytes))
         }
         return nil
     }
 
     /// Matches a line of unknown layout: a prefix may start anywhere (plain lines, prefixed container logs).
     public func match(anywhereIn line: UnsafeBufferPointer<UInt8>) -> FailOpenMatch? {
+        var cache = ErrorTextCache(capacity: 0)
+        return match(anywhereIn: line, cache: &cache)
+    }
+
+    /// `match(anywhereIn:)` with an error text cache.
+    public func match(anywhereIn line: UnsafeBufferPointer<UInt8>, cache: inout ErrorTextCache) -> FailOpenMatch? {
         guard !line.isEmpty else { return nil }
         var index = 0
         while index < line.count {
             if firstBytes[Int(line[index])] {
                 let rest = UnsafeBufferPointer(rebasing: line[index...])
-                if let found = match(message: rest) { return found }
+                if let found = match(message: rest, cache: &cache) { return found }
             }
             index += 1
         }
@@ -211,7 +224,34 @@ public struct FailOpenMatcher: Sendable {
     }
 
     static func finish(_ bytes: [UInt8]) -> String {
-        let cut = bytes.count > maximumErrorBytes ? Array(bytes[0..<maximumErrorBytes]) : bytes
-        return DisplayEscaper.escape(cut) + (bytes.count > maximumErrorBytes ? "…" : "")
+        let cut = bytes.count > maximumErrorBytes ? bytes[0..<maximumErrorBytes] : bytes[...]
+        return displayText(cut) + (bytes.count > maximumErrorBytes ? "…" : "")
+    }
+
+    /// Bytes as display-safe text: printable ASCII as is (fast path), anything else through `DisplayEscaper`.
+    public static func displayText(_ bytes: ArraySlice<UInt8>) -> String {
+        if bytes.allSatisfy({ $0 >= 0x20 && $0 < 0x7F && $0 != 0x5C }) { return String(decoding: bytes, as: UTF8.self) }
+        return DisplayEscaper.escape(bytes)
+    }
+}
+
+/// Remembers normalised error texts by their raw bytes (bounded; cleared when full).
+public struct ErrorTextCache: Sendable {
+    private var table: [[UInt8]: String] = [:]
+    public let capacity: Int
+
+    public init(capacity: Int = 256) {
+        self.capacity = capacity
+    }
+
+    /// `FailOpenMatcher.normaliseError` of `raw`, from the cache when seen before.
+    public mutating func normalised(_ raw: UnsafeBufferPointer<UInt8>) -> String {
+        guard capacity > 0 else { return FailOpenMatcher.normaliseError(raw) }
+        let key = Array(raw)
+        if let known = table[key] { return known }
+        let text = FailOpenMatcher.normaliseError(raw)
+        if table.count >= capacity { table.removeAll(keepingCapacity: true) }
+        table[key] = text
+        return text
     }
 }

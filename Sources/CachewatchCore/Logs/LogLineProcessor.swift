@@ -41,6 +41,7 @@ public struct LogLineProcessor: Sendable {
     /// Backfill of an untimed tail: events of plain lines are counted in totals only.
     public var untimedEventsOutsideWindows = false
     private var inTraceback = false
+    private var errorTexts = ErrorTextCache()
 
     public init(timeZone: TimeZone = .current, matcher: FailOpenMatcher = FailOpenMatcher()) {
         parser = LogLineParser(timeZone: timeZone)
@@ -99,7 +100,7 @@ public struct LogLineProcessor: Sendable {
             unparsed += 1
             if format == nil { format = .plain }
             inTraceback = false
-            guard let match = matcher.match(anywhereIn: line) else { return nil }
+            guard let match = matcher.match(anywhereIn: line, cache: &errorTexts) else { return nil }
             events += 1
             return FailOpenEvent(timestamp: arrival, timed: !untimedEventsOutsideWindows, match: match)
         }
@@ -110,9 +111,11 @@ public struct LogLineProcessor: Sendable {
               matcher.mayMatch(firstByte: first) || (first == 0x5C && shape.messageEscaping != .none) else { return nil }
         let match: FailOpenMatch?
         if shape.messageEscaping == .none {
-            match = matcher.match(message: message)
+            match = matcher.match(message: message, cache: &errorTexts)
         } else {
-            match = matcher.match(message: LogLineParser.message(of: line, shape: shape))
+            match = LogLineParser.message(of: line, shape: shape).withUnsafeBufferPointer {
+                matcher.match(message: $0, cache: &errorTexts)
+            }
         }
         guard let match else { return nil }
         events += 1
