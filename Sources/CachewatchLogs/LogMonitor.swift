@@ -48,6 +48,7 @@ public final class LogMonitor {
     private var counter = FailOpenCounter()
     private var evaluator: AlertEvaluator
     private var pollsCompleted = 0
+    private var inputEnded = false
     private var followerBytesRead: Int64 = 0
 
     // MARK: - Poll-thread state
@@ -192,6 +193,13 @@ public final class LogMonitor {
         lock.lock()
         defer { lock.unlock() }
         return pollsCompleted
+    }
+
+    /// True once stdin (`-`) reached EOF or failed (for `snapshot --log -`, which reads until the end).
+    public var stdinEnded: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return inputEnded
     }
 
     /// Bytes the file followers read from disk so far (backward scanning included).
@@ -444,6 +452,9 @@ public final class LogMonitor {
                 }
                 let detail = error.map { "Reading standard input failed: \($0)." } ?? "Standard input ended (EOF); counts are final."
                 publishStdin(id: id, events: events, detail: detail)
+                lock.lock()
+                inputEnded = true
+                lock.unlock()
             })
         stdinReader = reader
         reader.start()

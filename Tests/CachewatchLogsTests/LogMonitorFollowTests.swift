@@ -141,7 +141,8 @@ final class LogMonitorFollowTests: XCTestCase {
         XCTAssertTrue(waitUntil { monitor.total == 2 })
         send(String(line.suffix(10)) + "{\"message\": \"Cache backend not available: x\"}")   // last line has no newline
         close(fds[1])
-        XCTAssertTrue(waitUntil { monitor.report(now: Date()).sources[0].detail?.contains("EOF") ?? false })
+        XCTAssertTrue(waitUntil { monitor.stdinEnded })
+        XCTAssertTrue(monitor.report(now: Date()).sources[0].detail?.contains("EOF") ?? false)
         let report = monitor.report(now: Date())
         XCTAssertEqual(report.failOpen.total, 4)
         XCTAssertEqual(report.sources[0].lines, 4)
