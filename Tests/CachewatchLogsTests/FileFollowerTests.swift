@@ -30,6 +30,18 @@ final class FileFollowerTests: XCTestCase {
         XCTAssertEqual(report.sources.first?.format, "detailed")
         XCTAssertEqual(report.sources.first?.status, "following")
         XCTAssertLessThan(monitor.bytesRead, 2 << 20, "a 24 MiB file is not read from the start")
+        let json = report.json
+        XCTAssertEqual(json["fail_open"]?["last_15m"], .int(4))
+        XCTAssertEqual(json["fail_open"]?["state"], .string("ok"))
+        if case let .array(series)? = json["fail_open"]?["per_minute"] {
+            XCTAssertEqual(series.count, 60)
+            XCTAssertEqual(series.last, .int(2))
+        } else {
+            XCTFail("per_minute missing")
+        }
+        XCTAssertEqual(json["sources"], .array([.object([("path", .string(path)), ("format", .string("detailed")),
+                                                        ("lines", .int(5)), ("unparsed", .int(0)), ("truncated", .int(0)),
+                                                        ("status", .string("following")), ("detail", .null)])]))
     }
 
     func testBackfillFindsTheWindowInsideALongEvenlyWrittenFile() throws {

@@ -42,6 +42,29 @@ final class LogMonitorFollowTests: XCTestCase {
         XCTAssertEqual(monitor.report(now: Date()).sources.map(\.status), ["following"])
     }
 
+    func testManyRotationsWhileTheAppKeepsWritingLoseNothing() throws {
+        let dir = try TemporaryDirectory()
+        let path = dir.path("app.log")
+        let monitor = running([path])
+        defer { monitor.stop() }
+        // Like RotatingFileHandler: write through an open descriptor, rotate by rename + reopen.
+        var fd = open(path, O_WRONLY | O_APPEND | O_CREAT, 0o644)
+        let line = Array(LogLines.failOpen().utf8)
+        let total = 3000
+        for index in 1...total {
+            XCTAssertEqual(line.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }, line.count)
+            if index % 400 == 0 {
+                close(fd)
+                XCTAssertEqual(rename(path, dir.path("app.log.\(index / 400)")), 0)
+                fd = open(path, O_WRONLY | O_APPEND | O_CREAT, 0o644)
+            }
+            if index % 100 == 0 { usleep(20_000) }   // let some polls see the middle of the run
+        }
+        close(fd)
+        assertSettles(monitor, at: total)
+        XCTAssertEqual(monitor.report(now: Date()).sources[0].lines, total)
+    }
+
     func testCopytruncateRestartsAtZero() throws {
         let dir = try TemporaryDirectory()
         let path = dir.path("app.log")
