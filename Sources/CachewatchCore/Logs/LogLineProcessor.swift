@@ -1,0 +1,158 @@
+import Foundation
+
+/// A fail-open event found in a line, ready for the counter.
+public struct FailOpenEvent: Sendable, Equatable {
+    /// The line's own time, or the arrival time for plain lines.
+    public var timestamp: Date
+    /// False when the time is unknown (a plain line read during backfill): counted in totals, not in windows.
+    public var timed: Bool
+    public var match: FailOpenMatch
+
+    public init(timestamp: Date, timed: Bool = true, match: FailOpenMatch) {
+        self.timestamp = timestamp
+        self.timed = timed
+        self.match = match
+    }
+}
+
+/// The per-source pipeline: parse each line, skip traceback continuations, count, and find fail-open events.
+///
+/// Counting rules (documented for `logs.sources[]`):
+/// - `lines`: every line delivered (continuations included), except lines skipped before the backfill window.
+/// - `unparsed`: lines in none of the structured formats that are not traceback continuations
+///   (so a `plain` source has unparsed ≈ lines). They are still searched for a fail-open prefix anywhere.
+/// - `truncated`: lines cut at the follower's 1 MB limit.
+/// - Continuation lines never produce events: lines starting with a space or tab, empty lines,
+///   `Traceback (most recent call last):`, `During handling of the above exception …`,
+///   `The above exception was the direct cause …`, and, inside a traceback, `Name: text` or `Name`
+///   where `Name` is a dotted identifier (the exception line).
+public struct LogLineProcessor: Sendable {
+    public private(set) var parser: LogLineParser
+    public let matcher: FailOpenMatcher
+    public private(set) var lines = 0
+    public private(set) var unparsed = 0
+    public private(set) var truncated = 0
+    public private(set) var continuations = 0
+    public private(set) var events = 0
+    /// The format reported for this source: the last structured one seen, `plain` when only plain lines came.
+    public private(set) var format: LogFormat?
+    /// Backfill: lines are skipped until the first one whose own time is at or after this.
+    public var notBefore: Date?
+    /// Backfill of an untimed tail: events of plain lines are counted in totals only.
+    public var untimedEventsOutsideWindows = false
+    private var inTraceback = false
+    private var errorTexts = ErrorTextCache()
+
+    public init(timeZone: TimeZone = .current, matcher: FailOpenMatcher = FailOpenMatcher()) {
+        parser = LogLineParser(timeZone: timeZone)
+        self.matcher = matcher
+    }
+
+    /// The format name for `logs.sources[].format` (`unknown` before the first line).
+    public var formatName: String { format?.rawValue ?? "unknown" }
+
+    // MARK: - Processing
+
+    /// Processes one line (without its newline); returns the fail-open event it carries, if any.
+    public mutating func process(_ line: [UInt8], arrival: Date, truncated wasCut: Bool = false) -> FailOpenEvent? {
+        line.withUnsafeBufferPointer { process($0, arrival: arrival, truncated: wasCut) }
+    }
+
+    /// Processes one line given as a slice (without its newline).
+    public mutating func process(_ line: ArraySlice<UInt8>, arrival: Date, truncated wasCut: Bool = false) -> FailOpenEvent? {
+        line.withUnsafeBufferPointer { process($0, arrival: arrival, truncated: wasCut) }
+    }
+
+    /// Processes one line (without its newline); returns the fail-open event it carries, if any.
+    ///
+    /// `mayContainPrefix: false` is a caller's promise that the line does not contain
+    /// `matcher.commonPrefix` (found by a fast search over a whole chunk): the line is then only
+    /// counted and classified by its header. (A JSON message that escapes the prefix's own ASCII
+    /// letters, which Python's `json.dumps` never does, is missed on that fast path.)
+    public mutating func process(_ raw: UnsafeBufferPointer<UInt8>, arrival: Date, truncated wasCut: Bool = false,
+                                 mayContainPrefix: Bool = true) -> FailOpenEvent? {
+        var line = raw
+        if let last = line.last, last == 0x0D { line = UnsafeBufferPointer(rebasing: line[0..<(line.count - 1)]) }
+        if let cutoff = notBefore {
+            let shape = parser.shape(of: line)
+            guard shape.format != .plain, let time = parser.timestamp(of: line, shape: shape), time >= cutoff else { return nil }
+            notBefore = nil
+        }
+        lines += 1
+        if wasCut { truncated += 1 }
+        if isContinuation(line) {
+            continuations += 1
+            return nil
+        }
+        if !mayContainPrefix {
+            let quick = parser.quickFormat(of: line)
+            inTraceback = false
+            if quick == .plain {
+                unparsed += 1
+                if format == nil { format = .plain }
+            } else {
+                format = quick
+            }
+            return nil
+        }
+        let shape = parser.shape(of: line)
+        if shape.format == .plain {
+            unparsed += 1
+            if format == nil { format = .plain }
+            inTraceback = false
+            guard let match = matcher.match(anywhereIn: line, cache: &errorTexts) else { return nil }
+            events += 1
+            return FailOpenEvent(timestamp: arrival, timed: !untimedEventsOutsideWindows, match: match)
+        }
+        format = shape.format
+        inTraceback = false
+        let message = UnsafeBufferPointer(rebasing: line[shape.messageRange])
+        guard let first = message.first,
+              matcher.mayMatch(firstByte: first) || (first == 0x5C && shape.messageEscaping != .none) else { return nil }
+        let match: FailOpenMatch?
+        if shape.messageEscaping == .none {
+            match = matcher.match(message: message, cache: &errorTexts)
+        } else {
+            match = LogLineParser.message(of: line, shape: shape).withUnsafeBufferPointer {
+                matcher.match(message: $0, cache: &errorTexts)
+            }
+        }
+        guard let match else { return nil }
+        events += 1
+        let time = parser.timestamp(of: line, shape: shape)
+        return FailOpenEvent(timestamp: time ?? arrival, timed: time != nil || !untimedEventsOutsideWindows, match: match)
+    }
+
+    // MARK: - Tracebacks
+
+    private static let tracebackStart: [UInt8] = Array("Traceback (most recent call last):".utf8)
+    private static let duringHandling: [UInt8] = Array("During handling of the above exception".utf8)
+    private static let directCause: [UInt8] = Array("The above exception was the direct cause".utf8)
+
+    private mutating func isContinuation(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let first = line.first else { return true }
+        if first == 0x20 || first == 0x09 { return true }
+        if first == 0x54 || first == 0x44 {
+            if FailOpenMatcher.hasPrefix(line, Self.tracebackStart, at: 0)
+                || FailOpenMatcher.hasPrefix(line, Self.duringHandling, at: 0)
+                || FailOpenMatcher.hasPrefix(line, Self.directCause, at: 0) {
+                inTraceback = true
+                return true
+            }
+        }
+        guard inTraceback else { return false }
+        // `SomeError: text`, `pkg.mod.SomeError`, `KeyError: 'x'` inside a traceback.
+        var index = 0
+        while index < line.count {
+            let c = line[index]
+            let letter = (c | 0x20) >= 0x61 && (c | 0x20) <= 0x7A
+            if letter || c == 0x5F || c == 0x2E || (index > 0 && LogLineParser.isDigit(c)) {
+                index += 1
+                continue
+            }
+            break
+        }
+        guard index > 0 else { return false }
+        return index == line.count || (line[index] == 0x3A)
+    }
+}
