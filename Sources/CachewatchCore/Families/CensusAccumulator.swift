@@ -65,8 +65,10 @@ public struct CensusAccumulator: Sendable {
         // Group by canonical family, then by rendered pattern (two families could render alike).
         var byID: [Int32: FamilyStats] = [:]
         for (id, stat) in stats { byID[trie.canonical(id), default: FamilyStats()].merge(stat) }
+        let texts = byID.keys.map { ($0, trie.pattern(of: $0)) }
+        let final = FamilyTrie.unified(texts.map(\.1))
         var byPattern: [String: FamilyStats] = [:]
-        for (id, stat) in byID { byPattern[trie.pattern(of: id), default: FamilyStats()].merge(stat) }
+        for (id, text) in texts { byPattern[final[text]!, default: FamilyStats()].merge(byID[id]!) }
         var other = byPattern.removeValue(forKey: "(other)")
         var ordered = byPattern.sorted { $0.value.sampled != $1.value.sampled ? $0.value.sampled > $1.value.sampled : $0.key < $1.key }
         if ordered.count > maxFamilies {

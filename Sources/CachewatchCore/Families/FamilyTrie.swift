@@ -350,6 +350,23 @@ struct FamilyTrie: Sendable {
 
     // MARK: - Rendering
 
+    /// Maps each pattern to its final name: families that differ only in `{id}` where another has `{hex}`
+    /// (hex ids that happened to hold only digits, e.g. `heartbeat:{id}` beside `heartbeat:{hex}`) join
+    /// the `{hex}` one.
+    static func unified(_ patterns: some Sequence<String>) -> [String: String] {
+        var groups: [String: [String]] = [:]
+        for pattern in patterns { groups[pattern.replacingOccurrences(of: "{hex}", with: "{id}"), default: []].append(pattern) }
+        var result: [String: String] = [:]
+        for (_, members) in groups {
+            let target = members.max { a, b in
+                let ha = a.components(separatedBy: "{hex}").count, hb = b.components(separatedBy: "{hex}").count
+                return ha != hb ? ha < hb : a > b
+            }!
+            for member in members { result[member] = target }
+        }
+        return result
+    }
+
     /// The display pattern of a family (escaped, safe to print).
     func pattern(of family: Int32) -> String {
         guard family >= 0 else { return "(other)" }

@@ -11,7 +11,7 @@
 /// - `{uuid}` a dashed UUID, or a 32-hex slot where ≥ 95 % of values are RFC 4122 UUIDs without dashes;
 /// - `{hash}` hex of md5/sha1/sha256 length (32, 40, 64; 32-hex slots that are not UUIDs);
 /// - `{hex}`  other hex runs of ≥ 8 characters holding both a digit and a letter (`a1b2c3d4e5f6`);
-/// - `{b64}`  base64-looking runs (≥ 16 characters, upper, lower and digits, random-looking);
+/// - `{b64}`  base64-looking runs (≥ 16 characters of `A-Za-z0-9+/`, mixed case, random-looking; may hold `/`);
 /// - `{str}`  variable text: a word position that evidence proved variable (usernames, slugs, SKUs),
 ///            or a single token longer than 256 bytes.
 /// Words with digits keep their letters and mask the digit runs (`item12` → `item{id}`), except duration
@@ -107,6 +107,13 @@ enum KeyTokenizer {
         var hasWord = false
         while i < count {
             let b = key[i]
+            // Base64 may hold `/` and `+` and may start with them: try it where a value can start.
+            if i == 0 || key[i - 1] == 0x3A || key[i - 1] == 0x7C || key[i - 1] == 0x23 || key[i - 1] == 0x3D,
+               b != 0x3A, let length = matchBase64(key, i) {
+                tokens.append(Token(kind: Kind.placeholder, code: Code.b64, flags: 0, start: Int32(i), length: Int32(length)))
+                i += length
+                continue
+            }
             if isDelimiter(b) {
                 if isMajor(b) && segments.count < maxSegments - 1 {
                     segments.append(Segment(tokenStart: segmentStart, tokenEnd: Int32(tokens.count), delimiter: UInt16(b), hasWord: hasWord))
@@ -131,11 +138,6 @@ enum KeyTokenizer {
             }
             var end = i
             while end < count && !isDelimiter(key[end]) { end += 1 }
-            if let length = matchBase64(key, i, simpleEnd: end) {
-                tokens.append(Token(kind: Kind.placeholder, code: Code.b64, flags: 0, start: Int32(i), length: Int32(length)))
-                i += length
-                continue
-            }
             if classifySimple(key, i, end, tokens: &tokens) { hasWord = true }
             i = end
         }
@@ -320,30 +322,34 @@ enum KeyTokenizer {
         return endsToken(key, j) ? (10, Code.date) : nil
     }
 
-    /// A base64 run: ≥ 16 characters of `A-Za-z0-9+/`, optional `=` padding, upper, lower and digits present,
-    /// and random-looking (the character class changes at ≥ 40 % of positions).
-    private static func matchBase64(_ key: UnsafeBufferPointer<UInt8>, _ start: Int, simpleEnd: Int) -> Int? {
-        var hasUpper = false
-        for j in start..<simpleEnd where isUpper(key[j]) { hasUpper = true; break }
-        guard hasUpper else { return nil }
+    /// A base64 run: ≥ 16 characters of `A-Za-z0-9+/`, optional `=` padding, upper and lower case present,
+    /// and random-looking (see below).
+    private static func matchBase64(_ key: UnsafeBufferPointer<UInt8>, _ start: Int) -> Int? {
         var j = start
-        var upper = 0, lower = 0, digit = 0, changes = 0
+        var upper = 0, lower = 0, digit = 0, symbol = 0, changes = 0
         var previousClass: UInt8 = 255
         let limit = min(key.count, start + 4096)
         while j < limit {
             let b = key[j]
             let cls: UInt8
             if isUpper(b) { cls = 0; upper += 1 } else if isLower(b) { cls = 1; lower += 1 } else if isDigit(b) { cls = 2; digit += 1 }
-            else if b == 0x2B || b == 0x2F { cls = 3 } else { break }
+            else if b == 0x2B || b == 0x2F { cls = 3; symbol += 1 } else { break }
             if previousClass != 255 && cls != previousClass { changes += 1 }
             previousClass = cls
             j += 1
         }
         let body = j - start
-        guard body >= 16, upper > 0, lower > 0, digit > 0, changes * 10 >= (body - 1) * 4 else { return nil }
+        guard body >= 16, upper > 0, lower > 0 else { return nil }
+        // Random-looking: the character class changes at ≥ 25 % of positions (with digits or symbols), or
+        // for letters only at ≥ 30 % with 25–75 % upper case (camelCase identifiers have far fewer capitals).
+        if digit + symbol > 0 {
+            guard changes * 100 >= (body - 1) * 25 else { return nil }
+        } else {
+            guard changes * 100 >= (body - 1) * 30, upper * 4 >= body, upper * 4 <= body * 3 else { return nil }
+        }
         var padding = 0
         while j < key.count && key[j] == 0x3D && padding < 2 { j += 1; padding += 1 }
-        guard j == key.count || (isDelimiter(key[j]) && key[j] != 0x2F) || key[j - 1] == 0x3D else { return nil }
+        guard j == key.count || isDelimiter(key[j]) || key[j - 1] == 0x3D else { return nil }
         return j - start
     }
 }
