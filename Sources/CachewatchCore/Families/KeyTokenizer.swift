@@ -15,7 +15,8 @@
 /// - `{str}`  variable text: a word position that evidence proved variable (usernames, slugs, SKUs),
 ///            or a single token longer than 256 bytes.
 /// Words with digits keep their letters and mask the digit runs (`item12` → `item{id}`), except duration
-/// words (`30d`, `7d`, `24h`, `15m`, `500ms`), which stay literal: a time window names a cache, not a value.
+/// words (`30d`, `7d`, `24h`, `15m`, `500ms`), which stay literal (a time window names a cache, not a value),
+/// versions `v1`…`v99` and technical names (`sha1`, `md5`, `utf8`, `s3`, `oauth2`, `ipv4` …).
 /// Delimiters: major `:` `/` `|` `#` (they separate segments), minor `_` `-` `.` `=` `&`.
 enum KeyTokenizer {
     // MARK: - Token kinds and placeholder codes
@@ -181,7 +182,7 @@ enum KeyTokenizer {
             tokens.append(Token(kind: Kind.placeholder, code: Code.str, flags: 0, start: Int32(start), length: Int32(length)))
             return false
         }
-        if digits == 0 || isDuration(key, start, end) {
+        if digits == 0 || isDuration(key, start, end) || isTechnicalWord(key, start, end) {
             tokens.append(Token(kind: Kind.word, code: 0, flags: 0, start: Int32(start), length: Int32(length)))
             return true
         }
@@ -238,6 +239,21 @@ enum KeyTokenizer {
         for k in j..<end { unit = unit << 8 | UInt32(key[k] | 0x20) }
         return durationUnits.contains(unit)
     }
+
+    /// Names that contain digits but are not values: `v2`, `sha1`, `md5`, `utf8`, `s3`, `oauth2` …
+    private static func isTechnicalWord(_ key: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
+        let length = end - start
+        guard length <= 8 else { return false }
+        if length <= 3, key[start] | 0x20 == 0x76, (start + 1..<end).allSatisfy({ isDigit(key[$0]) }) { return true }  // v1 … v99
+        var packed: UInt64 = 0
+        for k in start..<end { packed = packed << 8 | UInt64(isUpper(key[k]) ? key[k] | 0x20 : key[k]) }
+        return technicalWords.contains(packed)
+    }
+
+    private static let technicalWords: Set<UInt64> = Set([
+        "sha1", "sha224", "sha256", "sha384", "sha512", "md5", "utf8", "utf16", "base64", "base32", "s3", "ipv4", "ipv6",
+        "oauth2", "http2", "http3", "x509", "k8s", "ec2", "l10n", "i18n", "2fa", "mp3", "mp4", "h264", "py3", "es6", "b2b", "b2c",
+    ].map { $0.utf8.reduce(UInt64(0)) { $0 << 8 | UInt64($1) } })
 
     private static let durationUnits: Set<UInt32> = Set(["s", "m", "h", "d", "w", "y", "ms", "min", "mo", "hr", "hrs", "days", "wk"].map {
         $0.utf8.reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
