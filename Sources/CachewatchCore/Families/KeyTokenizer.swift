@@ -357,11 +357,11 @@ enum KeyTokenizer {
         let body = j - start
         guard body >= 16, upper > 0, lower > 0 else { return nil }
         // Random-looking: the character class changes at ≥ 25 % of positions (with digits or symbols), or
-        // for letters only at ≥ 30 % with 25–75 % upper case (camelCase identifiers have far fewer capitals).
+        // for letters only (≥ 20 of them) at ≥ 20 % with 20–80 % upper case (camelCase has far fewer capitals).
         if digit + symbol > 0 {
             guard changes * 100 >= (body - 1) * 25 else { return nil }
         } else {
-            guard changes * 100 >= (body - 1) * 30, upper * 4 >= body, upper * 4 <= body * 3 else { return nil }
+            guard body >= 20, changes * 100 >= (body - 1) * 20, upper * 5 >= body, upper * 5 <= body * 4 else { return nil }
         }
         var padding = 0
         while j < key.count && key[j] == 0x3D && padding < 2 { j += 1; padding += 1 }
