@@ -175,3 +175,24 @@ final class CensusAccumulatorTests: XCTestCase {
         XCTAssertTrue(report.families.contains { $0.examples == ["evil:\\x1b]0;pwned\\x07"] })
     }
 }
+
+extension CensusAccumulatorTests {
+    func testMixedTTLPagesAreFound() throws {
+        var mixed = CensusAccumulator(db: 0)
+        for i in 0..<60 {
+            let page = i % 3 + 1
+            let ttl: Int64 = page == 1 ? 3_600_000 - Int64(i) * 1000 : 300_000 - Int64(i) * 1000  // page 1: 1 h, pages 2–3: 5 min
+            add(&mixed, "widgets:page_\(page):size_10", ttl)
+        }
+        let report = mixed.report(dbsizeKeys: 0, complete: true, keysPerSecond: 0, now: now)
+        let family = try XCTUnwrap(report.families.first)
+        XCTAssertEqual(family.pattern, "widgets:page_{n}:size_{n}")
+        XCTAssertEqual(family.ttlMaxSecondsByPage, [1: 3600, 2: 299, 3: 298])
+        let codes = Findings.evaluate(report).map(\.code)
+        XCTAssertTrue(codes.contains("mixed-ttl-pages"), "\(codes)")
+
+        var uniform = CensusAccumulator(db: 0)
+        for i in 0..<60 { add(&uniform, "widgets:page_\(i % 3 + 1):size_10", 120_000 - Int64(i) * 1000) }
+        XCTAssertEqual(Findings.evaluate(uniform.report(dbsizeKeys: 0, complete: true, keysPerSecond: 0, now: now)), [])
+    }
+}

@@ -46,8 +46,11 @@ public struct CensusAccumulator: Sendable {
                 compact()
                 if stats[trie.canonical(family)] == nil && stats.count >= statsBudget { family = FamilyTrie.overflow }
             }
-            stats[trie.canonical(family), default: FamilyStats()].add(key: buffer, type: type, pttlMilliseconds: pttlMilliseconds,
-                                                                       memoryBytes: memoryBytes)
+            let id = trie.canonical(family)
+            stats[id, default: FamilyStats()].add(key: buffer, type: type, pttlMilliseconds: pttlMilliseconds, memoryBytes: memoryBytes)
+            if pttlMilliseconds >= 0, let page = trie.lastPageNumber(buffer) {
+                stats[id]!.addPage(page, pttlMilliseconds: pttlMilliseconds)
+            }
         }
     }
 
@@ -120,7 +123,7 @@ public struct CensusAccumulator: Sendable {
                                 keys: scaled(found.keys, scale), fraction: found.fraction)
         }
         let hasTTL = stat.ttlKeys > 0
-        return FamilyReport(
+        var report = FamilyReport(
             pattern: pattern, keys: keys, sampled: stat.sampled,
             share: totalSampled > 0 ? Double(stat.sampled) / Double(totalSampled) : 0,
             types: stat.types.mapValues { scaled($0, scale) }, noTTL: scaled(stat.noTTL, scale),
@@ -132,5 +135,7 @@ public struct CensusAccumulator: Sendable {
                 DisplayEscaper.escape(example) + (example.count >= FamilyStats.exampleBytes ? "…" : "")
             },
             forecast: stat.forecastSampled.map { scaled($0, scale) }, lockstep: wave)
+        report.ttlMaxSecondsByPage = stat.pageMaxTTLSeconds()
+        return report
     }
 }

@@ -127,6 +127,9 @@ struct FamilyTrie: Sendable {
         return x
     }
 
+    /// The page number of the key classified last (`page_3` → 3), if it has one.
+    func lastPageNumber(_ key: UnsafeBufferPointer<UInt8>) -> Int? { Tokenizer.pageNumber(key, tokens: tokens) }
+
     /// Number of nodes allocated (memory indicator).
     var nodeCount: Int { nodes.count }
 

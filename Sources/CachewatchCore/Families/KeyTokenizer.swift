@@ -259,6 +259,19 @@ enum KeyTokenizer {
         $0.utf8.reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
     })
 
+    /// The value of a `page_{n}` / `page={n}` / `page{n}` token of the last tokenized key, if any (≤ 9 digits).
+    static func pageNumber(_ key: UnsafeBufferPointer<UInt8>, tokens: [Token]) -> Int? {
+        for index in tokens.indices where tokens[index].kind == Kind.placeholder && tokens[index].code == Code.n && tokens[index].length <= 9 {
+            var w = index - 1
+            if w >= 0 && tokens[w].kind == Kind.delim { w -= 1 }
+            guard w >= 0, tokens[w].kind == Kind.word, tokens[w].length == 4 else { continue }
+            let s = Int(tokens[w].start)
+            guard key[s] | 0x20 == 0x70, key[s + 1] | 0x20 == 0x61, key[s + 2] | 0x20 == 0x67, key[s + 3] | 0x20 == 0x65 else { continue }
+            return digitsValue(key, Int(tokens[index].start), Int(tokens[index].length))
+        }
+        return nil
+    }
+
     // MARK: - Value recognisers
 
     private static func digitsValue(_ key: UnsafeBufferPointer<UInt8>, _ start: Int, _ count: Int) -> Int {
