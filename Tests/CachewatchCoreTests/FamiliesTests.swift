@@ -226,3 +226,16 @@ final class FamiliesTests: XCTestCase {
         XCTAssertEqual(FamiliesTable(lines: []).rows, [])
     }
 }
+
+extension FamiliesTests {
+    func testHugeKeysWithManyDelimitersAreBounded() {
+        let dashes = "blob:" + Array(repeating: "ab", count: 30_000).joined(separator: "-")
+        let colons = Array(repeating: "seg", count: 20_000).joined(separator: ":")
+        let table = FamiliesTable(keys: [Array(dashes.utf8), Array(dashes.utf8), Array(colons.utf8)])
+        XCTAssertEqual(table.pattern(ofKeyAt: 0), table.pattern(ofKeyAt: 1))
+        XCTAssertTrue(table.pattern(ofKeyAt: 0).hasSuffix("{str}"))
+        XCTAssertLessThan(table.pattern(ofKeyAt: 0).utf8.count, 400)
+        XCTAssertLessThan(table.pattern(ofKeyAt: 2).utf8.count, 400)
+        XCTAssertEqual(table.totalKeys, 3)
+    }
+}

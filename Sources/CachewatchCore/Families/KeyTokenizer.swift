@@ -76,6 +76,8 @@ enum KeyTokenizer {
     static let maxSegments = 24
     /// Plain tokens longer than this are `{str}`.
     static let maxWordBytes = 256
+    /// Past this many tokens in one segment, the rest of the segment is one `{str}` (bounds memory per key shape).
+    static let maxSegmentTokens = 64
 
     // MARK: - Byte classes
 
@@ -108,6 +110,13 @@ enum KeyTokenizer {
         var hasWord = false
         while i < count {
             let b = key[i]
+            if tokens.count - Int(segmentStart) >= maxSegmentTokens && !(isMajor(b) && segments.count < maxSegments - 1) {
+                var end = i
+                while end < count && !(isMajor(key[end]) && segments.count < maxSegments - 1) { end += 1 }
+                tokens.append(Token(kind: Kind.placeholder, code: Code.str, flags: 0, start: Int32(i), length: Int32(end - i)))
+                i = end
+                continue
+            }
             // Base64 may hold `/` and `+` and may start with them: try it where a value can start.
             if i == 0 || key[i - 1] == 0x3A || key[i - 1] == 0x7C || key[i - 1] == 0x23 || key[i - 1] == 0x3D,
                b != 0x3A, let length = matchBase64(key, i) {
