@@ -196,3 +196,20 @@ extension CensusAccumulatorTests {
         XCTAssertEqual(Findings.evaluate(uniform.report(dbsizeKeys: 0, complete: true, keysPerSecond: 0, now: now)), [])
     }
 }
+
+extension CensusAccumulatorTests {
+    func testNewPassClearsCountsButKeepsFamilies() throws {
+        var census = CensusAccumulator(db: 0)
+        var rng = SplitMix64(state: 12)
+        for _ in 0..<200 { add(&census, "user:" + CensusCorpus.username(&rng), 60_000) }
+        add(&census, "gone", -2)
+        census.startNewPass()
+        add(&census, "user:zz_new_name", -1)
+        let report = census.report(dbsizeKeys: 1, complete: true, keysPerSecond: 0, now: now)
+        XCTAssertEqual(report.scannedKeys, 1)
+        XCTAssertEqual(report.notes, [])
+        XCTAssertEqual(report.families.map(\.pattern), ["user:{str}"])
+        XCTAssertEqual(report.families.first?.keys, 1)
+        XCTAssertEqual(report.families.first?.noTTL, 1)
+    }
+}

@@ -54,6 +54,14 @@ public struct CensusAccumulator: Sendable {
         }
     }
 
+    /// Starts a new SCAN pass: clears the counts but keeps the learned families, so names stay stable
+    /// from one pass to the next (budgeted mode walks the keyspace again and again).
+    public mutating func startNewPass() {
+        stats = [:]
+        scannedKeys = 0
+        vanishedKeys = 0
+    }
+
     /// Folds statistics of merged families into their survivors.
     private mutating func compact() {
         var merged: [Int32: FamilyStats] = [:]
