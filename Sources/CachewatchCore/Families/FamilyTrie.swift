@@ -167,9 +167,8 @@ struct FamilyTrie: Sendable {
     private func lookup(_ node: Int32, hash: UInt64, signature: [UInt8], delimiter: UInt16) -> Int32 {
         var e = nodes[Int(node)].edgeIndex[hash] ?? -1
         while e >= 0 {
-            let edge = edges[Int(e)]
-            if edge.delimiter == delimiter && edge.signature == signature { return e }
-            e = edge.nextSameHash
+            if edges[Int(e)].delimiter == delimiter && edges[Int(e)].signature == signature { return e }
+            e = edges[Int(e)].nextSameHash
         }
         return -1
     }
