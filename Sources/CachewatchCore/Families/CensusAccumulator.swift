@@ -46,9 +46,20 @@ public struct CensusAccumulator: Sendable {
                 compact()
                 if stats[trie.canonical(family)] == nil && stats.count >= statsBudget { family = FamilyTrie.overflow }
             }
-            stats[trie.canonical(family), default: FamilyStats()].add(key: buffer, type: type, pttlMilliseconds: pttlMilliseconds,
-                                                                       memoryBytes: memoryBytes)
+            let id = trie.canonical(family)
+            stats[id, default: FamilyStats()].add(key: buffer, type: type, pttlMilliseconds: pttlMilliseconds, memoryBytes: memoryBytes)
+            if pttlMilliseconds >= 0, let page = trie.lastPageNumber(buffer) {
+                stats[id]!.addPage(page, pttlMilliseconds: pttlMilliseconds)
+            }
         }
+    }
+
+    /// Starts a new SCAN pass: clears the counts but keeps the learned families, so names stay stable
+    /// from one pass to the next (budgeted mode walks the keyspace again and again).
+    public mutating func startNewPass() {
+        stats = [:]
+        scannedKeys = 0
+        vanishedKeys = 0
     }
 
     /// Folds statistics of merged families into their survivors.
@@ -65,8 +76,10 @@ public struct CensusAccumulator: Sendable {
         // Group by canonical family, then by rendered pattern (two families could render alike).
         var byID: [Int32: FamilyStats] = [:]
         for (id, stat) in stats { byID[trie.canonical(id), default: FamilyStats()].merge(stat) }
+        let texts = byID.keys.map { ($0, trie.pattern(of: $0)) }
+        let final = FamilyTrie.unified(texts.map(\.1))
         var byPattern: [String: FamilyStats] = [:]
-        for (id, stat) in byID { byPattern[trie.pattern(of: id), default: FamilyStats()].merge(stat) }
+        for (id, text) in texts { byPattern[final[text]!, default: FamilyStats()].merge(byID[id]!) }
         var other = byPattern.removeValue(forKey: "(other)")
         var ordered = byPattern.sorted { $0.value.sampled != $1.value.sampled ? $0.value.sampled > $1.value.sampled : $0.key < $1.key }
         if ordered.count > maxFamilies {
@@ -118,7 +131,7 @@ public struct CensusAccumulator: Sendable {
                                 keys: scaled(found.keys, scale), fraction: found.fraction)
         }
         let hasTTL = stat.ttlKeys > 0
-        return FamilyReport(
+        var report = FamilyReport(
             pattern: pattern, keys: keys, sampled: stat.sampled,
             share: totalSampled > 0 ? Double(stat.sampled) / Double(totalSampled) : 0,
             types: stat.types.mapValues { scaled($0, scale) }, noTTL: scaled(stat.noTTL, scale),
@@ -130,5 +143,7 @@ public struct CensusAccumulator: Sendable {
                 DisplayEscaper.escape(example) + (example.count >= FamilyStats.exampleBytes ? "…" : "")
             },
             forecast: stat.forecastSampled.map { scaled($0, scale) }, lockstep: wave)
+        report.ttlMaxSecondsByPage = stat.pageMaxTTLSeconds()
+        return report
     }
 }

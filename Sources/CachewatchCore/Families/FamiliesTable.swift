@@ -68,6 +68,12 @@ public struct FamiliesTable: Sendable {
             }
         }
         // Intern patterns: family id → pattern index.
+        var textOfFamily: [Int32: String] = [:]
+        for id in ids {
+            let family = trie.canonical(id)
+            if textOfFamily[family] == nil { textOfFamily[family] = trie.pattern(of: family) }
+        }
+        let final = FamilyTrie.unified(textOfFamily.values)
         var indexOfFamily: [Int32: Int32] = [:]
         var indexOfPattern: [String: Int32] = [:]
         var counts: [Int] = []
@@ -78,7 +84,7 @@ public struct FamiliesTable: Sendable {
             if let known = indexOfFamily[family] {
                 index = known
             } else {
-                let text = trie.pattern(of: family)
+                let text = final[textOfFamily[family]!]!
                 if let known = indexOfPattern[text] {
                     index = known
                 } else {

@@ -19,6 +19,10 @@ struct FamilyStats: Sendable {
     var memorySampled = 0
     var examples: [[UInt8]] = []
     var expiryPerSecond: [Int32] = []
+    /// Pages 1…10 of paginated families: TTL keys and the longest TTL (ms) per page.
+    var pageTTLKeys: [Int32] = []
+    var pageMaxTTLMilliseconds: [Int64] = []
+    static let trackedPages = 10
 
     static let exactLimit = 64
     static let subBuckets = 16
@@ -66,6 +70,26 @@ struct FamilyStats: Sendable {
         }
     }
 
+    /// Records the TTL of a key on page `page` (1…10) of a paginated family.
+    mutating func addPage(_ page: Int, pttlMilliseconds: Int64) {
+        guard (1...Self.trackedPages).contains(page), pttlMilliseconds >= 0 else { return }
+        if pageTTLKeys.isEmpty {
+            pageTTLKeys = Array(repeating: 0, count: Self.trackedPages)
+            pageMaxTTLMilliseconds = Array(repeating: -1, count: Self.trackedPages)
+        }
+        pageTTLKeys[page - 1] += 1
+        pageMaxTTLMilliseconds[page - 1] = max(pageMaxTTLMilliseconds[page - 1], pttlMilliseconds)
+    }
+
+    /// Longest TTL per page (seconds) for pages with at least `minimumKeys` TTL keys.
+    func pageMaxTTLSeconds(minimumKeys: Int = 5) -> [Int: Double] {
+        var result: [Int: Double] = [:]
+        for (index, count) in pageTTLKeys.enumerated() where Int(count) >= minimumKeys {
+            result[index + 1] = Double(pageMaxTTLMilliseconds[index]) / 1000
+        }
+        return result
+    }
+
     mutating func merge(_ other: FamilyStats) {
         sampled += other.sampled
         for (type, count) in other.types { types[type, default: 0] += count }
@@ -85,6 +109,17 @@ struct FamilyStats: Sendable {
         memorySampled += other.memorySampled
         for example in other.examples where examples.count < 3 && !examples.contains(example) { examples.append(example) }
         Self.add(&expiryPerSecond, other.expiryPerSecond)
+        if !other.pageTTLKeys.isEmpty {
+            if pageTTLKeys.isEmpty {
+                pageTTLKeys = other.pageTTLKeys
+                pageMaxTTLMilliseconds = other.pageMaxTTLMilliseconds
+            } else {
+                for i in pageTTLKeys.indices {
+                    pageTTLKeys[i] += other.pageTTLKeys[i]
+                    pageMaxTTLMilliseconds[i] = max(pageMaxTTLMilliseconds[i], other.pageMaxTTLMilliseconds[i])
+                }
+            }
+        }
     }
 
     private static func add(_ into: inout [Int32], _ other: [Int32]) {

@@ -88,7 +88,7 @@ struct FamilyTrie: Sendable {
             let hash = Self.hash(signature, segment.delimiter)
             var e = lookup(node, hash: hash, signature: signature, delimiter: segment.delimiter)
             if e < 0 {
-                if nodes[Int(node)].collapsed && segment.hasWord {
+                if nodes[Int(node)].collapsed && segment.hasWord && groupMatches(node, key: key, segment: segment) {
                     guard let c = collapsedEdge(node, segment.delimiter) else { return Self.overflow }
                     e = c
                 } else {
@@ -127,6 +127,9 @@ struct FamilyTrie: Sendable {
         return x
     }
 
+    /// The page number of the key classified last (`page_3` → 3), if it has one.
+    func lastPageNumber(_ key: UnsafeBufferPointer<UInt8>) -> Int? { Tokenizer.pageNumber(key, tokens: tokens) }
+
     /// Number of nodes allocated (memory indicator).
     var nodeCount: Int { nodes.count }
 
@@ -164,9 +167,8 @@ struct FamilyTrie: Sendable {
     private func lookup(_ node: Int32, hash: UInt64, signature: [UInt8], delimiter: UInt16) -> Int32 {
         var e = nodes[Int(node)].edgeIndex[hash] ?? -1
         while e >= 0 {
-            let edge = edges[Int(e)]
-            if edge.delimiter == delimiter && edge.signature == signature { return e }
-            e = edge.nextSameHash
+            if edges[Int(e)].delimiter == delimiter && edges[Int(e)].signature == signature { return e }
+            e = edges[Int(e)].nextSameHash
         }
         return -1
     }
@@ -246,7 +248,7 @@ struct FamilyTrie: Sendable {
     @discardableResult
     private mutating func evaluate(_ node: Int32) -> Bool {
         let state = nodes[Int(node)]
-        guard !state.collapsed, state.wordEdges.count > Self.distinctThreshold else { return false }
+        guard state.wordEdges.count > Self.distinctThreshold else { return false }
         if state.wordEdges.count >= Self.wordEdgeCap {
             collapse(node, fallback: [])
             return true
@@ -263,15 +265,16 @@ struct FamilyTrie: Sendable {
         return true
     }
 
+    /// Folds the light word edges of `node` into its `{str}` group (creating or widening the group).
     private mutating func collapse(_ node: Int32, fallback: [DisplayToken]) {
-        guard !nodes[Int(node)].collapsed else { return }
         let threshold = lightThreshold(node)
         let light = nodes[Int(node)].wordEdges.filter { edges[Int($0)].count < threshold }
         let lightSet = Set(light)
         let heavy = nodes[Int(node)].wordEdges.filter { !lightSet.contains($0) }
-        let displays = light.map { edges[Int($0)].display }
-        nodes[Int(node)].collapsed = true
-        nodes[Int(node)].collapsedDisplay = displays.isEmpty && !fallback.isEmpty ? fallback : Self.generalize(displays)
+        var displays = light.map { edges[Int($0)].display }
+        if nodes[Int(node)].collapsed { displays.append(nodes[Int(node)].collapsedDisplay) }
+        if !fallback.isEmpty { displays.append(fallback) }
+        setGroup(node, Self.generalize(displays))
         nodes[Int(node)].wordEdges = heavy
         // Rebuild the index without the light edges.
         let keep = nodes[Int(node)].literalEdges.filter { !lightSet.contains($0) }
@@ -286,17 +289,48 @@ struct FamilyTrie: Sendable {
         }
     }
 
+    /// Sets (or widens) the `{str}` group of `node`; its collapsed edges are renamed in place.
+    private mutating func setGroup(_ node: Int32, _ display: [DisplayToken]) {
+        nodes[Int(node)].collapsed = true
+        nodes[Int(node)].collapsedDisplay = display
+        for c in nodes[Int(node)].collapsedEdges { edges[Int(c)].display = display }
+    }
+
+    private static func same(_ a: DisplayToken, _ b: DisplayToken) -> Bool { a.kind == b.kind && a.code == b.code && a.bytes == b.bytes }
+
+    /// Whether a display fits the node's group (`prefix {str} suffix`).
+    private func groupMatches(_ node: Int32, display: [DisplayToken]) -> Bool {
+        let group = nodes[Int(node)].collapsedDisplay
+        guard group.count > 1 else { return true }
+        let star = group.firstIndex { $0.kind == Tokenizer.Kind.placeholder && $0.code == Tokenizer.Code.str } ?? 0
+        let suffix = group.count - star - 1
+        guard display.count > star + suffix else { return false }
+        for i in 0..<star where !Self.same(display[i], group[i]) { return false }
+        for i in 0..<suffix where !Self.same(display[display.count - 1 - i], group[group.count - 1 - i]) { return false }
+        return true
+    }
+
+    private func groupMatches(_ node: Int32, key: UnsafeBufferPointer<UInt8>, segment: Tokenizer.Segment) -> Bool {
+        guard nodes[Int(node)].collapsedDisplay.count > 1 else { return true }
+        var display: [DisplayToken] = []
+        for t in Int(segment.tokenStart)..<Int(segment.tokenEnd) {
+            let token = tokens[t]
+            let bytes = token.kind == Tokenizer.Kind.word ? Array(key[Int(token.start)..<Int(token.start + token.length)]) : []
+            display.append(DisplayToken(kind: token.kind, code: token.code, bytes: bytes))
+        }
+        return groupMatches(node, display: display)
+    }
+
     /// `prefix {str} suffix` where prefix/suffix are the tokens all displays share, cut at a delimiter.
     static func generalize(_ displays: [[DisplayToken]]) -> [DisplayToken] {
         let str = DisplayToken(kind: Tokenizer.Kind.placeholder, code: Tokenizer.Code.str, bytes: [])
         guard let first = displays.first else { return [str] }
-        func same(_ a: DisplayToken, _ b: DisplayToken) -> Bool { a.kind == b.kind && a.code == b.code && a.bytes == b.bytes }
         let shortest = displays.map(\.count).min() ?? 0
         var prefix = 0
-        while prefix < shortest && displays.allSatisfy({ same($0[prefix], first[prefix]) }) { prefix += 1 }
+        while prefix < shortest && displays.allSatisfy({ Self.same($0[prefix], first[prefix]) }) { prefix += 1 }
         while prefix > 0 && first[prefix - 1].kind != Tokenizer.Kind.delim { prefix -= 1 }
         var suffix = 0
-        while suffix < shortest - prefix && displays.allSatisfy({ same($0[$0.count - 1 - suffix], first[first.count - 1 - suffix]) }) { suffix += 1 }
+        while suffix < shortest - prefix && displays.allSatisfy({ Self.same($0[$0.count - 1 - suffix], first[first.count - 1 - suffix]) }) { suffix += 1 }
         while suffix > 0 && first[first.count - suffix].kind != Tokenizer.Kind.delim { suffix -= 1 }
         if prefix + suffix >= shortest { prefix = 0; suffix = 0 }
         return Array(first[0..<prefix]) + [str] + Array(first[(first.count - suffix)...])
@@ -314,7 +348,13 @@ struct FamilyTrie: Sendable {
         nodes[Int(source)].collapsedEdges = []
         nodes[Int(source)].edgeIndex = [:]
         nodes[Int(source)].wordEdges = []
-        if !sourceCollapsed.isEmpty && !nodes[Int(target)].collapsed { collapse(target, fallback: sourceDisplay) }
+        if !sourceCollapsed.isEmpty {
+            if nodes[Int(target)].collapsed {
+                setGroup(target, Self.generalize([nodes[Int(target)].collapsedDisplay, sourceDisplay]))
+            } else {
+                collapse(target, fallback: sourceDisplay)
+            }
+        }
         for e in sourceLiteral {
             let edge = edges[Int(e)]
             if let existing = Optional(lookup(target, hash: edge.hash, signature: edge.signature, delimiter: edge.delimiter)), existing >= 0 {
@@ -325,7 +365,7 @@ struct FamilyTrie: Sendable {
                 if edge.hasWord { nodes[Int(target)].wordKeys += edge.count }
                 edges[Int(e)].parent = -1
                 merge(edge.child, into: edges[Int(existing)].child)
-            } else if edge.hasWord && nodes[Int(target)].collapsed {
+            } else if edge.hasWord && nodes[Int(target)].collapsed && groupMatches(target, display: edge.display) {
                 guard let c = collapsedEdge(target, edge.delimiter) else { continue }
                 edges[Int(c)].count += edge.count
                 edges[Int(e)].parent = -1
@@ -349,6 +389,23 @@ struct FamilyTrie: Sendable {
     }
 
     // MARK: - Rendering
+
+    /// Maps each pattern to its final name: families that differ only in `{id}` where another has `{hex}`
+    /// (hex ids that happened to hold only digits, e.g. `heartbeat:{id}` beside `heartbeat:{hex}`) join
+    /// the `{hex}` one.
+    static func unified(_ patterns: some Sequence<String>) -> [String: String] {
+        var groups: [String: [String]] = [:]
+        for pattern in patterns { groups[pattern.replacingOccurrences(of: "{hex}", with: "{id}"), default: []].append(pattern) }
+        var result: [String: String] = [:]
+        for (_, members) in groups {
+            let target = members.max { a, b in
+                let ha = a.components(separatedBy: "{hex}").count, hb = b.components(separatedBy: "{hex}").count
+                return ha != hb ? ha < hb : a > b
+            }!
+            for member in members { result[member] = target }
+        }
+        return result
+    }
 
     /// The display pattern of a family (escaped, safe to print).
     func pattern(of family: Int32) -> String {

@@ -2,7 +2,8 @@
 ///
 /// Codes: `lockstep-expiry` (a wave of keys expiring together: add TTL jitter), `no-ttl` (keys that never
 /// expire), `ttl-too-long` (paginated lists with a median TTL above 5 minutes, search results above
-/// 15 minutes — the guide's TTL table). `(other)` is never judged. One sentence per finding.
+/// 15 minutes — the guide's TTL table), `mixed-ttl-pages` (pages of one paginated family whose longest
+/// TTLs differ by ≥ 2× and ≥ 60 s: the guide's anti-pattern). `(other)` is never judged. One sentence each.
 public enum Findings {
     /// Warn findings for `report`, in family order.
     public static func evaluate(_ report: CensusReport) -> [Finding] {
@@ -17,6 +18,13 @@ public enum Findings {
             if family.noTTL > 0 {
                 findings.append(Finding(severity: .warn, code: "no-ttl", pattern: pattern, message:
                     "\(family.noTTL) of \(family.keys) keys of \(pattern) have no TTL, so they stay in the cache until evicted; set an expiration."))
+            }
+            let pages = family.ttlMaxSecondsByPage
+            if pages.count >= 2, let longest = pages.max(by: { $0.value < $1.value }), let shortest = pages.min(by: { $0.value < $1.value }),
+               longest.value >= 2 * shortest.value, longest.value - shortest.value >= 60 {
+                findings.append(Finding(severity: .warn, code: "mixed-ttl-pages", pattern: pattern, message:
+                    "Pages of \(pattern) have different TTLs (page \(shortest.key) up to \(seconds(shortest.value)), page \(longest.key) up to "
+                    + "\(seconds(longest.value))); use one TTL for the whole paginated family so pages expire together."))
             }
             if let p50 = family.ttlP50Seconds {
                 if isPaginated(pattern), p50 > 300 {

@@ -11,11 +11,12 @@
 /// - `{uuid}` a dashed UUID, or a 32-hex slot where ≥ 95 % of values are RFC 4122 UUIDs without dashes;
 /// - `{hash}` hex of md5/sha1/sha256 length (32, 40, 64; 32-hex slots that are not UUIDs);
 /// - `{hex}`  other hex runs of ≥ 8 characters holding both a digit and a letter (`a1b2c3d4e5f6`);
-/// - `{b64}`  base64-looking runs (≥ 16 characters, upper, lower and digits, random-looking);
+/// - `{b64}`  base64-looking runs (≥ 16 characters of `A-Za-z0-9+/`, mixed case, random-looking; may hold `/`);
 /// - `{str}`  variable text: a word position that evidence proved variable (usernames, slugs, SKUs),
 ///            or a single token longer than 256 bytes.
 /// Words with digits keep their letters and mask the digit runs (`item12` → `item{id}`), except duration
-/// words (`30d`, `7d`, `24h`, `15m`, `500ms`), which stay literal: a time window names a cache, not a value.
+/// words (`30d`, `7d`, `24h`, `15m`, `500ms`), which stay literal (a time window names a cache, not a value),
+/// versions `v1`…`v99` and technical names (`sha1`, `md5`, `utf8`, `s3`, `oauth2`, `ipv4` …).
 /// Delimiters: major `:` `/` `|` `#` (they separate segments), minor `_` `-` `.` `=` `&`.
 enum KeyTokenizer {
     // MARK: - Token kinds and placeholder codes
@@ -75,6 +76,8 @@ enum KeyTokenizer {
     static let maxSegments = 24
     /// Plain tokens longer than this are `{str}`.
     static let maxWordBytes = 256
+    /// Past this many tokens in one segment, the rest of the segment is one `{str}` (bounds memory per key shape).
+    static let maxSegmentTokens = 64
 
     // MARK: - Byte classes
 
@@ -107,6 +110,20 @@ enum KeyTokenizer {
         var hasWord = false
         while i < count {
             let b = key[i]
+            if tokens.count - Int(segmentStart) >= maxSegmentTokens && !(isMajor(b) && segments.count < maxSegments - 1) {
+                var end = i
+                while end < count && !(isMajor(key[end]) && segments.count < maxSegments - 1) { end += 1 }
+                tokens.append(Token(kind: Kind.placeholder, code: Code.str, flags: 0, start: Int32(i), length: Int32(end - i)))
+                i = end
+                continue
+            }
+            // Base64 may hold `/` and `+` and may start with them: try it where a value can start.
+            if i == 0 || key[i - 1] == 0x3A || key[i - 1] == 0x7C || key[i - 1] == 0x23 || key[i - 1] == 0x3D,
+               b != 0x3A, let length = matchBase64(key, i) {
+                tokens.append(Token(kind: Kind.placeholder, code: Code.b64, flags: 0, start: Int32(i), length: Int32(length)))
+                i += length
+                continue
+            }
             if isDelimiter(b) {
                 if isMajor(b) && segments.count < maxSegments - 1 {
                     segments.append(Segment(tokenStart: segmentStart, tokenEnd: Int32(tokens.count), delimiter: UInt16(b), hasWord: hasWord))
@@ -131,11 +148,6 @@ enum KeyTokenizer {
             }
             var end = i
             while end < count && !isDelimiter(key[end]) { end += 1 }
-            if let length = matchBase64(key, i, simpleEnd: end) {
-                tokens.append(Token(kind: Kind.placeholder, code: Code.b64, flags: 0, start: Int32(i), length: Int32(length)))
-                i += length
-                continue
-            }
             if classifySimple(key, i, end, tokens: &tokens) { hasWord = true }
             i = end
         }
@@ -179,7 +191,7 @@ enum KeyTokenizer {
             tokens.append(Token(kind: Kind.placeholder, code: Code.str, flags: 0, start: Int32(start), length: Int32(length)))
             return false
         }
-        if digits == 0 || isDuration(key, start, end) {
+        if digits == 0 || isDuration(key, start, end) || isTechnicalWord(key, start, end) {
             tokens.append(Token(kind: Kind.word, code: 0, flags: 0, start: Int32(start), length: Int32(length)))
             return true
         }
@@ -237,9 +249,37 @@ enum KeyTokenizer {
         return durationUnits.contains(unit)
     }
 
+    /// Names that contain digits but are not values: `v2`, `sha1`, `md5`, `utf8`, `s3`, `oauth2` …
+    private static func isTechnicalWord(_ key: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
+        let length = end - start
+        guard length <= 8 else { return false }
+        if length <= 3, key[start] | 0x20 == 0x76, (start + 1..<end).allSatisfy({ isDigit(key[$0]) }) { return true }  // v1 … v99
+        var packed: UInt64 = 0
+        for k in start..<end { packed = packed << 8 | UInt64(isUpper(key[k]) ? key[k] | 0x20 : key[k]) }
+        return technicalWords.contains(packed)
+    }
+
+    private static let technicalWords: Set<UInt64> = Set([
+        "sha1", "sha224", "sha256", "sha384", "sha512", "md5", "utf8", "utf16", "base64", "base32", "s3", "ipv4", "ipv6",
+        "oauth2", "http2", "http3", "x509", "k8s", "ec2", "l10n", "i18n", "2fa", "mp3", "mp4", "h264", "py3", "es6", "b2b", "b2c",
+    ].map { $0.utf8.reduce(UInt64(0)) { $0 << 8 | UInt64($1) } })
+
     private static let durationUnits: Set<UInt32> = Set(["s", "m", "h", "d", "w", "y", "ms", "min", "mo", "hr", "hrs", "days", "wk"].map {
         $0.utf8.reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
     })
+
+    /// The value of a `page_{n}` / `page={n}` / `page{n}` token of the last tokenized key, if any (≤ 9 digits).
+    static func pageNumber(_ key: UnsafeBufferPointer<UInt8>, tokens: [Token]) -> Int? {
+        for index in tokens.indices where tokens[index].kind == Kind.placeholder && tokens[index].code == Code.n && tokens[index].length <= 9 {
+            var w = index - 1
+            if w >= 0 && tokens[w].kind == Kind.delim { w -= 1 }
+            guard w >= 0, tokens[w].kind == Kind.word, tokens[w].length == 4 else { continue }
+            let s = Int(tokens[w].start)
+            guard key[s] | 0x20 == 0x70, key[s + 1] | 0x20 == 0x61, key[s + 2] | 0x20 == 0x67, key[s + 3] | 0x20 == 0x65 else { continue }
+            return digitsValue(key, Int(tokens[index].start), Int(tokens[index].length))
+        }
+        return nil
+    }
 
     // MARK: - Value recognisers
 
@@ -320,30 +360,34 @@ enum KeyTokenizer {
         return endsToken(key, j) ? (10, Code.date) : nil
     }
 
-    /// A base64 run: ≥ 16 characters of `A-Za-z0-9+/`, optional `=` padding, upper, lower and digits present,
-    /// and random-looking (the character class changes at ≥ 40 % of positions).
-    private static func matchBase64(_ key: UnsafeBufferPointer<UInt8>, _ start: Int, simpleEnd: Int) -> Int? {
-        var hasUpper = false
-        for j in start..<simpleEnd where isUpper(key[j]) { hasUpper = true; break }
-        guard hasUpper else { return nil }
+    /// A base64 run: ≥ 16 characters of `A-Za-z0-9+/`, optional `=` padding, upper and lower case present,
+    /// and random-looking (see below).
+    private static func matchBase64(_ key: UnsafeBufferPointer<UInt8>, _ start: Int) -> Int? {
         var j = start
-        var upper = 0, lower = 0, digit = 0, changes = 0
+        var upper = 0, lower = 0, digit = 0, symbol = 0, changes = 0
         var previousClass: UInt8 = 255
         let limit = min(key.count, start + 4096)
         while j < limit {
             let b = key[j]
             let cls: UInt8
             if isUpper(b) { cls = 0; upper += 1 } else if isLower(b) { cls = 1; lower += 1 } else if isDigit(b) { cls = 2; digit += 1 }
-            else if b == 0x2B || b == 0x2F { cls = 3 } else { break }
+            else if b == 0x2B || b == 0x2F { cls = 3; symbol += 1 } else { break }
             if previousClass != 255 && cls != previousClass { changes += 1 }
             previousClass = cls
             j += 1
         }
         let body = j - start
-        guard body >= 16, upper > 0, lower > 0, digit > 0, changes * 10 >= (body - 1) * 4 else { return nil }
+        guard body >= 16, upper > 0, lower > 0 else { return nil }
+        // Random-looking: the character class changes at ≥ 25 % of positions (with digits or symbols), or
+        // for letters only (≥ 20 of them) at ≥ 20 % with 20–80 % upper case (camelCase has far fewer capitals).
+        if digit + symbol > 0 {
+            guard changes * 100 >= (body - 1) * 25 else { return nil }
+        } else {
+            guard body >= 20, changes * 100 >= (body - 1) * 20, upper * 5 >= body, upper * 5 <= body * 4 else { return nil }
+        }
         var padding = 0
         while j < key.count && key[j] == 0x3D && padding < 2 { j += 1; padding += 1 }
-        guard j == key.count || (isDelimiter(key[j]) && key[j] != 0x2F) || key[j - 1] == 0x3D else { return nil }
+        guard j == key.count || isDelimiter(key[j]) || key[j - 1] == 0x3D else { return nil }
         return j - start
     }
 }

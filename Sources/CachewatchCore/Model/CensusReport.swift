@@ -75,6 +75,9 @@ public struct FamilyReport: Equatable, Sendable {
     public var forecast: [Int]
     /// A lockstep wave, if any (many keys expiring within a few seconds).
     public var lockstep: LockstepWave?
+    /// Paginated families: the longest TTL seen per page number (pages 1–10 with ≥ 5 TTL keys); feeds the
+    /// `mixed-ttl-pages` finding. Not part of the JSON.
+    public var ttlMaxSecondsByPage: [Int: Double] = [:]
 
     public init(pattern: String, keys: Int, sampled: Int, share: Double, types: [String: Int], noTTL: Int,
                 ttlMinSeconds: Double? = nil, ttlP50Seconds: Double? = nil, ttlP90Seconds: Double? = nil,
