@@ -1,0 +1,29 @@
+import Foundation
+
+/// Collects stdout text in 64 KiB blocks (a million TSV lines must not be a million write calls).
+final class BufferedOutput {
+    private var buffer: [UInt8] = []
+    private let limit = 64 * 1024
+
+    init() { buffer.reserveCapacity(limit + 4096) }
+
+    /// Appends text, writing a block when the buffer is full.
+    func write(_ text: String) {
+        buffer.append(contentsOf: text.utf8)
+        if buffer.count >= limit { flush() }
+    }
+
+    /// Writes everything buffered; a closed stdout (e.g. `| head`) ends quietly.
+    func flush() {
+        var offset = 0
+        while offset < buffer.count {
+            let written = buffer[offset...].withUnsafeBytes { Glibc.write(STDOUT_FILENO, $0.baseAddress, $0.count) }
+            if written < 0 {
+                if errno == EINTR { continue }
+                exit(0)
+            }
+            offset += written
+        }
+        buffer.removeAll(keepingCapacity: true)
+    }
+}
