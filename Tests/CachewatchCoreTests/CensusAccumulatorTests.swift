@@ -213,3 +213,24 @@ extension CensusAccumulatorTests {
         XCTAssertEqual(report.families.first?.noTTL, 1)
     }
 }
+
+extension CensusAccumulatorTests {
+    func testTimedObservationsForecastFromNow() throws {
+        var census = CensusAccumulator(db: 0)
+        let start = now
+        // Read at t0: expires at t0+90 s. Read at t0+100 s: expires at t0+100+150 = t0+250 s.
+        census.add(key: Array("w:1".utf8), type: "string", pttlMilliseconds: 90_000, memoryBytes: nil, observedAt: start)
+        for i in 0..<20 {
+            census.add(key: Array("w:\(i + 2)".utf8), type: "string", pttlMilliseconds: 150_000 + Int64(i) * 100, memoryBytes: nil,
+                       observedAt: start.addingTimeInterval(100))
+        }
+        let report = census.report(dbsizeKeys: 0, complete: true, keysPerSecond: 0, now: start.addingTimeInterval(120))
+        let family = try XCTUnwrap(report.families.first)
+        // At now = t0+120 s, w:1 already expired; the 20 keys expire 130–132 s from now (minute 3).
+        XCTAssertEqual(Array(family.forecast.prefix(4)), [0, 0, 20, 0])
+        XCTAssertEqual(report.forecast.reduce(0, +), 20)
+        let wave = try XCTUnwrap(family.lockstep)
+        XCTAssertEqual(wave.startsInSeconds, 130)
+        XCTAssertEqual(family.ttlMaxSeconds, 151.9)  // TTL statistics stay as read
+    }
+}

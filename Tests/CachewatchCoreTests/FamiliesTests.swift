@@ -239,3 +239,18 @@ extension FamiliesTests {
         XCTAssertEqual(table.totalKeys, 3)
     }
 }
+
+extension FamiliesTests {
+    func testGeneralizeKeepsSharedTextAndIsIdempotent() {
+        typealias T = FamilyTrie.DisplayToken
+        func word(_ s: String) -> T { T(kind: KeyTokenizer.Kind.word, code: 0, bytes: Array(s.utf8)) }
+        let eq = T(kind: KeyTokenizer.Kind.delim, code: UInt8(ascii: "="), bytes: [])
+        func text(_ d: [T]) -> String { d.map { $0.kind == KeyTokenizer.Kind.delim ? "=" : ($0.kind == KeyTokenizer.Kind.word ? String(decoding: $0.bytes, as: UTF8.self) : "{str}") }.joined() }
+        let group = FamilyTrie.generalize([[word("q"), eq, word("owner"), eq, word("alice")], [word("q"), eq, word("owner"), eq, word("bob")]])
+        XCTAssertEqual(text(group), "q=owner={str}")
+        XCTAssertEqual(text(FamilyTrie.generalize([group, group])), "q=owner={str}")
+        XCTAssertEqual(text(FamilyTrie.generalize([group, [word("q"), eq, word("owner"), eq, word("carol")]])), "q=owner={str}")
+        XCTAssertEqual(text(FamilyTrie.generalize([group, [word("sort"), eq, word("asc")]])), "{str}")
+        XCTAssertEqual(text(FamilyTrie.generalize([[word("alice")], [word("bob")]])), "{str}")
+    }
+}

@@ -2,8 +2,9 @@ import Foundation
 
 /// Accumulates a census pass (one key at a time, bounded memory) and turns it into a `CensusReport`.
 ///
-/// The runner calls `add` for every key SCAN returned, with its TYPE and PTTL (taken as of the report's
-/// `now`: the forecast assumes the pass is short compared with a minute), then `report` at any time.
+/// The runner calls `add` for every key SCAN returned, with its TYPE and PTTL, then `report` at any time.
+/// Untimed adds take each PTTL as of the report's `now` (fine for a full pass of a few seconds); the
+/// `observedAt:` variant lets a long budgeted pass forecast from `now` (expired keys drop out).
 /// - `pttlMilliseconds` ≥ 0: the TTL; -1: no TTL; -2 (or any other negative): the key vanished between
 ///   SCAN and PTTL, so it is counted as expired (`vanishedKeys`) and not as a key.
 /// - Partial pass: counts are scaled by `dbsizeKeys / scannedKeys`; complete pass: exact counts.
@@ -20,6 +21,8 @@ public struct CensusAccumulator: Sendable {
     public private(set) var scannedKeys = 0
 
     private var trie = FamilyTrie()
+    /// When the first timed PTTL of this pass was read (ms since 1970), nil when adds are untimed.
+    private var originMilliseconds: Int64?
     private var stats: [Int32: FamilyStats] = [:]
     /// Distinct families with their own statistics before new ones go to `(other)`.
     private let statsBudget: Int
@@ -33,8 +36,22 @@ public struct CensusAccumulator: Sendable {
 
     // MARK: - Adding
 
-    /// Adds one scanned key (binary-safe) with its TYPE (nil when unknown/denied), PTTL and MEMORY USAGE.
+    /// Adds one scanned key (binary-safe) with its TYPE (nil when unknown/denied), PTTL and MEMORY USAGE;
+    /// the PTTL is taken as read at the pass's first observation (or at `report`'s `now` if none was timed).
     public mutating func add(key: [UInt8], type: String?, pttlMilliseconds: Int64, memoryBytes: Int?) {
+        add(key: key, type: type, pttlMilliseconds: pttlMilliseconds, memoryBytes: memoryBytes, offsetMilliseconds: 0)
+    }
+
+    /// Like `add(key:type:pttlMilliseconds:memoryBytes:)`, with the time the PTTL was read, so a long
+    /// (budgeted) pass forecasts expiries from `report`'s `now` correctly.
+    public mutating func add(key: [UInt8], type: String?, pttlMilliseconds: Int64, memoryBytes: Int?, observedAt: Date) {
+        let milliseconds = Int64((observedAt.timeIntervalSince1970 * 1000).rounded())
+        if originMilliseconds == nil { originMilliseconds = milliseconds }
+        add(key: key, type: type, pttlMilliseconds: pttlMilliseconds, memoryBytes: memoryBytes,
+            offsetMilliseconds: milliseconds - originMilliseconds!)
+    }
+
+    private mutating func add(key: [UInt8], type: String?, pttlMilliseconds: Int64, memoryBytes: Int?, offsetMilliseconds: Int64) {
         guard pttlMilliseconds >= -1 else {
             vanishedKeys += 1
             return
@@ -47,7 +64,8 @@ public struct CensusAccumulator: Sendable {
                 if stats[trie.canonical(family)] == nil && stats.count >= statsBudget { family = FamilyTrie.overflow }
             }
             let id = trie.canonical(family)
-            stats[id, default: FamilyStats()].add(key: buffer, type: type, pttlMilliseconds: pttlMilliseconds, memoryBytes: memoryBytes)
+            stats[id, default: FamilyStats()].add(key: buffer, type: type, pttlMilliseconds: pttlMilliseconds, memoryBytes: memoryBytes,
+                                                  offsetMilliseconds: offsetMilliseconds)
             if pttlMilliseconds >= 0, let page = trie.lastPageNumber(buffer) {
                 stats[id]!.addPage(page, pttlMilliseconds: pttlMilliseconds)
             }
@@ -58,6 +76,7 @@ public struct CensusAccumulator: Sendable {
     /// from one pass to the next (budgeted mode walks the keyspace again and again).
     public mutating func startNewPass() {
         stats = [:]
+        originMilliseconds = nil
         scannedKeys = 0
         vanishedKeys = 0
     }
@@ -93,11 +112,15 @@ public struct CensusAccumulator: Sendable {
 
         let scale: Double = complete || scannedKeys == 0 || dbsizeKeys <= 0 ? 1 : Double(dbsizeKeys) / Double(scannedKeys)
         let estimatedKeys = complete || dbsizeKeys <= 0 ? scannedKeys : dbsizeKeys
+        var shiftSeconds = 0
+        if let originMilliseconds {
+            shiftSeconds = max(0, Int((now.timeIntervalSince1970 * 1000 - Double(originMilliseconds)) / 1000))
+        }
         var overall = [Int](repeating: 0, count: 60)
         var families: [FamilyReport] = []
         for (pattern, stat) in ordered {
-            let family = Self.familyReport(pattern: pattern, stat: stat, scale: scale, totalSampled: scannedKeys)
-            let sampledForecast = stat.forecastSampled
+            let family = Self.familyReport(pattern: pattern, stat: stat, scale: scale, totalSampled: scannedKeys, shiftSeconds: shiftSeconds)
+            let sampledForecast = stat.forecastSampled(shiftSeconds: shiftSeconds)
             for m in 0..<60 { overall[m] += sampledForecast[m] }
             families.append(family)
         }
@@ -114,7 +137,7 @@ public struct CensusAccumulator: Sendable {
         scale == 1 ? count : Int((Double(count) * scale).rounded())
     }
 
-    private static func familyReport(pattern: String, stat: FamilyStats, scale: Double, totalSampled: Int) -> FamilyReport {
+    private static func familyReport(pattern: String, stat: FamilyStats, scale: Double, totalSampled: Int, shiftSeconds: Int) -> FamilyReport {
         let keys = scaled(stat.sampled, scale)
         var histogram: [TTLBucket] = []
         for (k, count) in stat.log2Buckets.enumerated() where count > 0 {
@@ -126,7 +149,7 @@ public struct CensusAccumulator: Sendable {
             memory = Int((Double(stat.memorySumBytes) / Double(stat.memorySampled) * Double(keys)).rounded())
         }
         var wave: LockstepWave?
-        if let found = stat.lockstep() {
+        if let found = stat.lockstep(shiftSeconds: shiftSeconds) {
             wave = LockstepWave(startsInSeconds: Double(found.startSecond), windowSeconds: Double(found.widthSeconds),
                                 keys: scaled(found.keys, scale), fraction: found.fraction)
         }
@@ -142,7 +165,7 @@ public struct CensusAccumulator: Sendable {
             examples: stat.examples.map { example in
                 DisplayEscaper.escape(example) + (example.count >= FamilyStats.exampleBytes ? "…" : "")
             },
-            forecast: stat.forecastSampled.map { scaled($0, scale) }, lockstep: wave)
+            forecast: stat.forecastSampled(shiftSeconds: shiftSeconds).map { scaled($0, scale) }, lockstep: wave)
         report.ttlMaxSecondsByPage = stat.pageMaxTTLSeconds()
         return report
     }

@@ -2,7 +2,8 @@
 ///
 /// TTL quantiles are exact while a family has at most 64 TTL keys, then come from a log histogram with
 /// 16 sub-buckets per power of two (relative error ≤ 3 %); min and max are always exact. Expiries within the
-/// next hour are counted per second (lazily allocated) for the forecast and lockstep detection.
+/// next hour (plus the pass's length, up to 10 min) are counted per second (lazily allocated) for the forecast
+/// and lockstep detection.
 struct FamilyStats: Sendable {
     var sampled = 0
     var types: [String: Int] = [:]
@@ -27,12 +28,15 @@ struct FamilyStats: Sendable {
     static let exactLimit = 64
     static let subBuckets = 16
     static let horizonSeconds = 3600
+    /// Expiries are counted up to this many seconds after the pass's first observation (a pass may last 10 min).
+    static let expirySpanSeconds = 3600 + 600
     static let maxTypes = 16
     static let exampleBytes = 256
 
     // MARK: - Adding
 
-    mutating func add(key: UnsafeBufferPointer<UInt8>, type: String?, pttlMilliseconds: Int64, memoryBytes: Int?) {
+    /// `offsetMilliseconds`: when the PTTL was read, after the pass's first observation.
+    mutating func add(key: UnsafeBufferPointer<UInt8>, type: String?, pttlMilliseconds: Int64, memoryBytes: Int?, offsetMilliseconds: Int64 = 0) {
         sampled += 1
         if let type {
             if types[type] != nil || types.count < Self.maxTypes { types[type, default: 0] += 1 } else { types["other", default: 0] += 1 }
@@ -63,9 +67,9 @@ struct FamilyStats: Sendable {
         if log2Buckets.count <= log2 { log2Buckets.append(contentsOf: repeatElement(0, count: log2 + 1 - log2Buckets.count)) }
         log2Buckets[log2] += 1
         bands[TTLBands.index(ttlSeconds: Double(ms) / 1000)] += 1
-        let second = Int(ms / 1000)
-        if second < Self.horizonSeconds {
-            if expiryPerSecond.isEmpty { expiryPerSecond = Array(repeating: 0, count: Self.horizonSeconds) }
+        let second = Int((max(0, offsetMilliseconds) + ms) / 1000)
+        if second < Self.expirySpanSeconds {
+            if expiryPerSecond.isEmpty { expiryPerSecond = Array(repeating: 0, count: Self.expirySpanSeconds) }
             expiryPerSecond[second] += 1
         }
     }
@@ -174,29 +178,34 @@ struct FamilyStats: Sendable {
         return Double(ttlMaxMilliseconds) / 1000
     }
 
-    /// Sampled keys expiring in each of the next 60 minutes.
-    var forecastSampled: [Int] {
+    /// Sampled keys expiring in each of the next 60 minutes, `shiftSeconds` after the pass's first observation.
+    func forecastSampled(shiftSeconds: Int = 0) -> [Int] {
         var minutes = [Int](repeating: 0, count: 60)
-        for (second, count) in expiryPerSecond.enumerated() where count > 0 { minutes[second / 60] += Int(count) }
+        guard !expiryPerSecond.isEmpty else { return minutes }
+        for second in shiftSeconds..<min(shiftSeconds + Self.horizonSeconds, expiryPerSecond.count) where expiryPerSecond[second] > 0 {
+            minutes[(second - shiftSeconds) / 60] += Int(expiryPerSecond[second])
+        }
         return minutes
     }
 
     /// The densest window of ≤ 5 s in the next hour when it holds ≥ half of the TTL keys (and ≥ 10 keys).
-    func lockstep(windowSeconds: Int = 5, minimumKeys: Int = 10, minimumFraction: Double = 0.5)
+    func lockstep(shiftSeconds: Int = 0, windowSeconds: Int = 5, minimumKeys: Int = 10, minimumFraction: Double = 0.5)
         -> (startSecond: Int, widthSeconds: Int, keys: Int, fraction: Double)? {
         guard !expiryPerSecond.isEmpty, ttlKeys > 0 else { return nil }
-        var best = 0, bestStart = 0, running = 0
-        for second in 0..<expiryPerSecond.count {
+        let end = min(shiftSeconds + Self.horizonSeconds, expiryPerSecond.count)
+        guard shiftSeconds < end else { return nil }
+        var best = 0, bestStart = shiftSeconds, running = 0
+        for second in shiftSeconds..<end {
             running += Int(expiryPerSecond[second])
-            if second >= windowSeconds { running -= Int(expiryPerSecond[second - windowSeconds]) }
-            let start = max(0, second - windowSeconds + 1)
+            if second - windowSeconds >= shiftSeconds { running -= Int(expiryPerSecond[second - windowSeconds]) }
+            let start = max(shiftSeconds, second - windowSeconds + 1)
             if running > best { best = running; bestStart = start }
         }
         let fraction = Double(best) / Double(ttlKeys)
         guard best >= minimumKeys, fraction >= minimumFraction else { return nil }
-        var first = bestStart, last = min(bestStart + windowSeconds, expiryPerSecond.count) - 1
+        var first = bestStart, last = min(bestStart + windowSeconds, end) - 1
         while expiryPerSecond[first] == 0 { first += 1 }
         while expiryPerSecond[last] == 0 { last -= 1 }
-        return (first, last - first + 1, best, fraction)
+        return (first - shiftSeconds, last - first + 1, best, fraction)
     }
 }

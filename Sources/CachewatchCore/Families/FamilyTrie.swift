@@ -325,6 +325,11 @@ struct FamilyTrie: Sendable {
     static func generalize(_ displays: [[DisplayToken]]) -> [DisplayToken] {
         let str = DisplayToken(kind: Tokenizer.Kind.placeholder, code: Tokenizer.Code.str, bytes: [])
         guard let first = displays.first else { return [str] }
+        // One distinct display that already is a group (`q=owner={str}`) stays as it is.
+        if displays.allSatisfy({ $0.count == first.count && zip($0, first).allSatisfy { Self.same($0, $1) } }),
+           first.contains(where: { $0.kind == Tokenizer.Kind.placeholder && $0.code == Tokenizer.Code.str }) {
+            return first
+        }
         let shortest = displays.map(\.count).min() ?? 0
         var prefix = 0
         while prefix < shortest && displays.allSatisfy({ Self.same($0[prefix], first[prefix]) }) { prefix += 1 }
