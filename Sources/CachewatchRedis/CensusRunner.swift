@@ -268,7 +268,8 @@ public final class CensusRunner: @unchecked Sendable {
                 continue
             }
 
-            // Read the replies in the same order.
+            // Read the replies in the same order; TTLs count from the moment they were read.
+            let observedAt = Date()
             var index = 0
             if sendNoTouch {
                 noTouchSupported = replies[index].errorText == nil
@@ -300,7 +301,7 @@ public final class CensusRunner: @unchecked Sendable {
                         memoryBytes = Int(bytes)
                     }
                 }
-                accumulator.add(key: key, type: type, pttlMilliseconds: pttl, memoryBytes: memoryBytes)
+                accumulator.add(key: key, type: type, pttlMilliseconds: pttl, memoryBytes: memoryBytes, observedAt: observedAt)
             }
             scanned += pending.count
             paceKeys += pending.count

@@ -1,0 +1,67 @@
+import CachewatchCore
+import CachewatchUI
+import Foundation
+
+/// The plain-text form of a snapshot (`cachewatch snapshot` without `--json`, and the demo without a terminal).
+enum TextSummary {
+    /// A few aligned lines: health, key families, fail-open state, findings.
+    static func render(document: SnapshotDocument, info: InfoSnapshot?, rates: InfoRates?) -> String {
+        var out = ""
+        let target = document.target
+        if let info {
+            out += "redis \(info.redisVersion ?? "?") at \(target.address) db\(target.db) \(info.role ?? "") up \(Humanize.uptime(Double(info.uptimeSeconds ?? 0)))\n"
+            var health: [String] = []
+            if let rates {
+                health.append("ops/s \(Humanize.count(rates.opsPerSecond))")
+                health.append("hit \(rates.hitRatio.map { Humanize.percent($0) } ?? "-")")
+                health.append("evicted/s \(Humanize.count(rates.evictedKeysPerSecond))")
+                health.append("expired/s \(Humanize.count(rates.expiredKeysPerSecond))")
+            }
+            let used = Humanize.bytes(Double(info.usedMemoryBytes ?? 0))
+            let limit = info.maxmemoryBytes.flatMap { $0 > 0 ? Humanize.bytes(Double($0)) : nil } ?? "no limit"
+            health.append("mem \(used)/\(limit)")
+            health.append("clients \(info.connectedClients ?? 0)")
+            if let ping = document.pingMilliseconds { health.append("ping \(Humanize.milliseconds(ping))") }
+            out += health.joined(separator: "  ") + "\n"
+        } else {
+            out += "redis at \(target.address) db\(target.db): unreachable\n"
+        }
+        if let error = document.redisError { out += "error: \(DisplayEscaper.escape(error))\n" }
+        if let census = document.census {
+            out += "\n" + familiesTable(census)
+        }
+        if let logs = document.logs {
+            let failOpen = logs.failOpen
+            out += "\nfail-open \(failOpen.state.rawValue.uppercased())  1m \(failOpen.last1m)  5m \(failOpen.last5m)  15m \(failOpen.last15m)  total \(failOpen.total)"
+            out += "  (warn ≥\(Humanize.count(failOpen.warnPerMinute))/m crit ≥\(Humanize.count(failOpen.critPerMinute))/m)\n"
+            for error in failOpen.byError.prefix(3) { out += "  \(error.count)  \(DisplayEscaper.escape(error.error))\n" }
+            for source in logs.sources {
+                out += "  log \(DisplayEscaper.escape(source.path)): \(source.status), \(source.format), \(source.lines) lines"
+                if let detail = source.detail { out += " — \(DisplayEscaper.escape(detail))" }
+                out += "\n"
+            }
+        }
+        for finding in document.findings {
+            out += "[\(finding.severity.rawValue)] \(finding.code): \(DisplayEscaper.escape(finding.message))\n"
+        }
+        return out
+    }
+
+    private static func familiesTable(_ census: CensusReport) -> String {
+        let scope = census.complete ? "full pass" : "sample of \(Humanize.count(census.scannedKeys))"
+        var out = "families in db\(census.db): \(census.families.count) (\(scope), ~\(Humanize.count(census.estimatedKeys)) keys)\n"
+        out += pad("KEYS", 8) + pad("SHARE", 7) + pad("NO-TTL", 8) + pad("P50", 7) + pad("P90", 7) + "  FAMILY\n"
+        for family in census.families.prefix(20) {
+            out += pad(Humanize.count(family.keys), 8) + pad(Humanize.percent(family.share), 7)
+                + pad(Humanize.count(family.noTTL), 8) + pad(Humanize.shortDuration(family.ttlP50Seconds), 7)
+                + pad(Humanize.shortDuration(family.ttlP90Seconds), 7) + "  " + DisplayEscaper.escape(family.pattern) + "\n"
+        }
+        if census.families.count > 20 { out += "… \(census.families.count - 20) more (use --json)\n" }
+        for note in census.notes { out += "note: \(DisplayEscaper.escape(note))\n" }
+        return out
+    }
+
+    private static func pad(_ text: String, _ width: Int) -> String {
+        String(repeating: " ", count: max(1, width - text.count)) + text
+    }
+}
