@@ -70,7 +70,7 @@ extension DashboardRenderer {
                                        roleFor: { $0 >= f.critPerMinute ? .crit : ($0 >= f.warnPerMinute ? .warn : .bar) })
                     } else {
                         Sparkline.draw(into: &grid, values: series, x: graphX, y: y, width: graphWidth, glyphs: glyphs,
-                                       maxValue: label == "hit" ? 1 : nil)
+                                       maxValue: label == "hit" ? 1 : nil, minValue: label == "hit" ? hitFloor(series) : nil)
                     }
                 }
             }
@@ -93,6 +93,19 @@ extension DashboardRenderer {
             var text = "\(census.families.count) families"
             if flagged > 0 { text += sep + "\(flagged) findings" }
             grid.put(text, at: 0, y, maxWidth: width, role: flagged > 0 ? .warn : .muted, ellipsis: glyphs.ellipsis)
+            y += 1
+        }
+        if y < footer {
+            var parts: [String] = []
+            if let keys = h.keysTotal { parts.append("keys \(Humanize.count(keys))") }
+            if let clients = h.clients { parts.append("clients \(Humanize.count(clients))") }
+            if let ping = h.pingMilliseconds { parts.append("ping \(Humanize.milliseconds(ping))") }
+            if let evicted = h.evictedPerSecond { parts.append("evict/s \(Humanize.count(evicted))") }
+            var x = 0
+            for part in parts where x + DisplayWidth.of(part) <= width {
+                grid.put(part, at: x, y, role: .muted)
+                x += DisplayWidth.of(part) + 2
+            }
             y += 1
         }
         if grid.height >= 7 {

@@ -7,7 +7,16 @@ extension DashboardRenderer {
     /// A log2 bucket label such as `≤ 32s` or `≤ 68m`, `none` for the no-TTL bucket.
     static func bucketLabel(_ bucket: TTLBucket, glyphs: Glyphs) -> String {
         guard let upper = bucket.upperSeconds else { return "none" }
-        return (glyphs.isASCII ? "<=" : "≤ ") + Humanize.duration(upper)
+        return (glyphs.isASCII ? "<=" : "≤ ") + bucketDuration(upper)
+    }
+
+    /// Compact bucket bounds: 32s, 17m, 68m, 2.3h, 36h, 3d.
+    static func bucketDuration(_ seconds: Double) -> String {
+        if seconds < 120 { return "\(Int(seconds.rounded()))s" }
+        if seconds < 6_000 { return "\(Int((seconds / 60).rounded()))m" }
+        if seconds < 36_000 { return String(format: "%.1fh", seconds / 3_600) }
+        if seconds < 360_000 { return "\(Int((seconds / 3_600).rounded()))h" }
+        return "\(Int((seconds / 86_400).rounded()))d"
     }
 
     static func renderDetail(into grid: inout Grid, model: DashboardModel, state: DashboardState, pattern: String, rect: Rect,
@@ -60,7 +69,12 @@ extension DashboardRenderer {
         }
         y += 1
         var buckets = family.ttlHistogram.filter { $0.upperSeconds != nil }
-        if let first = buckets.firstIndex(where: { $0.keys > 0 }), let last = buckets.lastIndex(where: { $0.keys > 0 }) {
+        if var first = buckets.firstIndex(where: { $0.keys > 0 }), var last = buckets.lastIndex(where: { $0.keys > 0 }) {
+            // Show some empty neighbours for context: at least 5 rows where the buckets allow.
+            while last - first < 4, first > 0 || last < buckets.count - 1 {
+                if first > 0 { first -= 1 }
+                if last - first < 4, last < buckets.count - 1 { last += 1 }
+            }
             buckets = Array(buckets[first...last])
         } else {
             buckets = []

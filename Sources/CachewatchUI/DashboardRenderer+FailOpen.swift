@@ -12,7 +12,6 @@ extension DashboardRenderer {
         }
     }
 
-    static func ge(_ glyphs: Glyphs) -> String { glyphs.isASCII ? ">=" : "≥" }
 
     static func failOpenTitle(_ logs: LogsReport?, glyphs: Glyphs) -> [Panel.TitlePart] {
         let sep = " \(glyphs.separator) "
@@ -98,15 +97,21 @@ extension DashboardRenderer {
 
         if content.width >= 90 && content.height >= 4 {
             // Wide: a tall chart with threshold lines on the left, facts on the right.
-            let infoWidth = 44
-            let chartWidth = min(60, content.width - infoWidth - 2)
+            let chartWidth = min(60, content.width - 50)
             let chartRect = Rect(x: content.x, y: content.y, width: chartWidth, height: content.height - 1)
             ColumnChart.draw(into: &grid, values: Array(series.suffix(chartWidth)), rect: chartRect, glyphs: glyphs,
                              thresholds: thresholds, reduction: .max, roleFor: roleFor)
+            // Label the threshold lines at the chart's right edge.
+            let top = max(series.suffix(chartWidth).max() ?? 0, max(f.warnPerMinute, f.critPerMinute) * 1.1, 1)
+            for threshold in thresholds where threshold.value > 0 {
+                let row = min(chartRect.height - 1, Int((threshold.value / top * Double(chartRect.height)).rounded(.down)))
+                grid.put(Humanize.count(threshold.value), at: chartRect.maxX + 1, chartRect.maxY - 1 - row, role: threshold.role)
+            }
             let axisY = content.maxY - 1
             grid.put("-\(min(60, chartWidth))m", at: content.x, axisY, role: .muted)
             grid.put("now", at: content.x + chartWidth - 3, axisY, role: .muted)
-            let x = content.x + content.width - infoWidth
+            let x = chartRect.maxX + 6
+            let infoWidth = content.maxX - x
             let limit = content.maxX
             var y = content.y
             func line(_ parts: [(String, StyleRole)]) {

@@ -10,6 +10,7 @@ extension DashboardRenderer {
         var valueRole: StyleRole
         var series: [Double]? = nil
         var seriesMax: Double? = nil
+        var seriesMin: Double? = nil
         var seriesRole: StyleRole = .bar
         var barFraction: Double? = nil
         var barRole: StyleRole = .bar
@@ -53,7 +54,7 @@ extension DashboardRenderer {
             Meter(label: "ops/s", value: h.opsPerSecond.map(Humanize.count) ?? "-", valueRole: role(.value),
                   series: hist.opsPerSecond, graphPriority: 1),
             Meter(label: "hit", value: h.hitRatio.map { Humanize.percent($0) } ?? "-", valueRole: role(hitRole),
-                  series: hist.hitRatio, seriesMax: 1, seriesRole: hitRole == .value ? .bar : hitRole, graphPriority: 2),
+                  series: hist.hitRatio, seriesMax: 1, seriesMin: hitFloor(hist.hitRatio), seriesRole: hitRole == .value ? .bar : hitRole, graphPriority: 2),
             memory,
         ]
         let evicted = h.evictedPerSecond ?? 0
@@ -74,6 +75,12 @@ extension DashboardRenderer {
         ]
         drawMeterRow(into: &grid, meters: row1, y: y, width: width, glyphs: glyphs)
         drawMeterRow(into: &grid, meters: row2, y: y + 1, width: width, glyphs: glyphs)
+    }
+
+    /// The hit-ratio sparkline floor: 10 points below the window's lowest value (so dips show), at least 0.
+    static func hitFloor(_ series: [Double]) -> Double {
+        guard let low = series.filter({ $0 > 0 }).min() else { return 0 }
+        return max(0, (low * 10).rounded(.down) / 10 - 0.1)
     }
 
     /// Lays meters out left to right: fixed parts first, then graph room shared by priority (≥ 5 columns each).
@@ -117,7 +124,7 @@ extension DashboardRenderer {
                         grid.put(String(repeating: " ", count: w), at: x + 1, y)
                     } else {
                         Sparkline.draw(into: &grid, values: series, x: x + 1, y: y, width: w, glyphs: glyphs,
-                                       maxValue: m.seriesMax, roleFor: { _ in m.seriesRole })
+                                       maxValue: m.seriesMax, minValue: m.seriesMin, roleFor: { _ in m.seriesRole })
                     }
                 }
                 x += graph[i]

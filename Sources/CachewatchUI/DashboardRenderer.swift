@@ -21,6 +21,7 @@ public enum DashboardRenderer {
             } else {
                 renderHeaderMeters(into: &grid, model: model, y: layout.metersY, width: size.width, glyphs: glyphs)
                 renderFamilies(into: &grid, model: model, state: state, rect: layout.families, glyphs: glyphs)
+                if let findings = layout.findings { renderFindings(into: &grid, model: model, rect: findings, glyphs: glyphs) }
                 renderFailOpen(into: &grid, model: model, state: state, rect: layout.failOpen, glyphs: glyphs)
             }
             renderFooter(into: &grid, state: state, y: layout.footerY, width: size.width, glyphs: glyphs)
@@ -51,37 +52,43 @@ public enum DashboardRenderer {
         var metersY: Int
         var detailTop: Int
         var families: Rect
+        var findings: Rect?
         var failOpen: Rect
         var footerY: Int
     }
 
     static func layout(size: TerminalSize, model: DashboardModel) -> Layout {
         let crit = model.logs?.failOpen.state == .crit
-        var y = 0
         var banner: Rect?
         var titleY = 0
         if crit {
-            if size.height >= 36 {
-                banner = Rect(x: 0, y: 0, width: size.width, height: 3)
-                y = 3
-                titleY = 3
-            } else {
-                banner = Rect(x: 0, y: 0, width: size.width, height: 1)
-                titleY = -1 // the banner takes the title row
-            }
+            let bannerHeight = size.height >= 36 ? 3 : 1
+            banner = Rect(x: 0, y: 0, width: size.width, height: bannerHeight)
+            titleY = bannerHeight
         }
-        let metersY = y + 1
-        let detailTop = y + 1
+        let metersY = titleY + 1
+        let detailTop = titleY + 1
         let footerY = size.height - 1
         let top = metersY + 2
         let remaining = footerY - top
-        let failHeight = remaining < 20 ? 4 : min(12, 4 + (remaining - 20) / 3)
-        let familiesHeight = max(0, remaining - failHeight)
+        let failHeight = remaining < 19 ? 4 : min(12, 5 + (remaining - 19) / 3)
+        var familiesHeight = max(0, remaining - failHeight)
+        var findings: Rect?
+        let findingsCount = model.findings.count
+        if findingsCount > 0, size.height >= 36 {
+            let height = min(8, findingsCount + 2)
+            if familiesHeight - height >= 12 {
+                familiesHeight -= height
+                findings = Rect(x: 0, y: top + familiesHeight, width: size.width, height: height)
+            }
+        }
         return Layout(banner: banner, titleY: titleY, metersY: metersY, detailTop: detailTop,
-                      families: Rect(x: 0, y: top, width: size.width, height: familiesHeight),
-                      failOpen: Rect(x: 0, y: top + familiesHeight, width: size.width, height: failHeight),
+                      families: Rect(x: 0, y: top, width: size.width, height: familiesHeight), findings: findings,
+                      failOpen: Rect(x: 0, y: top + familiesHeight + (findings?.height ?? 0), width: size.width, height: failHeight),
                       footerY: footerY)
     }
+
+    static func ge(_ glyphs: Glyphs) -> String { glyphs.isASCII ? ">=" : "≥" }
 
     // MARK: - Text safety
 
@@ -99,19 +106,20 @@ public enum DashboardRenderer {
 
     static func renderTop(into grid: inout Grid, model: DashboardModel, state: DashboardState, layout: Layout, glyphs: Glyphs) {
         if let banner = layout.banner, let failOpen = model.logs?.failOpen {
-            Banner.draw(into: &grid, rect: banner, text: bannerText(failOpen, model: model, glyphs: glyphs, wide: banner.width >= 100),
+            Banner.draw(into: &grid, rect: banner, text: bannerText(failOpen, model: model, glyphs: glyphs, width: banner.width),
                         role: .banner, glyphs: glyphs)
         }
         if layout.titleY >= 0 { renderTitleRow(into: &grid, model: model, state: state, y: layout.titleY, glyphs: glyphs) }
     }
 
-    static func bannerText(_ failOpen: FailOpenSummary, model: DashboardModel, glyphs: Glyphs, wide: Bool) -> String {
+    /// The crit banner's text: the longest variant that fits `width` with its frame.
+    static func bannerText(_ failOpen: FailOpenSummary, model: DashboardModel, glyphs: Glyphs, width: Int) -> String {
         let sep = " \(glyphs.separator) "
-        var text = "FAIL-OPEN CRITICAL\(sep)\(failOpen.last1m)/min (crit ≥ \(Humanize.count(failOpen.critPerMinute)))"
-        if glyphs.isASCII { text = text.replacingOccurrences(of: "≥", with: ">=") }
-        if let since = failOpen.since { text += " since " + Humanize.clock(since, timeZone: model.timeZone) }
-        text += sep + (wide ? "cache is down, the app is hitting the database" : "cache down, app hits the DB")
-        return text
+        var core = "FAIL-OPEN CRITICAL\(sep)\(failOpen.last1m)/min (crit \(ge(glyphs)) \(Humanize.count(failOpen.critPerMinute)))"
+        if let since = failOpen.since { core += " since " + Humanize.clock(since, timeZone: model.timeZone) }
+        let variants = [core + sep + "cache is down, the app is hitting the database", core + sep + "cache is down", core,
+                        "FAIL-OPEN CRITICAL\(sep)\(failOpen.last1m)/min"]
+        return variants.first { DisplayWidth.of($0) + 8 <= width } ?? variants[variants.count - 1]
     }
 
     static func connectionText(_ model: DashboardModel, glyphs: Glyphs) -> (String, StyleRole) {
@@ -121,7 +129,7 @@ public enum DashboardRenderer {
         case .disconnected(let since, let reason):
             let dash = glyphs.isASCII ? "-" : "—"
             var text = "\(glyphs.bullet) reconnecting since \(Humanize.clock(since, timeZone: model.timeZone))"
-            if !reason.isEmpty { text += " \(dash) " + safe(reason).lowercased() }
+            if !reason.isEmpty { text += " \(dash) " + safe(reason).prefix(1).lowercased() + safe(reason).dropFirst() }
             return (text, .crit)
         }
     }
@@ -134,28 +142,51 @@ public enum DashboardRenderer {
         if state.paused || model.paused { right.append((" PAUSED ", .warn)); right.append(("  ", .normal)) }
         if let notice = model.notice, !notice.isEmpty { right.append((safe(notice), .accent)); right.append(("  ", .normal)) }
         var (connection, connectionRole) = connectionText(model, glyphs: glyphs)
-        let clock = Humanize.clock(model.now, timeZone: model.timeZone)
-        let maxConnection = max(12, width / 2 + 4)
-        connection = DisplayWidth.truncate(connection, to: maxConnection, ellipsis: glyphs.ellipsis)
+        let clock = "  " + Humanize.clock(model.now, timeZone: model.timeZone)
+        let leftMinimum = 12 + min(DisplayWidth.of(safe(h.address)), 22)
+        let fixed = right.reduce(0) { $0 + DisplayWidth.of($1.0) }
+        let showClock = width >= 72 && leftMinimum + fixed + DisplayWidth.of(connection) + DisplayWidth.of(clock) + 2 <= width
+        connection = DisplayWidth.truncate(connection, to: max(12, width - leftMinimum - fixed - 2), ellipsis: glyphs.ellipsis)
         right.append((connection, connectionRole))
-        if width >= 72 { right.append(("  " + clock, .muted)) }
+        if showClock { right.append((clock, .muted)) }
         let rightWidth = right.reduce(0) { $0 + DisplayWidth.of($1.0) }
-        var x = max(0, width - rightWidth - 1)
+        var x = max(0, width - rightWidth)
         let rightStart = x
         for (text, role) in right { x = grid.put(text, at: x, y, role: role) }
 
-        // Left side: name, target, version, role, uptime; cut before the right side.
-        var left: [(String, StyleRole)] = [("cachewatch", .title), ("  ", .normal)]
-        left.append((safe(h.address) + (h.db != 0 ? "/\(h.db)" : ""), .value))
-        if let version = h.redisVersion { left.append(("  redis ", .muted)); left.append((safe(version), .normal)) }
-        if let role = h.role { left.append(("  ", .normal)); left.append((safe(role), .accent)) }
-        if let uptime = h.uptimeSeconds { left.append(("  up ", .muted)); left.append((Humanize.duration(uptime), .normal)) }
+        // Left side: name, target, version, role, uptime. Whole segments only (the address may be cut).
+        var segments: [[(String, StyleRole)]] = [[("cachewatch", .title)], [(safe(h.address) + (h.db != 0 ? "/\(h.db)" : ""), .value)]]
+        if let version = h.redisVersion {
+            var segment: [(String, StyleRole)] = [("redis ", .muted), (safe(version), .normal)]
+            if let role = h.role { segment.append((" " + safe(role), .accent)) }
+            segments.append(segment)
+        }
+        if let uptime = h.uptimeSeconds { segments.append([("up ", .muted), (Humanize.duration(uptime), .normal)]) }
         var cx = 1
         let limit = rightStart - 2
-        for (text, role) in left {
-            let room = limit - cx
-            guard room > 0 else { break }
-            cx = grid.put(text, at: cx, y, maxWidth: room, role: role, ellipsis: glyphs.ellipsis)
+        for (index, segment) in segments.enumerated() {
+            let gap = index == 0 ? 0 : (index == 1 ? 1 : 2)
+            let need = segment.reduce(0) { $0 + DisplayWidth.of($1.0) }
+            if index > 1, cx + gap + need > limit { break }
+            cx += gap
+            for (text, role) in segment where limit - cx > 0 {
+                cx = grid.put(text, at: cx, y, maxWidth: limit - cx, role: role, ellipsis: glyphs.ellipsis)
+            }
+        }
+    }
+
+    // MARK: - Findings panel (tall screens)
+
+    static func renderFindings(into grid: inout Grid, model: DashboardModel, rect: Rect, glyphs: Glyphs) {
+        let sorted = model.findings.enumerated().sorted { ($0.element.severity, -$0.offset) > ($1.element.severity, -$1.offset) }.map(\.element)
+        let inner = Panel.draw(into: &grid, rect: rect, title: [.init("Findings", .title), .init(" \(sorted.count)", .value)], glyphs: glyphs)
+        guard !inner.isEmpty else { return }
+        for (i, finding) in sorted.prefix(inner.height).enumerated() {
+            let y = inner.y + i
+            var x = grid.put(DisplayWidth.pad(finding.severity.rawValue.uppercased(), to: 5), at: inner.x + 1, y, role: levelRole(finding.severity))
+            x = grid.put(DisplayWidth.pad(safe(finding.code), to: 18, ellipsis: glyphs.ellipsis), at: x, y, role: .accent)
+            x = grid.put(DisplayWidth.pad(safe(finding.pattern ?? "(keyspace)"), to: 26, ellipsis: glyphs.ellipsis), at: x + 1, y, role: .normal)
+            grid.put(safe(finding.message), at: x + 1, y, maxWidth: inner.maxX - x - 2, role: .muted, ellipsis: glyphs.ellipsis)
         }
     }
 
@@ -174,7 +205,7 @@ public enum DashboardRenderer {
             items = [("esc", "back"), (glyphs.arrowUpDown, "family"), ("m", "memory sample"), ("?", "help"), ("q", "quit")]
         } else {
             items = [("?", "help"), ("tab", "pane"), ("/", "filter"), ("s", "sort"), (glyphs.enter, "detail"),
-                     ("F", "full census"), ("p", state.paused ? "resume" : "pause"), ("r", "reset"), ("q", "quit")]
+                     ("F", "full census"), ("p", state.paused ? "resume" : "pause"), ("q", "quit"), ("r", "reset")]
         }
         FunctionKeyBar.draw(into: &grid, items: items, y: y, width: width)
     }
@@ -201,7 +232,7 @@ public enum DashboardRenderer {
     ]
 
     static func renderHelp(into grid: inout Grid, glyphs: Glyphs) {
-        let width = min(grid.width - 2, 66)
+        let width = min(grid.width - 2, 70)
         let height = min(grid.height - 2, helpLines.count + 3)
         guard width >= 20, height >= 4 else {
             grid.fill(Rect(x: 0, y: 0, width: grid.width, height: 1), role: .selected)
@@ -210,7 +241,7 @@ public enum DashboardRenderer {
         }
         let rect = Rect(x: (grid.width - width) / 2, y: (grid.height - height) / 2, width: width, height: height)
         grid.fill(rect)
-        let inner = Panel.draw(into: &grid, rect: rect, title: [.init("Help", .title), .init(" · cachewatch keys", .muted)],
+        let inner = Panel.draw(into: &grid, rect: rect, title: [.init("Help", .title), .init(" \(glyphs.separator) cachewatch keys", .muted)],
                                focused: true, glyphs: glyphs)
         let keyWidth = 16
         for (i, line) in helpLines.prefix(inner.height - 1).enumerated() {

@@ -25,7 +25,8 @@ public enum ColumnChart {
         var lineRows: [Int: StyleRole] = [:]
         for threshold in thresholds.sorted(by: { $0.value < $1.value }) where threshold.value > 0 && threshold.value <= top {
             let row = min(rows - 1, Int((threshold.value / top * Double(rows)).rounded(.down)))
-            lineRows[row] = threshold.role
+            // A line in the bottom row would look like the baseline: only draw lines above it.
+            if row >= 1 { lineRows[row] = threshold.role }
         }
         let offset = rect.width - sampled.count
         for column in 0..<rect.width {

@@ -26,8 +26,15 @@ public enum Sparkline {
 
     /// Levels 0…8 for values scaled against `maxValue` (default: the series maximum). 0 only for values ≤ 0;
     /// any positive value gets at least level 1 so a single event stays visible.
-    public static func levels(_ values: [Double], maxValue: Double? = nil) -> [Int] {
+    /// With `minValue`, the scale runs from it (level 1) to the top, to show small changes of a high value (hit ratio).
+    public static func levels(_ values: [Double], maxValue: Double? = nil, minValue: Double? = nil) -> [Int] {
         let top = maxValue ?? values.max() ?? 0
+        if let floor = minValue, top > floor {
+            return values.map { value in
+                guard value.isFinite, value > 0 else { return 0 }
+                return min(8, max(1, 1 + Int(((value - floor) / (top - floor) * 7).rounded())))
+            }
+        }
         return values.map { value in
             guard value.isFinite, value > 0, top > 0 else { return 0 }
             return min(8, max(1, Int((value / top * 8).rounded(.up))))
@@ -37,11 +44,11 @@ public enum Sparkline {
     /// Draws the series right-aligned in `width` columns at (x, y). Zero columns draw a muted baseline.
     /// `roleFor` colours each column by its (resampled) value.
     public static func draw(into grid: inout Grid, values: [Double], x: Int, y: Int, width: Int, glyphs: Glyphs,
-                            maxValue: Double? = nil, reduction: Reduction = .mean,
+                            maxValue: Double? = nil, minValue: Double? = nil, reduction: Reduction = .mean,
                             roleFor: (Double) -> StyleRole = { _ in .bar }) {
         guard width > 0 else { return }
         let sampled = resample(values, width: width, reduction: reduction)
-        let levels = levels(sampled, maxValue: maxValue)
+        let levels = levels(sampled, maxValue: maxValue, minValue: minValue)
         let start = x + width - sampled.count
         for (i, level) in levels.enumerated() {
             if level == 0 {
