@@ -104,7 +104,7 @@ extension DashboardRenderer {
             // Label the threshold lines at the chart's right edge.
             let top = max(series.suffix(chartWidth).max() ?? 0, max(f.warnPerMinute, f.critPerMinute) * 1.1, 1)
             for threshold in thresholds where threshold.value > 0 {
-                let row = min(chartRect.height - 1, Int((threshold.value / top * Double(chartRect.height)).rounded(.down)))
+                let row = ColumnChart.thresholdRow(value: threshold.value, top: top, rows: chartRect.height)
                 grid.put(Humanize.count(threshold.value), at: chartRect.maxX + 1, chartRect.maxY - 1 - row, role: threshold.role)
             }
             let axisY = content.maxY - 1

@@ -23,7 +23,7 @@ extension DashboardRenderer {
         var fixedWidth: Int {
             DisplayWidth.of(label) + 1 + DisplayWidth.of(value) + (tail.map { 1 + DisplayWidth.of($0) } ?? 0)
         }
-        var wantsGraph: Bool { series != nil || barFraction != nil }
+        var wantsGraph: Bool { !(series?.isEmpty ?? true) || barFraction != nil }
     }
 
     static func renderHeaderMeters(into grid: inout Grid, model: DashboardModel, y: Int, width: Int, glyphs: Glyphs) {

@@ -161,7 +161,7 @@ public enum DashboardRenderer {
             if let role = h.role { segment.append((" " + safe(role), .accent)) }
             segments.append(segment)
         }
-        if let uptime = h.uptimeSeconds { segments.append([("up ", .muted), (Humanize.duration(uptime), .normal)]) }
+        if let uptime = h.uptimeSeconds { segments.append([("up ", .muted), (Humanize.uptime(uptime), .normal)]) }
         var cx = 1
         let limit = rightStart - 2
         for (index, segment) in segments.enumerated() {

@@ -54,6 +54,16 @@ public enum Humanize {
         return "\(s / 86400)d\(pad2((s % 86400) / 3600))h"
     }
 
+    /// Uptime, coarse: 42s, 16m, 5h12m, 3d04h.
+    public static func uptime(_ seconds: Double) -> String {
+        guard seconds.isFinite, seconds >= 0 else { return "-" }
+        let s = Int(seconds)
+        if s < 60 { return "\(s)s" }
+        if s < 3600 { return "\(s / 60)m" }
+        if s < 86400 { return "\(s / 3600)h\(pad2((s % 3600) / 60))m" }
+        return "\(s / 86400)d\(pad2((s % 86400) / 3600))h"
+    }
+
     /// A short TTL for table cells: the larger unit only (41s, 5m, 1h, 23h, 3d).
     public static func shortDuration(_ seconds: Double?) -> String {
         guard let seconds, seconds.isFinite, seconds >= 0 else { return "-" }

@@ -10,6 +10,12 @@ public enum ColumnChart {
         }
     }
 
+    /// The row (0 = bottom) whose band holds `value` on a scale of `top` over `rows` rows.
+    public static func thresholdRow(value: Double, top: Double, rows: Int) -> Int {
+        guard top > 0, rows > 0 else { return 0 }
+        return min(rows - 1, max(0, Int((value / top * Double(rows)).rounded(.up)) - 1))
+    }
+
     /// Draws `values` (oldest first, right-aligned, one column each after resampling) into `rect`.
     /// The scale is `maxValue` or the largest of the values and thresholds (×1.1 headroom for thresholds).
     public static func draw(into grid: inout Grid, values: [Double], rect: Rect, glyphs: Glyphs,
@@ -24,7 +30,7 @@ public enum ColumnChart {
         // Threshold rows (from the bottom, 0-based) where a line is drawn.
         var lineRows: [Int: StyleRole] = [:]
         for threshold in thresholds.sorted(by: { $0.value < $1.value }) where threshold.value > 0 && threshold.value <= top {
-            let row = min(rows - 1, Int((threshold.value / top * Double(rows)).rounded(.down)))
+            let row = thresholdRow(value: threshold.value, top: top, rows: rows)
             // A line in the bottom row would look like the baseline: only draw lines above it.
             if row >= 1 { lineRows[row] = threshold.role }
         }
