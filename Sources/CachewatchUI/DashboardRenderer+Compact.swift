@@ -80,7 +80,7 @@ extension DashboardRenderer {
         // Extras while rows remain: connection detail, census, keys.
         let footer = grid.height >= 7 ? grid.height - 1 : grid.height
         if y < footer, case .disconnected(_, let reason) = h.connection, !reason.isEmpty {
-            grid.put(safe(reason), at: 0, y, maxWidth: width, role: .crit, ellipsis: glyphs.ellipsis)
+            grid.put("redis: " + safe(reason), at: 0, y, maxWidth: width, role: .crit, ellipsis: glyphs.ellipsis)
             y += 1
         }
         if y < footer, let progress = model.censusProgress, progress.running, progress.dbsizeKeys > 0 {

@@ -55,7 +55,7 @@ extension DashboardRenderer {
         guard !inner.isEmpty else { return }
         let content = Rect(x: inner.x + 1, y: inner.y, width: inner.width - 2, height: inner.height)
         guard let logs = model.logs else {
-            grid.put("no log followed: start with --log PATH to count \"Cache backend not available\" lines",
+            grid.put("not watching logs: run with --log PATH to count fail-open lines",
                      at: content.x, content.y, maxWidth: content.width, role: .muted, ellipsis: glyphs.ellipsis)
             return
         }

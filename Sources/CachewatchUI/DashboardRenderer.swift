@@ -71,7 +71,7 @@ public enum DashboardRenderer {
         let footerY = size.height - 1
         let top = metersY + 2
         let remaining = footerY - top
-        let failHeight = remaining < 19 ? 4 : min(12, 5 + (remaining - 19) / 3)
+        let failHeight = model.logs == nil ? 3 : (remaining < 19 ? 4 : min(12, 5 + (remaining - 19) / 3))
         var familiesHeight = max(0, remaining - failHeight)
         var findings: Rect?
         let findingsCount = model.findings.count
@@ -205,9 +205,9 @@ public enum DashboardRenderer {
             items = [("esc", "back"), (glyphs.arrowUpDown, "family"), ("m", "memory sample"), ("?", "help"), ("q", "quit")]
         } else {
             items = [("?", "help"), ("tab", "pane"), ("/", "filter"), ("s", "sort"), (glyphs.enter, "detail"),
-                     ("F", "full census"), ("p", state.paused ? "resume" : "pause"), ("q", "quit"), ("r", "reset")]
+                     ("F", "full census"), ("p", state.paused ? "resume" : "pause"), ("r", "reset"), ("q", "quit")]
         }
-        FunctionKeyBar.draw(into: &grid, items: items, y: y, width: width)
+        FunctionKeyBar.draw(into: &grid, items: items, y: y, width: width, pinLast: true)
     }
 
     // MARK: - Help overlay

@@ -68,7 +68,7 @@ fg = "white"
 attrs = ["bold"]
 """#,
         "default": #"""
-# cachewatch theme: calm 256-colour palette (btop-like). Roles are documented in themes/README.md.
+# cachewatch theme: calm 256-colour palette (btop-like).
 name = "default"
 colors = 256
 
