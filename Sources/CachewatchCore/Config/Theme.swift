@@ -34,15 +34,14 @@ public enum ThemeColor: Equatable, Sendable, CustomStringConvertible {
         guard case .index(let n) = self, n >= colorCount else { return self }
         if n < 16 { return .index(n - 8) }
         let (r, g, b) = ThemeColor.rgb(ofIndex: n)
-        let basics: [(Int, Int, Int)] = [(0, 0, 0), (205, 0, 0), (0, 205, 0), (205, 205, 0),
-                                         (0, 0, 238), (205, 0, 205), (0, 205, 205), (229, 229, 229)]
-        var best = 0
-        var bestDistance = Int.max
-        for (i, c) in basics.enumerated() {
-            let d = (c.0 - r) * (c.0 - r) + (c.1 - g) * (c.1 - g) + (c.2 - b) * (c.2 - b)
-            if d < bestDistance { bestDistance = d; best = i }
-        }
-        return .index(best)
+        let high = max(r, g, b)
+        let low = min(r, g, b)
+        // Greys keep their text readable: white unless nearly black.
+        if high - low < 40 { return .index(high >= 40 ? 7 : 0) }
+        // Otherwise keep the hue: a channel counts when it is near the brightest one.
+        let threshold = Double(high) * 0.75
+        let bits = (Double(r) >= threshold ? 1 : 0) | (Double(g) >= threshold ? 2 : 0) | (Double(b) >= threshold ? 4 : 0)
+        return .index(bits)
     }
 
     /// The xterm RGB of a palette index 16–255.
