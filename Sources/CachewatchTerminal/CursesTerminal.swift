@@ -32,6 +32,8 @@ public final class CursesTerminal {
     private let asciiOnly: Bool
     private let stderrLogPath: String?
     private var savedStderr: Int32 = -1
+    private var screen: OpaquePointer?
+    private var ttyInput: UnsafeMutablePointer<FILE>?
     private var previous: Grid?
     private var attributes: [StyleRole: (attrs: attr_t, pair: Int16)] = [:]
 
@@ -50,16 +52,37 @@ public final class CursesTerminal {
 
     // MARK: - Start and restore
 
-    /// Takes the screen: locale, initscr, cbreak, noecho, keypad, escdelay 25 ms, hidden cursor, colours.
+    /// Takes the screen: locale, newterm (stdout; keys from stdin or /dev/tty), cbreak, noecho, keypad, escdelay 25 ms, hidden cursor, colours.
     public func start() throws {
         guard !isActive else { return }
         setlocale(LC_ALL, "")
         glyphs = CursesTerminal.chooseGlyphs(codesetIsUTF8: cw_codeset_is_utf8() != 0, term: environment["TERM"], asciiOnly: asciiOnly)
-        if let path = stderrLogPath { savedStderr = try redirectStderr(to: path) }
-        guard initscr() != nil else {
+        guard isatty(STDOUT_FILENO) == 1 else {
+            throw TerminalError(description: "the dashboard needs a terminal on stdout; use `cachewatch watch --json` for scripts.")
+        }
+        // Keys come from stdin, or from /dev/tty when stdin carries a log (`kubectl logs -f … | cachewatch --log -`).
+        var input: UnsafeMutablePointer<FILE>? = stdin
+        if isatty(STDIN_FILENO) != 1 {
+            guard let tty = fopen("/dev/tty", "r") else {
+                throw TerminalError(description: "stdin is not a terminal and /dev/tty cannot be opened for the keyboard.")
+            }
+            input = tty
+            ttyInput = tty
+        }
+        let term = environment["TERM"].flatMap { $0.isEmpty ? nil : $0 }
+        guard let term else {
+            closeTTYInput()
+            throw TerminalError(description: "TERM is not set; set it to your terminal type (for example TERM=xterm-256color).")
+        }
+        if let path = stderrLogPath {
+            do { savedStderr = try redirectStderr(to: path) } catch { closeTTYInput(); throw error }
+        }
+        screen = term.withCString { newterm(UnsafeMutablePointer(mutating: $0), stdout, input) }
+        guard screen != nil else {
             restoreStderr(savedStderr)
             savedStderr = -1
-            throw TerminalError(description: "cannot initialise the terminal (is TERM set correctly?).")
+            closeTTYInput()
+            throw TerminalError(description: "cannot start the dashboard on terminal type '\(term)' (unknown to terminfo?).")
         }
         isActive = true
         CursesTerminal.registerExitHook(self)
@@ -79,11 +102,19 @@ public final class CursesTerminal {
         isActive = false
         curs_set(1)
         endwin()
+        if let screen { delscreen(screen) }
+        screen = nil
+        closeTTYInput()
         if savedStderr >= 0 {
             restoreStderr(savedStderr)
             savedStderr = -1
         }
         previous = nil
+    }
+
+    private func closeTTYInput() {
+        if let tty = ttyInput { fclose(tty) }
+        ttyInput = nil
     }
 
     /// The glyph rule: Unicode only when the locale's codeset is UTF-8 and TERM is not vt100/vt220/dumb-like.
