@@ -60,9 +60,9 @@ extension DashboardRenderer {
               ("  max ", .muted), (Humanize.duration(family.ttlMaxSeconds), .normal)])
 
         // TTL histograms side by side.
-        let leftWidth = width * 55 / 100
+        let leftWidth = min(width * 55 / 100, 64)
         let rightX = x0 + leftWidth + 2
-        let rightWidth = width - leftWidth - 2
+        let rightWidth = min(width - leftWidth - 2, 48)
         if visible(y) {
             grid.put("TTL, log2 buckets", at: x0, y, role: .header)
             grid.put("guide bands", at: rightX, y, role: .header)
@@ -113,7 +113,7 @@ extension DashboardRenderer {
         let total = family.forecast.reduce(0, +)
         line([("Expiry forecast, next 60 min", .header), ("  keys per minute, ", .muted), (Humanize.count(total), .value), (" in the hour", .muted)])
         let waveMinute = family.lockstep.map { min(59, max(0, Int($0.startsInSeconds / 60))) }
-        let chartHeight = rect.height >= 24 ? 3 : 2
+        let chartHeight = rect.height >= 34 ? 5 : (rect.height >= 24 ? 3 : 2)
         let infoWidth = family.lockstep == nil ? 0 : min(30, width / 3)
         let chartWidth = max(0, min(60, width - infoWidth - 2))
         var markers: [Int: StyleRole] = [:]

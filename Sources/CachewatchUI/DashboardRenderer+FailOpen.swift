@@ -20,8 +20,16 @@ extension DashboardRenderer {
         if logs.sources.count == 1, let source = logs.sources.first {
             let name = (safe(source.path) as NSString).lastPathComponent
             parts.append(.init(sep + name + " " + safe(source.format), .muted))
+            if source.status != "following" { parts.append(.init(" " + safe(source.status).uppercased(), sourceRole(source.status))) }
         } else if !logs.sources.isEmpty {
             parts.append(.init(sep + "\(logs.sources.count) sources", .muted))
+            var problems: [String: Int] = [:]
+            for source in logs.sources where source.status != "following" { problems[source.status, default: 0] += 1 }
+            for (status, count) in problems.sorted(by: { $0.key < $1.key }) {
+                parts.append(.init(" \(count) " + safe(status), sourceRole(status)))
+            }
+        } else {
+            parts.append(.init(sep + "no source", .warn))
         }
         let f = logs.failOpen
         parts.append(.init(sep + "warn \(ge(glyphs))\(Humanize.count(f.warnPerMinute))/m", .warn))
@@ -110,9 +118,10 @@ extension DashboardRenderer {
             let axisY = content.maxY - 1
             grid.put("-\(min(60, chartWidth))m", at: content.x, axisY, role: .muted)
             grid.put("now", at: content.x + chartWidth - 3, axisY, role: .muted)
+            if chartWidth >= 30 { grid.put("-\(min(60, chartWidth) / 2)m", at: content.x + chartWidth / 2 - 2, axisY, role: .muted) }
             let x = chartRect.maxX + 6
-            let infoWidth = content.maxX - x
-            let limit = content.maxX
+            let infoWidth = min(56, content.maxX - x)
+            let limit = min(content.maxX, x + infoWidth)
             var y = content.y
             func line(_ parts: [(String, StyleRole)]) {
                 guard y < content.maxY else { return }

@@ -19,6 +19,11 @@ final class PreviewTests: XCTestCase {
         state.detailPattern = "widget:{id}"
         print(DashboardRenderer.render(model: Fixtures.model(), state: state, width: 80, height: 24, glyphs: .unicode).text())
         print(String(repeating: "=", count: 80))
+        print(DashboardRenderer.render(model: Fixtures.model(), state: state, width: 132, height: 43, glyphs: .unicode).text())
+        print(String(repeating: "=", count: 80))
+        state.detailPattern = "user_{id}_widgets:page_{n}:size_{n}:{id}"
+        print(DashboardRenderer.render(model: Fixtures.model(), state: state, width: 100, height: 30, glyphs: .unicode).text())
+        print(String(repeating: "=", count: 80))
         state.detailPattern = nil
         state.helpOpen = true
         print(DashboardRenderer.render(model: Fixtures.model(), state: state, width: 80, height: 24, glyphs: .ascii).text())
