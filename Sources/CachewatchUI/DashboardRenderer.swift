@@ -95,6 +95,7 @@ public enum DashboardRenderer {
     /// Defence in depth: every model string passes through `DisplayEscaper.escape` when it holds anything the
     /// escaper would change other than a backslash (producers already escaped it; `\x1b` stays `\x1b`, not `\\x1b`).
     static func safe(_ text: String) -> String {
+        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) { return text }
         for scalar in text.unicodeScalars where scalar != "\\" {
             let one = String(Character(scalar))
             if DisplayEscaper.escape(one) != one { return DisplayEscaper.escape(text) }

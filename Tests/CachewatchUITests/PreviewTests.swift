@@ -27,5 +27,8 @@ final class PreviewTests: XCTestCase {
         state.detailPattern = nil
         state.helpOpen = true
         print(DashboardRenderer.render(model: Fixtures.model(), state: state, width: 80, height: 24, glyphs: .ascii).text())
+        let start = Date()
+        for _ in 0..<50 { _ = DashboardRenderer.render(model: Fixtures.model(logState: .crit), state: DashboardState(), width: 132, height: 43, glyphs: .unicode) }
+        print("render 132x43: \(Int(Date().timeIntervalSince(start) / 50 * 1_000_000)) us per frame (debug build)")
     }
 }

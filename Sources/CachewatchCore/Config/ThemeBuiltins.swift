@@ -68,12 +68,13 @@ fg = "white"
 attrs = ["bold"]
 """#,
         "default": #"""
-# cachewatch theme: calm 256-colour palette (btop-like).
+# cachewatch theme: calm 256-colour palette (btop-like); text keeps the terminal's own foreground so light
+# backgrounds stay readable.
 name = "default"
 colors = 256
 
 [normal]
-fg = 252
+fg = "default"
 bg = "default"
 
 [muted]
@@ -83,7 +84,7 @@ fg = 244
 fg = 75
 
 [title]
-fg = 255
+fg = "default"
 attrs = ["bold"]
 
 [border]
@@ -128,7 +129,8 @@ fg = 75
 attrs = ["bold"]
 
 [value]
-fg = 230
+fg = "default"
+attrs = ["bold"]
 """#,
         "high-contrast": #"""
 # cachewatch theme: maximum contrast on a black background (bright colours, bold states).
