@@ -10,6 +10,24 @@ public struct TerminalError: Error, CustomStringConvertible {
 
 /// The curses backend: paints `Grid`s with the theme's colours and reads keys.
 ///
+/// A minimal event loop (the executable owns the real one):
+///
+///     let theme = try Theme.named(themeName, searchDirectories: ["themes"])   // fails with file:line: reason
+///     TerminalStop.installHandlers()                                        // SIGINT/SIGTERM/SIGHUP → flag
+///     let terminal = CursesTerminal(theme: theme, stderrLogPath: logPath)
+///     try terminal.start()
+///     defer { terminal.restore() }
+///     var state = DashboardState()
+///     while !TerminalStop.isRequested {
+///         let model = latestSnapshot()                                       // frozen while state.paused
+///         terminal.paint(DashboardRenderer.render(model: model, state: state, size: terminal.size(), glyphs: terminal.glyphs))
+///         guard let key = terminal.readKey(timeoutMilliseconds: 250) else { continue }
+///         let (next, action) = DashboardController.handle(key: key, state: state, model: model, size: terminal.size())
+///         state = next
+///         if action == .quit { break }
+///         if action == .redraw { terminal.invalidate() }
+///     }
+///
 /// Threading: every method must be called from the one thread that runs the event loop (curses is not
 /// thread-safe). Signal handlers must not call it: they raise `TerminalStop.request()` and the loop calls
 /// `restore()`. `restore()` is idempotent and also registered with `atexit`, so `exit()` restores the terminal.

@@ -36,6 +36,15 @@ public enum TerminalStop {
     /// The signal passed to `request` (0 when none).
     public static var requestedSignal: Int32 { signalNumber.pointee }
 
+    /// Installs handlers that only raise the flag for SIGINT, SIGTERM and SIGHUP (the loop then quits and restores the
+    /// terminal within one `readKey` timeout). Call from the main thread before `CursesTerminal.start()`.
+    public static func installHandlers(signals: [Int32] = [SIGINT, SIGTERM, SIGHUP]) {
+        prepare()
+        for number in signals {
+            signal(number) { received in TerminalStop.request(signal: received) }
+        }
+    }
+
     /// Clears the flag (tests).
     public static func reset() {
         flag.pointee = 0
