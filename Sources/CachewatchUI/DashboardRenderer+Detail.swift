@@ -12,11 +12,11 @@ extension DashboardRenderer {
 
     /// Compact bucket bounds: 32s, 17m, 68m, 2.3h, 36h, 3d.
     static func bucketDuration(_ seconds: Double) -> String {
-        if seconds < 120 { return "\(Int(seconds.rounded()))s" }
-        if seconds < 6_000 { return "\(Int((seconds / 60).rounded()))m" }
+        if seconds < 120 { return "\(Humanize.clampedInt(seconds.rounded()))s" }
+        if seconds < 6_000 { return "\(Humanize.clampedInt((seconds / 60).rounded()))m" }
         if seconds < 36_000 { return String(format: "%.1fh", seconds / 3_600) }
-        if seconds < 360_000 { return "\(Int((seconds / 3_600).rounded()))h" }
-        return "\(Int((seconds / 86_400).rounded()))d"
+        if seconds < 360_000 { return "\(Humanize.clampedInt((seconds / 3_600).rounded()))h" }
+        return "\(Humanize.clampedInt((seconds / 86_400).rounded()))d"
     }
 
     static func renderDetail(into grid: inout Grid, model: DashboardModel, state: DashboardState, pattern: String, rect: Rect,
@@ -43,9 +43,9 @@ extension DashboardRenderer {
         }
 
         // Summary line.
-        let totalTypes = max(1, family.types.values.reduce(0, +))
+        let totalTypes = max(1.0, family.types.values.reduce(0.0) { $0 + Double($1) })
         let typeMix = family.types.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.prefix(3)
-            .map { "\(safe($0.key)) \(Humanize.percent(Double($0.value) / Double(totalTypes), decimals: 0))" }.joined(separator: " ")
+            .map { "\(safe($0.key)) \(Humanize.percent(Double($0.value) / totalTypes, decimals: 0))" }.joined(separator: " ")
         var summary: [(String, StyleRole)] = [(safe(family.pattern), .title), ("  ", .normal),
                                               (Humanize.grouped(family.keys), .value), (" keys (", .muted),
                                               (Humanize.percent(family.share), .normal), (")", .muted)]
@@ -110,9 +110,9 @@ extension DashboardRenderer {
 
         // Expiry forecast with the lockstep wave marked.
         let forecast = family.forecast.map(Double.init)
-        let total = family.forecast.reduce(0, +)
+        let total = family.forecast.reduce(0.0) { $0 + Double($1) }
         line([("Expiry forecast, next 60 min", .header), ("  keys per minute, ", .muted), (Humanize.count(total), .value), (" in the hour", .muted)])
-        let waveMinute = family.lockstep.map { min(59, max(0, Int($0.startsInSeconds / 60))) }
+        let waveMinute = family.lockstep.map { min(59, max(0, Humanize.clampedInt($0.startsInSeconds / 60))) }
         let chartHeight = rect.height >= 34 ? 5 : (rect.height >= 24 ? 3 : 2)
         let infoWidth = family.lockstep == nil ? 0 : min(30, width / 3)
         let chartWidth = max(0, min(60, width - infoWidth - 2))

@@ -8,14 +8,14 @@ public enum Humanize {
         let sign = value < 0 ? "-" : ""
         let v = abs(value)
         if v < 1000 {
-            if v == v.rounded() || v >= 100 { return sign + String(Int(v.rounded())) }
+            if v == v.rounded() || v >= 100 { return sign + String(clampedInt(v.rounded())) }
             return sign + trimmed(v, decimals: v < 10 ? 1 : 0)
         }
         let units: [(Double, String)] = [(1e12, "T"), (1e9, "G"), (1e6, "M"), (1e3, "k")]
         for (scale, suffix) in units where v >= scale * 0.9995 {
             return sign + threeDigits(v / scale) + suffix
         }
-        return sign + String(Int(v))
+        return sign + String(clampedInt(v))
     }
 
     /// A count (integer overload).
@@ -35,7 +35,7 @@ public enum Humanize {
     /// Bytes in binary units: 512B, 48.0K, 1.21G.
     public static func bytes(_ value: Double) -> String {
         guard value.isFinite, value >= 0 else { return "-" }
-        if value < 1024 { return String(Int(value)) + "B" }
+        if value < 1024 { return String(clampedInt(value)) + "B" }
         let units = ["K", "M", "G", "T", "P"]
         var v = value
         var unit = -1
@@ -47,7 +47,7 @@ public enum Humanize {
     public static func duration(_ seconds: Double?) -> String {
         guard let seconds, seconds.isFinite else { return "-" }
         if seconds < 0 { return "-" }
-        let s = Int(seconds.rounded())
+        let s = clampedInt(seconds.rounded())
         if s < 60 { return seconds < 10 && seconds != seconds.rounded() ? trimmed(seconds, decimals: 1) + "s" : "\(s)s" }
         if s < 3600 { return s % 60 == 0 ? "\(s / 60)m" : "\(s / 60)m\(pad2(s % 60))s" }
         if s < 86400 { return s % 3600 < 60 ? "\(s / 3600)h" : "\(s / 3600)h\(pad2((s % 3600) / 60))m" }
@@ -57,7 +57,7 @@ public enum Humanize {
     /// Uptime, coarse: 42s, 16m, 5h12m, 3d04h.
     public static func uptime(_ seconds: Double) -> String {
         guard seconds.isFinite, seconds >= 0 else { return "-" }
-        let s = Int(seconds)
+        let s = clampedInt(seconds)
         if s < 60 { return "\(s)s" }
         if s < 3600 { return "\(s / 60)m" }
         if s < 86400 { return "\(s / 3600)h\(pad2((s % 3600) / 60))m" }
@@ -67,11 +67,11 @@ public enum Humanize {
     /// A short TTL for table cells: the larger unit only (41s, 5m, 1h, 23h, 3d).
     public static func shortDuration(_ seconds: Double?) -> String {
         guard let seconds, seconds.isFinite, seconds >= 0 else { return "-" }
-        let s = Int(seconds.rounded())
+        let s = clampedInt(seconds.rounded())
         if s < 60 { return "\(s)s" }
-        if s < 3600 { return "\(Int((seconds / 60).rounded()))m" }
-        if s < 86400 { return "\(Int((seconds / 3600).rounded()))h" }
-        return "\(Int((seconds / 86400).rounded()))d"
+        if s < 3600 { return "\(clampedInt((seconds / 60).rounded()))m" }
+        if s < 86400 { return "\(clampedInt((seconds / 3600).rounded()))h" }
+        return "\(clampedInt((seconds / 86400).rounded()))d"
     }
 
     /// A percentage of a 0…1 fraction: 93.1%, 100%, 0.4%.
@@ -86,7 +86,7 @@ public enum Humanize {
     public static func milliseconds(_ value: Double?) -> String {
         guard let value, value.isFinite, value >= 0 else { return "-" }
         if value < 10 { return String(format: "%.1fms", value) }
-        if value < 1000 { return "\(Int(value.rounded()))ms" }
+        if value < 1000 { return "\(clampedInt(value.rounded()))ms" }
         return String(format: "%.1fs", value / 1000)
     }
 
@@ -105,13 +105,19 @@ public enum Humanize {
 
     // MARK: - Pieces
 
+    /// Converts a double to Int without trapping: NaN → 0, huge values clamp to ±2^53.
+    public static func clampedInt(_ value: Double) -> Int {
+        guard value.isFinite else { return value.isNaN ? 0 : (value > 0 ? 1 << 53 : -(1 << 53)) }
+        return Int(min(max(value, -9_007_199_254_740_992), 9_007_199_254_740_992))
+    }
+
     static func pad2(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
 
     /// 1.21, 12.4, 402 — three significant digits.
     static func threeDigits(_ v: Double) -> String {
         if v < 9.995 { return String(format: "%.2f", v) }
         if v < 99.95 { return String(format: "%.1f", v) }
-        return String(Int(v.rounded()))
+        return String(clampedInt(v.rounded()))
     }
 
     static func trimmed(_ v: Double, decimals: Int) -> String { String(format: "%.\(decimals)f", v) }

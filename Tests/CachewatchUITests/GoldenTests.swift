@@ -154,6 +154,61 @@ final class GoldenTests: XCTestCase {
         }
     }
 
+    func testPaneLayoutsAtBoundarySizesNeverCrash() {
+        var detail = DashboardState()
+        detail.detailPattern = "user_{id}_widgets:page_{n}:size_{n}:{id}"
+        var help = DashboardState()
+        help.helpOpen = true
+        var filtered = DashboardState()
+        filtered.filter = "zzz"
+        filtered.editingFilter = true
+        for model in [Fixtures.model(logState: .crit), Fixtures.disconnectedModel()] {
+            for state in [DashboardState(), detail, help, filtered] {
+                for width in [59, 60, 61, 79, 80, 100, 133] {
+                    for height in [13, 14, 15, 24, 35, 36] {
+                        let grid = render(model, state, width, height)
+                        for y in 0..<height { XCTAssertEqual(DisplayWidth.of(grid.rowText(y)), width) }
+                    }
+                }
+            }
+        }
+    }
+
+    func testHostileNumbersNeverCrash() {
+        var model = Fixtures.model(logState: .crit)
+        model.header.opsPerSecond = .infinity
+        model.header.hitRatio = .nan
+        model.header.usedMemoryBytes = 1e300
+        model.header.maxMemoryBytes = -5
+        model.header.pingMilliseconds = -.infinity
+        model.header.uptimeSeconds = 1e300
+        model.header.keysTotal = Int.max
+        model.histories.opsPerSecond = [.nan, .infinity, -1, 1e308, 0]
+        model.histories.hitRatio = [2, -2, .nan]
+        model.census!.families[0].keys = Int.max
+        model.census!.families[0].share = .nan
+        model.census!.families[0].ttlBands = [1]
+        model.census!.families[0].ttlP50Seconds = .infinity
+        model.census!.families[0].lockstep = LockstepWave(startsInSeconds: .nan, windowSeconds: -1, keys: -3, fraction: .infinity)
+        model.census!.families[0].forecast = []
+        model.census!.families[1].forecast = [Int.max, Int.max, -1]
+        model.census!.families[1].types = ["string": Int.max, "hash": Int.max]
+        model.census!.families[0].ttlHistogram = [TTLBucket(upperSeconds: 1e300, keys: Int.max), TTLBucket(upperSeconds: -1, keys: 5)]
+        model.logs!.failOpen.perMinute = [Int.max, -5]
+        model.logs!.failOpen.warnPerMinute = .nan
+        model.logs!.failOpen.critPerMinute = 1e300
+        model.censusProgress = CensusProgress(running: true, scannedKeys: 5, dbsizeKeys: -1, keysPerSecond: .nan, etaSeconds: .infinity)
+        var detail = DashboardState()
+        detail.detailPattern = model.census!.families[0].pattern
+        var detail2 = DashboardState()
+        detail2.detailPattern = model.census!.families[1].pattern
+        for state in [DashboardState(), detail, detail2] {
+            for (w, h) in [(80, 24), (132, 43), (40, 10), (20, 5)] {
+                XCTAssertEqual(render(model, state, w, h).cells.count, w * h)
+            }
+        }
+    }
+
     func testCompactViewShowsTheFourNumbers() {
         let text = render(Fixtures.model(logState: .crit), DashboardState(), 40, 10).text()
         XCTAssertTrue(text.contains("FAIL-OPEN CRIT"))

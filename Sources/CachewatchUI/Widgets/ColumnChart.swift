@@ -13,7 +13,7 @@ public enum ColumnChart {
     /// The row (0 = bottom) whose band holds `value` on a scale of `top` over `rows` rows.
     public static func thresholdRow(value: Double, top: Double, rows: Int) -> Int {
         guard top > 0, rows > 0 else { return 0 }
-        return min(rows - 1, max(0, Int((value / top * Double(rows)).rounded(.up)) - 1))
+        return min(rows - 1, max(0, Humanize.clampedInt((value / top * Double(rows)).rounded(.up)) - 1))
     }
 
     /// Draws `values` (oldest first, right-aligned, one column each after resampling) into `rect`.
@@ -37,8 +37,8 @@ public enum ColumnChart {
         let offset = rect.width - sampled.count
         for column in 0..<rect.width {
             let index = column - offset
-            let value = index >= 0 ? sampled[index] : 0
-            var eighths = value > 0 ? max(1, Int((value / top * Double(totalEighths)).rounded(.up))) : 0
+            let value = index >= 0 && sampled[index].isFinite ? sampled[index] : 0
+            var eighths = value > 0 ? max(1, Humanize.clampedInt((value / top * Double(totalEighths)).rounded(.up))) : 0
             eighths = min(eighths, totalEighths)
             let role = index >= 0 ? (markers[index] ?? roleFor(value)) : .barEmpty
             for row in 0..<rows {

@@ -26,7 +26,7 @@ public enum Histogram {
             grid.put(DisplayWidth.pad(row.label, to: labelWidth, right: true, ellipsis: glyphs.ellipsis), at: rect.x, y, role: .muted)
             let fraction = top > 0 ? row.value / top : 0
             if row.value > 0 {
-                let eighths = max(1, Int((fraction * Double(barWidth * 8)).rounded()))
+                let eighths = min(barWidth * 8, max(1, Humanize.clampedInt((fraction * Double(barWidth * 8)).rounded())))
                 let full = eighths / 8
                 for c in 0..<full { grid.put(glyphs.barFull, at: rect.x + labelWidth + 1 + c, y, role: row.role) }
                 if eighths % 8 > 0 {

@@ -32,12 +32,12 @@ public enum Sparkline {
         if let floor = minValue, top > floor {
             return values.map { value in
                 guard value.isFinite, value > 0 else { return 0 }
-                return min(8, max(1, 1 + Int(((value - floor) / (top - floor) * 7).rounded())))
+                return min(8, max(1, 1 + Humanize.clampedInt(((value - floor) / (top - floor) * 7).rounded())))
             }
         }
         return values.map { value in
             guard value.isFinite, value > 0, top > 0 else { return 0 }
-            return min(8, max(1, Int((value / top * 8).rounded(.up))))
+            return min(8, max(1, Humanize.clampedInt((value / top * 8).rounded(.up))))
         }
     }
 
