@@ -65,7 +65,7 @@ public enum DashboardController {
                 s.detailPattern = families[s.selectedFamily].pattern
                 s.detailScroll = 0
             case .char("m"): return (s, .sampleMemory(pattern: pattern))
-            case .pageDown, .char(" "): s.detailScroll += 5
+            case .pageDown, .char(" "): s.detailScroll = min(200, s.detailScroll + 5)
             case .pageUp: s.detailScroll = max(0, s.detailScroll - 5)
             default: break
             }

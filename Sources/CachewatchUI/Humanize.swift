@@ -23,7 +23,7 @@ public enum Humanize {
 
     /// A count with thousands separators: 402,113.
     public static func grouped(_ value: Int) -> String {
-        let digits = String(abs(value))
+        let digits = String(value.magnitude)
         var out = ""
         for (i, c) in digits.enumerated() {
             if i > 0, (digits.count - i) % 3 == 0 { out += "," }

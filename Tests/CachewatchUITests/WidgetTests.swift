@@ -135,6 +135,10 @@ final class WidgetTests: XCTestCase {
         XCTAssertEqual(Humanize.percent(1), "100%")
         XCTAssertEqual(Humanize.milliseconds(0.3), "0.3ms")
         XCTAssertEqual(Humanize.grouped(402_113), "402,113")
+        XCTAssertEqual(Humanize.grouped(-1_000), "-1,000")
+        XCTAssertEqual(Humanize.grouped(Int.min), "-9,223,372,036,854,775,808")
+        XCTAssertEqual(Humanize.clampedInt(.nan), 0)
+        XCTAssertEqual(Humanize.clampedInt(1e300), 1 << 53)
         XCTAssertEqual(Humanize.uptime(1_000), "16m")
         XCTAssertEqual(Humanize.clock(Date(timeIntervalSince1970: 45_125), timeZone: TimeZone(identifier: "UTC")!), "12:32:05")
     }
