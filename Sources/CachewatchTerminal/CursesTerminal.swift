@@ -51,6 +51,7 @@ public final class CursesTerminal {
     private let stderrLogPath: String?
     private var savedStderr: Int32 = -1
     private var screen: OpaquePointer?
+    private var defaultColorsAvailable = true
     private var ttyInput: UnsafeMutablePointer<FILE>?
     private var previous: Grid?
     private var attributes: [StyleRole: (attrs: attr_t, pair: Int16)] = [:]
@@ -150,7 +151,7 @@ public final class CursesTerminal {
         colorCount = 0
         if has_colors() {
             start_color()
-            use_default_colors()
+            defaultColorsAvailable = use_default_colors() != cw_err()
             colorCount = Int(cw_colors())
         }
         let noColor = !(environment["NO_COLOR"] ?? "").isEmpty
@@ -170,16 +171,17 @@ public final class CursesTerminal {
             var pair: Int16 = 0
             if usePairs, index + 1 < Int(cw_color_pairs()) {
                 pair = Int16(index + 1)
-                init_pair(pair, CursesTerminal.cursesColor(style.foreground), CursesTerminal.cursesColor(style.background))
+                init_pair(pair, cursesColor(style.foreground, isBackground: false), cursesColor(style.background, isBackground: true))
             }
             attributes[role] = (attrs, pair)
         }
     }
 
-    private static func cursesColor(_ color: ThemeColor) -> Int16 {
+    /// Curses colour number; the terminal default is -1, or white on black where default colours are unsupported.
+    private func cursesColor(_ color: ThemeColor, isBackground: Bool) -> Int16 {
         switch color {
-        case .terminalDefault: return -1
-        case .index(let n): return Int16(n)
+        case .terminalDefault: return defaultColorsAvailable ? -1 : (isBackground ? 0 : 7)
+        case .index(let n): return Int16(min(n, max(0, colorCount - 1)))
         }
     }
 
