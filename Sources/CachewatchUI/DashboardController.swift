@@ -112,7 +112,7 @@ public enum DashboardController {
         if s.focus == .failOpen {
             switch key {
             case .up, .char("k"): s.failOpenScroll = max(0, s.failOpenScroll - 1)
-            case .down, .char("j"): s.failOpenScroll += 1
+            case .down, .char("j"): s.failOpenScroll = min(max(0, (model.logs?.failOpen.byError.count ?? 0) - 1), s.failOpenScroll + 1)
             case .home, .char("g"): s.failOpenScroll = 0
             default: break
             }

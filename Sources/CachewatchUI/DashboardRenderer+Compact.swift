@@ -21,7 +21,8 @@ extension DashboardRenderer {
             grid.put("redis down since \(Humanize.clock(since, timeZone: model.timeZone))", at: 0, 0, maxWidth: width, role: .crit,
                      ellipsis: glyphs.ellipsis)
         } else {
-            let (connection, role) = connectionText(model, glyphs: glyphs)
+            var (connection, role) = connectionText(model, glyphs: glyphs)
+            if state.paused || model.paused { (connection, role) = ("PAUSED", .warn) }
             let name = width >= 36 ? "cachewatch " + safe(h.address) : safe(h.address)
             let x = grid.put(name, at: 0, 0, maxWidth: max(0, width - 2), role: .title, ellipsis: glyphs.ellipsis)
             let right = width - x >= DisplayWidth.of(connection) + 1 ? connection : glyphs.bullet

@@ -67,7 +67,10 @@ extension DashboardRenderer {
                      at: content.x, content.y, maxWidth: content.width, role: .muted, ellipsis: glyphs.ellipsis)
             return
         }
-        let f = logs.failOpen
+        var f = logs.failOpen
+        // The focused pane scrolls through the error list (up/down).
+        let errorOffset = min(max(0, state.failOpenScroll), max(0, f.byError.count - 1))
+        f.byError = Array(f.byError.dropFirst(errorOffset))
         let sep = " \(glyphs.separator) "
         let series = f.perMinute.map(Double.init)
         func roleFor(_ v: Double) -> StyleRole { v >= f.critPerMinute ? .crit : (v >= f.warnPerMinute ? .warn : .bar) }

@@ -60,6 +60,15 @@ final class ControllerTests: XCTestCase {
         XCTAssertEqual(press([.backTab]).0.focus, .failOpen)
     }
 
+    func testFailOpenPaneScrollsItsErrorList() {
+        let (state, _) = press([.tab, .down, .down, .down])
+        XCTAssertEqual(state.failOpenScroll, 1, "clamped to the last of two errors")
+        XCTAssertEqual(state.selectedFamily, 0, "the families selection does not move")
+        let text = DashboardRenderer.render(model: model, state: state, width: 80, height: 24, glyphs: .unicode).text()
+        XCTAssertTrue(text.contains("(3m55s)  Timeout reading from socket"), text)
+        XCTAssertEqual(press([.up], from: state).0.failOpenScroll, 0)
+    }
+
     func testEnterOpensDetailOfSelectedFamilyAndEscCloses() {
         let (detail, _) = press([.down, .enter])
         XCTAssertEqual(detail.detailPattern, "user_{id}_widgets:page_{n}:size_{n}:{id}")
