@@ -37,7 +37,7 @@ public enum DashboardController {
         }
 
         switch key {
-        case .char("q"): return (s, .quit)
+        case .char("q"), .function(10): return (s, .quit)
         case .char("?"), .function(1):
             s.helpOpen = true
             return (s, nil)

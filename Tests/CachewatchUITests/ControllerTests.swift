@@ -20,6 +20,8 @@ final class ControllerTests: XCTestCase {
     func testQuitKeys() {
         XCTAssertEqual(press([.char("q")]).1, [.quit])
         XCTAssertEqual(press([.ctrlC]).1, [.quit])
+        XCTAssertEqual(press([.function(10)]).1, [.quit], "htop's F10")
+        XCTAssertTrue(press([.function(1)]).0.helpOpen, "htop's F1")
         XCTAssertEqual(press([.char("/"), .ctrlC]).1, [.quit], "Ctrl-C quits even while typing a filter")
         XCTAssertEqual(press([.char("/"), .char("q")]).1, [], "q is text while typing a filter")
     }
