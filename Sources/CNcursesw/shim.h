@@ -5,6 +5,7 @@
 #define NCURSES_WIDECHAR 1
 #include <locale.h>
 #include <wchar.h>
+#include <langinfo.h>
 #include <ncursesw/curses.h>
 
 // MARK: - C globals Swift 6 cannot read
@@ -36,6 +37,41 @@ static inline int cw_put_wstr(int y, int x, const wchar_t *text, attr_t attrs, s
         setcchar(&cell, one, attrs, pair, NULL);
         if (add_wch(&cell) == ERR) status = ERR;
     }
+    return status;
+}
+
+// MARK: - Added for CachewatchTerminal
+static inline int cw_key_f(int n) { return KEY_F(n); }
+static inline int cw_ok(void) { return OK; }
+static inline int cw_err(void) { return ERR; }
+
+/// 1 when the current locale's codeset is UTF-8 (call after setlocale(LC_ALL, "")).
+static inline int cw_codeset_is_utf8(void) {
+    const char *codeset = nl_langinfo(CODESET);
+    if (!codeset) return 0;
+    return (codeset[0] == 'U' || codeset[0] == 'u') && (codeset[1] == 'T' || codeset[1] == 't')
+        && (codeset[2] == 'F' || codeset[2] == 'f');
+}
+
+/// Draws one cell (a base character plus up to four combining marks) at (y, x); returns OK/ERR.
+static inline int cw_put_cell(int y, int x, const wchar_t *text, attr_t attrs, short pair) {
+    cchar_t cell;
+    wchar_t chars[CCHARW_MAX + 1];
+    int n = 0;
+    while (text[n] && n < CCHARW_MAX) { chars[n] = text[n]; n++; }
+    chars[n] = 0;
+    if (n == 0) { chars[0] = L' '; chars[1] = 0; }
+    if (setcchar(&cell, chars, attrs, pair, NULL) == ERR) return ERR;
+    return mvadd_wch(y, x, &cell);
+}
+
+/// Reads one key from stdscr with a timeout; returns OK (character), KEY_CODE_YES (function key) or ERR.
+static inline int cw_read_key(int timeout_ms, unsigned int *out) {
+    wint_t ch = 0;
+    int status;
+    wtimeout(stdscr, timeout_ms);
+    status = wget_wch(stdscr, &ch);
+    *out = (unsigned int)ch;
     return status;
 }
 #endif

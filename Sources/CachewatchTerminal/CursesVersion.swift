@@ -1,5 +1,4 @@
 import CNcursesw
-import CachewatchUI
 
 /// The curses library's version string, for `cachewatch --version`.
 public func cursesVersion() -> String { String(cString: curses_version()) }

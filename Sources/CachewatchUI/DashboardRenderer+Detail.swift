@@ -1,0 +1,168 @@
+import CachewatchCore
+import Foundation
+
+extension DashboardRenderer {
+    // MARK: - Family detail view
+
+    /// A log2 bucket label such as `≤ 32s` or `≤ 68m`, `none` for the no-TTL bucket.
+    static func bucketLabel(_ bucket: TTLBucket, glyphs: Glyphs) -> String {
+        guard let upper = bucket.upperSeconds else { return "none" }
+        return (glyphs.isASCII ? "<=" : "≤ ") + bucketDuration(upper)
+    }
+
+    /// Compact bucket bounds: 32s, 17m, 68m, 2.3h, 36h, 3d.
+    static func bucketDuration(_ seconds: Double) -> String {
+        if seconds < 120 { return "\(Humanize.clampedInt(seconds.rounded()))s" }
+        if seconds < 6_000 { return "\(Humanize.clampedInt((seconds / 60).rounded()))m" }
+        if seconds < 36_000 { return String(format: "%.1fh", seconds / 3_600) }
+        if seconds < 360_000 { return "\(Humanize.clampedInt((seconds / 3_600).rounded()))h" }
+        return "\(Humanize.clampedInt((seconds / 86_400).rounded()))d"
+    }
+
+    static func renderDetail(into grid: inout Grid, model: DashboardModel, state: DashboardState, pattern: String, rect: Rect,
+                             glyphs: Glyphs) {
+        guard !rect.isEmpty else { return }
+        guard let family = model.census?.families.first(where: { $0.pattern == pattern }) else {
+            grid.put("\(safe(pattern)) is no longer in the census (esc to go back)", at: 1, rect.y, maxWidth: rect.width - 2,
+                     role: .muted, ellipsis: glyphs.ellipsis)
+            return
+        }
+        let sep = " \(glyphs.separator) "
+        let x0 = rect.x + 1
+        let width = rect.width - 2
+        var y = rect.y - state.detailScroll
+        func visible(_ row: Int) -> Bool { row >= rect.y && row < rect.maxY }
+        func line(_ parts: [(String, StyleRole)], indent: Int = 0) {
+            if visible(y) {
+                var x = x0 + indent
+                for (text, role) in parts where x < x0 + width {
+                    x = grid.put(text, at: x, y, maxWidth: x0 + width - x, role: role, ellipsis: glyphs.ellipsis)
+                }
+            }
+            y += 1
+        }
+
+        // Summary line.
+        let totalTypes = max(1.0, family.types.values.reduce(0.0) { $0 + Double($1) })
+        let typeMix = family.types.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.prefix(3)
+            .map { "\(safe($0.key)) \(Humanize.percent(Double($0.value) / totalTypes, decimals: 0))" }.joined(separator: " ")
+        var summary: [(String, StyleRole)] = [(safe(family.pattern), .title), ("  ", .normal),
+                                              (Humanize.grouped(family.keys), .value), (" keys (", .muted),
+                                              (Humanize.percent(family.share), .normal), (")", .muted)]
+        if !typeMix.isEmpty { summary += [(sep, .muted), (typeMix, .normal)] }
+        summary += [(sep + "no TTL ", .muted), (Humanize.grouped(family.noTTL), family.noTTL > 0 ? .warn : .normal)]
+        if let memory = family.memoryBytes { summary += [(sep + "~", .muted), (Humanize.bytes(Double(memory)), .value), (" (sampled)", .muted)] }
+        line(summary)
+        line([("sampled ", .muted), (Humanize.grouped(family.sampled), .normal),
+              ("  ttl min ", .muted), (Humanize.duration(family.ttlMinSeconds), .normal),
+              ("  p50 ", .muted), (Humanize.duration(family.ttlP50Seconds), .normal),
+              ("  p90 ", .muted), (Humanize.duration(family.ttlP90Seconds), .normal),
+              ("  max ", .muted), (Humanize.duration(family.ttlMaxSeconds), .normal)])
+
+        // TTL histograms side by side.
+        let leftWidth = min(width * 55 / 100, 64)
+        let rightX = x0 + leftWidth + 2
+        let rightWidth = min(width - leftWidth - 2, 48)
+        if visible(y) {
+            grid.put("TTL, log2 buckets", at: x0, y, role: .header)
+            grid.put("guide bands", at: rightX, y, role: .header)
+        }
+        y += 1
+        var buckets = family.ttlHistogram.filter { $0.upperSeconds != nil }
+        if var first = buckets.firstIndex(where: { $0.keys > 0 }), var last = buckets.lastIndex(where: { $0.keys > 0 }) {
+            // Show some empty neighbours for context: at least 5 rows where the buckets allow.
+            while last - first < 4, first > 0 || last < buckets.count - 1 {
+                if first > 0 { first -= 1 }
+                if last - first < 4, last < buckets.count - 1 { last += 1 }
+            }
+            buckets = Array(buckets[first...last])
+        } else {
+            buckets = []
+        }
+        if let none = family.ttlHistogram.first(where: { $0.upperSeconds == nil }), none.keys > 0 { buckets.append(none) }
+        let histogramRows = max(7, min(buckets.count, 10))
+        // Keep at most histogramRows log2 buckets: merge the smallest leading ones into the first shown.
+        if buckets.count > histogramRows { buckets = Array(buckets.suffix(histogramRows)) }
+        let leftRows = buckets.map {
+            Histogram.Row(label: bucketLabel($0, glyphs: glyphs), value: Double($0.keys), valueText: Humanize.grouped($0.keys),
+                          role: $0.upperSeconds == nil ? .warn : .bar)
+        }
+        let bandLabels = glyphs.isASCII ? TTLBands.names : ["≤ 2m", "≤ 5m", "≤ 15m", "≤ 1h", "≤ 24h", "> 24h", "none"]
+        let bands = family.ttlBands.count == 7 ? family.ttlBands : Array(repeating: 0, count: 7)
+        let rightRows = zip(bandLabels, bands).enumerated().map { i, pair in
+            Histogram.Row(label: pair.0, value: Double(pair.1), valueText: Humanize.grouped(pair.1), role: i == 6 ? .warn : .bar)
+        }
+        let histogramTop = y
+        let clipTop = max(rect.y, histogramTop)
+        let clipBottom = min(rect.maxY, histogramTop + histogramRows)
+        if clipBottom > clipTop {
+            let skip = clipTop - histogramTop
+            if leftRows.isEmpty {
+                grid.put("no key of this family has a TTL", at: x0, clipTop, maxWidth: leftWidth, role: .muted, ellipsis: glyphs.ellipsis)
+            } else {
+                Histogram.draw(into: &grid, rows: Array(leftRows.dropFirst(skip)),
+                               rect: Rect(x: x0, y: clipTop, width: leftWidth, height: clipBottom - clipTop), glyphs: glyphs)
+            }
+            Histogram.draw(into: &grid, rows: Array(rightRows.dropFirst(skip)),
+                           rect: Rect(x: rightX, y: clipTop, width: rightWidth, height: clipBottom - clipTop), glyphs: glyphs)
+        }
+        y += histogramRows
+
+        // Expiry forecast with the lockstep wave marked.
+        let forecast = family.forecast.map(Double.init)
+        let total = family.forecast.reduce(0.0) { $0 + Double($1) }
+        line([("Expiry forecast, next 60 min", .header), ("  keys per minute, ", .muted), (Humanize.count(total), .value), (" in the hour", .muted)])
+        let waveMinute = family.lockstep.map { min(59, max(0, Humanize.clampedInt($0.startsInSeconds / 60))) }
+        let chartHeight = rect.height >= 34 ? 5 : (rect.height >= 24 ? 3 : 2)
+        let infoWidth = family.lockstep == nil ? 0 : min(30, width / 3)
+        let chartWidth = max(0, min(60, width - infoWidth - 2))
+        var markers: [Int: StyleRole] = [:]
+        if let minute = waveMinute {
+            let sampledCount = min(chartWidth, forecast.count)
+            let index = forecast.count > chartWidth ? minute * sampledCount / forecast.count : minute
+            markers[index] = .crit
+        }
+        let chartTop = y
+        if chartTop >= rect.y, chartTop + chartHeight <= rect.maxY, !forecast.isEmpty {
+            ColumnChart.draw(into: &grid, values: forecast, rect: Rect(x: x0, y: chartTop, width: chartWidth, height: chartHeight),
+                             glyphs: glyphs, reduction: .max, markers: markers)
+        }
+        if let wave = family.lockstep, let minute = waveMinute {
+            let at = Humanize.clockMinutes(model.now.addingTimeInterval(wave.startsInSeconds), timeZone: model.timeZone)
+            let ix = x0 + chartWidth + 2
+            if visible(chartTop) {
+                grid.put("\(Humanize.count(wave.keys)) at \(at)", at: ix, chartTop, maxWidth: infoWidth, role: .crit, ellipsis: glyphs.ellipsis)
+            }
+            if visible(chartTop + 1) {
+                grid.put("lockstep: \(Humanize.percent(wave.fraction, decimals: 0)) in \(Humanize.duration(wave.windowSeconds))",
+                         at: ix, chartTop + 1, maxWidth: infoWidth, role: .warn, ellipsis: glyphs.ellipsis)
+            }
+            if chartHeight > 2, visible(chartTop + 2) {
+                grid.put("in \(Humanize.duration(Double(minute) * 60))", at: ix, chartTop + 2, maxWidth: infoWidth, role: .muted)
+            }
+        }
+        y += chartHeight
+        if visible(y), chartWidth >= 12 {
+            grid.put("now", at: x0, y, role: .muted)
+            grid.put("+30m", at: x0 + chartWidth / 2 - 2, y, role: .muted)
+            grid.put("+60m", at: x0 + chartWidth - 4, y, role: .muted)
+        }
+        y += 1
+
+        // Findings.
+        let findings = model.findings(for: family.pattern)
+        if !findings.isEmpty {
+            line([("Findings", .header)])
+            for finding in findings {
+                line([("[\(finding.severity.rawValue)] ", levelRole(finding.severity)), (safe(finding.code) + ": ", .accent),
+                      (safe(finding.message), .normal)], indent: 1)
+            }
+        }
+
+        // Examples.
+        if !family.examples.isEmpty {
+            line([("Examples", .header)])
+            for example in family.examples.prefix(3) { line([(safe(example), .normal)], indent: 1) }
+        }
+    }
+}
