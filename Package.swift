@@ -53,7 +53,7 @@ let package = Package(
         .testTarget(name: "CachewatchCoreTests", dependencies: ["CachewatchCore"], exclude: ["Fixtures"], swiftSettings: swift5),
         .testTarget(name: "CachewatchRedisTests", dependencies: ["CachewatchRedis", "TestSupport"], swiftSettings: swift5),
         .testTarget(name: "CachewatchLogsTests", dependencies: ["CachewatchLogs", "TestSupport"], swiftSettings: swift5),
-        .testTarget(name: "CachewatchUITests", dependencies: ["CachewatchUI"], swiftSettings: swift5),
+        .testTarget(name: "CachewatchUITests", dependencies: ["CachewatchUI"], exclude: ["Snapshots"], swiftSettings: swift5),
         .testTarget(name: "CachewatchCLITests", dependencies: ["TestSupport"], swiftSettings: swift5),
     ]
 )

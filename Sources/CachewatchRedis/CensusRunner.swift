@@ -16,6 +16,8 @@ public final class CensusRunner: @unchecked Sendable {
     private let onError: (@Sendable (RedisError) -> Void)?
     /// Give up after this many consecutive connection errors (runFull only; the worker retries until stopped).
     private let maxConsecutiveFailures: Int?
+    /// Where this census books its own commands and lookups (subtracted from INFO's rates).
+    private let ownTraffic: OwnTraffic?
 
     // MARK: - Worker state (guarded by condition)
 
@@ -42,7 +44,8 @@ public final class CensusRunner: @unchecked Sendable {
     public init(client: RedisClient, options: CensusOptions,
                 onReport: @escaping @Sendable (CensusReport) -> Void,
                 onProgress: (@Sendable (CensusProgress) -> Void)? = nil,
-                onError: (@Sendable (RedisError) -> Void)? = nil) {
+                onError: (@Sendable (RedisError) -> Void)? = nil, ownTraffic: OwnTraffic? = nil) {
+        self.ownTraffic = ownTraffic
         if client.endpoint.db == options.db {
             self.client = client
         } else {
@@ -62,6 +65,7 @@ public final class CensusRunner: @unchecked Sendable {
 
     private init(client: RedisClient, options: CensusOptions, maxConsecutiveFailures: Int,
                  onProgress: (@Sendable (CensusProgress) -> Void)?) {
+        self.ownTraffic = nil
         self.client = client
         self.options = options
         self.onReport = { _ in }
@@ -270,6 +274,8 @@ public final class CensusRunner: @unchecked Sendable {
 
             // Read the replies in the same order; TTLs count from the moment they were read.
             let observedAt = Date()
+            var lookupHits = 0
+            var lookupMisses = 0
             var index = 0
             if sendNoTouch {
                 noTouchSupported = replies[index].errorText == nil
@@ -284,6 +290,9 @@ public final class CensusRunner: @unchecked Sendable {
                         disableType(text)
                     } else if let value = reply.stringValue, value != "none" {
                         type = value
+                        lookupHits += 1
+                    } else {
+                        lookupMisses += 1
                     }
                 }
                 let pttlReply = replies[index]
@@ -291,6 +300,7 @@ public final class CensusRunner: @unchecked Sendable {
                 guard case .integer(let pttl) = pttlReply else {
                     throw client.mappedError(pttlReply.errorText ?? "ERR unexpected PTTL reply", command: "pttl")
                 }
+                if pttl == -2 { lookupMisses += 1 } else { lookupHits += 1 }
                 var memoryBytes: Int?
                 if sendMemory {
                     let reply = replies[index]
@@ -299,10 +309,14 @@ public final class CensusRunner: @unchecked Sendable {
                         disableMemory(text)
                     } else if let bytes = reply.integerValue {
                         memoryBytes = Int(bytes)
+                        lookupHits += 1
+                    } else {
+                        lookupMisses += 1
                     }
                 }
                 accumulator.add(key: key, type: type, pttlMilliseconds: pttl, memoryBytes: memoryBytes, observedAt: observedAt)
             }
+            ownTraffic?.add(commands: commands.count, keyspaceHits: lookupHits, keyspaceMisses: lookupMisses)
             scanned += pending.count
             paceKeys += pending.count
             pending.removeAll(keepingCapacity: true)

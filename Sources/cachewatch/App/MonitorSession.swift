@@ -12,7 +12,7 @@ final class MonitorSession {
     let options: ConnectionOptions
     let endpoint: RedisEndpoint
     let logs: LogMonitor?
-    private let censusSettings: CensusSettings
+    private var censusSettings: CensusSettings
     private let collector: RedisCollector
     private var census: CensusRunner?
     private var censusIsFull = false
@@ -72,6 +72,16 @@ final class MonitorSession {
         if finishedFull { startCensus(full: false) }
     }
 
+    /// Turns on MEMORY USAGE sampling and restarts the background census with it (`m`).
+    func enableMemorySampling() {
+        lock.lock()
+        let already = censusSettings.memory
+        censusSettings.memory = true
+        let full = censusIsFull
+        lock.unlock()
+        if !already && censusSettings.enabled { startCensus(full: full) }
+    }
+
     /// True while a full pass requested with `F` runs.
     var fullCensusRunning: Bool {
         lock.lock()
@@ -85,7 +95,9 @@ final class MonitorSession {
         census = nil
         lock.unlock()
         previous?.stop()
+        lock.lock()
         let settings = censusSettings
+        lock.unlock()
         let options = CensusOptions(db: endpoint.db,
                                     mode: full ? .full : .budgeted(keysPerSecond: settings.budgetKeysPerSecond),
                                     memory: settings.memory, maxFamilies: settings.maxFamilies)
@@ -93,7 +105,7 @@ final class MonitorSession {
         let runner = CensusRunner(client: RedisClient(endpoint: endpoint), options: options,
                                   onReport: { store.ingest(census: $0) },
                                   onProgress: { store.ingest(censusProgress: $0) },
-                                  onError: { store.ingest(censusError: $0) })
+                                  onError: { store.ingest(censusError: $0) }, ownTraffic: store.ownTraffic)
         lock.lock()
         census = runner
         censusIsFull = full

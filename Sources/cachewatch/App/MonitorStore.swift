@@ -19,15 +19,19 @@ final class MonitorStore: @unchecked Sendable {
         var censusError: String?
     }
 
+    /// The census books its own commands here; rates subtract them.
+    let ownTraffic = OwnTraffic()
     private let lock = NSLock()
     private var state = Snapshot()
     private var previousInfo: InfoSnapshot?
+    private var ownAtPreviousInfo = OwnTraffic.Totals()
 
     // MARK: - Writers (worker threads)
 
     /// Records a collector tick: parses INFO, computes rates against the previous tick, extends histories.
     func ingest(_ sample: CollectorSample) {
         let info = sample.infoText.map { InfoSnapshot(text: $0, takenAt: sample.takenAt) }
+        let own = ownTraffic.current
         lock.lock()
         defer { lock.unlock() }
         state.connection = sample.state
@@ -35,11 +39,15 @@ final class MonitorStore: @unchecked Sendable {
         state.redisError = sample.error?.message
         guard let info else { return }
         if let previousInfo {
-            let rates = InfoRates.between(previousInfo, info)
+            let rates = InfoRates.between(previousInfo, info).excludingObserver(
+                commands: own.commands - ownAtPreviousInfo.commands,
+                keyspaceHits: own.keyspaceHits - ownAtPreviousInfo.keyspaceHits,
+                keyspaceMisses: own.keyspaceMisses - ownAtPreviousInfo.keyspaceMisses)
             state.rates = rates
             state.histories.record(info: info, rates: rates, pingMilliseconds: sample.pingMilliseconds)
         }
         previousInfo = info
+        ownAtPreviousInfo = own
         state.info = info
     }
 

@@ -55,6 +55,7 @@ struct Snapshot: ParsableCommand {
         if let firstInfo = info {
             var sampler: CensusRunner?
             let partial = LockedBox<CensusReport?>(nil)
+            let ownTraffic = OwnTraffic()
             if !full && !noCensus {
                 let runner = CensusRunner(client: RedisClient(endpoint: endpoint),
                                           options: CensusOptions(db: endpoint.db, mode: .budgeted(keysPerSecond: budget),
@@ -63,7 +64,7 @@ struct Snapshot: ParsableCommand {
                                           onReport: { report in partial.update { current in
                                               // Keep the first complete pass; otherwise the newest partial one.
                                               if current?.complete != true { current = report }
-                                          } })
+                                          } }, ownTraffic: ownTraffic)
                 runner.start()
                 sampler = runner
             }
@@ -71,7 +72,9 @@ struct Snapshot: ParsableCommand {
             let second = collector.sampleOnce()
             if let text = second.infoText {
                 let secondInfo = InfoSnapshot(text: text, takenAt: second.takenAt)
+                let own = ownTraffic.current
                 rates = InfoRates.between(firstInfo, secondInfo)
+                    .excludingObserver(commands: own.commands, keyspaceHits: own.keyspaceHits, keyspaceMisses: own.keyspaceMisses)
                 info = secondInfo
                 ping = second.pingMilliseconds ?? ping
             }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CachewatchCore
+import CachewatchTerminal
 import Foundation
 
 /// `cachewatch watch --json`: one snapshot document per interval (NDJSON) until interrupted.
@@ -33,7 +34,8 @@ struct Watch: ParsableCommand {
     var count: Int?
 
     func run() throws {
-        StopSignal.install()
+        ignoreSIGPIPE()
+        TerminalStop.installHandlers()
         let options = try connection.resolve()
         let intervalSeconds = try parseInterval(interval)
         if let count, count < 1 { throw CLIError("--count must be at least 1.") }
@@ -47,7 +49,7 @@ struct Watch: ParsableCommand {
         defer { session.stop() }
         var written = 0
         var next = Date().addingTimeInterval(intervalSeconds)
-        while !StopSignal.requested {
+        while !TerminalStop.isRequested {
             let now = Date()
             if now < next {
                 Thread.sleep(forTimeInterval: min(0.05, next.timeIntervalSince(now)))
