@@ -6,8 +6,11 @@ import Foundation
 /// cachewatch's own (read-only) client.
 struct DemoKeyspace {
     private var random: SplitMix64
-    private let usernames = ["johndoe", "alice", "bob", "carol", "dave", "erin", "frank", "grace", "heidi", "ivan",
-                             "judy", "mallory", "niaj", "olivia", "peggy", "rupert", "sybil", "trent", "victor", "walter"]
+    private let usernames: [String] = {
+        let first = ["john", "alice", "bob", "carol", "dave", "erin", "frank", "grace", "heidi", "ivan", "judy", "mallory"]
+        let last = ["doe", "smith", "jones", "brown", "lee", "khan"]
+        return first.flatMap { a in last.map { b in a + b } }
+    }()
 
     init(seed: UInt64 = 42) {
         random = SplitMix64(seed: seed)
