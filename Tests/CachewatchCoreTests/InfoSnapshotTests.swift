@@ -232,7 +232,7 @@ final class InfoSnapshotTests: XCTestCase {
     }
 
     func testArbitraryBytesNeverCrash() {
-        var generator = SplitMix64(seed: 0xCAC4E)
+        var generator = SplitMix64(state: 0xCAC4E)
         let alphabet = Array("abc_:=,#\r\n 0123456789.-|db\u{0}\u{FFFD}é")
         for _ in 0..<300 {
             let length = Int(generator.next() % 200)
@@ -240,18 +240,5 @@ final class InfoSnapshotTests: XCTestCase {
             let info = InfoSnapshot(text: text, takenAt: t0)
             _ = InfoRates.between(info, InfoSnapshot(text: String(text.reversed()), takenAt: t0.addingTimeInterval(1)))
         }
-    }
-}
-
-/// A tiny deterministic generator so the junk test is the same on every run.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E3779B97F4A7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58476D1CE4E5B9
-        z = (z ^ (z >> 27)) &* 0x94D049BB133111EB
-        return z ^ (z >> 31)
     }
 }

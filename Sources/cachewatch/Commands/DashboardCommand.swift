@@ -18,26 +18,31 @@ struct Dashboard: ParsableCommand {
     @OptionGroup var connection: ConnectionArguments
     @OptionGroup var logArguments: LogArguments
     @OptionGroup var censusArguments: CensusArguments
+    @OptionGroup var config: ConfigArguments
     @OptionGroup var display: DisplayArguments
 
     @Flag(name: .long, help: "Do not run the background census.")
     var noCensus = false
 
-    @Option(name: .long, help: "How often INFO and PING are sampled.")
-    var interval: String = "1s"
+    @Option(name: .long, help: "How often INFO and PING are sampled. (default 1s)")
+    var interval: String?
 
     func run() throws {
         ignoreSIGPIPE()
         TerminalStop.installHandlers()
+        let settings = try config.load()
+        let logArguments = self.logArguments.merged(with: settings)
+        let censusArguments = self.censusArguments.merged(with: settings)
         let options = try connection.resolve()
-        let intervalSeconds = try parseInterval(interval)
+        let intervalSeconds = try parseInterval(interval ?? settings.interval ?? "1s")
         let endpoint = options.endpoint(commandTimeoutMilliseconds: try connection.commandTimeoutMilliseconds())
+        let display = self.display.merged(with: settings)
         let terminal = try display.makeTerminal()
-        let settings = MonitorSession.CensusSettings(enabled: !noCensus, budgetKeysPerSecond: try censusArguments.validatedBudget(),
+        let censusSettings = MonitorSession.CensusSettings(enabled: !noCensus && settings.censusEnabled != false, budgetKeysPerSecond: try censusArguments.validatedBudget(),
                                                      memory: censusArguments.memory,
                                                      maxFamilies: censusArguments.maxFamilies ?? 200)
         let session = MonitorSession(options: options, endpoint: endpoint, intervalSeconds: intervalSeconds,
-                                     census: settings, logs: try logArguments.makeMonitor())
+                                     census: censusSettings, logs: try logArguments.makeMonitor())
         session.start()
         defer { session.stop() }
         do {

@@ -20,6 +20,7 @@ struct Demo: ParsableCommand {
     )
 
     @OptionGroup var display: DisplayArguments
+    @OptionGroup var config: ConfigArguments
 
     @Option(name: .long, help: "Stop after this long (e.g. 30s); default: until q or Ctrl-C.")
     var duration: String?
@@ -38,6 +39,7 @@ struct Demo: ParsableCommand {
             deadline = Date().addingTimeInterval(seconds)
         }
         let useTerminal = !text && isatty(STDOUT_FILENO) == 1
+        let display = self.display.merged(with: try config.load())
         let terminal = useTerminal ? try display.makeTerminal() : nil
 
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cachewatch-demo-\(getpid())")

@@ -6,7 +6,7 @@ import Foundation
 /// How the dashboard looks and sounds.
 struct DisplayArguments: ParsableArguments {
     @Option(name: .long, help: "Theme name (default, dark-8, high-contrast, monochrome) or path to a .toml theme.")
-    var theme: String = "default"
+    var theme: String?
 
     @Flag(name: .long, help: "Ring the terminal bell when the fail-open state turns critical.")
     var bell = false
@@ -20,7 +20,7 @@ struct DisplayArguments: ParsableArguments {
     /// Loads and validates the theme before the screen is taken (a bad file fails with file:line: reason).
     func loadTheme() throws -> Theme {
         do {
-            return try Theme.named(theme, searchDirectories: themeDirectories())
+            return try Theme.named(theme ?? "default", searchDirectories: themeDirectories())
         } catch let error as ThemeError {
             throw CLIError(error.description)
         } catch let error as TOMLError {

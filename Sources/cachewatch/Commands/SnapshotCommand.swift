@@ -19,6 +19,7 @@ struct Snapshot: ParsableCommand {
     @OptionGroup var connection: ConnectionArguments
     @OptionGroup var logArguments: LogArguments
     @OptionGroup var censusArguments: CensusArguments
+    @OptionGroup var config: ConfigArguments
 
     @Flag(name: .long, help: "Print the JSON document (schema in the README).")
     var json = false
@@ -32,13 +33,16 @@ struct Snapshot: ParsableCommand {
     @Flag(name: .long, help: "One JSON line instead of indented JSON.")
     var compact = false
 
-    @Option(name: .long, help: "Time between the two INFO samples the rates come from.")
-    var interval: String = "1s"
+    @Option(name: .long, help: "Time between the two INFO samples the rates come from. (default 1s)")
+    var interval: String?
 
     func run() throws {
         ignoreSIGPIPE()
+        let settings = try config.load()
+        let logArguments = self.logArguments.merged(with: settings)
+        let censusArguments = self.censusArguments.merged(with: settings)
         let options = try connection.resolve()
-        let intervalSeconds = try parseInterval(interval)
+        let intervalSeconds = try parseInterval(interval ?? settings.interval ?? "1s")
         let endpoint = options.endpoint(commandTimeoutMilliseconds: try connection.commandTimeoutMilliseconds())
         let logs = try logArguments.makeMonitor()
         let budget = try censusArguments.validatedBudget()

@@ -20,6 +20,7 @@ struct Watch: ParsableCommand {
     @OptionGroup var connection: ConnectionArguments
     @OptionGroup var logArguments: LogArguments
     @OptionGroup var censusArguments: CensusArguments
+    @OptionGroup var config: ConfigArguments
 
     @Flag(name: .long, help: "Write NDJSON (the only output format of watch; accepted for symmetry with snapshot).")
     var json = false
@@ -27,8 +28,8 @@ struct Watch: ParsableCommand {
     @Flag(name: .long, help: "Skip the background census.")
     var noCensus = false
 
-    @Option(name: .long, help: "Time between documents.")
-    var interval: String = "1s"
+    @Option(name: .long, help: "Time between documents. (default 1s)")
+    var interval: String?
 
     @Option(name: .long, help: "Stop after this many documents (default: run until interrupted).")
     var count: Int?
@@ -36,15 +37,18 @@ struct Watch: ParsableCommand {
     func run() throws {
         ignoreSIGPIPE()
         TerminalStop.installHandlers()
+        let settings = try config.load()
+        let logArguments = self.logArguments.merged(with: settings)
+        let censusArguments = self.censusArguments.merged(with: settings)
         let options = try connection.resolve()
-        let intervalSeconds = try parseInterval(interval)
+        let intervalSeconds = try parseInterval(interval ?? settings.interval ?? "1s")
         if let count, count < 1 { throw CLIError("--count must be at least 1.") }
         let endpoint = options.endpoint(commandTimeoutMilliseconds: try connection.commandTimeoutMilliseconds())
-        let settings = MonitorSession.CensusSettings(enabled: !noCensus, budgetKeysPerSecond: try censusArguments.validatedBudget(),
+        let censusSettings = MonitorSession.CensusSettings(enabled: !noCensus && settings.censusEnabled != false, budgetKeysPerSecond: try censusArguments.validatedBudget(),
                                                      memory: censusArguments.memory,
                                                      maxFamilies: censusArguments.maxFamilies ?? 200)
         let session = MonitorSession(options: options, endpoint: endpoint, intervalSeconds: min(intervalSeconds, 1),
-                                     census: settings, logs: try logArguments.makeMonitor())
+                                     census: censusSettings, logs: try logArguments.makeMonitor())
         session.start()
         defer { session.stop() }
         var written = 0
