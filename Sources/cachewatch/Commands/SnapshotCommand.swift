@@ -101,13 +101,15 @@ struct Snapshot: ParsableCommand {
         let document = SnapshotDocument(takenAt: now, target: options.target(info: info), info: info, rates: rates,
                                         pingMilliseconds: ping, census: census, logs: logsReport, findings: findings,
                                         redisError: redisError.map(options.redact))
-        if json {
+        // Unreachable Redis and nothing else to report: only the sentence on stderr, exit 1.
+        let hasSomethingToShow = redisError == nil || logsReport != nil
+        if hasSomethingToShow && json {
             print(compact ? document.json.serialized() : document.json.prettyPrinted())
-        } else {
+        } else if hasSomethingToShow {
             print(TextSummary.render(document: document, info: info, rates: rates), terminator: "")
         }
         if let redisError {
-            if json || logsReport != nil { fflush(stdout) }
+            fflush(stdout)
             throw CLIError(options.redact(redisError))
         }
     }
