@@ -138,9 +138,9 @@ public final class RedisClient: @unchecked Sendable {
         backoffSeconds = min(maxBackoffSeconds, backoffSeconds * 2)
         stateLock.lock()
         if case .disconnected(let since, _) = currentState {
-            currentState = .disconnected(since: since, reason: reason.message)
+            currentState = .disconnected(since: since, reason: reason.summary)
         } else {
-            currentState = .disconnected(since: Date(), reason: reason.message)
+            currentState = .disconnected(since: Date(), reason: reason.summary)
         }
         currentError = reason
         stateLock.unlock()

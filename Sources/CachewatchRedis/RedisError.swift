@@ -59,6 +59,24 @@ public enum RedisError: Error, Equatable, Sendable, CustomStringConvertible {
 
     public var description: String { message }
 
+    /// A few words for a status line: `connection refused`, `timeout`, `wrong password` …
+    public var summary: String {
+        switch self {
+        case .connectionRefused: return "connection refused"
+        case .hostNotFound: return "host not found"
+        case .timeout: return "timeout"
+        case .authRequired: return "password required"
+        case .wrongPassword: return "wrong password"
+        case .noPermission(_, let command): return "'\(command)' denied by ACL"
+        case .loading: return "loading dataset"
+        case .masterDown: return "master link down"
+        case .protocolError: return "protocol error"
+        case .serverError(_, let command, _): return "'\(command)' failed"
+        case .connectionClosed: return "connection closed"
+        case .commandNotAllowed: return "command not allowed"
+        }
+    }
+
     /// True when the connection that produced this error is unusable and must be reopened.
     public var isConnectionError: Bool {
         switch self {

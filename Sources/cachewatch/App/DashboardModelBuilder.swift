@@ -31,7 +31,7 @@ enum DashboardModelBuilder {
                                                    keysPerSecond: worker.keysPerSecond, etaSeconds: worker.etaSeconds)
         }
         var message = notice
-        if message == nil, let error = state.censusError { message = "census: " + error }
+        if message == nil, state.connection == .connected, let error = state.censusError { message = "census: " + error }
         return DashboardModel(header: header, histories: histories, census: state.census, censusProgress: progress,
                               logs: session.logs?.report(now: now), findings: state.census.map(Findings.evaluate) ?? [],
                               now: now, thresholds: thresholds, notice: message.map(session.options.redact))

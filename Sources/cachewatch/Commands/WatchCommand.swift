@@ -76,7 +76,7 @@ struct Watch: ParsableCommand {
         switch state.connection {
         case .connected: error = nil
         case .connecting: error = state.info == nil ? "Connecting to Redis at \(session.endpoint.displayAddress)." : nil
-        case .disconnected(_, let reason): error = reason
+        case .disconnected(_, let reason): error = state.redisError ?? reason
         }
         return SnapshotDocument(takenAt: now, target: session.options.target(info: state.info),
                                 info: error == nil ? state.info : nil, rates: error == nil ? state.rates : nil,
