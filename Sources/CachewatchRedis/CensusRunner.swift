@@ -19,13 +19,10 @@ public final class CensusRunner: @unchecked Sendable {
     /// Where this census books its own commands and lookups (subtracted from INFO's rates).
     private let ownTraffic: OwnTraffic?
 
-    // MARK: - Worker state (guarded by condition)
+    // MARK: - Worker state (published values guarded by `lock`)
 
-    private let condition = NSCondition()
-    private var stopping = false
-    private var running = false
-    private var finished = true
-    private var workerThread: Thread?
+    private let worker: RedisWorker
+    private let lock = NSLock()
     private var latestComplete: CensusReport?
     private var latestProgress: CensusProgress?
 
@@ -46,13 +43,14 @@ public final class CensusRunner: @unchecked Sendable {
                 onProgress: (@Sendable (CensusProgress) -> Void)? = nil,
                 onError: (@Sendable (RedisError) -> Void)? = nil, ownTraffic: OwnTraffic? = nil) {
         self.ownTraffic = ownTraffic
-        if client.endpoint.db == options.db {
-            self.client = client
-        } else {
+        var scanClient = client
+        if client.endpoint.db != options.db {
             var endpoint = client.endpoint
             endpoint.db = options.db
-            self.client = RedisClient(endpoint: endpoint)
+            scanClient = RedisClient(endpoint: endpoint)
         }
+        self.client = scanClient
+        worker = RedisWorker(name: "cachewatch.census", client: scanClient)
         self.options = options
         self.onReport = onReport
         self.onProgress = onProgress
@@ -67,6 +65,7 @@ public final class CensusRunner: @unchecked Sendable {
                  onProgress: (@Sendable (CensusProgress) -> Void)?) {
         self.ownTraffic = nil
         self.client = client
+        worker = RedisWorker(name: "cachewatch.census", client: client)
         self.options = options
         self.onReport = { _ in }
         self.onProgress = onProgress
@@ -103,55 +102,26 @@ public final class CensusRunner: @unchecked Sendable {
 
     /// The last completed pass (nil until one completes).
     public var latestCompleteReport: CensusReport? {
-        condition.lock()
-        defer { condition.unlock() }
+        lock.lock()
+        defer { lock.unlock() }
         return latestComplete
     }
 
     /// Where the current pass is.
     public var progress: CensusProgress? {
-        condition.lock()
-        defer { condition.unlock() }
+        lock.lock()
+        defer { lock.unlock() }
         return latestProgress
     }
 
     /// Starts the worker thread (no-op when running).
     public func start() {
-        condition.lock()
-        defer { condition.unlock() }
-        guard !running else { return }
-        running = true
-        stopping = false
-        finished = false
-        let thread = Thread { [self] in self.work() }
-        workerThread = thread
-        thread.name = "cachewatch.census"
-        thread.start()
+        worker.start { [self] in work() }
     }
 
     /// Stops the worker (interrupting a blocked pipeline) and waits for it. Idempotent.
     public func stop() {
-        condition.lock()
-        guard running else { condition.unlock(); return }
-        stopping = true
-        condition.broadcast()
-        condition.unlock()
-        if Thread.current === workerThread {
-            // Called from our own callback: the loop ends after it returns; waiting would deadlock.
-            condition.lock()
-            running = false
-            condition.unlock()
-            return
-        }
-        client.interrupt()
-        condition.lock()
-        let deadline = Date().addingTimeInterval(5)
-        while !finished {
-            if !condition.wait(until: deadline) { break }
-            if !finished { client.interrupt() }
-        }
-        running = false
-        condition.unlock()
+        worker.stop()
     }
 
     private func work() {
@@ -160,9 +130,9 @@ public final class CensusRunner: @unchecked Sendable {
             let passStarted = Date()
             do {
                 let report = try runPass(number: passNumber)
-                condition.lock()
+                lock.lock()
                 latestComplete = report
-                condition.unlock()
+                lock.unlock()
                 onReport(report)
                 passNumber += 1
             } catch is StopSignal {
@@ -178,27 +148,12 @@ public final class CensusRunner: @unchecked Sendable {
             guard case .budgeted = options.mode else { break }
             _ = sleep(until: passStarted.addingTimeInterval(options.minimumPassSeconds))
         }
-        condition.lock()
-        finished = true
-        condition.broadcast()
-        condition.unlock()
     }
 
-    private var isStopping: Bool {
-        condition.lock()
-        defer { condition.unlock() }
-        return stopping
-    }
+    private var isStopping: Bool { worker.isStopping }
 
     /// Sleeps until `date` unless stopped first; returns false when stopped.
-    private func sleep(until date: Date) -> Bool {
-        condition.lock()
-        defer { condition.unlock() }
-        while !stopping && Date() < date {
-            _ = condition.wait(until: date)
-        }
-        return !stopping
-    }
+    private func sleep(until date: Date) -> Bool { worker.sleep(until: date) }
 
     private struct StopSignal: Error {}
 
@@ -381,9 +336,9 @@ public final class CensusRunner: @unchecked Sendable {
     // MARK: - Helpers
 
     private func publishProgress(_ progress: CensusProgress) {
-        condition.lock()
+        lock.lock()
         latestProgress = progress
-        condition.unlock()
+        lock.unlock()
         onProgress?(progress)
     }
 

@@ -8,14 +8,11 @@ public final class RedisCollector: @unchecked Sendable {
     public let intervalSeconds: Double
     private let onSample: @Sendable (CollectorSample) -> Void
 
-    private let condition = NSCondition()
-    private var stopping = false
-    private var running = false
-    private var finished = true
-    private var workerThread: Thread?
+    private let worker: RedisWorker
 
     public init(client: RedisClient, intervalSeconds: Double = 1, onSample: @escaping @Sendable (CollectorSample) -> Void) {
         self.client = client
+        worker = RedisWorker(name: "cachewatch.collector", client: client)
         self.intervalSeconds = max(0.05, intervalSeconds)
         self.onSample = onSample
     }
@@ -31,41 +28,12 @@ public final class RedisCollector: @unchecked Sendable {
 
     /// Starts the worker thread (no-op when running); the first sample is taken at once.
     public func start() {
-        condition.lock()
-        defer { condition.unlock() }
-        guard !running else { return }
-        running = true
-        stopping = false
-        finished = false
-        let thread = Thread { [self] in self.run() }
-        workerThread = thread
-        thread.name = "cachewatch.collector"
-        thread.start()
+        worker.start { [self] in run() }
     }
 
     /// Stops the worker and waits for it (a blocked command is interrupted). Idempotent.
     public func stop() {
-        condition.lock()
-        guard running else { condition.unlock(); return }
-        stopping = true
-        condition.broadcast()
-        condition.unlock()
-        if Thread.current === workerThread {
-            // Called from our own callback: the loop ends after it returns; waiting would deadlock.
-            condition.lock()
-            running = false
-            condition.unlock()
-            return
-        }
-        client.interrupt()
-        condition.lock()
-        let deadline = Date().addingTimeInterval(5)
-        while !finished {
-            if !condition.wait(until: deadline) { break }
-            if !finished { client.interrupt() }
-        }
-        running = false
-        condition.unlock()
+        worker.stop()
     }
 
     /// Takes one sample synchronously (what the worker does each tick).
@@ -99,28 +67,12 @@ public final class RedisCollector: @unchecked Sendable {
     // MARK: - Worker
 
     private func run() {
-        while true {
-            condition.lock()
-            let stop = stopping
-            condition.unlock()
-            if stop { break }
+        while !worker.isStopping {
             let tickStarted = Date()
             let sample = sampleOnce()
-            condition.lock()
-            let stopNow = stopping
-            condition.unlock()
-            if stopNow { break }
+            if worker.isStopping { break }
             onSample(sample)
-            condition.lock()
-            let deadline = tickStarted.addingTimeInterval(intervalSeconds)
-            while !stopping && Date() < deadline {
-                _ = condition.wait(until: deadline)
-            }
-            condition.unlock()
+            guard worker.sleep(until: tickStarted.addingTimeInterval(intervalSeconds)) else { break }
         }
-        condition.lock()
-        finished = true
-        condition.broadcast()
-        condition.unlock()
     }
 }
