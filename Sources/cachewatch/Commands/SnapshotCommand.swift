@@ -46,6 +46,9 @@ struct Snapshot: ParsableCommand {
         let endpoint = options.endpoint(commandTimeoutMilliseconds: try connection.commandTimeoutMilliseconds())
         let logs = try logArguments.makeMonitor()
         let budget = try censusArguments.validatedBudget()
+        // `--log -`: stdin has its own reader thread; read it (to EOF) while Redis is sampled.
+        let readsStdin = logArguments.logs.contains("-")
+        if readsStdin { logs?.start() }
 
         let client = RedisClient(endpoint: endpoint)
         let collector = RedisCollector(client: client, intervalSeconds: intervalSeconds) { _ in }
@@ -94,6 +97,10 @@ struct Snapshot: ParsableCommand {
                 }
             }
         }
+        if readsStdin, let logs {
+            while !logs.stdinEnded { Thread.sleep(forTimeInterval: 0.02) }
+            logs.stop()
+        }
         logs?.pollOnce()
         let now = Date()
         let logsReport = logs?.report(now: now)
@@ -102,7 +109,7 @@ struct Snapshot: ParsableCommand {
                                         pingMilliseconds: ping, census: census, logs: logsReport, findings: findings,
                                         redisError: redisError.map(options.redact))
         // Unreachable Redis and nothing else to report: only the sentence on stderr, exit 1.
-        let hasSomethingToShow = redisError == nil || logsReport != nil
+        let hasSomethingToShow = redisError == nil || info != nil || logsReport != nil
         if hasSomethingToShow && json {
             print(compact ? document.json.serialized() : document.json.prettyPrinted())
         } else if hasSomethingToShow {
