@@ -1,0 +1,331 @@
+import Foundation
+import TestSupport
+import XCTest
+
+/// `cachewatch snapshot --json` against a private, seeded redis-server: the documented fields, their order and
+/// types, and values compared with what `redis-cli INFO` says.
+final class SnapshotCLITests: XCTestCase {
+    private static var server: RedisServerFixture!
+
+    override class func setUp() {
+        super.setUp()
+        server = try? RedisServerFixture(options: .init(extraConfig: ["maxmemory 37mb", "maxmemory-policy allkeys-lfu"]))
+        guard let server else { return }
+        var commands: [[String]] = []
+        for id in 1...30 { commands.append(["SET", "widget:\(id)", "{\"id\":\(id)}", "EX", "3600"]) }
+        for id in 1...12 { commands.append(["SET", "top_widgets:\(id)", "x"]) }
+        commands.append(["SELECT", "3"])
+        for id in 1...7 { commands.append(["SET", "taskiq:result:\(id)", "r", "EX", "600"]) }
+        for id in 1...4 { commands.append(["SET", "taskiq:queue:\(id)", "q"]) }
+        server.pipe(commands)
+    }
+
+    override class func tearDown() {
+        server?.teardown()
+        server = nil
+        super.tearDown()
+    }
+
+    private var server: RedisServerFixture {
+        get throws {
+            guard let server = Self.server else { throw XCTSkip("redis-server could not be started") }
+            return server
+        }
+    }
+
+    // MARK: - Document
+
+    func testSnapshotJSONHasEveryDocumentedFieldInOrderWithValuesMatchingRedisCLIInfo() throws {
+        let server = try server
+        let result = try CLIRunner.run(["snapshot", "--json", "--no-census", "--interval", "0.2s", "-p", String(server.port)])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertEqual(result.stderr, "")
+        let info = RedisCLIInfo(server)
+        let ordered = try OrderedJSON.parse(result.stdout)
+        let document = try parseJSONObject(result.stdout)
+
+        // Order and JSON types.
+        XCTAssertEqual(Array(ordered.keys.prefix(6)), ["schema", "taken_at", "target", "server", "metrics", "keyspace"])
+        XCTAssertFalse(ordered.keys.contains("error"))
+        XCTAssertEqual(ordered["target"]?.keys, ["kind", "address", "db", "mode"])
+        XCTAssertEqual(ordered["server"]?.keys, ["version", "uptime_seconds", "role", "maxmemory_bytes", "maxmemory_policy"])
+        XCTAssertEqual(ordered["metrics"]?.keys, ["ops_per_second", "hits_per_second", "misses_per_second", "hit_ratio",
+                                                  "used_memory_bytes", "expired_keys_per_second", "evicted_keys_per_second",
+                                                  "connected_clients", "blocked_clients", "ping_ms"])
+        XCTAssertEqual(ordered["schema"]?.kind, "integer")
+        XCTAssertEqual(ordered["taken_at"]?.kind, "string")
+        XCTAssertEqual(ordered["target"]?["db"]?.kind, "integer")
+        for key in ["version", "role", "maxmemory_policy"] { XCTAssertEqual(ordered["server"]?[key]?.kind, "string", key) }
+        for key in ["uptime_seconds", "maxmemory_bytes"] { XCTAssertEqual(ordered["server"]?[key]?.kind, "integer", key) }
+        for key in ["used_memory_bytes", "connected_clients", "blocked_clients"] {
+            XCTAssertEqual(ordered["metrics"]?[key]?.kind, "integer", key)
+        }
+        for key in ["ops_per_second", "hits_per_second", "misses_per_second", "expired_keys_per_second",
+                    "evicted_keys_per_second", "ping_ms"] {
+            XCTAssertTrue(["integer", "number"].contains(ordered["metrics"]?[key]?.kind ?? "missing"),
+                          "\(key) is a number (two INFO samples were taken): \(String(describing: ordered["metrics"]?[key]))")
+        }
+        XCTAssertTrue(["integer", "number", "null"].contains(ordered["metrics"]?["hit_ratio"]?.kind ?? "missing"))
+        for entry in ordered["keyspace"]?.elements ?? [] {
+            XCTAssertEqual(entry.keys, ["db", "keys", "expires", "avg_ttl_ms"])
+            XCTAssertTrue(entry.keys.allSatisfy { entry[$0]?.kind == "integer" }, "keyspace values are integers")
+        }
+
+        // Values.
+        XCTAssertEqual(document["schema"] as? Int, 1)
+        let takenAt = try XCTUnwrap(document["taken_at"] as? String)
+        XCTAssertNotNil(takenAt.range(of: #"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$"#, options: .regularExpression),
+                        "ISO-8601 UTC: \(takenAt)")
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = takenAt.contains(".") ? [.withInternetDateTime, .withFractionalSeconds] : [.withInternetDateTime]
+        let takenDate = try XCTUnwrap(formatter.date(from: takenAt))
+        XCTAssertLessThan(abs(takenDate.timeIntervalSinceNow), 600, "taken_at is the time of the run, in UTC")
+
+        let target = try XCTUnwrap(document["target"] as? [String: Any])
+        XCTAssertEqual(target["kind"] as? String, "redis")
+        XCTAssertEqual(target["address"] as? String, "127.0.0.1:\(server.port)")
+        XCTAssertEqual(target["db"] as? Int, 0)
+        XCTAssertEqual(target["mode"] as? String, "standalone")
+
+        let serverJSON = try XCTUnwrap(document["server"] as? [String: Any])
+        XCTAssertEqual(serverJSON["version"] as? String, info.fields["redis_version"])
+        XCTAssertEqual(serverJSON["role"] as? String, info.fields["role"])
+        XCTAssertEqual(serverJSON["maxmemory_bytes"] as? Int, Int(info.fields["maxmemory"] ?? ""))
+        XCTAssertEqual(serverJSON["maxmemory_bytes"] as? Int, 37 * 1024 * 1024)
+        XCTAssertEqual(serverJSON["maxmemory_policy"] as? String, info.fields["maxmemory_policy"])
+        XCTAssertEqual(serverJSON["maxmemory_policy"] as? String, "allkeys-lfu")
+        let uptime = try XCTUnwrap(serverJSON["uptime_seconds"] as? Int)
+        XCTAssertLessThanOrEqual(uptime, Int(info.fields["uptime_in_seconds"] ?? "") ?? -1, "read before the test's INFO")
+
+        let metrics = try XCTUnwrap(document["metrics"] as? [String: Any])
+        let clients = try XCTUnwrap(metrics["connected_clients"] as? Int)
+        let cliClients = try XCTUnwrap(Int(info.fields["connected_clients"] ?? ""))
+        XCTAssertLessThanOrEqual(abs(clients - cliClients), 3, "connected_clients \(clients) vs redis-cli \(cliClients)")
+        XCTAssertGreaterThanOrEqual(clients, 1, "cachewatch itself is connected")
+        XCTAssertEqual(metrics["blocked_clients"] as? Int, Int(info.fields["blocked_clients"] ?? ""))
+        let used = try XCTUnwrap(metrics["used_memory_bytes"] as? Int)
+        let cliUsed = try XCTUnwrap(Int(info.fields["used_memory"] ?? ""))
+        XCTAssertLessThan(abs(used - cliUsed), cliUsed / 2, "used_memory close to redis-cli's")
+        XCTAssertGreaterThan(try XCTUnwrap(metrics["ping_ms"] as? Double), 0)
+        XCTAssertGreaterThanOrEqual(try XCTUnwrap(metrics["ops_per_second"] as? Double), 0)
+
+        // Keyspace: every seeded DB exactly.
+        let keyspace = try XCTUnwrap(document["keyspace"] as? [[String: Any]])
+        XCTAssertEqual(keyspace.compactMap { $0["db"] as? Int }, info.keyspace.keys.sorted())
+        for (db, expected) in [(0, (keys: 42, expires: 30)), (3, (keys: 11, expires: 7))] {
+            let entry = try XCTUnwrap(keyspace.first { $0["db"] as? Int == db }, "db\(db) listed")
+            XCTAssertEqual(entry["keys"] as? Int, expected.keys, "db\(db) keys")
+            XCTAssertEqual(entry["expires"] as? Int, expected.expires, "db\(db) expires")
+            XCTAssertEqual(entry["keys"] as? Int, info.keyspace[db]?.keys, "db\(db) keys vs redis-cli")
+            XCTAssertEqual(entry["expires"] as? Int, info.keyspace[db]?.expires, "db\(db) expires vs redis-cli")
+            let avgTTL = try XCTUnwrap(entry["avg_ttl_ms"] as? Int)
+            XCTAssertGreaterThanOrEqual(avgTTL, 0)
+        }
+        let db0TTL = try XCTUnwrap(keyspace.first { $0["db"] as? Int == 0 }?["avg_ttl_ms"] as? Int)
+        XCTAssertLessThanOrEqual(db0TTL, 3_600_000, "avg TTL of keys set with EX 3600")
+    }
+
+    func testCompactIsOneLineAndTextSummaryNamesTheServer() throws {
+        let server = try server
+        let compact = try CLIRunner.run(["snapshot", "--json", "--compact", "--no-census", "--interval", "0.1s", "-p", String(server.port)])
+        XCTAssertEqual(compact.status, 0, compact.stderr)
+        XCTAssertEqual(compact.stdout.filter { $0 == "\n" }.count, 1, "one line")
+        XCTAssertEqual(try parseJSONObject(compact.stdout)["schema"] as? Int, 1)
+
+        let text = try CLIRunner.run(["snapshot", "--interval", "0.1s", "-p", String(server.port)])
+        XCTAssertEqual(text.status, 0, text.stderr)
+        XCTAssertTrue(text.stdout.contains("127.0.0.1:\(server.port)"), text.stdout)
+        XCTAssertTrue(text.stdout.contains(RedisCLIInfo(server).fields["redis_version"] ?? "?"), text.stdout)
+    }
+
+    // MARK: - Connection settings
+
+    func testURLSelectsTheDatabase() throws {
+        let server = try server
+        let result = try CLIRunner.run(["snapshot", "--json", "--full", "--interval", "0.1s", "-u", "redis://127.0.0.1:\(server.port)/3"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let document = try parseJSONObject(result.stdout)
+        XCTAssertEqual((document["target"] as? [String: Any])?["db"] as? Int, 3)
+        let census = try XCTUnwrap(document["census"] as? [String: Any])
+        XCTAssertEqual(census["db"] as? Int, 3)
+        XCTAssertEqual(census["scanned_keys"] as? Int, 11, "db 3's keys, not db 0's")
+    }
+
+    func testFlagsBeatURLBeatEnvironment() throws {
+        let server = try server
+        let port = String(server.port)
+        let closed = String(closedLoopbackPort())
+
+        // env points to a closed port, the flag wins.
+        let flagOverEnv = try CLIRunner.run(["snapshot", "--json", "--no-census", "--interval", "0.1s", "-p", port],
+                                            environment: ["CACHE_REDIS_PORT": closed, "CACHE_REDIS_DB": "5"])
+        XCTAssertEqual(flagOverEnv.status, 0, flagOverEnv.stderr)
+        var target = try XCTUnwrap(try parseJSONObject(flagOverEnv.stdout)["target"] as? [String: Any])
+        XCTAssertEqual(target["address"] as? String, "127.0.0.1:\(port)")
+        XCTAssertEqual(target["db"] as? Int, 5, "CACHE_REDIS_DB still applies where no flag says otherwise")
+
+        // URL beats env.
+        let urlOverEnv = try CLIRunner.run(["snapshot", "--json", "--no-census", "--interval", "0.1s", "-u", "redis://127.0.0.1:\(port)/3"],
+                                           environment: ["CACHE_REDIS_PORT": closed, "CACHE_REDIS_DB": "5", "CACHE_REDIS_HOST": "127.0.0.9"])
+        XCTAssertEqual(urlOverEnv.status, 0, urlOverEnv.stderr)
+        target = try XCTUnwrap(try parseJSONObject(urlOverEnv.stdout)["target"] as? [String: Any])
+        XCTAssertEqual(target["address"] as? String, "127.0.0.1:\(port)")
+        XCTAssertEqual(target["db"] as? Int, 3)
+
+        // Flags beat the URL.
+        let flagOverURL = try CLIRunner.run(["snapshot", "--json", "--no-census", "--interval", "0.1s",
+                                             "-u", "redis://127.0.0.1:\(closed)/3", "-p", port, "-n", "4"])
+        XCTAssertEqual(flagOverURL.status, 0, flagOverURL.stderr)
+        target = try XCTUnwrap(try parseJSONObject(flagOverURL.stdout)["target"] as? [String: Any])
+        XCTAssertEqual(target["address"] as? String, "127.0.0.1:\(port)")
+        XCTAssertEqual(target["db"] as? Int, 4)
+
+        // Env alone is used when there are no flags.
+        let envOnly = try CLIRunner.run(["snapshot", "--json", "--no-census", "--interval", "0.1s"],
+                                        environment: ["CACHE_REDIS_HOST": "127.0.0.1", "CACHE_REDIS_PORT": port, "CACHE_REDIS_DB": "3"])
+        XCTAssertEqual(envOnly.status, 0, envOnly.stderr)
+        target = try XCTUnwrap(try parseJSONObject(envOnly.stdout)["target"] as? [String: Any])
+        XCTAssertEqual(target["address"] as? String, "127.0.0.1:\(port)")
+        XCTAssertEqual(target["db"] as? Int, 3)
+    }
+
+    // MARK: - Errors
+
+    func testClosedPortGivesOneSentenceAndNothingOnStdout() throws {
+        let port = closedLoopbackPort()
+        let result = try CLIRunner.run(["snapshot", "--json", "-p", String(port)])
+        assertOneSentenceError(result)
+        XCTAssertTrue(result.stderr.contains("127.0.0.1:\(port)"), "names the address: \(result.stderr)")
+        XCTAssertTrue(result.stderr.lowercased().contains("refused"), result.stderr)
+
+        let text = try CLIRunner.run(["snapshot", "-p", String(port)])
+        assertOneSentenceError(text)
+    }
+
+    func testBadFlagValuesGiveOneSentence() throws {
+        let server = try server
+        let port = String(server.port)
+        let cases: [(arguments: [String], mentions: String)] = [
+            (["snapshot", "--json", "-p", "abc"], "abc"),
+            (["snapshot", "--json", "-p", "70000"], "70000"),
+            (["snapshot", "--json", "-p", port, "--interval", "x"], "--interval"),
+            (["snapshot", "--json", "-p", port, "--warn-rate", "60", "--crit-rate", "50"], "--warn-rate"),
+            (["snapshot", "--json", "-p", port, "-n", "abc"], "abc"),
+            (["snapshot", "--json", "-u", "http://127.0.0.1:\(port)"], "redis://"),
+            (["snapshot", "--json", "-p", port, "--backfill", "soon", "--log", "/nonexistent.log"], "--backfill"),
+            (["watch", "--json", "-p", port, "--interval", "0s"], "--interval"),
+            (["watch", "--json", "-p", port, "--count", "0"], "--count"),
+        ]
+        for (arguments, mentions) in cases {
+            let result = try CLIRunner.run(arguments, timeoutSeconds: 20)
+            assertOneSentenceError(result)
+            XCTAssertTrue(result.stderr.contains(mentions), "\(arguments): mentions \(mentions): \(result.stderr)")
+        }
+        // Argument-parser errors (not a number where one is required): non-zero, no crash, names the flag.
+        let parserError = try CLIRunner.run(["watch", "--json", "-p", port, "--count", "many"])
+        XCTAssertNotEqual(parserError.status, 0)
+        assertNoCrash(parserError)
+        XCTAssertEqual(parserError.stdout, "")
+        XCTAssertTrue(stderrLines(parserError).first?.contains("--count") == true, parserError.stderr)
+    }
+}
+
+/// Password handling against a server with `requirepass`.
+final class SnapshotAuthCLITests: XCTestCase {
+    private static let password = "Pw-7f3a9c-secret"
+    private static var server: RedisServerFixture!
+
+    override class func setUp() {
+        super.setUp()
+        server = try? RedisServerFixture(options: .init(password: password))
+        server?.pipe([["SELECT", "2"], ["SET", "widget:1", "a"], ["SET", "widget:2", "b"]])
+    }
+
+    override class func tearDown() {
+        server?.teardown()
+        server = nil
+        super.tearDown()
+    }
+
+    private var server: RedisServerFixture {
+        get throws {
+            guard let server = Self.server else { throw XCTSkip("redis-server could not be started") }
+            return server
+        }
+    }
+
+    private func assertPasswordAbsent(_ result: CLIRunner.Result, _ password: String, file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertFalse(result.stdout.contains(password), "password on stdout", file: file, line: line)
+        XCTAssertFalse(result.stderr.contains(password), "password on stderr", file: file, line: line)
+    }
+
+    func testWrongPasswordGivesOneSentenceWithoutThePassword() throws {
+        let server = try server
+        let wrong = "Wrong-pw-91b2"
+        let viaEnv = try CLIRunner.run(["snapshot", "--json", "-p", String(server.port)], environment: ["REDISCLI_AUTH": wrong])
+        assertOneSentenceError(viaEnv)
+        assertPasswordAbsent(viaEnv, wrong)
+        XCTAssertTrue(viaEnv.stderr.lowercased().contains("password"), viaEnv.stderr)
+
+        let viaURL = try CLIRunner.run(["snapshot", "--json", "-u", "redis://:\(wrong)@127.0.0.1:\(server.port)/0"])
+        assertOneSentenceError(viaURL)
+        assertPasswordAbsent(viaURL, wrong)
+
+        let viaFlag = try CLIRunner.run(["snapshot", "--json", "-p", String(server.port), "-a", wrong])
+        XCTAssertEqual(viaFlag.status, 1)
+        XCTAssertEqual(viaFlag.stdout, "")
+        assertNoCrash(viaFlag)
+        assertPasswordAbsent(viaFlag, wrong)
+        let lines = stderrLines(viaFlag)
+        XCTAssertEqual(lines.count, 2, "the ps warning, then the one error sentence: \(viaFlag.stderr)")
+        XCTAssertTrue(lines.first?.contains("ps") == true, viaFlag.stderr)
+
+        // With --log, the document is printed too; it must not carry the password either.
+        let withLog = try CLIRunner.run(["snapshot", "--json", "--log", "/nonexistent-cw.log", "-p", String(server.port)],
+                                        environment: ["CACHE_REDIS_PASSWORD": wrong])
+        XCTAssertEqual(withLog.status, 1)
+        assertPasswordAbsent(withLog, wrong)
+        XCTAssertNotNil(try parseJSONObject(withLog.stdout)["error"] as? String)
+    }
+
+    func testNoPasswordSaysAuthIsRequired() throws {
+        let server = try server
+        let result = try CLIRunner.run(["snapshot", "--json", "-p", String(server.port)])
+        assertOneSentenceError(result)
+        XCTAssertTrue(result.stderr.contains("NOAUTH") || result.stderr.lowercased().contains("password"), result.stderr)
+    }
+
+    func testRightPasswordFromFlagEnvAndURL() throws {
+        let server = try server
+        let password = Self.password
+        let port = String(server.port)
+        let base = ["snapshot", "--json", "--no-census", "--interval", "0.1s"]
+
+        let flag = try CLIRunner.run(base + ["-p", port, "-a", password])
+        XCTAssertEqual(flag.status, 0, flag.stderr)
+        XCTAssertTrue(flag.stderr.contains("visible in `ps`"), "warns about -a: \(flag.stderr)")
+        XCTAssertEqual(stderrLines(flag).count, 1)
+        assertPasswordAbsent(flag, password)
+
+        let quiet = try CLIRunner.run(base + ["-p", port, "-a", password, "--no-auth-warning"])
+        XCTAssertEqual(quiet.status, 0, quiet.stderr)
+        XCTAssertEqual(quiet.stderr, "")
+
+        for variable in ["REDISCLI_AUTH", "CACHE_REDIS_PASSWORD"] {
+            let env = try CLIRunner.run(base + ["-p", port], environment: [variable: password])
+            XCTAssertEqual(env.status, 0, "\(variable): \(env.stderr)")
+            XCTAssertEqual(env.stderr, "", "no warning for \(variable)")
+            assertPasswordAbsent(env, password)
+            XCTAssertNotNil(try parseJSONObject(env.stdout)["server"] as? [String: Any], variable)
+        }
+
+        let url = try CLIRunner.run(["snapshot", "--json", "--full", "--interval", "0.1s", "-u", "redis://:\(password)@127.0.0.1:\(port)/2"])
+        XCTAssertEqual(url.status, 0, url.stderr)
+        assertPasswordAbsent(url, password)
+        let document = try parseJSONObject(url.stdout)
+        XCTAssertEqual((document["target"] as? [String: Any])?["db"] as? Int, 2)
+        let census = try XCTUnwrap(document["census"] as? [String: Any])
+        XCTAssertEqual(census["db"] as? Int, 2)
+        XCTAssertEqual(census["scanned_keys"] as? Int, 2, "db 2 holds the two widgets")
+    }
+}
