@@ -36,13 +36,13 @@ enum TextSummary {
             out += "  (warn ≥\(Humanize.count(failOpen.warnPerMinute))/m crit ≥\(Humanize.count(failOpen.critPerMinute))/m)\n"
             for error in failOpen.byError.prefix(3) { out += "  \(error.count)  \(DisplayEscaper.escape(error.error))\n" }
             for source in logs.sources {
-                out += "  log \(DisplayEscaper.escape(source.path)): \(source.status), \(source.format), \(source.lines) lines"
-                if let detail = source.detail { out += " — \(DisplayEscaper.escape(detail))" }
+                out += "  log \(safe(source.path)): \(source.status), \(source.format), \(source.lines) lines"
+                if let detail = source.detail { out += " — \(safe(detail))" }
                 out += "\n"
             }
         }
         for finding in document.findings {
-            out += "[\(finding.severity.rawValue)] \(finding.code): \(DisplayEscaper.escape(finding.message))\n"
+            out += "[\(finding.severity.rawValue)] \(finding.code): \(safe(finding.message))\n"
         }
         return out
     }
@@ -54,11 +54,22 @@ enum TextSummary {
         for family in census.families.prefix(20) {
             out += pad(Humanize.count(family.keys), 8) + pad(Humanize.percent(family.share), 7)
                 + pad(Humanize.count(family.noTTL), 8) + pad(Humanize.shortDuration(family.ttlP50Seconds), 7)
-                + pad(Humanize.shortDuration(family.ttlP90Seconds), 7) + "  " + DisplayEscaper.escape(family.pattern) + "\n"
+                + pad(Humanize.shortDuration(family.ttlP90Seconds), 7) + "  " + safe(family.pattern) + "\n"
         }
         if census.families.count > 20 { out += "… \(census.families.count - 20) more (use --json)\n" }
-        for note in census.notes { out += "note: \(DisplayEscaper.escape(note))\n" }
+        for note in census.notes { out += "note: \(safe(note))\n" }
         return out
+    }
+
+    /// Patterns, findings, notes and log paths/details are escaped by their producers: escape again only when
+    /// something unsafe slipped through (so `\x1b` stays `\x1b`, not `\\x1b`), as the dashboard does.
+    private static func safe(_ text: String) -> String {
+        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) { return text }
+        for scalar in text.unicodeScalars where scalar != "\\" {
+            let one = String(Character(scalar))
+            if DisplayEscaper.escape(one) != one { return DisplayEscaper.escape(text) }
+        }
+        return text
     }
 
     private static func pad(_ text: String, _ width: Int) -> String {
