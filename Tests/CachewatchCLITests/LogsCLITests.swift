@@ -1,0 +1,204 @@
+import Foundation
+import TestSupport
+import XCTest
+
+/// Fail-open counting through `cachewatch snapshot --json --log …`: the five log formats, exact 1/5/15-minute
+/// windows, Redis unreachable, and stdin.
+final class LogsCLITests: XCTestCase {
+    private static var server: RedisServerFixture!
+    private var directory: TempDirectory!
+
+    override class func setUp() {
+        super.setUp()
+        server = try? RedisServerFixture()
+    }
+
+    override class func tearDown() {
+        server?.teardown()
+        server = nil
+        super.tearDown()
+    }
+
+    override func setUpWithError() throws {
+        directory = try TempDirectory("logs")
+    }
+
+    override func tearDown() {
+        directory?.cleanup()
+        directory = nil
+        super.tearDown()
+    }
+
+    // MARK: - A log with events at known ages
+
+    /// Fail-open events at 20 min (1, outside the 15 min backfill), 10 min (2), 3 min (3) and 30 s ago (4), in
+    /// chronological order, with noise lines and (for the text formats) a traceback that must not count.
+    private struct GeneratedLog {
+        var text = ""
+        /// Lines from the first one inside the backfill window on (what `lines` reports).
+        var linesInWindow = 0
+        static let expected = (last1m: 4, last5m: 7, last15m: 9, inWindow: 9, all: 10)
+        static let errors = ["Connection refused": 4, "Timeout reading from socket": 3, "Backend 'redis' is not available.": 2]
+
+        init(_ format: LogLineWriter.Format, now: Date) {
+            let plan: [(secondsAgo: Double, events: Int, error: String)] = [
+                (1200, 1, "Connection refused"), (600, 2, "Backend 'redis' is not available."),
+                (180, 3, "Timeout reading from socket"), (30, 4, "Connection refused"),
+            ]
+            var number = 0
+            var inWindow = false
+            func add(_ chunk: String, at time: Date) {
+                if !inWindow && now.timeIntervalSince(time) <= 900 { inWindow = true }
+                text += chunk
+                if inWindow { linesInWindow += chunk.split(separator: "\n", omittingEmptySubsequences: false).count - 1 }
+            }
+            add(LogLineWriter.noise(format, at: now.addingTimeInterval(-1500), number: number), at: now.addingTimeInterval(-1500))
+            for step in plan {
+                let time = now.addingTimeInterval(-step.secondsAgo)
+                for _ in 0..<step.events {
+                    number += 1
+                    add(LogLineWriter.noise(format, at: time, number: number), at: time)
+                    add(LogLineWriter.failOpen(format, at: time, error: step.error), at: time)
+                }
+                if format == .detailed || format == .classic { add(LogLineWriter.traceback, at: time) }
+            }
+        }
+    }
+
+    private func failOpen(_ document: [String: Any]) throws -> [String: Any] {
+        let logs = try XCTUnwrap(document["logs"] as? [String: Any], "logs present")
+        return try XCTUnwrap(logs["fail_open"] as? [String: Any])
+    }
+
+    private func sources(_ document: [String: Any]) throws -> [[String: Any]] {
+        let logs = try XCTUnwrap(document["logs"] as? [String: Any], "logs present")
+        return try XCTUnwrap(logs["sources"] as? [[String: Any]])
+    }
+
+    // MARK: - Tests
+
+    func testEachTimedFormatGivesExactWindowsWithRedisUnreachable() throws {
+        let closed = String(closedLoopbackPort())
+        for format in [LogLineWriter.Format.detailed, .classic, .structured, .json] {
+            let now = Date()
+            let log = GeneratedLog(format, now: now)
+            let path = directory.file("\(format.rawValue).log")
+            try log.text.write(toFile: path, atomically: true, encoding: .utf8)
+
+            let result = try CLIRunner.run(["snapshot", "--json", "--log", path, "-p", closed])
+            XCTAssertEqual(result.status, 1, "\(format): Redis unreachable → exit 1")
+            XCTAssertEqual(stderrLines(result).count, 1, "\(format): one sentence: \(result.stderr)")
+            assertNoCrash(result)
+            let document = try parseJSONObject(result.stdout)
+            XCTAssertTrue((document["error"] as? String)?.contains("127.0.0.1:\(closed)") == true, "\(format): error says why")
+            XCTAssertTrue(document["server"] is NSNull, "\(format)")
+
+            let source = try XCTUnwrap(try sources(document).first)
+            XCTAssertEqual(source["path"] as? String, path)
+            XCTAssertEqual(source["format"] as? String, format.rawValue)
+            XCTAssertEqual(source["status"] as? String, "following")
+            XCTAssertEqual(source["lines"] as? Int, log.linesInWindow, "\(format): lines since the backfill cutoff")
+            XCTAssertEqual(source["unparsed"] as? Int, 0, "\(format)")
+            XCTAssertEqual(source["truncated"] as? Int, 0, "\(format)")
+
+            let counts = try failOpen(document)
+            XCTAssertEqual(counts["last_1m"] as? Int, GeneratedLog.expected.last1m, "\(format) last_1m")
+            XCTAssertEqual(counts["last_5m"] as? Int, GeneratedLog.expected.last5m, "\(format) last_5m")
+            XCTAssertEqual(counts["last_15m"] as? Int, GeneratedLog.expected.last15m, "\(format) last_15m")
+            XCTAssertEqual(counts["total"] as? Int, GeneratedLog.expected.inWindow, "\(format): the 20-min-old line is before the backfill")
+            let perMinute = try XCTUnwrap(counts["per_minute"] as? [Int])
+            XCTAssertEqual(perMinute.count, 60)
+            XCTAssertEqual(perMinute.reduce(0, +), 9, "\(format) per_minute sums the last hour's events")
+            XCTAssertEqual(perMinute.last, 4, "\(format): newest minute last")
+            let byError = try XCTUnwrap(counts["by_error"] as? [[String: Any]])
+            var errors: [String: Int] = [:]
+            for entry in byError { errors[entry["error"] as? String ?? "?"] = entry["count"] as? Int }
+            XCTAssertEqual(errors, ["Connection refused": 4, "Timeout reading from socket": 3, "Backend 'redis' is not available.": 2],
+                           "\(format) by_error")
+            XCTAssertEqual(counts["state"] as? String, "ok", "\(format): 4/min is under the default warn rate of 10")
+        }
+    }
+
+    func testAllFiveFormatsTogetherAgainstALiveServer() throws {
+        guard let server = Self.server else { throw XCTSkip("redis-server could not be started") }
+        let now = Date()
+        var arguments = ["snapshot", "--json", "--no-census", "--interval", "0.1s", "-p", String(server.port),
+                         "--warn-rate", "10", "--crit-rate", "15"]
+        var paths: [String: LogLineWriter.Format] = [:]
+        for format in LogLineWriter.Format.allCases {
+            let path = directory.file("app-\(format.rawValue).log")
+            if format == .plain {
+                // Plain lines carry no time: read back during the backfill, they count in the total only.
+                var text = ""
+                for number in 0..<5 {
+                    text += LogLineWriter.noise(.plain, at: now, number: number)
+                    text += LogLineWriter.failOpen(.plain, at: now, error: "ConnectionError")
+                }
+                try text.write(toFile: path, atomically: true, encoding: .utf8)
+            } else {
+                try GeneratedLog(format, now: now).text.write(toFile: path, atomically: true, encoding: .utf8)
+            }
+            arguments += ["--log", path]
+            paths[path] = format
+        }
+        let result = try CLIRunner.run(arguments)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertEqual(result.stderr, "")
+        let document = try parseJSONObject(result.stdout)
+        XCTAssertNil(document["error"])
+        XCTAssertNotNil(document["server"] as? [String: Any])
+        let list = try sources(document)
+        XCTAssertEqual(list.count, 5)
+        for source in list {
+            let path = try XCTUnwrap(source["path"] as? String)
+            XCTAssertEqual(source["format"] as? String, paths[path]?.rawValue, path)
+            XCTAssertEqual(source["status"] as? String, "following", path)
+        }
+        XCTAssertEqual((list.first { ($0["path"] as? String)?.hasSuffix("plain.log") == true })?["unparsed"] as? Int, 10,
+                       "plain lines are all unparsed")
+        let counts = try failOpen(document)
+        XCTAssertEqual(counts["last_1m"] as? Int, 4 * 4)
+        XCTAssertEqual(counts["last_5m"] as? Int, 4 * 7)
+        XCTAssertEqual(counts["last_15m"] as? Int, 4 * 9)
+        XCTAssertEqual(counts["total"] as? Int, 4 * 9 + 5)
+        XCTAssertEqual(counts["state"] as? String, "crit", "16 events in the last minute ≥ --crit-rate 15")
+    }
+
+    func testStdinLogWithTimestampsAndPlainLines() throws {
+        let closed = String(closedLoopbackPort())
+        let now = Date()
+        let log = GeneratedLog(.detailed, now: now)
+        let timed = try CLIRunner.run(["snapshot", "--json", "--log", "-", "-p", closed], stdin: Data(log.text.utf8))
+        XCTAssertEqual(timed.status, 1)
+        let timedDocument = try parseJSONObject(timed.stdout)
+        let source = try XCTUnwrap(try sources(timedDocument).first)
+        XCTAssertEqual(source["path"] as? String, "-")
+        XCTAssertEqual(source["format"] as? String, "detailed")
+        XCTAssertEqual(source["lines"] as? Int, log.text.filter { $0 == "\n" }.count, "every stdin line read to EOF")
+        let counts = try failOpen(timedDocument)
+        XCTAssertEqual(counts["last_1m"] as? Int, GeneratedLog.expected.last1m)
+        XCTAssertEqual(counts["last_5m"] as? Int, GeneratedLog.expected.last5m)
+        XCTAssertEqual(counts["last_15m"] as? Int, GeneratedLog.expected.last15m)
+        XCTAssertEqual(counts["total"] as? Int, GeneratedLog.expected.all, "stdin has no backfill cut: every event counts")
+
+        var plain = ""
+        for number in 0..<7 {
+            plain += LogLineWriter.noise(.plain, at: now, number: number)
+            plain += LogLineWriter.failOpen(.plain, at: now, error: "ConnectionError")
+        }
+        let arrival = try CLIRunner.run(["snapshot", "--json", "--log", "-", "-p", closed], stdin: Data(plain.utf8))
+        let plainCounts = try failOpen(try parseJSONObject(arrival.stdout))
+        XCTAssertEqual(plainCounts["last_1m"] as? Int, 7, "plain stdin lines are timed by arrival")
+        XCTAssertEqual(plainCounts["total"] as? Int, 7)
+    }
+
+    func testMissingLogIsReportedNotFatal() throws {
+        guard let server = Self.server else { throw XCTSkip("redis-server could not be started") }
+        let path = directory.file("not-yet.log")
+        let result = try CLIRunner.run(["snapshot", "--json", "--no-census", "--interval", "0.1s", "-p", String(server.port), "--log", path])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let source = try XCTUnwrap(try sources(try parseJSONObject(result.stdout)).first)
+        XCTAssertEqual(source["status"] as? String, "missing")
+        XCTAssertEqual(source["lines"] as? Int, 0)
+    }
+}
