@@ -1,0 +1,204 @@
+import Foundation
+import TestSupport
+import XCTest
+
+/// `cachewatch watch --json`: NDJSON flushed line by line while it runs, logs followed through rename rotation and
+/// copytruncate with an exact total, clean stops on SIGTERM/SIGINT, and Redis going away and coming back.
+final class WatchCLITests: XCTestCase {
+    private var server: RedisServerFixture!
+    private var directory: TempDirectory!
+    private var watch: StreamingCLIProcess?
+
+    override func setUpWithError() throws {
+        do {
+            server = try RedisServerFixture()
+        } catch {
+            throw XCTSkip("redis-server could not be started: \(error)")
+        }
+        server.pipe((1...20).map { ["SET", "widget:\($0)", "x", "EX", "600"] })
+        directory = try TempDirectory("watch")
+    }
+
+    override func tearDown() {
+        watch?.send(SIGKILL)
+        _ = watch?.waitForExit(timeoutSeconds: 5)
+        watch = nil
+        server?.teardown()
+        server = nil
+        directory?.cleanup()
+        directory = nil
+        super.tearDown()
+    }
+
+    private func startWatch(_ extra: [String]) throws -> StreamingCLIProcess {
+        let process = try StreamingCLIProcess(["watch", "--json", "--interval", "0.5s", "-p", String(server.port)] + extra)
+        watch = process
+        return process
+    }
+
+    /// Every line so far is one complete JSON document of schema 1.
+    private func assertEveryLineIsADocument(_ watch: StreamingCLIProcess, file: StaticString = #filePath, line: UInt = #line) {
+        for (index, received) in watch.lines.enumerated() {
+            let document = try? JSONSerialization.jsonObject(with: Data(received.text.utf8)) as? [String: Any]
+            XCTAssertEqual(document?["schema"] as? Int, 1, "line \(index) is a document: \(received.text.prefix(120))", file: file, line: line)
+        }
+    }
+
+    /// After a stop: status 0, not killed by the signal, stdout ends at a line end.
+    private func assertCleanStop(_ watch: StreamingCLIProcess, after signal: Int32, file: StaticString = #filePath, line: UInt = #line) {
+        watch.send(signal)
+        let status = watch.waitForExit(timeoutSeconds: 10)
+        XCTAssertNotNil(status, "watch stops within the bound after signal \(signal)", file: file, line: line)
+        XCTAssertEqual(status, 0, "exit 0 after signal \(signal); stderr: \(watch.stderr)", file: file, line: line)
+        XCTAssertFalse(watch.endedBySignal, "handled the signal, not killed by it", file: file, line: line)
+        let stdout = watch.stdout
+        XCTAssertEqual(stdout.last, 0x0A, "no partial last line", file: file, line: line)
+        XCTAssertEqual(watch.stderr, "", "nothing on stderr", file: file, line: line)
+        assertEveryLineIsADocument(watch, file: file, line: line)
+    }
+
+    // MARK: - Tests
+
+    func testDocumentsStreamWhileRunningAndSignalsStopCleanly() throws {
+        for signal in [SIGTERM, SIGINT] {
+            let watch = try startWatch([])
+            XCTAssertTrue(watch.waitForLines(3, timeoutSeconds: 20), "three documents arrive before any signal")
+            XCTAssertTrue(watch.isRunning)
+            XCTAssertTrue(watch.lines.allSatisfy(\.arrivedWhileRunning), "each line flushed as written, not at exit")
+            assertEveryLineIsADocument(watch)
+            let document = try parseJSONObject(watch.lines[2].text)
+            XCTAssertNil(document.redisError)
+            XCTAssertEqual((document["keyspace"] as? [[String: Any]])?.first?["keys"] as? Int, 20)
+            XCTAssertNotNil(document["metrics"] as? [String: Any])
+            assertCleanStop(watch, after: signal)
+            self.watch = nil
+        }
+    }
+
+    func testCountStopsAfterNDocuments() throws {
+        let watch = try startWatch(["--count", "2", "--no-census"])
+        XCTAssertEqual(watch.waitForExit(timeoutSeconds: 20), 0)
+        XCTAssertEqual(watch.lines.count, 2)
+        assertEveryLineIsADocument(watch)
+    }
+
+    func testFollowedLogSurvivesRenameRotationAndCopytruncateWithExactTotal() throws {
+        let log = directory.file("app.log")
+        try append(LogLineWriter.noise(.detailed, at: Date(), number: 0), to: log)
+        let watch = try startWatch(["--no-census", "--log", log])
+        var expected = 0
+        var number = 0
+
+        func write(_ events: Int, to path: String) throws {
+            var text = ""
+            for _ in 0..<events {
+                number += 1
+                text += LogLineWriter.noise(.detailed, at: Date(), number: number)
+                text += LogLineWriter.failOpen(.detailed, at: Date(), error: "Connection refused")
+            }
+            try append(text, to: path)
+        }
+
+        func awaitTotal(_ step: String) throws {
+            let document = watch.waitForDocument(timeoutSeconds: 20) { $0.failOpenTotal == expected }
+            XCTAssertNotNil(document, "\(step): total reaches \(expected); last: \(watch.lines.last.map { String($0.text.suffix(400)) } ?? "none")")
+            if document == nil { throw CLITestError("\(step) timed out") }
+        }
+
+        XCTAssertNotNil(watch.waitForDocument(timeoutSeconds: 20) { $0.failOpenTotal == 0 }, "first document")
+
+        // Appends.
+        try write(5, to: log)
+        expected += 5
+        try awaitTotal("appends")
+
+        // Rename rotation: the last lines go to the old file just before it is renamed; then a new app.log.
+        try write(3, to: log)
+        expected += 3
+        try FileManager.default.moveItem(atPath: log, toPath: directory.file("app.log.1"))
+        try write(4, to: log)
+        expected += 4
+        try awaitTotal("rename rotation")
+
+        // copytruncate: copy away, truncate in place, the app keeps appending (fewer bytes than before).
+        try FileManager.default.copyItem(atPath: log, toPath: directory.file("app.log.2"))
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
+        try handle.truncate(atOffset: 0)
+        try handle.close()
+        try write(2, to: log)
+        expected += 2
+        try awaitTotal("copytruncate")
+
+        // Keep appending.
+        for _ in 0..<3 {
+            try write(2, to: log)
+            expected += 2
+            try awaitTotal("appends after rotation")
+        }
+        XCTAssertEqual(expected, 20)
+
+        // Nothing counted twice later: the next documents keep the exact total.
+        let seen = watch.lines.count
+        XCTAssertTrue(watch.waitForLines(seen + 3, timeoutSeconds: 20))
+        for line in watch.lines[seen...] {
+            let document = try parseJSONObject(line.text)
+            XCTAssertEqual(document.failOpenTotal, expected, "stays exact")
+            let source = ((document["logs"] as? [String: Any])?["sources"] as? [[String: Any]])?.first
+            XCTAssertEqual(source?["status"] as? String, "following")
+            XCTAssertEqual(source?["format"] as? String, "detailed")
+        }
+        assertCleanStop(watch, after: SIGTERM)
+    }
+
+    func testLateAppearingLogAndDeleteRecreateWithExactTotal() throws {
+        let log = directory.file("late.log")
+        let watch = try startWatch(["--no-census", "--log", log])
+        let first = watch.waitForDocument(timeoutSeconds: 20) { _ in true }
+        let source = ((first?["logs"] as? [String: Any])?["sources"] as? [[String: Any]])?.first
+        XCTAssertEqual(source?["status"] as? String, "missing", "a log that does not exist yet is waited for")
+
+        func events(_ count: Int) -> String {
+            (0..<count).map { _ in LogLineWriter.failOpen(.json, at: Date(), error: "ConnectionError") }.joined()
+        }
+        try append(events(3), to: log)
+        XCTAssertNotNil(watch.waitForDocument(timeoutSeconds: 20) { $0.failOpenTotal == 3 }, "the late file is read from its start")
+
+        try FileManager.default.removeItem(atPath: log)
+        let removedAt = watch.lines.count
+        XCTAssertTrue(watch.waitForLines(removedAt + 2, timeoutSeconds: 20))
+        try append(events(4), to: log)
+        let recreated = watch.waitForDocument(timeoutSeconds: 20) { $0.failOpenTotal == 7 }
+        XCTAssertNotNil(recreated, "delete + recreate: the new file counted once")
+        let seen = watch.lines.count
+        XCTAssertTrue(watch.waitForLines(seen + 2, timeoutSeconds: 20))
+        XCTAssertTrue(watch.lines[seen...].allSatisfy { (try? parseJSONObject($0.text))?.failOpenTotal == 7 }, "stays exact")
+        let format = (((recreated?["logs"] as? [String: Any])?["sources"] as? [[String: Any]])?.first)?["format"] as? String
+        XCTAssertEqual(format, "json")
+        assertCleanStop(watch, after: SIGTERM)
+    }
+
+    func testRedisKilledThenRestartedOnTheSamePort() throws {
+        let watch = try startWatch([])
+        XCTAssertNotNil(watch.waitForDocument(timeoutSeconds: 20) { $0.redisError == nil && $0["server"] is [String: Any] },
+                        "connected first")
+
+        server.kill()
+        let killedAt = watch.lines.count
+        let failing = watch.waitForDocument(after: killedAt, timeoutSeconds: 20) { $0.redisError != nil }
+        XCTAssertNotNil(failing, "documents carry error once Redis is gone")
+        XCTAssertTrue(failing?.redisError?.contains("127.0.0.1:\(server.port)") == true, "error names the address: \(failing?.redisError ?? "nil")")
+        let afterFirstError = watch.lines.count
+        XCTAssertTrue(watch.waitForLines(afterFirstError + 2, timeoutSeconds: 20), "documents keep coming while Redis is down")
+        XCTAssertTrue(watch.isRunning)
+
+        try server.start()
+        let restartedAt = watch.lines.count
+        let recovered = watch.waitForDocument(after: restartedAt, timeoutSeconds: 30) {
+            $0.redisError == nil && $0["server"] is [String: Any]
+        }
+        XCTAssertNotNil(recovered, "documents recover after the restart")
+        XCTAssertLessThanOrEqual(((recovered?["server"] as? [String: Any])?["uptime_seconds"] as? Int) ?? .max, 60,
+                                 "the new server's uptime")
+        assertCleanStop(watch, after: SIGINT)
+    }
+}
