@@ -198,9 +198,11 @@ func assertOneSentenceError(_ result: CLIRunner.Result, expectedStatus: Int32? =
 /// No crash report, stack trace or signal exit.
 func assertNoCrash(_ result: CLIRunner.Result, file: StaticString = #filePath, line: UInt = #line) {
     XCTAssertLessThan(result.status, 128, "killed by a signal? stderr: \(result.stderr)", file: file, line: line)
-    for marker in ["Fatal error", "Stack dump", "backtrace", "Segmentation", "Illegal instruction", "at /", "0x0000"] {
+    for marker in ["Fatal error", "Stack dump", "Current stack trace", "backtrace", "Segmentation fault", "Illegal instruction"] {
         XCTAssertFalse(result.stderr.contains(marker), "crash marker \(marker) in stderr: \(result.stderr)", file: file, line: line)
     }
+    XCTAssertNil(result.stderr.range(of: #"\.swift:\d+"#, options: .regularExpression), "source location in stderr: \(result.stderr)",
+                 file: file, line: line)
 }
 
 // MARK: - redis-cli INFO

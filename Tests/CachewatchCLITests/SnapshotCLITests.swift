@@ -213,6 +213,11 @@ final class SnapshotCLITests: XCTestCase {
             (["snapshot", "--json", "-p", port, "-n", "abc"], "abc"),
             (["snapshot", "--json", "-u", "http://127.0.0.1:\(port)"], "redis://"),
             (["snapshot", "--json", "-p", port, "--backfill", "soon", "--log", "/nonexistent.log"], "--backfill"),
+            (["snapshot", "--json", "-p", port, "--log-tz", "Mars/Base", "--log", "/nonexistent.log"], "Mars/Base"),
+            (["snapshot", "--json", "-p", port, "--alert-window", "0s", "--log", "/nonexistent.log"], "--alert-window"),
+            (["snapshot", "--json", "-p", port, "--scan-budget", "0"], "--scan-budget"),
+            (["snapshot", "--json", "-p", port, "--connect-timeout", "abc"], "abc"),
+            (["snapshot", "--json", "-h", "no-such-host.invalid", "-p", port], "no-such-host.invalid"),
             (["watch", "--json", "-p", port, "--interval", "0s"], "--interval"),
             (["watch", "--json", "-p", port, "--count", "0"], "--count"),
         ]
@@ -295,6 +300,17 @@ final class SnapshotAuthCLITests: XCTestCase {
         XCTAssertTrue(result.stderr.contains("NOAUTH") || result.stderr.lowercased().contains("password"), result.stderr)
     }
 
+    func testWatchNeverPrintsThePasswordWhenRedisIsDown() throws {
+        let secret = "Url-secret-5d1e"
+        let result = try CLIRunner.run(["watch", "--json", "--count", "2", "--interval", "0.2s",
+                                        "-u", "redis://:\(secret)@127.0.0.1:\(closedLoopbackPort())/0"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let lines = result.stdout.split(separator: "\n")
+        XCTAssertEqual(lines.count, 2)
+        for line in lines { XCTAssertNotNil(try parseJSONObject(String(line))["error"] as? String) }
+        assertPasswordAbsent(result, secret)
+    }
+
     func testRightPasswordFromFlagEnvAndURL() throws {
         let server = try server
         let password = Self.password
@@ -327,5 +343,29 @@ final class SnapshotAuthCLITests: XCTestCase {
         let census = try XCTUnwrap(document["census"] as? [String: Any])
         XCTAssertEqual(census["db"] as? Int, 2)
         XCTAssertEqual(census["scanned_keys"] as? Int, 2, "db 2 holds the two widgets")
+    }
+}
+
+/// `-s/--socket`: the same document over a unix socket.
+final class SnapshotSocketCLITests: XCTestCase {
+    func testUnixSocket() throws {
+        let server: RedisServerFixture
+        do { server = try RedisServerFixture(options: .init(unixSocket: true)) } catch { throw XCTSkip("redis-server could not be started") }
+        defer { server.teardown() }
+        server.pipe([["SET", "widget:1", "a", "EX", "100"], ["SET", "widget:2", "b"]])
+        let socket = try XCTUnwrap(server.socketPath)
+        let result = try CLIRunner.run(["snapshot", "--json", "--full", "--interval", "0.1s", "-s", socket])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let document = try parseJSONObject(result.stdout)
+        XCTAssertEqual((document["target"] as? [String: Any])?["address"] as? String, socket)
+        let keyspace = try XCTUnwrap(document["keyspace"] as? [[String: Any]])
+        XCTAssertEqual(keyspace.first?["keys"] as? Int, 2)
+        XCTAssertEqual(keyspace.first?["expires"] as? Int, 1)
+        let families = (document["census"] as? [String: Any])?["families"] as? [[String: Any]]
+        XCTAssertEqual(families?.first?["pattern"] as? String, "widget:{id}")
+        XCTAssertEqual(families?.first?["no_ttl"] as? Int, 1)
+
+        let missing = try CLIRunner.run(["snapshot", "--json", "-s", server.directory.appendingPathComponent("nope.sock").path])
+        assertOneSentenceError(missing)
     }
 }
