@@ -192,6 +192,42 @@ final class LogsCLITests: XCTestCase {
         XCTAssertEqual(plainCounts["total"] as? Int, 7)
     }
 
+    func testGlobLongLinesNULAndInvalidUTF8() throws {
+        let closed = String(closedLoopbackPort())
+        let now = Date()
+        let logs = directory.url.appendingPathComponent("logs")
+        try FileManager.default.createDirectory(at: logs, withIntermediateDirectories: true)
+        // a.log: a 2 MB line, NUL bytes, invalid UTF-8 and an ESC sequence around 3 events.
+        var a = Data(LogLineWriter.failOpen(.detailed, at: now.addingTimeInterval(-50)).utf8)
+        a.append(Data(repeating: UInt8(ascii: "x"), count: 2 * 1024 * 1024))
+        a.append(0x0A)
+        a.append(Data(LogLineWriter.failOpen(.detailed, at: now.addingTimeInterval(-40), error: "Conn\u{1B}[2Jrefused").utf8))
+        a.append(Data([0x00, 0x00, 0xFF, 0xFE, 0x0A]))
+        a.append(Data(LogLineWriter.failOpen(.detailed, at: now.addingTimeInterval(-30)).utf8))
+        try a.write(to: logs.appendingPathComponent("a.log"))
+        // b.log: 2 events; c.txt does not match the glob.
+        try (LogLineWriter.failOpen(.json, at: now.addingTimeInterval(-20)) + LogLineWriter.failOpen(.json, at: now.addingTimeInterval(-10)))
+            .write(to: logs.appendingPathComponent("b.log"), atomically: true, encoding: .utf8)
+        try LogLineWriter.failOpen(.json, at: now).write(to: logs.appendingPathComponent("c.txt"), atomically: true, encoding: .utf8)
+
+        let result = try CLIRunner.run(["snapshot", "--json", "--log", logs.path + "/*.log", "-p", closed])
+        XCTAssertEqual(result.status, 1)
+        XCTAssertFalse(result.stdout.contains("\u{1B}"), "no raw ESC from a log line on stdout")
+        let document = try parseJSONObject(result.stdout)
+        let list = try sources(document)
+        let byName = Dictionary(list.compactMap { source in (source["path"] as? String).map { (($0 as NSString).lastPathComponent, source) } },
+                                uniquingKeysWith: { first, _ in first })
+        XCTAssertEqual(Set(byName.keys), ["a.log", "b.log"], "the glob's matches, not c.txt: \(list)")
+        XCTAssertEqual(byName["a.log"]?["truncated"] as? Int, 1, "the 2 MB line is cut and counted")
+        XCTAssertEqual(byName["a.log"]?["format"] as? String, "detailed")
+        XCTAssertEqual(byName["b.log"]?["format"] as? String, "json")
+        let counts = try failOpen(document)
+        XCTAssertEqual(counts["last_1m"] as? Int, 5, "no line after the long one, the NULs or the bad bytes was lost")
+        XCTAssertEqual(counts["total"] as? Int, 5)
+        let errors = try XCTUnwrap(counts["by_error"] as? [[String: Any]]).compactMap { $0["error"] as? String }
+        XCTAssertFalse(errors.contains { $0.unicodeScalars.contains { $0.value < 0x20 } }, "error texts escaped: \(errors)")
+    }
+
     func testMissingLogIsReportedNotFatal() throws {
         guard let server = Self.server else { throw XCTSkip("redis-server could not be started") }
         let path = directory.file("not-yet.log")

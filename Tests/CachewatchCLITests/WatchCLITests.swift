@@ -177,6 +177,69 @@ final class WatchCLITests: XCTestCase {
         assertCleanStop(watch, after: SIGTERM)
     }
 
+    func testThresholdCrossingsAndStaleSource() throws {
+        let log = directory.file("alerts.log")
+        try append(LogLineWriter.noise(.structured, at: Date(), number: 0), to: log)
+        let watch = try startWatch(["--no-census", "--log", log, "--warn-rate", "3", "--crit-rate", "6", "--stale", "1s"])
+
+        func failOpen(_ document: [String: Any]) -> [String: Any]? {
+            (document["logs"] as? [String: Any])?["fail_open"] as? [String: Any]
+        }
+        func status(_ document: [String: Any]) -> String? {
+            (((document["logs"] as? [String: Any])?["sources"] as? [[String: Any]])?.first)?["status"] as? String
+        }
+        func events(_ count: Int) throws {
+            try append((0..<count).map { _ in LogLineWriter.failOpen(.structured, at: Date(), error: "Timeout reading from socket") }.joined(),
+                       to: log)
+        }
+
+        // Silent longer than --stale: reported stale, not healthy.
+        XCTAssertNotNil(watch.waitForDocument(timeoutSeconds: 20) { status($0) == "stale" }, "a silent source turns stale")
+
+        try events(4)
+        let warn = watch.waitForDocument(timeoutSeconds: 20) { failOpen($0)?["state"] as? String == "warn" }
+        XCTAssertNotNil(warn, "4/min ≥ --warn-rate 3")
+        XCTAssertEqual(warn.flatMap(failOpen)?["last_1m"] as? Int, 4)
+        XCTAssertEqual(warn.flatMap(status), "following", "new lines make it live again")
+
+        try events(3)
+        let crit = watch.waitForDocument(timeoutSeconds: 20) { failOpen($0)?["state"] as? String == "crit" }
+        XCTAssertNotNil(crit, "7/min ≥ --crit-rate 6")
+        let counts = try XCTUnwrap(crit.flatMap(failOpen))
+        XCTAssertEqual(counts["last_1m"] as? Int, 7)
+        XCTAssertEqual(counts["total"] as? Int, 7)
+        XCTAssertEqual(counts["warn_per_minute"] as? Double, 3)
+        XCTAssertEqual(counts["crit_per_minute"] as? Double, 6)
+        XCTAssertNotNil(counts["since"] as? String)
+        let history = try XCTUnwrap(counts["history"] as? [[String: Any]])
+        XCTAssertEqual(history.map { "\($0["from"] ?? "?")→\($0["to"] ?? "?")" }, ["ok→warn", "warn→crit"])
+        assertCleanStop(watch, after: SIGTERM)
+    }
+
+    func testReaderGoingAwayStopsWatch() throws {
+        let script = "'\(CLIRunner.binaryPath)' watch --json --no-census --interval 0.2s -p \(server.port) | head -1; echo \"status=${PIPESTATUS[0]}\" >&2"
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        process.arguments = ["-c", script]
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let finished = waitUntil(timeoutSeconds: 30) { !process.isRunning }
+        if !finished { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+        XCTAssertTrue(finished, "watch exits once its reader is gone")
+        let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        XCTAssertEqual(stdout.split(separator: "\n").count, 1)
+        XCTAssertEqual(try parseJSONObject(stdout)["schema"] as? Int, 1)
+        let status = stderr.components(separatedBy: "status=").last.flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        XCTAssertNotNil(status, stderr)
+        XCTAssertLessThan(status ?? 999, 128, "not killed by SIGPIPE: \(stderr)")
+        XCTAssertFalse(stderr.contains("Fatal error"), stderr)
+    }
+
     func testRedisKilledThenRestartedOnTheSamePort() throws {
         let watch = try startWatch([])
         XCTAssertNotNil(watch.waitForDocument(timeoutSeconds: 20) { $0.redisError == nil && $0["server"] is [String: Any] },
