@@ -18,7 +18,9 @@ final class StreamingCLIProcess {
     private let readersDone = DispatchGroup()
 
     /// Starts the binary with `arguments` (CACHE_* and REDISCLI_AUTH removed from the environment).
-    init(_ arguments: [String], environment: [String: String] = [:]) throws {
+    private var input: Pipe?
+
+    init(_ arguments: [String], environment: [String: String] = [:], withStdin: Bool = false) throws {
         process.executableURL = URL(fileURLWithPath: CLIRunner.binaryPath)
         process.arguments = arguments
         var env = ProcessInfo.processInfo.environment
@@ -29,7 +31,13 @@ final class StreamingCLIProcess {
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
-        process.standardInput = FileHandle.nullDevice
+        if withStdin {
+            let pipe = Pipe()
+            input = pipe
+            process.standardInput = pipe
+        } else {
+            process.standardInput = FileHandle.nullDevice
+        }
         try process.run()
         readersDone.enter()
         let outHandle = out.fileHandleForReading
@@ -70,6 +78,19 @@ final class StreamingCLIProcess {
             received.append(Line(text: String(decoding: line, as: UTF8.self), arrivedWhileRunning: running))
             pending = Data(pending[(newline + 1)...])
         }
+    }
+
+    // MARK: - Stdin
+
+    /// Writes to the process's stdin (when started `withStdin`).
+    func writeStdin(_ text: String) throws {
+        try input?.fileHandleForWriting.write(contentsOf: Data(text.utf8))
+    }
+
+    /// Closes stdin (EOF for the process).
+    func closeStdin() throws {
+        try input?.fileHandleForWriting.close()
+        input = nil
     }
 
     // MARK: - Reading

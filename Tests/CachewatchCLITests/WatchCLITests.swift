@@ -216,6 +216,28 @@ final class WatchCLITests: XCTestCase {
         assertCleanStop(watch, after: SIGTERM)
     }
 
+    func testStdinLogFollowedLive() throws {
+        let watch = try StreamingCLIProcess(["watch", "--json", "--no-census", "--interval", "0.5s", "-p", String(server.port),
+                                             "--log", "-"], withStdin: true)
+        self.watch = watch
+        func events(_ count: Int) -> String {
+            (0..<count).map { _ in LogLineWriter.failOpen(.classic, at: Date(), error: "Connection refused") }.joined()
+        }
+        try watch.writeStdin(events(2))
+        XCTAssertNotNil(watch.waitForDocument(timeoutSeconds: 20) { $0.failOpenTotal == 2 }, "lines counted as they arrive")
+        try watch.writeStdin(LogLineWriter.traceback + events(3))
+        XCTAssertNotNil(watch.waitForDocument(timeoutSeconds: 20) { $0.failOpenTotal == 5 })
+        try watch.closeStdin()
+        let ended = watch.waitForDocument(timeoutSeconds: 20) { document in
+            let source = ((document["logs"] as? [String: Any])?["sources"] as? [[String: Any]])?.first
+            return (source?["detail"] as? String)?.contains("EOF") == true
+        }
+        XCTAssertNotNil(ended, "EOF on stdin is reported")
+        XCTAssertEqual(ended?.failOpenTotal, 5, "nothing counted twice; the traceback is not an event")
+        XCTAssertTrue(watch.isRunning, "watch keeps watching Redis after stdin ends")
+        assertCleanStop(watch, after: SIGINT)
+    }
+
     func testReaderGoingAwayStopsWatch() throws {
         let script = "'\(CLIRunner.binaryPath)' watch --json --no-census --interval 0.2s -p \(server.port) | head -1; echo \"status=${PIPESTATUS[0]}\" >&2"
         let process = Process()
@@ -250,6 +272,8 @@ final class WatchCLITests: XCTestCase {
         let failing = watch.waitForDocument(after: killedAt, timeoutSeconds: 20) { $0.redisError != nil }
         XCTAssertNotNil(failing, "documents carry error once Redis is gone")
         XCTAssertTrue(failing?.redisError?.contains("127.0.0.1:\(server.port)") == true, "error names the address: \(failing?.redisError ?? "nil")")
+        XCTAssertTrue(failing?["server"] is NSNull, "no stale server block while Redis is down")
+        XCTAssertTrue(failing?["metrics"] is NSNull, "no stale metrics while Redis is down")
         let afterFirstError = watch.lines.count
         XCTAssertTrue(watch.waitForLines(afterFirstError + 2, timeoutSeconds: 20), "documents keep coming while Redis is down")
         XCTAssertTrue(watch.isRunning)
