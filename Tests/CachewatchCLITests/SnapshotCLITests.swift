@@ -369,3 +369,18 @@ final class SnapshotSocketCLITests: XCTestCase {
         assertOneSentenceError(missing)
     }
 }
+
+/// A server that stops answering (CLIENT PAUSE): a timeout sentence, not a hang.
+final class SnapshotTimeoutCLITests: XCTestCase {
+    func testPausedServerGivesATimeoutSentence() throws {
+        let server: RedisServerFixture
+        do { server = try RedisServerFixture() } catch { throw XCTSkip("redis-server could not be started") }
+        defer { server.teardown() }
+        // (No CLIENT UNPAUSE: a new connection's UNPAUSE waits for the pause too; teardown kills the server.)
+        XCTAssertEqual(server.redisCLI(["CLIENT", "PAUSE", "20000", "ALL"]), "OK")
+        let result = try CLIRunner.run(["snapshot", "--json", "-p", String(server.port), "--command-timeout", "500ms"], timeoutSeconds: 15)
+        assertOneSentenceError(result)
+        XCTAssertTrue(result.stderr.contains("timeout") || result.stderr.contains("did not answer"), result.stderr)
+        XCTAssertTrue(result.stderr.contains("127.0.0.1:\(server.port)"), result.stderr)
+    }
+}
