@@ -59,7 +59,12 @@ struct Snapshot: ParsableCommand {
         var census: CensusReport?
         var redisError = info == nil ? (first.error?.message ?? "Redis at \(endpoint.displayAddress) did not answer INFO.") : nil
 
-        if let firstInfo = info {
+        // INFO denied by ACL (it is in @dangerous): Redis is reachable, so the census still runs.
+        var infoDenied = false
+        if case .noPermission(_, let command)? = first.error, command.lowercased() == "info" { infoDenied = true }
+
+        if info != nil || infoDenied {
+            let firstInfo = info
             var sampler: CensusRunner?
             let partial = LockedBox<CensusReport?>(nil)
             let ownTraffic = OwnTraffic()
@@ -77,7 +82,7 @@ struct Snapshot: ParsableCommand {
             }
             Thread.sleep(forTimeInterval: intervalSeconds)
             let second = collector.sampleOnce()
-            if let text = second.infoText {
+            if let firstInfo, let text = second.infoText {
                 let secondInfo = InfoSnapshot(text: text, takenAt: second.takenAt)
                 let own = ownTraffic.current
                 rates = InfoRates.between(firstInfo, secondInfo)
@@ -108,8 +113,9 @@ struct Snapshot: ParsableCommand {
         let document = SnapshotDocument(takenAt: now, target: options.target(info: info), info: info, rates: rates,
                                         pingMilliseconds: ping, census: census, logs: logsReport, findings: findings,
                                         redisError: redisError.map(options.redact))
-        // Unreachable Redis and nothing else to report: only the sentence on stderr, exit 1.
-        let hasSomethingToShow = redisError == nil || info != nil || logsReport != nil
+        // Unreachable Redis and nothing else to report: only the sentence on stderr, exit 1. With something to
+        // report (INFO, logs, or a census when only INFO is denied) the document is printed and the sentence follows.
+        let hasSomethingToShow = redisError == nil || info != nil || census != nil || logsReport != nil
         if hasSomethingToShow && json {
             print(compact ? document.json.serialized() : document.json.prettyPrinted())
         } else if hasSomethingToShow {

@@ -24,7 +24,7 @@ enum TextSummary {
             if let ping = document.pingMilliseconds { health.append("ping \(Humanize.milliseconds(ping))") }
             out += health.joined(separator: "  ") + "\n"
         } else {
-            out += "redis at \(target.address) db\(target.db): unreachable\n"
+            out += "redis at \(target.address) db\(target.db): \(document.census == nil ? "unreachable" : "no INFO")\n"
         }
         if let error = document.redisError { out += "error: \(DisplayEscaper.escape(error))\n" }
         if let census = document.census {
