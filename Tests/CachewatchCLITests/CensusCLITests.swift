@@ -10,7 +10,8 @@ final class CensusCLITests: XCTestCase {
     /// db0: four families with known TTLs (EX 3600, EX 300, EX 60, none) and hostile keys; db1: plain keys; db6: empty.
     override class func setUp() {
         super.setUp()
-        server = try? RedisServerFixture(options: .init(aclUsers: ["nomem on >nomem-pw ~* +@all -memory"]))
+        server = try? RedisServerFixture(options: .init(aclUsers: ["nomem on >nomem-pw ~* +@all -memory",
+                                                                        "safe on >safe-pw ~* +@all -@dangerous"]))
         guard let server else { return }
         var commands: [[[UInt8]]] = []
         func set(_ key: [UInt8], _ ttl: Int?) {
@@ -196,6 +197,25 @@ final class CensusCLITests: XCTestCase {
                       "notes say MEMORY USAGE was denied: \(notes)")
         XCTAssertTrue(try families(census).allSatisfy { $0["memory_bytes"] is NSNull })
         XCTAssertEqual(try families(census).compactMap { $0["keys"] as? Int }.reduce(0, +), 95)
+    }
+
+    func testINFODeniedByACLStillGivesTheCensus() throws {
+        // INFO (and CLIENT) are in @dangerous, which restricted users commonly lack.
+        let server = try server
+        let result = try CLIRunner.run(["snapshot", "--json", "--full", "--interval", "0.1s", "-p", String(server.port),
+                                        "--user", "safe", "-a", "safe-pw", "--no-auth-warning"])
+        XCTAssertEqual(result.status, 1, "INFO denied is reported as an error")
+        XCTAssertEqual(stderrLines(result).count, 1, result.stderr)
+        XCTAssertTrue(result.stderr.contains("'info'") && result.stderr.contains("NOPERM"), result.stderr)
+        assertNoCrash(result)
+        let document = try parseJSONObject(result.stdout)
+        XCTAssertTrue(document["server"] is NSNull)
+        XCTAssertTrue(document["metrics"] is NSNull)
+        XCTAssertNotNil(document["error"] as? String)
+        let census = try XCTUnwrap(document["census"] as? [String: Any], "the census does not need INFO")
+        XCTAssertEqual(census["complete"] as? Bool, true)
+        XCTAssertEqual(census["scanned_keys"] as? Int, 95)
+        XCTAssertFalse(result.stdout.contains("safe-pw"))
     }
 
     func testMemorySampledWhenAllowed() throws {
