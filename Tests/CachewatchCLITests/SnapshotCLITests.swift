@@ -125,6 +125,55 @@ final class SnapshotCLITests: XCTestCase {
         XCTAssertLessThanOrEqual(db0TTL, 3_600_000, "avg TTL of keys set with EX 3600")
     }
 
+    func testFullDocumentFollowsTheREADMESchemaOrder() throws {
+        let server = try server
+        let directory = try TempDirectory("schema")
+        defer { directory.cleanup() }
+        let log = directory.file("app.log")
+        try append(LogLineWriter.line(.detailed, at: Date(), message: "Cache unavailable while reading 'widget:42': ConnectionError"), to: log)
+        let result = try CLIRunner.run(["snapshot", "--json", "--full", "--interval", "0.1s", "-p", String(server.port), "--log", log])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let document = try OrderedJSON.parse(result.stdout)
+        XCTAssertEqual(document.keys, ["schema", "taken_at", "target", "server", "metrics", "keyspace", "census", "logs", "findings"])
+
+        let census = try XCTUnwrap(document["census"])
+        XCTAssertEqual(census.keys, ["db", "complete", "scanned_keys", "estimated_keys", "families", "forecast", "notes"])
+        let families = census["families"]?.elements ?? []
+        XCTAssertFalse(families.isEmpty)
+        for family in families {
+            XCTAssertEqual(family.keys, ["pattern", "keys", "sampled", "share", "types", "no_ttl", "ttl_seconds", "ttl_histogram",
+                                         "ttl_bands", "memory_bytes", "examples", "lockstep"])
+            XCTAssertEqual(family["ttl_seconds"]?.keys, ["min", "p50", "p90", "max"])
+            for bucket in family["ttl_histogram"]?.elements ?? [] { XCTAssertEqual(bucket.keys, ["upper_seconds", "keys"]) }
+            XCTAssertEqual(family["ttl_bands"]?.elements.map(\.keys), Array(repeating: ["band", "keys"], count: 7))
+            XCTAssertEqual(family["examples"]?.kind, "array")
+        }
+        let widget = try XCTUnwrap(families.first { $0["pattern"] == .string("widget:{id}") })
+        XCTAssertEqual(widget["lockstep"]?.keys, ["starts_in_seconds", "window_seconds", "keys", "fraction"],
+                       "30 keys set with the same EX in one pipeline expire in lockstep")
+        XCTAssertEqual(widget["lockstep"]?["keys"], .number("30"))
+        XCTAssertEqual(census["forecast"]?.elements.count, 60)
+        XCTAssertEqual(census["forecast"]?.elements.first?.keys, ["minute", "keys"])
+
+        let logs = try XCTUnwrap(document["logs"])
+        XCTAssertEqual(logs.keys, ["sources", "fail_open"])
+        XCTAssertEqual(logs["sources"]?.elements.first?.keys, ["path", "format", "lines", "unparsed", "truncated", "status", "detail"])
+        let failOpen = try XCTUnwrap(logs["fail_open"])
+        XCTAssertEqual(failOpen.keys, ["last_1m", "last_5m", "last_15m", "total", "per_minute", "state", "since", "by_error",
+                                       "by_family", "warn_per_minute", "crit_per_minute", "history"])
+        XCTAssertEqual(failOpen["by_error"]?.elements.first?.keys, ["error", "count"])
+        XCTAssertEqual(failOpen["by_error"]?.elements.first?["error"], .string("ConnectionError"))
+        XCTAssertEqual(failOpen["by_family"]?.elements.first?.keys, ["pattern", "count"])
+        XCTAssertEqual(failOpen["by_family"]?.elements.first?["pattern"], .string("widget:{id}"), "the failing key's family")
+        XCTAssertEqual(failOpen["per_minute"]?.elements.last, failOpen["last_1m"], "README: the last value equals last_1m")
+
+        let findings = document["findings"]?.elements ?? []
+        XCTAssertTrue(findings.contains { $0["code"] == .string("lockstep-expiry") && $0["pattern"] == .string("widget:{id}") },
+                      "lockstep finding for widget:{id}")
+        XCTAssertTrue(findings.contains { $0["code"] == .string("no-ttl") }, "no-ttl finding for top_widgets")
+        for finding in findings { XCTAssertEqual(finding.keys, ["severity", "code", "pattern", "message"]) }
+    }
+
     func testCompactIsOneLineAndTextSummaryNamesTheServer() throws {
         let server = try server
         let compact = try CLIRunner.run(["snapshot", "--json", "--compact", "--no-census", "--interval", "0.1s", "-p", String(server.port)])
