@@ -238,6 +238,32 @@ final class SnapshotCLITests: XCTestCase {
         XCTAssertEqual(target["db"] as? Int, 3)
     }
 
+    func testDotEnvFileIsUsedBelowTheEnvironment() throws {
+        let server = try server
+        let directory = try TempDirectory("dotenv")
+        defer { directory.cleanup() }
+        let envFile = directory.file(".env")
+        try "CACHE_REDIS_HOST=127.0.0.1\nCACHE_REDIS_PORT=\(server.port)\nCACHE_REDIS_DB=3\n".write(toFile: envFile, atomically: true, encoding: .utf8)
+        let base = ["snapshot", "--json", "--no-census", "--interval", "0.1s", "--env-file", envFile]
+
+        let fromFile = try CLIRunner.run(base)
+        XCTAssertEqual(fromFile.status, 0, fromFile.stderr)
+        var target = try XCTUnwrap(try parseJSONObject(fromFile.stdout)["target"] as? [String: Any])
+        XCTAssertEqual(target["address"] as? String, "127.0.0.1:\(server.port)")
+        XCTAssertEqual(target["db"] as? Int, 3)
+
+        let envWins = try CLIRunner.run(base, environment: ["CACHE_REDIS_DB": "0"])
+        XCTAssertEqual(envWins.status, 0, envWins.stderr)
+        target = try XCTUnwrap(try parseJSONObject(envWins.stdout)["target"] as? [String: Any])
+        XCTAssertEqual(target["db"] as? Int, 0, "the environment beats .env")
+
+        let closed = try CLIRunner.run(base, environment: ["CACHE_REDIS_PORT": String(closedLoopbackPort())])
+        assertOneSentenceError(closed)
+
+        let missing = try CLIRunner.run(["snapshot", "--json", "--env-file", directory.file("nope.env")])
+        assertOneSentenceError(missing)
+    }
+
     // MARK: - Errors
 
     func testClosedPortGivesOneSentenceAndNothingOnStdout() throws {
