@@ -79,7 +79,7 @@ public final class CensusRunner: @unchecked Sendable {
 
     /// Runs one full pass on the calling thread (`cachewatch snapshot --full`) and returns the complete report.
     /// Throws a `RedisError` when Redis cannot be reached (after a few reconnect attempts) or denies SCAN/PTTL.
-    public static func runFull(client: RedisClient, db: Int, memory: Bool, scanCount: Int = 1000,
+    public static func runFull(client: RedisClient, db: Int, memory: Bool, scanCount: Int = 1000, maxFamilies: Int = 200,
                                progress: (@Sendable (CensusProgress) -> Void)? = nil) throws -> CensusReport {
         var scanClient = client
         if client.endpoint.db != db {
@@ -87,7 +87,7 @@ public final class CensusRunner: @unchecked Sendable {
             endpoint.db = db
             scanClient = RedisClient(endpoint: endpoint)
         }
-        let options = CensusOptions(db: db, mode: .full, memory: memory, scanCount: scanCount)
+        let options = CensusOptions(db: db, mode: .full, memory: memory, scanCount: scanCount, maxFamilies: maxFamilies)
         let runner = CensusRunner(client: scanClient, options: options, maxConsecutiveFailures: 4, onProgress: progress)
         do {
             return try runner.runPass(number: 1)

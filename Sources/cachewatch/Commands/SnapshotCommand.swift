@@ -95,6 +95,7 @@ struct Snapshot: ParsableCommand {
             if full && !noCensus {
                 do {
                     census = try CensusRunner.runFull(client: client, db: endpoint.db, memory: censusArguments.memory,
+                                                      maxFamilies: censusArguments.maxFamilies ?? 200,
                                                       progress: json ? nil : ProgressLine.census)
                     ProgressLine.clear()
                 } catch let error as RedisError {
