@@ -218,6 +218,22 @@ final class CensusCLITests: XCTestCase {
         XCTAssertFalse(result.stdout.contains("safe-pw"))
     }
 
+    func testMaxFamiliesFoldsTheRestIntoOther() throws {
+        for mode in [["--full"], ["--interval", "1s"]] {
+            let server = try server
+            let result = try CLIRunner.run(["snapshot", "--json", "--max-families", "2", "-p", String(server.port)] + mode)
+            XCTAssertEqual(result.status, 0, result.stderr)
+            let census = try XCTUnwrap(try parseJSONObject(result.stdout)["census"] as? [String: Any])
+            if mode == ["--full"] { XCTAssertEqual(census["complete"] as? Bool, true) }
+            guard census["complete"] as? Bool == true else { continue }   // budgeted: only a complete pass is exact
+            let list = try families(census)
+            XCTAssertEqual(list.compactMap { $0["pattern"] as? String }, ["widget:{id}", "user_{id}_widgets:page_{n}:size_{n}:{id}", "(other)"],
+                           "\(mode)")
+            XCTAssertEqual(list.last?["keys"] as? Int, 95 - 40 - 20, "\(mode): (other) carries the rest")
+            XCTAssertEqual(list.last?["no_ttl"] as? Int, 20, "\(mode): sessions and hostile keys have no TTL")
+        }
+    }
+
     func testMemorySampledWhenAllowed() throws {
         let (_, census) = try fullCensus(["--memory"])
         XCTAssertEqual(census["notes"] as? [String], [])
