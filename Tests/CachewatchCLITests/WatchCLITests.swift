@@ -151,6 +151,41 @@ final class WatchCLITests: XCTestCase {
         assertCleanStop(watch, after: SIGTERM)
     }
 
+    func testGlobFollowsRotatedFilesWithoutCountingTwice() throws {
+        let log = directory.file("app.log")
+        try append(LogLineWriter.noise(.classic, at: Date(), number: 0), to: log)
+        let watch = try startWatch(["--no-census", "--log", directory.path + "/app.log*"])
+        var expected = 0
+        func write(_ events: Int, to path: String) throws {
+            try append((0..<events).map { _ in LogLineWriter.failOpen(.classic, at: Date()) }.joined(), to: path)
+            expected += events
+        }
+        func awaitTotal(_ step: String) {
+            XCTAssertNotNil(watch.waitForDocument(timeoutSeconds: 20) { $0.failOpenTotal == expected },
+                            "\(step): total \(expected); last: \(watch.lines.last.map { String($0.text.suffix(300)) } ?? "none")")
+        }
+        XCTAssertNotNil(watch.waitForDocument(timeoutSeconds: 20) { $0.failOpenTotal == 0 })
+        try write(4, to: log)
+        awaitTotal("appends")
+
+        // A worker still holding the old file writes to it after the rename; the glob keeps following it.
+        let old = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
+        try old.seekToEnd()
+        try FileManager.default.moveItem(atPath: log, toPath: directory.file("app.log.1"))
+        try write(3, to: log)
+        try old.write(contentsOf: Data((0..<2).map { _ in LogLineWriter.failOpen(.classic, at: Date()) }.joined().utf8))
+        try old.close()
+        expected += 2
+        awaitTotal("rotation under a glob, late writes to the old file included")
+
+        let seen = watch.lines.count
+        XCTAssertTrue(watch.waitForLines(seen + 6, timeoutSeconds: 30), "a few more documents (past a glob re-expansion)")
+        for line in watch.lines[seen...] {
+            XCTAssertEqual(try parseJSONObject(line.text).failOpenTotal, expected, "the renamed file is not read again")
+        }
+        assertCleanStop(watch, after: SIGTERM)
+    }
+
     func testLateAppearingLogAndDeleteRecreateWithExactTotal() throws {
         let log = directory.file("late.log")
         let watch = try startWatch(["--no-census", "--log", log])
