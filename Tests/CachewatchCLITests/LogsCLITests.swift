@@ -228,6 +228,17 @@ final class LogsCLITests: XCTestCase {
         XCTAssertFalse(errors.contains { $0.unicodeScalars.contains { $0.value < 0x20 } }, "error texts escaped: \(errors)")
     }
 
+    func testBackfillWindowLimitsWhatIsReadBack() throws {
+        let path = directory.file("backfill.log")
+        try GeneratedLog(.classic, now: Date()).text.write(toFile: path, atomically: true, encoding: .utf8)
+        let result = try CLIRunner.run(["snapshot", "--json", "--log", path, "--backfill", "5m", "-p", String(closedLoopbackPort())])
+        let counts = try failOpen(try parseJSONObject(result.stdout))
+        XCTAssertEqual(counts["last_1m"] as? Int, 4)
+        XCTAssertEqual(counts["last_5m"] as? Int, 7)
+        XCTAssertEqual(counts["last_15m"] as? Int, 7, "the 10-minute-old events are before --backfill 5m")
+        XCTAssertEqual(counts["total"] as? Int, 7)
+    }
+
     func testMissingLogIsReportedNotFatal() throws {
         guard let server = Self.server else { throw XCTSkip("redis-server could not be started") }
         let path = directory.file("not-yet.log")
