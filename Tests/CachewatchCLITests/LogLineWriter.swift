@@ -9,15 +9,16 @@ enum LogLineWriter {
     static let logger = "src.infrastructure.cache.decorator"
 
     /// One line (with its newline) carrying `message` at `time`, in `format`.
-    static func line(_ format: Format, at time: Date, level: String = "WARNING", message: String) -> String {
+    static func line(_ format: Format, at time: Date, level: String = "WARNING", message: String,
+                     timeZone: TimeZone = .current) -> String {
         switch format {
         case .detailed:
             // %(asctime)s [%(levelname)8s] %(name)s: %(message)s, local time, no zone.
             let padded = String(repeating: " ", count: max(0, 8 - level.count)) + level
-            return "\(localSeconds(time)) [\(padded)] \(logger): \(message)\n"
+            return "\(localSeconds(time, timeZone)) [\(padded)] \(logger): \(message)\n"
         case .classic:
             let millis = Int((time.timeIntervalSince1970 * 1000).rounded(.down)) % 1000
-            return "\(localSeconds(time)),\(String(format: "%03d", millis)) - \(logger) - \(level) - \(message)\n"
+            return "\(localSeconds(time, timeZone)),\(String(format: "%03d", millis)) - \(logger) - \(level) - \(message)\n"
         case .structured:
             let escaped = message.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
             return "timestamp=\(isoUTC(time)) level=\(level) module=\(logger) message=\"\(escaped)\" request_id=r\(Int(time.timeIntervalSince1970))\n"
@@ -51,10 +52,10 @@ enum LogLineWriter {
 
         """
 
-    private static func localSeconds(_ time: Date) -> String {
+    private static func localSeconds(_ time: Date, _ timeZone: TimeZone) -> String {
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone.current
+        formatter.timeZone = timeZone
         formatter.dateFormat = "yyyy-MM-dd HH:mm:ss"
         return formatter.string(from: time)
     }

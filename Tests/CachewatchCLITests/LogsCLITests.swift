@@ -239,6 +239,27 @@ final class LogsCLITests: XCTestCase {
         XCTAssertEqual(counts["total"] as? Int, 7)
     }
 
+    func testLogTimeZoneAppliesToNaiveTimestamps() throws {
+        // Naive timestamps written in a zone far from the machine's: only --log-tz places them right.
+        let zone = try XCTUnwrap(TimeZone(identifier: TimeZone.current.secondsFromGMT() == 9 * 3600 ? "America/New_York" : "Asia/Tokyo"))
+        let now = Date()
+        var text = ""
+        for (secondsAgo, count) in [(600.0, 2), (120.0, 3), (20.0, 1)] {
+            for _ in 0..<count {
+                text += LogLineWriter.line(.detailed, at: now.addingTimeInterval(-secondsAgo),
+                                           message: "Cache backend not available: Connection refused", timeZone: zone)
+            }
+        }
+        let path = directory.file("zoned.log")
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        let result = try CLIRunner.run(["snapshot", "--json", "--log", path, "--log-tz", zone.identifier, "-p", String(closedLoopbackPort())])
+        let counts = try failOpen(try parseJSONObject(result.stdout))
+        XCTAssertEqual(counts["last_1m"] as? Int, 1)
+        XCTAssertEqual(counts["last_5m"] as? Int, 4)
+        XCTAssertEqual(counts["last_15m"] as? Int, 6)
+        XCTAssertEqual(counts["total"] as? Int, 6)
+    }
+
     func testMissingLogIsReportedNotFatal() throws {
         guard let server = Self.server else { throw XCTSkip("redis-server could not be started") }
         let path = directory.file("not-yet.log")
