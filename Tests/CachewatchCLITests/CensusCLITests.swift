@@ -66,7 +66,7 @@ final class CensusCLITests: XCTestCase {
         XCTAssertEqual(census["scanned_keys"] as? Int, 95)
         XCTAssertEqual(census["estimated_keys"] as? Int, 95)
         let ordered = try OrderedJSON.parse(result.stdout)
-        XCTAssertEqual(ordered["census"]?.keys.prefix(7).map { $0 }, ["db", "complete", "scanned_keys", "estimated_keys", "families", "forecast", "notes"].prefix(7).map { $0 })
+        XCTAssertEqual(ordered["census"]?.keys, ["db", "complete", "scanned_keys", "estimated_keys", "families", "forecast", "notes"])
         if let first = ordered["census"]?["families"]?.elements.first {
             XCTAssertEqual(Array(first.keys.prefix(11)), ["pattern", "keys", "sampled", "share", "types", "no_ttl", "ttl_seconds",
                                                           "ttl_histogram", "ttl_bands", "memory_bytes", "examples"])
