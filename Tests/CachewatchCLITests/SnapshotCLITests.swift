@@ -174,6 +174,23 @@ final class SnapshotCLITests: XCTestCase {
         for finding in findings { XCTAssertEqual(finding.keys, ["severity", "code", "pattern", "message"]) }
     }
 
+    func testOwnCensusTrafficIsNotCountedAsHits() throws {
+        // TYPE/PTTL of the census count as keyspace hits in Redis; on an otherwise idle server the
+        // document must still say there were no lookups.
+        let server = try server
+        let before = Int(RedisCLIInfo(server).fields["keyspace_hits"] ?? "") ?? -1
+        let result = try CLIRunner.run(["snapshot", "--json", "--interval", "1s", "-p", String(server.port)])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let after = Int(RedisCLIInfo(server).fields["keyspace_hits"] ?? "") ?? -1
+        let document = try parseJSONObject(result.stdout)
+        XCTAssertEqual((document["census"] as? [String: Any])?["complete"] as? Bool, true)
+        XCTAssertGreaterThanOrEqual(after - before, 42, "the census looked at every db0 key")
+        let metrics = try XCTUnwrap(document["metrics"] as? [String: Any])
+        XCTAssertEqual(metrics["hits_per_second"] as? Double, 0, "cachewatch's own lookups excluded")
+        XCTAssertEqual(metrics["misses_per_second"] as? Double, 0)
+        XCTAssertTrue(metrics["hit_ratio"] is NSNull, "no lookups → null hit ratio")
+    }
+
     func testCompactIsOneLineAndTextSummaryNamesTheServer() throws {
         let server = try server
         let compact = try CLIRunner.run(["snapshot", "--json", "--compact", "--no-census", "--interval", "0.1s", "-p", String(server.port)])
