@@ -479,3 +479,23 @@ final class SnapshotTimeoutCLITests: XCTestCase {
         XCTAssertTrue(result.stderr.contains("127.0.0.1:\(server.port)"), result.stderr)
     }
 }
+
+/// A cluster-enabled node: `target.mode` says so, the census walks the node, SELECT is refused in one sentence.
+final class SnapshotClusterCLITests: XCTestCase {
+    func testClusterNode() throws {
+        let server: RedisServerFixture
+        do {
+            server = try RedisServerFixture(options: .init(extraConfig: ["cluster-enabled yes", "cluster-config-file nodes.conf"]))
+        } catch { throw XCTSkip("redis-server could not be started: \(error)") }
+        defer { server.teardown() }
+        let result = try CLIRunner.run(["snapshot", "--json", "--full", "--interval", "0.1s", "-p", String(server.port)])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let document = try parseJSONObject(result.stdout)
+        XCTAssertEqual((document["target"] as? [String: Any])?["mode"] as? String, "cluster")
+        XCTAssertEqual((document["census"] as? [String: Any])?["complete"] as? Bool, true)
+
+        let otherDB = try CLIRunner.run(["snapshot", "--json", "-p", String(server.port), "-n", "2"])
+        assertOneSentenceError(otherDB)
+        XCTAssertTrue(otherDB.stderr.contains("SELECT") || otherDB.stderr.contains("select"), otherDB.stderr)
+    }
+}
