@@ -26,6 +26,9 @@ struct CLIRunner {
         if clearCacheEnvironment {
             for key in env.keys where key.hasPrefix("CACHE_") || key == "REDISCLI_AUTH" { env[key] = nil }
         }
+        // A developer's own config file must not change what the tests see.
+        env["CACHEWATCH_CONFIG"] = nil
+        env["XDG_CONFIG_HOME"] = FileManager.default.temporaryDirectory.appendingPathComponent("cachewatch-tests-no-config").path
         for (key, value) in environment { env[key] = value }
         process.environment = env
         process.currentDirectoryURL = FileManager.default.temporaryDirectory
