@@ -37,6 +37,19 @@ final class MonitorSession {
         }
     }
 
+    /// A session for the parsed flags, with the config file's values under them.
+    static func make(connection: ConnectionArguments, logs: LogArguments, census: CensusArguments, settings: ConfigFile,
+                     noCensus: Bool, intervalSeconds: Double) throws -> MonitorSession {
+        let options = try connection.resolve()
+        let endpoint = options.endpoint(commandTimeoutMilliseconds: try connection.commandTimeoutMilliseconds())
+        let censusArguments = census.merged(with: settings)
+        let censusSettings = CensusSettings(enabled: !noCensus && settings.censusEnabled != false,
+                                            budgetKeysPerSecond: try censusArguments.validatedBudget(),
+                                            memory: censusArguments.memory, maxFamilies: censusArguments.maxFamilies ?? 200)
+        return MonitorSession(options: options, endpoint: endpoint, intervalSeconds: intervalSeconds, census: censusSettings,
+                              logs: try logs.merged(with: settings).makeMonitor())
+    }
+
     // MARK: - Lifecycle
 
     /// Starts every worker.

@@ -31,18 +31,11 @@ struct Dashboard: ParsableCommand {
         ignoreSIGPIPE()
         TerminalStop.installHandlers()
         let settings = try config.load()
-        let logArguments = self.logArguments.merged(with: settings)
-        let censusArguments = self.censusArguments.merged(with: settings)
-        let options = try connection.resolve()
         let intervalSeconds = try parseInterval(interval ?? settings.interval ?? "1s")
-        let endpoint = options.endpoint(commandTimeoutMilliseconds: try connection.commandTimeoutMilliseconds())
         let display = self.display.merged(with: settings)
         let terminal = try display.makeTerminal()
-        let censusSettings = MonitorSession.CensusSettings(enabled: !noCensus && settings.censusEnabled != false, budgetKeysPerSecond: try censusArguments.validatedBudget(),
-                                                     memory: censusArguments.memory,
-                                                     maxFamilies: censusArguments.maxFamilies ?? 200)
-        let session = MonitorSession(options: options, endpoint: endpoint, intervalSeconds: intervalSeconds,
-                                     census: censusSettings, logs: try logArguments.makeMonitor())
+        let session = try MonitorSession.make(connection: connection, logs: logArguments, census: censusArguments, settings: settings,
+                                              noCensus: noCensus, intervalSeconds: intervalSeconds)
         session.start()
         defer { session.stop() }
         do {

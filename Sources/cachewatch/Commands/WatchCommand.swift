@@ -38,17 +38,10 @@ struct Watch: ParsableCommand {
         ignoreSIGPIPE()
         TerminalStop.installHandlers()
         let settings = try config.load()
-        let logArguments = self.logArguments.merged(with: settings)
-        let censusArguments = self.censusArguments.merged(with: settings)
-        let options = try connection.resolve()
         let intervalSeconds = try parseInterval(interval ?? settings.interval ?? "1s")
         if let count, count < 1 { throw CLIError("--count must be at least 1.") }
-        let endpoint = options.endpoint(commandTimeoutMilliseconds: try connection.commandTimeoutMilliseconds())
-        let censusSettings = MonitorSession.CensusSettings(enabled: !noCensus && settings.censusEnabled != false, budgetKeysPerSecond: try censusArguments.validatedBudget(),
-                                                     memory: censusArguments.memory,
-                                                     maxFamilies: censusArguments.maxFamilies ?? 200)
-        let session = MonitorSession(options: options, endpoint: endpoint, intervalSeconds: min(intervalSeconds, 1),
-                                     census: censusSettings, logs: try logArguments.makeMonitor())
+        let session = try MonitorSession.make(connection: connection, logs: logArguments, census: censusArguments, settings: settings,
+                                              noCensus: noCensus, intervalSeconds: min(intervalSeconds, 1))
         session.start()
         defer { session.stop() }
         var written = 0
