@@ -71,6 +71,9 @@ measure() {
         t0=$EPOCHREALTIME
         /usr/bin/time -f '%M' -o "$TMP/time.txt" "$@" >"$out" 2>"$TMP/stderr.txt" || STATUS=$?
         t1=$EPOCHREALTIME
+        # GNU time ignores Ctrl-C and exits normally after its child died of it, so bash does not
+        # run the INT trap: stop here ourselves (128 + SIGINT/SIGTERM).
+        if [ "$STATUS" = 130 ] || [ "$STATUS" = 143 ]; then echo "bench: interrupted" >&2; exit "$STATUS"; fi
         seconds=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')
         kb=$(tail -n 1 "$TMP/time.txt")
         [[ $kb =~ ^[0-9]+$ ]] || die "could not read peak RSS of: $* ($(cat "$TMP/time.txt"))"
