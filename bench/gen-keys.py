@@ -21,7 +21,8 @@ def main():
     rnd = random.Random(int(sys.argv[2]) if len(sys.argv) > 2 else 1)
     shapes = [
         (0.30, lambda i: f"widget:{i}", lambda: 900 + rnd.randint(-120, 120)),
-        (0.15, lambda i: f"user_{i % 50000}_widgets:page_{i % 5 + 1}:size_10:{i % 50000}", lambda: 240),
+        # 200,000 users x 5 pages: every index below 1,000,000 names a distinct key.
+        (0.15, lambda i: f"user_{i % 200000}_widgets:page_{i // 200000 % 5 + 1}:size_10:{i % 200000}", lambda: 240),
         (0.10, lambda i: f"session:{uuid.UUID(int=rnd.getrandbits(128))}", lambda: 86400),
         (0.10, lambda i: f"widget_search:{rnd.getrandbits(128):032x}", lambda: 600),
         (0.10, lambda i: f"user_score:{i}", lambda: 1800 + rnd.randint(-60, 60)),

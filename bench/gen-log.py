@@ -9,8 +9,9 @@ backfill window) ending now, timestamps in UTC (run cachewatch with --log-tz UTC
 A fraction --fail-fraction (default 0.01) of the records are fail-open lines
 ("Cache backend not available: …" / "Cache unavailable while reading '…': …"); about 1 % of the
 records carry a 3-line traceback. The exact number of fail-open lines written is printed on stderr
-as `fail_open=<n> lines=<n> bytes=<n>`; `grep -cF 'Cache backend not available:'` counts only the
-first kind, which is the comparison the benchmark makes.
+as `fail_open=<n> backend=<n> lines=<n> bytes=<n>` (backend: the "Cache backend not available:" kind);
+`grep -cF 'Cache backend not available:'` counts only that first kind, which is the comparison the
+benchmark makes.
 """
 import argparse
 import datetime as dt
@@ -70,7 +71,7 @@ def main():
     start = end - dt.timedelta(seconds=args.span_seconds)
     step = dt.timedelta(seconds=args.span_seconds / estimated_lines)
 
-    written = lines = fail_open = 0
+    written = lines = fail_open = backend = 0
     when = start
     batch = []
     with open(args.output, "w", encoding="utf-8") as out:
@@ -81,6 +82,7 @@ def main():
             if roll < args.fail_fraction:
                 fail_open += 1
                 if roll < args.fail_fraction * 0.7:
+                    backend += 1
                     message = "Cache backend not available: " + random.choice(ERRORS)
                 else:
                     key = random.choice(KEYS).format(u=u, p=p)
@@ -99,7 +101,7 @@ def main():
                 out.write("".join(batch))
                 batch.clear()
         out.write("".join(batch))
-    print(f"fail_open={fail_open} lines={lines} bytes={written}", file=sys.stderr)
+    print(f"fail_open={fail_open} backend={backend} lines={lines} bytes={written}", file=sys.stderr)
 
 
 if __name__ == "__main__":

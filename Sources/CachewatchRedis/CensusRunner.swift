@@ -200,46 +200,117 @@ public final class CensusRunner: @unchecked Sendable {
                                   etaSeconds: eta, budgetKeysPerSecond: pace?.keysPerSecond, complete: complete)
         }
 
-        while !(scanDone && pending.isEmpty) {
-            if maxConsecutiveFailures == nil, isStopping { throw StopSignal() }
+        // Each page's pipeline is [NO-TOUCH] [SCAN cursor] + per key of the previous SCAN reply [TYPE] PTTL
+        // [MEMORY USAGE]. Its first replies (NO-TOUCH, SCAN) name the next page; in full mode that page's
+        // pipeline is written at once, before this page's lookups are read and go through the accumulator,
+        // so Redis always has work queued while we parse and classify. Budgeted mode (paced, PING between
+        // pages) writes one pipeline and reads all of it before the next.
+        let overlap = pace == nil
+        var inFlight: PageBatch?
+        var unreadPipelines = 0
+        // Replies still unread on that connection must never reach another command: drop it.
+        defer { if unreadPipelines > 0 { client.disconnect() } }
 
-            // Build: [NO-TOUCH] + per key [TYPE] PTTL [MEMORY USAGE] + [next SCAN].
-            var commands: [RedisCommand] = []
-            commands.reserveCapacity(pending.count * 3 + 2)
-            let sendNoTouch = noTouchSupported != false
-            if sendNoTouch { commands.append(.clientNoTouch(true)) }
-            let sendType = typeAllowed
-            let sendMemory = options.memory && memoryAllowed
-            for key in pending {
-                if sendType { commands.append(.type(key: key)) }
-                commands.append(.pttl(key: key))
-                if sendMemory { commands.append(.memoryUsage(key: key, samples: 0)) }
+        /// Takes `pending` into the next page's pipeline.
+        func makeBatch() -> PageBatch {
+            var batch = PageBatch(keys: pending, noTouch: noTouchSupported != false, type: typeAllowed,
+                                  memory: options.memory && memoryAllowed, scan: !scanDone)
+            pending = []
+            batch.commands.reserveCapacity(batch.keys.count * 3 + 2)
+            if batch.noTouch { batch.commands.append(.clientNoTouch(true)) }
+            if batch.scan { batch.commands.append(.scan(cursor: cursor, count: countPerPage)) }
+            for key in batch.keys {
+                if batch.type { batch.commands.append(.type(key: key)) }
+                batch.commands.append(.pttl(key: key))
+                if batch.memory { batch.commands.append(.memoryUsage(key: key, samples: 0)) }
             }
-            let sendScan = !scanDone
-            if sendScan { commands.append(.scan(cursor: cursor, count: countPerPage)) }
+            return batch
+        }
 
-            let replies: [RedisReply]
+        /// Writes a batch's pipeline without reading it.
+        func write(_ batch: inout PageBatch) throws {
+            batch.written = try client.write(batch.commands)
+            unreadPipelines += 1
+        }
+
+        /// Feeds one page's observations to the accumulator.
+        func record(_ keys: [[UInt8]], _ observations: [KeyObservation], observedAt: Date) {
+            for (key, observation) in zip(keys, observations) {
+                accumulator.add(key: key, type: observation.type, pttlMilliseconds: observation.pttlMilliseconds,
+                                memoryBytes: observation.memoryBytes, observedAt: observedAt)
+            }
+        }
+
+        while true {
+            var batch: PageBatch
+            if let written = inFlight {
+                batch = written
+                inFlight = nil
+            } else {
+                if scanDone && pending.isEmpty { break }
+                if maxConsecutiveFailures == nil, isStopping { throw StopSignal() }
+                batch = makeBatch()
+            }
+
+            var scanError: RedisError?
+            let lookupReplies: [RedisReply]
             do {
-                replies = try client.pipeline(commands)
+                if batch.written == nil { try write(&batch) }
+                guard let written = batch.written else { continue }
+                let head = try client.readReplies(count: batch.headCount, of: written)
+                if batch.noTouch { noTouchSupported = head[0].errorText == nil }
+                if batch.scan, let reply = head.last {
+                    if let text = reply.errorText {
+                        let error = client.mappedError(text, command: "scan")
+                        switch error {
+                        case .loading, .masterDown:
+                            scanError = error   // the lookups below still count; then wait and SCAN again
+                        default:
+                            throw error
+                        }
+                    } else {
+                        guard let parts = reply.arrayValue, parts.count == 2, let next = parts[0].bytesValue,
+                              let keys = parts[1].arrayValue else {
+                            throw RedisError.protocolError(address: client.endpoint.displayAddress, detail: "unexpected SCAN reply")
+                        }
+                        for keyReply in keys {
+                            if let key = keyReply.bytesValue, seen.insert(key) { pending.append(key) }
+                        }
+                        cursor = next
+                        if next == Array("0".utf8) { scanDone = true }
+                    }
+                }
+                // Full mode: the next page goes on the wire before this page's lookups are read.
+                if overlap, scanError == nil, !(scanDone && pending.isEmpty), !(maxConsecutiveFailures == nil && isStopping) {
+                    var next = makeBatch()
+                    inFlight = next
+                    try write(&next)
+                    inFlight = next
+                }
+                lookupReplies = try client.readReplies(count: batch.commands.count - batch.headCount, of: written)
+                unreadPipelines -= 1
                 failures = 0
             } catch let error as RedisError where error.isConnectionError {
+                // The connection is gone with every unread reply: those lookups (and the SCAN, when its reply
+                // was lost, from the same cursor) are sent again on the next connection.
+                pending = batch.keys + (inFlight?.keys ?? []) + pending
+                inFlight = nil
+                unreadPipelines = 0
                 try recover(from: error, failures: &failures)
                 continue
             }
 
-            // Read the replies in the same order; TTLs count from the moment they were read.
+            // TTLs count from the moment they were read.
             let observedAt = Date()
             var lookupHits = 0
             var lookupMisses = 0
             var index = 0
-            if sendNoTouch {
-                noTouchSupported = replies[index].errorText == nil
-                index += 1
-            }
-            for key in pending {
+            var observations: [KeyObservation] = []
+            observations.reserveCapacity(batch.keys.count)
+            for _ in batch.keys {
                 var type: String?
-                if sendType {
-                    let reply = replies[index]
+                if batch.type {
+                    let reply = lookupReplies[index]
                     index += 1
                     if let text = reply.errorText {
                         disableType(text)
@@ -250,15 +321,15 @@ public final class CensusRunner: @unchecked Sendable {
                         lookupMisses += 1
                     }
                 }
-                let pttlReply = replies[index]
+                let pttlReply = lookupReplies[index]
                 index += 1
                 guard case .integer(let pttl) = pttlReply else {
                     throw client.mappedError(pttlReply.errorText ?? "ERR unexpected PTTL reply", command: "pttl")
                 }
                 if pttl == -2 { lookupMisses += 1 } else { lookupHits += 1 }
                 var memoryBytes: Int?
-                if sendMemory {
-                    let reply = replies[index]
+                if batch.memory {
+                    let reply = lookupReplies[index]
                     index += 1
                     if let text = reply.errorText {
                         disableMemory(text)
@@ -269,33 +340,15 @@ public final class CensusRunner: @unchecked Sendable {
                         lookupMisses += 1
                     }
                 }
-                accumulator.add(key: key, type: type, pttlMilliseconds: pttl, memoryBytes: memoryBytes, observedAt: observedAt)
+                observations.append(KeyObservation(type: type, pttlMilliseconds: pttl, memoryBytes: memoryBytes))
             }
-            ownTraffic?.add(commands: commands.count, keyspaceHits: lookupHits, keyspaceMisses: lookupMisses)
-            scanned += pending.count
-            paceKeys += pending.count
-            pending.removeAll(keepingCapacity: true)
-
-            if sendScan {
-                let reply = replies[index]
-                if let text = reply.errorText {
-                    let error = client.mappedError(text, command: "scan")
-                    switch error {
-                    case .loading, .masterDown:
-                        try recover(from: error, failures: &failures)
-                        continue
-                    default:
-                        throw error
-                    }
-                }
-                guard let parts = reply.arrayValue, parts.count == 2, let next = parts[0].bytesValue, let keys = parts[1].arrayValue else {
-                    throw RedisError.protocolError(address: client.endpoint.displayAddress, detail: "unexpected SCAN reply")
-                }
-                for keyReply in keys {
-                    if let key = keyReply.bytesValue, seen.insert(key) { pending.append(key) }
-                }
-                cursor = next
-                if next == Array("0".utf8) { scanDone = true }
+            ownTraffic?.add(commands: batch.commands.count, keyspaceHits: lookupHits, keyspaceMisses: lookupMisses)
+            scanned += batch.keys.count
+            paceKeys += batch.keys.count
+            record(batch.keys, observations, observedAt: observedAt)
+            if let scanError {
+                try recover(from: scanError, failures: &failures)
+                continue
             }
 
             // Publish partial reports (first pass only: later passes keep the last complete report on screen).
@@ -331,6 +384,27 @@ public final class CensusRunner: @unchecked Sendable {
         var report = accumulator.report(dbsizeKeys: dbsize, complete: true, keysPerSecond: progress.keysPerSecond, now: Date())
         report.notes += notes
         return report
+    }
+
+    /// One page's pipeline, built from the keys of the previous SCAN reply.
+    private struct PageBatch {
+        var keys: [[UInt8]]
+        var noTouch: Bool
+        var type: Bool
+        var memory: Bool
+        var scan: Bool
+        var commands: [RedisCommand] = []
+        /// Set once written.
+        var written: RedisClient.WrittenPipeline?
+        /// The replies read before the lookups: NO-TOUCH and SCAN.
+        var headCount: Int { (noTouch ? 1 : 0) + (scan ? 1 : 0) }
+    }
+
+    /// What TYPE, PTTL and MEMORY USAGE said about one key.
+    private struct KeyObservation {
+        var type: String?
+        var pttlMilliseconds: Int64
+        var memoryBytes: Int?
     }
 
     // MARK: - Helpers

@@ -61,6 +61,41 @@ public final class RedisClient: @unchecked Sendable {
         try withConnection { try $0.pipeline(commands) }
     }
 
+    /// A pipeline written to Redis whose replies are not read yet (see `write(_:)`).
+    public struct WrittenPipeline: @unchecked Sendable {
+        fileprivate let connection: RedisConnection
+        /// How many replies are due.
+        public let replyCount: Int
+    }
+
+    /// Writes a pipeline without reading its replies, so the caller can work while Redis answers; read
+    /// them with `readReplies(count:of:)` before any other call on this client. Connection failures are thrown.
+    public func write(_ commands: [RedisCommand]) throws -> WrittenPipeline {
+        try withConnection { connection in
+            try connection.write(commands)
+            return WrittenPipeline(connection: connection, replyCount: commands.count)
+        }
+    }
+
+    /// Reads the next `count` replies of a pipeline sent with `write(_:)` (in order; a pipeline may be read
+    /// in parts, and another may be written before it is read to the end). Error replies come back as
+    /// `.error` in their slot. Throws a connection error when that connection has been lost.
+    public func readReplies(count: Int, of written: WrittenPipeline) throws -> [RedisReply] {
+        commandLock.lock()
+        defer { commandLock.unlock() }
+        guard let connection, connection === written.connection, connection.isOpen else {
+            throw RedisError.connectionClosed(address: endpoint.displayAddress, detail: "connection lost with a pipeline in flight")
+        }
+        do {
+            return try connection.readReplies(count: count)
+        } catch let error as RedisError {
+            if error.isConnectionError || !connection.isOpen {
+                drop(reason: error)
+            }
+            throw error
+        }
+    }
+
     /// Connects now if not connected (honouring the backoff); throws the connection error.
     public func connect() throws {
         try withConnection { _ in () }

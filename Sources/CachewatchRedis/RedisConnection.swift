@@ -135,6 +135,33 @@ public final class RedisConnection {
         return replies
     }
 
+    /// Writes commands to the socket without reading their replies (the first half of a pipeline;
+    /// `readReplies(count:)` is the second). Nothing else may use the connection in between.
+    public func write(_ commands: [RedisCommand]) throws {
+        for command in commands where !RedisCommand.isAllowed(command.arguments) {
+            throw RedisError.commandNotAllowed(command: RedisCommand.name(of: command.arguments))
+        }
+        let ctx = try liveContext()
+        for command in commands {
+            try append(command, to: ctx)
+        }
+        var done: Int32 = 0
+        while done == 0 {
+            guard redisBufferWrite(ctx, &done) == REDIS_OK else { throw kill(ctx) }
+        }
+    }
+
+    /// Reads `count` replies of commands sent with `write(_:)`; error replies come back as `.error`.
+    public func readReplies(count: Int) throws -> [RedisReply] {
+        let ctx = try liveContext()
+        var replies: [RedisReply] = []
+        replies.reserveCapacity(count)
+        for _ in 0..<count {
+            replies.append(try readReply(ctx))
+        }
+        return replies
+    }
+
     /// The maps an error reply with our endpoint's address and password masking.
     func mapped(_ text: String, command: String) -> RedisError {
         RedisError.fromReply(text, command: command, address: endpoint.displayAddress, password: endpoint.password,

@@ -253,4 +253,27 @@ extension FamiliesTests {
         XCTAssertEqual(text(FamilyTrie.generalize([group, [word("sort"), eq, word("asc")]])), "{str}")
         XCTAssertEqual(text(FamilyTrie.generalize([[word("alice")], [word("bob")]])), "{str}")
     }
+
+    func testTSVBytesAreTheTSVLinesInBlocks() {
+        var keys: [[UInt8]] = (1...40).map { Array("widget:\($0)".utf8) }
+        keys += [
+            Array("back\\slash:1".utf8), Array("tab:a\tb".utf8), [0x65, 0x76, 0x69, 0x6C, 0x3A, 0x1B, 0x5B, 0x33, 0x31, 0x6D],
+            [0x62, 0x69, 0x6E, 0x3A, 0xFF, 0xFE, 0x80], Array("caf\u{e9}:1".utf8), Array("rtl:\u{202E}x".utf8),
+            [0x64, 0x65, 0x6C, 0x3A, 0x7F], Array("cr:1\r".utf8), Array("user_7_widgets:page_1:size_10:7".utf8),
+        ]
+        let table = FamiliesTable(keys: keys)
+        var lines: [String] = []
+        table.writeTSV { lines.append($0) }
+        let expected = lines.map { $0 + "\n" }.joined()
+        for blockBytes in [1, 17, 64 * 1024] {
+            var blocks: [[UInt8]] = []
+            table.writeTSVBytes(blockBytes: blockBytes) { blocks.append($0) }
+            XCTAssertEqual(String(decoding: blocks.flatMap { $0 }, as: UTF8.self), expected, "blockBytes \(blockBytes)")
+            XCTAssertTrue(blocks.dropLast().allSatisfy { $0.count >= blockBytes })
+        }
+        XCTAssertTrue(lines.contains { $0.hasPrefix("back\\\\slash:1\t") }, "the backslash is escaped, so not copied as is")
+        var none: [[UInt8]] = []
+        FamiliesTable(keys: []).writeTSVBytes { none.append($0) }
+        XCTAssertEqual(none, [])
+    }
 }

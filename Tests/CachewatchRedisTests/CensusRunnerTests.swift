@@ -207,6 +207,35 @@ final class CensusRunnerTests: XCTestCase {
         assertSeededTotals(try XCTUnwrap(reports.all.last))
     }
 
+    func testFullPassStaysExactWhenTheConnectionDropsWithAPageInFlight() throws {
+        let server = try RedisServerFixture()
+        seed(server)
+        let client = RedisClient(endpoint: RedisEndpoint(host: server.host, port: server.port), initialBackoffSeconds: 0.05,
+                                 maxBackoffSeconds: 0.2)
+        let errors = Box<RedisError>()
+        let reports = Box<CensusReport>()
+        let progressCalls = Box<Int>()
+        // Progress is published after every page, when (in full mode) the next page is already written
+        // and unread: cutting the socket there loses those replies, which must be asked for again.
+        let options = CensusOptions(mode: .full, memory: true, scanCount: 20, publishIntervalSeconds: 0)
+        let runner = CensusRunner(client: client, options: options, onReport: { reports.add($0) },
+                                  onProgress: { progress in
+                                      progressCalls.add(progress.scannedKeys)
+                                      if !progress.complete && [3, 9].contains(progressCalls.count) { client.interrupt() }
+                                  },
+                                  onError: { errors.add($0) })
+        runner.start()
+        defer { runner.stop() }
+        let deadline = Date().addingTimeInterval(20)
+        while !(reports.all.last?.complete ?? false) && Date() < deadline { usleep(20_000) }
+        XCTAssertEqual(errors.count, 2, "both cuts were seen as connection errors: \(errors.all)")
+        let report = try XCTUnwrap(reports.all.last)
+        assertSeededTotals(report)
+        XCTAssertEqual(reports.all.filter(\.complete).count, 1)
+        XCTAssertEqual(report.families.reduce(0) { $0 + ($1.memoryBytes == nil ? 0 : $1.keys) }, 671, "memory sampled for every key")
+        XCTAssertEqual(server.redisCLI(["DBSIZE"]), "671")
+    }
+
     func testWorkerSurvivesAServerRestart() throws {
         let server = try RedisServerFixture()
         let errors = Box<RedisError>()

@@ -188,4 +188,43 @@ final class RedisClientTests: XCTestCase {
         XCTAssertEqual(replies[4], .integer(1))
         XCTAssertEqual(client.state, .connected)
     }
+
+    // MARK: - Split pipelines
+
+    func testAPipelineCanBeReadInPartsWithTheNextOneWrittenInBetween() throws {
+        let server = try RedisServerFixture()
+        server.redisCLI(["SET", "a", "1", "PX", "500000"])
+        server.redisCLI(["HSET", "h", "f", "v"])
+        let client = RedisClient(endpoint: endpoint(server))
+        let first = try client.write([.dbsize, .type(key: Array("a".utf8)), .pttl(key: Array("h".utf8))])
+        XCTAssertEqual(first.replyCount, 3)
+        XCTAssertEqual(try client.readReplies(count: 1, of: first), [.integer(2)])
+        let second = try client.write([.type(key: Array("h".utf8)), .pttl(key: Array("missing".utf8))])
+        XCTAssertEqual(try client.readReplies(count: 2, of: first), [.status("string"), .integer(-1)])
+        XCTAssertEqual(try client.readReplies(count: 2, of: second), [.status("hash"), .integer(-2)])
+        XCTAssertEqual(try client.send(.ping), .status("PONG"), "in sync after the split pipelines")
+    }
+
+    func testWriteRejectsAWriteCommandAndSendsNothing() throws {
+        let server = try RedisServerFixture()
+        let client = RedisClient(endpoint: endpoint(server))
+        let write = RedisCommand(unchecked: ["SET", "written", "1"].map { Array($0.utf8) })
+        XCTAssertThrowsError(try client.write([.ping, write])) { error in
+            XCTAssertEqual(error as? RedisError, .commandNotAllowed(command: "SET"))
+        }
+        XCTAssertEqual(try client.send(.ping), .status("PONG"))
+        XCTAssertEqual(server.redisCLI(["EXISTS", "written"]), "0")
+    }
+
+    func testRepliesOfALostConnectionAreNeverReadFromTheNextOne() throws {
+        let server = try RedisServerFixture()
+        let client = RedisClient(endpoint: endpoint(server))
+        let written = try client.write([.ping])
+        client.disconnect()
+        XCTAssertEqual(try client.send(.dbsize), .integer(0))
+        XCTAssertThrowsError(try client.readReplies(count: 1, of: written)) { error in
+            XCTAssertTrue((error as? RedisError)?.isConnectionError ?? false, "\(error)")
+        }
+        XCTAssertEqual(try client.send(.ping), .status("PONG"))
+    }
 }

@@ -31,7 +31,7 @@ struct Families: ParsableCommand {
         let table = FamiliesTable(lines: data, maxFamilies: maxFamilies)
         let output = BufferedOutput()
         if tsv {
-            table.writeTSV { output.write($0 + "\n") }
+            table.writeTSVBytes { output.write(bytes: $0) }
         } else {
             output.write(table.tableText())
         }

@@ -13,6 +13,12 @@ final class BufferedOutput {
         if buffer.count >= limit { flush() }
     }
 
+    /// Appends UTF-8 bytes, writing a block when the buffer is full.
+    func write(bytes: [UInt8]) {
+        buffer.append(contentsOf: bytes)
+        if buffer.count >= limit { flush() }
+    }
+
     /// Writes everything buffered; a closed stdout (e.g. `| head`) ends quietly.
     func flush() {
         var offset = 0
