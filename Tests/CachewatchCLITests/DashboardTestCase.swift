@@ -92,7 +92,8 @@ class DashboardTestCase: XCTestCase {
     ///
     /// The environment is cleared of locale and colour overrides, then `TERM=xterm-256color`,
     /// `LANG=C.UTF-8` and `environment` are set. The pane runs a script: the dashboard (its pid written to
-    /// `pidPath`), then `echo EXITED-$?` on whatever screen the dashboard left behind.
+    /// `pidPath`), then `echo EXITED-$?` on whatever screen the dashboard left behind, then a `sleep` that
+    /// keeps the pane alive (tmux may drop a dead pane's last output: the dashboard's endwin and the marker).
     func launchDashboard(width: Int = 80, height: Int = 24, arguments extra: [String] = [],
                          environment: [String: String] = [:], withLog: Bool = true) throws -> TmuxSession {
         // HOME is the temp dir: no user config or theme directory changes what the test sees.
@@ -108,6 +109,7 @@ class DashboardTestCase: XCTestCase {
         let script = """
             sh -c 'echo $$ > "$0"; exec "$@"' \(TmuxSession.quote(pidPath)) \(command)
             echo "EXITED-$?"
+            exec sleep 120
 
             """
         let scriptPath = directory.appendingPathComponent("run.sh").path
@@ -140,13 +142,13 @@ class DashboardTestCase: XCTestCase {
     /// The pid the launch script recorded (the dashboard process itself: the script `exec`s it).
     func dashboardPID(timeoutSeconds: Double = 5) -> Int32? {
         let deadline = Date().addingTimeInterval(timeoutSeconds)
-        while Date() < deadline {
+        repeat {
             if let text = try? String(contentsOfFile: pidPath, encoding: .utf8),
                let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)) {
                 return pid
             }
             Thread.sleep(forTimeInterval: 0.05)
-        }
+        } while Date() < deadline
         return nil
     }
 
@@ -167,6 +169,8 @@ class DashboardTestCase: XCTestCase {
             XCTAssertFalse(screen.contains(dashboardText), "dashboard text \"\(dashboardText)\" left on the normal screen:\n\(screen)",
                            file: file, line: line)
         }
-        XCTAssertTrue(session.waitUntilExited(timeoutSeconds: 5), "the launch script did not end", file: file, line: line)
+        if let pid = dashboardPID(timeoutSeconds: 0) {
+            XCTAssertNotEqual(kill(pid, 0), 0, "the dashboard process \(pid) still exists", file: file, line: line)
+        }
     }
 }
