@@ -194,6 +194,33 @@ final class DashboardEndToEndTests: DashboardTestCase {
         assertTerminalRestored(session, status: 0)
     }
 
+    func testEveryKeyOnAnEmptyDatabaseWithoutLogs() throws {
+        let session = try launchDashboard(withLog: false)
+        let empty = session.waitFor(timeoutSeconds: 20) { $0.contains("the database is empty") }
+        XCTAssertTrue(empty.contains("the database is empty"), empty)
+        XCTAssertTrue(empty.contains("connected"), empty)
+        for key in ["Enter", "m", "Escape", "j", "k", "Down", "Up", "NPage", "PPage", "G", "g", "Tab", "BTab", "Enter",
+                    "Escape", "s", "s", "s", "s", "s", "F", "r", "/", "x", "BSpace", "Escape", "Escape", "p", "p", "?", "?",
+                    "Left", "Right", "Home", "End", "F5", "F1", "Escape"] {
+            session.send(key)
+        }
+        // A burst of resizes, as a tiling window manager might send.
+        for (width, height) in [(20, 5), (200, 60), (1, 1), (59, 13), (60, 14), (81, 25), (40, 10), (80, 24)] {
+            session.resize(width: width, height: height)
+        }
+        // p shows PAUSED only once every key before it has been read.
+        session.send("p")
+        let paused = session.waitFor { $0.contains("PAUSED") }
+        XCTAssertTrue(paused.contains("PAUSED"), "the keys were not all read:\n\(paused)")
+        session.send("p")
+        let after = session.waitFor { $0.contains("the database is empty") && $0.contains("q quit") && !$0.contains("PAUSED") }
+        XCTAssertTrue(after.contains("the database is empty"), "not laid out again after the keys and resizes:\n\(after)")
+        XCTAssertFalse(after.contains("EXITED-"), "the dashboard ended:\n\(after)")
+        XCTAssertTrue(stderrLog().isEmpty, "stderr: \(stderrLog())")
+        session.send("q")
+        assertTerminalRestored(session, status: 0)
+    }
+
     // MARK: - Helpers
 
     /// The words of the first screen row containing `text`, without the pane borders.

@@ -33,6 +33,18 @@ final class DashboardTerminalTests: DashboardTestCase {
         assertTerminalRestored(session, status: 0)
     }
 
+    func testTerminalHangupStopsTheDashboard() throws {
+        seedFamilies()
+        try writeSeedLog()
+        let (session, _) = try launchReadyDashboard()
+        let pid = try XCTUnwrap(dashboardPID(), "the launch script wrote no pid")
+        // As an SSH connection dropping: the terminal goes away under the dashboard.
+        session.kill()
+        let deadline = Date().addingTimeInterval(5)
+        while processIsAlive(pid) && Date() < deadline { Thread.sleep(forTimeInterval: 0.1) }
+        XCTAssertFalse(processIsAlive(pid), "the dashboard kept running after its terminal hung up")
+    }
+
     // MARK: - Locale and colour
 
     func testLangCDrawsWithASCIIOnly() throws {
@@ -153,6 +165,14 @@ final class DashboardTerminalTests: DashboardTestCase {
     }
 
     // MARK: - Helpers
+
+    /// True while `pid` exists and is not a zombie.
+    private func processIsAlive(_ pid: Int32) -> Bool {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8) else { return kill(pid, 0) == 0 }
+        guard let close = stat.lastIndex(of: ")") else { return true }
+        let state = stat[stat.index(after: close)...].trimmingCharacters(in: .whitespaces).first
+        return state != "Z" && state != "X"
+    }
 
     private func assertASCII(_ screen: String, file: StaticString = #filePath, line: UInt = #line) {
         let other = screen.unicodeScalars.filter { !$0.isASCII }
