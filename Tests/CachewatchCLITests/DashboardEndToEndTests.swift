@@ -196,7 +196,7 @@ final class DashboardEndToEndTests: DashboardTestCase {
 
     func testEveryKeyOnAnEmptyDatabaseWithoutLogs() throws {
         let session = try launchDashboard(withLog: false)
-        let empty = session.waitFor(timeoutSeconds: 20) { $0.contains("the database is empty") }
+        let empty = session.waitFor(timeoutSeconds: 20) { $0.contains("the database is empty") && $0.contains("● connected") }
         XCTAssertTrue(empty.contains("the database is empty"), empty)
         XCTAssertTrue(empty.contains("connected"), empty)
         for key in ["Enter", "m", "Escape", "j", "k", "Down", "Up", "NPage", "PPage", "G", "g", "Tab", "BTab", "Enter",
