@@ -172,6 +172,9 @@ class DashboardTestCase: XCTestCase {
             XCTAssertFalse(screen.contains(dashboardText), "dashboard text \"\(dashboardText)\" left on the normal screen:\n\(screen)",
                            file: file, line: line)
         }
+        // Nothing went to stderr while drawing, and the run leaves no empty stderr log behind.
+        XCTAssertFalse(FileManager.default.fileExists(atPath: stderrLogPath), "stderr log left behind: \(stderrLog())",
+                       file: file, line: line)
         if let pid = dashboardPID(timeoutSeconds: 0) {
             XCTAssertNotEqual(kill(pid, 0), 0, "the dashboard process \(pid) still exists", file: file, line: line)
         }
