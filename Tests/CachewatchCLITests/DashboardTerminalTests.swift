@@ -69,6 +69,20 @@ final class DashboardTerminalTests: DashboardTestCase {
         assertASCII(compact)
     }
 
+    func testVT100DrawsWithASCIIOnlyEvenInAUTF8Locale() throws {
+        seedFamilies()
+        try writeSeedLog()
+        let (session, _) = try launchReadyDashboard(environment: ["TERM": "vt100"])
+        let screen = session.waitFor { $0.contains("1m 1 5m 3 15m 6") }
+        XCTAssertTrue(screen.contains("1m 1 5m 3 15m 6"), screen)
+        assertASCII(screen)
+        session.send("q")
+        // vt100 has no alternate screen, so the last frame stays; the exit and the cursor are what matter.
+        let after = session.waitFor(timeoutSeconds: 5) { $0.contains("EXITED-0") }
+        XCTAssertTrue(after.contains("EXITED-0"), after)
+        XCTAssertTrue(session.cursorVisible, "the cursor was left hidden")
+    }
+
     func testNoColorDrawsWithoutColours() throws {
         seedFamilies()
         try writeSeedLog()
@@ -95,10 +109,16 @@ final class DashboardTerminalTests: DashboardTestCase {
         seedFamilies()
         let titleKey = Array("\u{1b}]0;pwned\u{07}".utf8)
         let clearKey = Array("\u{1b}[2J".utf8)
-        let summary = redis.pipe([[Array("SET".utf8), titleKey, Array("v".utf8)],
-                                  [Array("SET".utf8), clearKey, Array("v".utf8)]])
-        XCTAssertTrue(summary.contains("errors: 0, replies: 2"), summary)
-        try writeSeedLog()
+        let invalidKey: [UInt8] = Array("bad".utf8) + [0xFF, 0xFE] + Array("1".utf8)
+        var commands: [[[UInt8]]] = [[Array("SET".utf8), titleKey, Array("v".utf8)],
+                                     [Array("SET".utf8), clearKey, Array("v".utf8)],
+                                     [Array("SET".utf8), invalidKey, Array("v".utf8)]]
+        for id in 1...3 { commands.append([Array("SET".utf8), Array("用户:\(id):资料".utf8), Array("v".utf8)]) }
+        let summary = redis.pipe(commands)
+        XCTAssertTrue(summary.contains("errors: 0, replies: 6"), summary)
+        // The log carries control bytes too: its error text is shown in the fail-open pane.
+        try failOpenLine(Date().addingTimeInterval(-5), error: "\u{1b}]0;pwned\u{07}\u{1b}[2J boom")
+            .write(toFile: logPath, atomically: true, encoding: .utf8)
         let titleBefore: String
         let rawPath = directory.appendingPathComponent("raw.out").path
 
@@ -111,6 +131,13 @@ final class DashboardTerminalTests: DashboardTestCase {
         XCTAssertTrue(screen.contains(#"\x1b]{id};pwned\x07"#), "the OSC key's family as text:\n\(screen)")
         XCTAssertTrue(screen.contains(#"\x1b[{id}J"#), "the clear-screen key's family as text:\n\(screen)")
         XCTAssertTrue(screen.contains("cachewatch 127.0.0.1"), "the header is gone (screen cleared?):\n\(screen)")
+        let logText = session.waitFor { $0.contains(#"\x1b]0;pwned\x07\x1b[2J boom"#) }
+        XCTAssertTrue(logText.contains(#"\x1b]0;pwned\x07\x1b[2J boom"#), "the log's error text, escaped:\n\(logText)")
+        // Invalid UTF-8 as \xff; CJK keys at their true width (the row's right border stays in column 80).
+        XCTAssertTrue(logText.contains(#"bad\xff\xfe{id}"#), logText)
+        let cjkRow = logText.components(separatedBy: "\n").first { $0.contains("用户:{id}:资料") } ?? ""
+        XCTAssertTrue(cjkRow.hasSuffix("│"), "CJK row: \(cjkRow)")
+        XCTAssertEqual(displayColumns(cjkRow), 80, "CJK row misaligned: \(cjkRow)")
 
         // The exact key in the family detail's examples.
         session.send("/")
@@ -165,6 +192,15 @@ final class DashboardTerminalTests: DashboardTestCase {
     }
 
     // MARK: - Helpers
+
+    /// Terminal columns of a captured row: East Asian wide characters take two.
+    private func displayColumns(_ row: String) -> Int {
+        row.unicodeScalars.reduce(0) { total, scalar in
+            let wide: [ClosedRange<UInt32>] = [0x1100...0x115F, 0x2E80...0xA4CF, 0xAC00...0xD7A3, 0xF900...0xFAFF,
+                                               0xFE30...0xFE4F, 0xFF00...0xFF60, 0xFFE0...0xFFE6, 0x20000...0x3FFFD]
+            return total + (wide.contains { $0.contains(scalar.value) } ? 2 : 1)
+        }
+    }
 
     /// True while `pid` exists and is not a zombie.
     private func processIsAlive(_ pid: Int32) -> Bool {
