@@ -36,6 +36,10 @@ final class DashboardEndToEndTests: DashboardTestCase {
         XCTAssertTrue(session.alternateScreenOn, "curses should draw on the alternate screen")
         XCTAssertEqual(lines.filter { !$0.isEmpty }.count, 24, "the dashboard fills 24 rows:\n\(screen)")
         XCTAssertTrue(stderrLog().isEmpty, "stderr while drawing: \(stderrLog())")
+
+        // Nobody but cachewatch talks to this Redis: its own PING/INFO and census are not the app's ops/s.
+        let idle = session.waitFor { ($0.components(separatedBy: "\n").first { $0.contains("ops/s") } ?? "").contains("ops/s 0 ") }
+        XCTAssertTrue(idle.contains("ops/s 0 "), "the observer's own commands counted as traffic:\n\(idle)")
     }
 
     // MARK: - Fail-open alert
