@@ -119,12 +119,11 @@ final class DashboardTerminalTests: DashboardTestCase {
         // The log carries control bytes too: its error text is shown in the fail-open pane.
         try failOpenLine(Date().addingTimeInterval(-5), error: "\u{1b}]0;pwned\u{07}\u{1b}[2J boom")
             .write(toFile: logPath, atomically: true, encoding: .utf8)
-        let titleBefore: String
         let rawPath = directory.appendingPathComponent("raw.out").path
 
         let session = try launchDashboard()
         session.startRecordingOutput(to: rawPath)
-        titleBefore = session.paneTitle
+        let titleBefore = session.paneTitle
         let screen = session.waitFor(timeoutSeconds: 20) {
             $0.contains("widget:{id}") && $0.contains(#"\x1b]{id};pwned\x07"#) && $0.contains(#"\x1b[{id}J"#)
         }

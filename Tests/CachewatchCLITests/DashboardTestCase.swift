@@ -20,7 +20,7 @@ class DashboardTestCase: XCTestCase {
         try super.setUpWithError()
         guard TmuxSession.isAvailable else { throw XCTSkip("tmux is not installed") }
         guard FileManager.default.isExecutableFile(atPath: CLIRunner.binaryPath) else {
-            throw XCTSkip("build cachewatch first (swift build): \(CLIRunner.binaryPath)")
+            throw DashboardDidNotStart(description: "build cachewatch first (swift build): \(CLIRunner.binaryPath) is missing")
         }
         directory = URL(fileURLWithPath: "/tmp").appendingPathComponent("cw-e2e-\(getpid())-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)

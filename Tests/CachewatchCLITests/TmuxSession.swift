@@ -39,6 +39,7 @@ final class TmuxSession {
         var arguments = ["new-session", "-d", "-s", name, "-x", String(width), "-y", String(height)]
         if let workingDirectory { arguments += ["-c", workingDirectory] }
         try tmux(arguments + [shellCommand])
+        startWatchdog()
     }
 
     deinit { kill() }
@@ -132,6 +133,23 @@ final class TmuxSession {
     func kill() {
         try? tmux(["kill-server"])
         try? FileManager.default.removeItem(atPath: configPath)
+    }
+
+    /// A detached `sh` that kills this tmux server (and so the dashboard in it) if the test process dies
+    /// without tearing down; it exits by itself within a second of the server going away.
+    private func startWatchdog() {
+        let tmux = "\(Self.quote(Self.tmuxPath)) -L \(Self.quote(socketName)) -f \(Self.quote(configPath))"
+        let script = """
+            while kill -0 \(getpid()) 2>/dev/null && \(tmux) has-session 2>/dev/null; do sleep 1; done
+            if ! kill -0 \(getpid()) 2>/dev/null; then \(tmux) kill-server 2>/dev/null; rm -f \(Self.quote(configPath)); fi
+            """
+        let watchdog = Process()
+        watchdog.executableURL = URL(fileURLWithPath: "/bin/sh")
+        watchdog.arguments = ["-c", script]
+        watchdog.standardInput = FileHandle.nullDevice
+        watchdog.standardOutput = FileHandle.nullDevice
+        watchdog.standardError = FileHandle.nullDevice
+        try? watchdog.run()
     }
 
     // MARK: - tmux
