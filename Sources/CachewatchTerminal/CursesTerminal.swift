@@ -49,6 +49,8 @@ public final class CursesTerminal {
     private let environment: [String: String]
     private let asciiOnly: Bool
     private let stderrLogPath: String?
+    /// True when `start()` created the stderr log (so `restore()` may remove it if nothing was written).
+    private var createdStderrLog = false
     private var savedStderr: Int32 = -1
     private var screen: OpaquePointer?
     private var defaultColorsAvailable = true
@@ -94,6 +96,7 @@ public final class CursesTerminal {
             throw TerminalError(description: "TERM is not set; set it to your terminal type (for example TERM=xterm-256color).")
         }
         if let path = stderrLogPath {
+            createdStderrLog = access(path, F_OK) != 0
             do { savedStderr = try redirectStderr(to: path) } catch { closeTTYInput(); throw error }
         }
         screen = term.withCString { newterm(UnsafeMutablePointer(mutating: $0), stdout, input) }
@@ -127,8 +130,17 @@ public final class CursesTerminal {
         if savedStderr >= 0 {
             restoreStderr(savedStderr)
             savedStderr = -1
+            removeEmptyStderrLog()
         }
         previous = nil
+    }
+
+    /// Removes the stderr log this run created when nothing was written to it (no empty file left per run).
+    private func removeEmptyStderrLog() {
+        guard createdStderrLog, let path = stderrLogPath else { return }
+        createdStderrLog = false
+        var info = stat()
+        if stat(path, &info) == 0, info.st_size == 0 { unlink(path) }
     }
 
     private func closeTTYInput() {

@@ -39,8 +39,10 @@ final class MonitorStore: @unchecked Sendable {
         state.redisError = sample.error?.message
         guard let info else { return }
         if let previousInfo {
+            // The collector's own commands in this interval: the previous tick's INFO and this tick's PING.
+            let collectorCommands = 2
             let rates = InfoRates.between(previousInfo, info).excludingObserver(
-                commands: own.commands - ownAtPreviousInfo.commands,
+                commands: own.commands - ownAtPreviousInfo.commands + collectorCommands,
                 keyspaceHits: own.keyspaceHits - ownAtPreviousInfo.keyspaceHits,
                 keyspaceMisses: own.keyspaceMisses - ownAtPreviousInfo.keyspaceMisses)
             state.rates = rates
