@@ -116,7 +116,9 @@ public enum DashboardRenderer {
     /// The crit banner's text: the longest variant that fits `width` with its frame.
     static func bannerText(_ failOpen: FailOpenSummary, model: DashboardModel, glyphs: Glyphs, width: Int) -> String {
         let sep = " \(glyphs.separator) "
-        var core = "FAIL-OPEN CRITICAL\(sep)\(failOpen.last1m)/min (crit \(ge(glyphs)) \(Humanize.count(failOpen.critPerMinute)))"
+        // Below the threshold but still crit: the rule's hysteresis holds the level until the rate stays low.
+        let clearing = Double(failOpen.last1m) < failOpen.critPerMinute ? ", clearing" : ""
+        var core = "FAIL-OPEN CRITICAL\(sep)\(failOpen.last1m)/min (crit \(ge(glyphs)) \(Humanize.count(failOpen.critPerMinute))\(clearing))"
         if let since = failOpen.since { core += " since " + Humanize.clock(since, timeZone: model.timeZone) }
         let variants = [core + sep + "cache is down, the app is hitting the database", core + sep + "cache is down", core,
                         "FAIL-OPEN CRITICAL\(sep)\(failOpen.last1m)/min"]
