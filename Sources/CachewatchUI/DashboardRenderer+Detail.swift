@@ -162,7 +162,19 @@ extension DashboardRenderer {
         // Examples.
         if !family.examples.isEmpty {
             line([("Examples", .header)])
-            for example in family.examples.prefix(3) { line([(safe(example), .normal)], indent: 1) }
+            if family.exampleKeys.isEmpty {
+                for example in family.examples.prefix(3) { line([(safe(example), .normal)], indent: 1) }
+            } else {
+                // Key, then what the census read for it: TTL at that moment, type, size when sampled.
+                let keys = family.exampleKeys.prefix(3).map { safe($0.key) }
+                let keyWidth = min(keys.map(DisplayWidth.of).max() ?? 0, max(8, width / 2))
+                for (example, key) in zip(family.exampleKeys.prefix(3), keys) {
+                    var facts = example.ttlSeconds.map { "ttl " + Humanize.duration($0) } ?? "no ttl"
+                    if let type = example.type { facts += "  " + safe(type) }
+                    if let bytes = example.memoryBytes { facts += "  " + Humanize.bytes(Double(bytes)) }
+                    line([(DisplayWidth.pad(key, to: keyWidth, ellipsis: glyphs.ellipsis) + "  ", .normal), (facts, .muted)], indent: 1)
+                }
+            }
         }
     }
 }

@@ -89,6 +89,18 @@ final class CensusAccumulatorTests: XCTestCase {
         XCTAssertEqual(family.memoryBytes, 20_000)
     }
 
+    func testExampleKeysCarryWhatTheCensusRead() throws {
+        var census = CensusAccumulator(db: 0)
+        add(&census, "cart:1:items", -1, type: "hash", memory: 512)
+        add(&census, "cart:2:items", 90_000, type: "hash")
+        let family = try XCTUnwrap(census.report(dbsizeKeys: 2, complete: true, keysPerSecond: 0, now: now).families.first)
+        XCTAssertEqual(family.examples, ["cart:1:items", "cart:2:items"])
+        XCTAssertEqual(family.exampleKeys, [
+            ExampleKey(key: "cart:1:items", type: "hash", ttlSeconds: nil, memoryBytes: 512),
+            ExampleKey(key: "cart:2:items", type: "hash", ttlSeconds: 90, memoryBytes: nil),
+        ])
+    }
+
     func testEmptyCensus() {
         let report = CensusAccumulator(db: 3).report(dbsizeKeys: 0, complete: true, keysPerSecond: 0, now: now)
         XCTAssertEqual(report.db, 3)

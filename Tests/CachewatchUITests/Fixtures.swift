@@ -27,7 +27,18 @@ enum Fixtures {
         (0..<60).map { spikes[$0] ?? base }
     }
 
-    static let families: [FamilyReport] = [
+    static let families: [FamilyReport] = {
+        var families = baseFamilies
+        // What the census read for the first family's examples (the detail view lists it).
+        families[0].exampleKeys = [
+            ExampleKey(key: "widget:42", type: "string", ttlSeconds: 3_552, memoryBytes: 120),
+            ExampleKey(key: "widget:1007", type: "string", ttlSeconds: 3_551, memoryBytes: 72),
+            ExampleKey(key: "widget:88123", type: "string", ttlSeconds: 3_599, memoryBytes: 118),
+        ]
+        return families
+    }()
+
+    static let baseFamilies: [FamilyReport] = [
         FamilyReport(pattern: "widget:{id}", keys: 402_113, sampled: 40_211, share: 0.356, types: ["string": 402_113], noTTL: 0,
                      ttlMinSeconds: 3_480, ttlP50Seconds: 3_552, ttlP90Seconds: 3_590, ttlMaxSeconds: 3_600,
                      ttlHistogram: log2Histogram([(4096, 402_113)]), ttlBands: bands([0, 0, 0, 402_113, 0, 0, 0]),

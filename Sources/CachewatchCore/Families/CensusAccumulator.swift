@@ -167,6 +167,11 @@ public struct CensusAccumulator: Sendable {
             },
             forecast: stat.forecastSampled(shiftSeconds: shiftSeconds).map { scaled($0, scale) }, lockstep: wave)
         report.ttlMaxSecondsByPage = stat.pageMaxTTLSeconds()
+        report.exampleKeys = zip(report.examples, stat.exampleFacts).map { key, facts in
+            ExampleKey(key: key, type: facts.type,
+                       ttlSeconds: facts.pttlMilliseconds >= 0 ? Double(facts.pttlMilliseconds) / 1000 : nil,
+                       memoryBytes: facts.memoryBytes)
+        }
         return report
     }
 }

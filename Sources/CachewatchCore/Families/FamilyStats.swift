@@ -19,6 +19,8 @@ struct FamilyStats: Sendable {
     var memorySumBytes = 0
     var memorySampled = 0
     var examples: [[UInt8]] = []
+    /// What the census read for each of `examples` (same order).
+    var exampleFacts: [ExampleFact] = []
     var expiryPerSecond: [Int32] = []
     /// Pages 1…10 of paginated families: TTL keys and the longest TTL (ms) per page.
     var pageTTLKeys: [Int32] = []
@@ -47,7 +49,10 @@ struct FamilyStats: Sendable {
         }
         if examples.count < 3 {
             let example = Array(key.prefix(Self.exampleBytes))
-            if !examples.contains(example) { examples.append(example) }
+            if !examples.contains(example) {
+                examples.append(example)
+                exampleFacts.append(ExampleFact(type: type, pttlMilliseconds: pttlMilliseconds, memoryBytes: memoryBytes))
+            }
         }
         guard pttlMilliseconds >= 0 else {
             noTTL += 1
@@ -111,7 +116,10 @@ struct FamilyStats: Sendable {
         for i in 0..<7 { bands[i] += other.bands[i] }
         memorySumBytes += other.memorySumBytes
         memorySampled += other.memorySampled
-        for example in other.examples where examples.count < 3 && !examples.contains(example) { examples.append(example) }
+        for (example, facts) in zip(other.examples, other.exampleFacts) where examples.count < 3 && !examples.contains(example) {
+            examples.append(example)
+            exampleFacts.append(facts)
+        }
         Self.add(&expiryPerSecond, other.expiryPerSecond)
         if !other.pageTTLKeys.isEmpty {
             if pageTTLKeys.isEmpty {
@@ -208,4 +216,12 @@ struct FamilyStats: Sendable {
         while expiryPerSecond[last] == 0 { last -= 1 }
         return (first - shiftSeconds, last - first + 1, best, fraction)
     }
+}
+
+/// The type, TTL and size the census read for one example key.
+struct ExampleFact: Sendable, Equatable {
+    var type: String?
+    /// PTTL as read: -1 without TTL.
+    var pttlMilliseconds: Int64
+    var memoryBytes: Int?
 }

@@ -78,6 +78,8 @@ public struct FamilyReport: Equatable, Sendable {
     /// Paginated families: the longest TTL seen per page number (pages 1–10 with ≥ 5 TTL keys); feeds the
     /// `mixed-ttl-pages` finding. Not part of the JSON.
     public var ttlMaxSecondsByPage: [Int: Double] = [:]
+    /// `examples` with the type, TTL and size read for each (not in the JSON, whose `examples` are strings).
+    public var exampleKeys: [ExampleKey] = []
 
     public init(pattern: String, keys: Int, sampled: Int, share: Double, types: [String: Int], noTTL: Int,
                 ttlMinSeconds: Double? = nil, ttlP50Seconds: Double? = nil, ttlP90Seconds: Double? = nil,
@@ -121,6 +123,23 @@ public struct FamilyReport: Equatable, Sendable {
             ("examples", .array(examples.map(JSONValue.string))),
             ("lockstep", lockstep?.json ?? .null),
         ])
+    }
+}
+
+/// An example key with what the census read for it (for the family detail view).
+public struct ExampleKey: Equatable, Sendable {
+    /// The key, escaped for display.
+    public var key: String
+    public var type: String?
+    /// TTL when the census read it; nil for a key without TTL.
+    public var ttlSeconds: Double?
+    public var memoryBytes: Int?
+
+    public init(key: String, type: String?, ttlSeconds: Double?, memoryBytes: Int?) {
+        self.key = key
+        self.type = type
+        self.ttlSeconds = ttlSeconds
+        self.memoryBytes = memoryBytes
     }
 }
 
