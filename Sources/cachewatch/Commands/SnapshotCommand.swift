@@ -50,59 +50,8 @@ struct Snapshot: ParsableCommand {
         let readsStdin = logArguments.logs.contains("-")
         if readsStdin { logs?.start() }
 
-        let client = RedisClient(endpoint: endpoint)
-        let collector = RedisCollector(client: client, intervalSeconds: intervalSeconds) { _ in }
-        let first = collector.sampleOnce()
-        var info = first.infoText.map { InfoSnapshot(text: $0, takenAt: first.takenAt) }
-        var rates: InfoRates?
-        var ping = first.pingMilliseconds
-        var census: CensusReport?
-        var redisError = info == nil ? (first.error?.message ?? "Redis at \(endpoint.displayAddress) did not answer INFO.") : nil
+        let redis = sample(endpoint: endpoint, intervalSeconds: intervalSeconds, budget: budget, census: censusArguments)
 
-        // INFO denied by ACL (it is in @dangerous): Redis is reachable, so the census still runs.
-        var infoDenied = false
-        if case .noPermission(_, let command)? = first.error, command.lowercased() == "info" { infoDenied = true }
-
-        if info != nil || infoDenied {
-            let firstInfo = info
-            var sampler: CensusRunner?
-            let partial = LockedBox<CensusReport?>(nil)
-            let ownTraffic = OwnTraffic()
-            if !full && !noCensus {
-                let runner = CensusRunner(client: RedisClient(endpoint: endpoint),
-                                          options: CensusOptions(db: endpoint.db, mode: .budgeted(keysPerSecond: budget),
-                                                                 memory: censusArguments.memory,
-                                                                 maxFamilies: censusArguments.maxFamilies ?? 200),
-                                          onReport: { report in partial.update { current in
-                                              // Keep the first complete pass; otherwise the newest partial one.
-                                              if current?.complete != true { current = report }
-                                          } }, ownTraffic: ownTraffic)
-                runner.start()
-                sampler = runner
-            }
-            Thread.sleep(forTimeInterval: intervalSeconds)
-            let second = collector.sampleOnce()
-            if let firstInfo, let text = second.infoText {
-                let secondInfo = InfoSnapshot(text: text, takenAt: second.takenAt)
-                let own = ownTraffic.current
-                rates = InfoRates.between(firstInfo, secondInfo)
-                    .excludingObserver(commands: own.commands, keyspaceHits: own.keyspaceHits, keyspaceMisses: own.keyspaceMisses)
-                info = secondInfo
-                ping = second.pingMilliseconds ?? ping
-            }
-            sampler?.stop()
-            census = partial.value
-            if full && !noCensus {
-                do {
-                    census = try CensusRunner.runFull(client: client, db: endpoint.db, memory: censusArguments.memory,
-                                                      maxFamilies: censusArguments.maxFamilies ?? 200,
-                                                      progress: json ? nil : ProgressLine.census)
-                    ProgressLine.clear()
-                } catch let error as RedisError {
-                    redisError = error.message
-                }
-            }
-        }
         if readsStdin, let logs {
             while !logs.stdinEnded { Thread.sleep(forTimeInterval: 0.02) }
             logs.stop()
@@ -110,22 +59,86 @@ struct Snapshot: ParsableCommand {
         logs?.pollOnce()
         let now = Date()
         let logsReport = logs?.report(now: now)
-        let findings = census.map(Findings.evaluate) ?? []
-        let document = SnapshotDocument(takenAt: now, target: options.target(info: info), info: info, rates: rates,
-                                        pingMilliseconds: ping, census: census, logs: logsReport, findings: findings,
-                                        redisError: redisError.map(options.redact))
+        let document = SnapshotDocument(takenAt: now, target: options.target(info: redis.info), info: redis.info,
+                                        rates: redis.rates, pingMilliseconds: redis.pingMilliseconds, census: redis.census,
+                                        logs: logsReport, findings: redis.census.map(Findings.evaluate) ?? [],
+                                        redisError: redis.error.map(options.redact))
         // Unreachable Redis and nothing else to report: only the sentence on stderr, exit 1. With something to
         // report (INFO, logs, or a census when only INFO is denied) the document is printed and the sentence follows.
-        let hasSomethingToShow = redisError == nil || info != nil || census != nil || logsReport != nil
+        let hasSomethingToShow = redis.error == nil || redis.info != nil || redis.census != nil || logsReport != nil
         if hasSomethingToShow && json {
             print(compact ? document.json.serialized() : document.json.prettyPrinted())
         } else if hasSomethingToShow {
-            print(TextSummary.render(document: document, info: info, rates: rates), terminator: "")
+            print(TextSummary.render(document: document, info: redis.info, rates: redis.rates), terminator: "")
         }
-        if let redisError {
+        if let error = redis.error {
             fflush(stdout)
-            throw CLIError(options.redact(redisError))
+            throw CLIError(options.redact(error))
         }
+    }
+
+    // MARK: - Sampling Redis
+
+    /// What one snapshot learned from Redis.
+    private struct RedisSample {
+        var info: InfoSnapshot?
+        var rates: InfoRates?
+        var pingMilliseconds: Double?
+        var census: CensusReport?
+        var error: String?
+    }
+
+    /// Two INFO samples `intervalSeconds` apart (rates without our own load), with a budgeted census sample
+    /// in between, or a full census afterwards with `--full`.
+    private func sample(endpoint: RedisEndpoint, intervalSeconds: Double, budget: Int, census censusArguments: CensusArguments) -> RedisSample {
+        let client = RedisClient(endpoint: endpoint)
+        let collector = RedisCollector(client: client, intervalSeconds: intervalSeconds) { _ in }
+        let first = collector.sampleOnce()
+        let firstInfo = first.infoText.map { InfoSnapshot(text: $0, takenAt: first.takenAt) }
+        var result = RedisSample(info: firstInfo, pingMilliseconds: first.pingMilliseconds)
+        if firstInfo == nil { result.error = first.error?.message ?? "Redis at \(endpoint.displayAddress) did not answer INFO." }
+        // INFO denied by ACL (it is in @dangerous): Redis is reachable, so the census still runs.
+        var infoDenied = false
+        if case .noPermission(_, let command)? = first.error, command.lowercased() == "info" { infoDenied = true }
+        guard firstInfo != nil || infoDenied else { return result }
+
+        let maxFamilies = censusArguments.maxFamilies ?? 200
+        let partial = LockedBox<CensusReport?>(nil)
+        let ownTraffic = OwnTraffic()
+        var sampler: CensusRunner?
+        if !full && !noCensus {
+            let options = CensusOptions(db: endpoint.db, mode: .budgeted(keysPerSecond: budget), memory: censusArguments.memory,
+                                        maxFamilies: maxFamilies)
+            sampler = CensusRunner(client: RedisClient(endpoint: endpoint), options: options, onReport: { report in
+                // Keep the first complete pass; otherwise the newest partial one.
+                partial.update { current in if current?.complete != true { current = report } }
+            }, ownTraffic: ownTraffic)
+            sampler?.start()
+        }
+        Thread.sleep(forTimeInterval: intervalSeconds)
+        let second = collector.sampleOnce()
+        if let firstInfo, let text = second.infoText {
+            let secondInfo = InfoSnapshot(text: text, takenAt: second.takenAt)
+            let own = ownTraffic.current
+            result.rates = InfoRates.between(firstInfo, secondInfo)
+                .excludingObserver(commands: own.commands, keyspaceHits: own.keyspaceHits, keyspaceMisses: own.keyspaceMisses)
+            result.info = secondInfo
+            result.pingMilliseconds = second.pingMilliseconds ?? result.pingMilliseconds
+        }
+        sampler?.stop()
+        result.census = partial.value
+        if full && !noCensus {
+            do {
+                result.census = try CensusRunner.runFull(client: client, db: endpoint.db, memory: censusArguments.memory,
+                                                         maxFamilies: maxFamilies, progress: json ? nil : ProgressLine.census)
+                ProgressLine.clear()
+            } catch let error as RedisError {
+                result.error = error.message
+            } catch {
+                result.error = "The census stopped: \(error)."
+            }
+        }
+        return result
     }
 }
 
