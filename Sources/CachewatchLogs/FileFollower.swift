@@ -42,12 +42,17 @@ public final class FileFollower {
         public var chunkDone: () -> Void
         /// Raw bytes are about to be split into lines (for a chunk-wide prefilter).
         public var chunkBegins: (UnsafeBufferPointer<UInt8>) -> Void
+        /// When set, runs of complete lines inside a chunk come here in one piece (each line ends with
+        /// its newline; none is truncated) instead of one `line` call each (`LineSplitter.feed(_:emit:emitBlock:)`).
+        public var lines: ((UnsafeBufferPointer<UInt8>) -> Void)?
 
         public init(line: @escaping (UnsafeBufferPointer<UInt8>, Bool) -> Void,
                     backfillBegins: @escaping (Date?) -> Void = { _ in }, backfillEnds: @escaping () -> Void = {},
                     chunkDone: @escaping () -> Void = {},
-                    chunkBegins: @escaping (UnsafeBufferPointer<UInt8>) -> Void = { _ in }) {
+                    chunkBegins: @escaping (UnsafeBufferPointer<UInt8>) -> Void = { _ in },
+                    lines: ((UnsafeBufferPointer<UInt8>) -> Void)? = nil) {
             self.line = line
+            self.lines = lines
             self.chunkBegins = chunkBegins
             self.backfillBegins = backfillBegins
             self.backfillEnds = backfillEnds
@@ -220,7 +225,11 @@ public final class FileFollower {
             offset += Int64(count)
             let chunk = UnsafeBufferPointer(start: UnsafePointer(buffer), count: count)
             callbacks.chunkBegins(chunk)
-            splitter.feed(chunk, emit: callbacks.line)
+            if let lines = callbacks.lines {
+                splitter.feed(chunk, emit: callbacks.line, emitBlock: lines)
+            } else {
+                splitter.feed(chunk, emit: callbacks.line)
+            }
             callbacks.chunkDone()
             if let identity { offsetReached?(identity, offset) }
             if count < Self.chunkBytes { break }

@@ -37,6 +37,15 @@ struct NeedleScanner {
         return found < start + line.count
     }
 
+    /// The first occurrence starting at or after `start` in the current chunk (nil: none, or no chunk).
+    ///
+    /// A line from `lineStart` to its newline contains the needle exactly when
+    /// `firstOccurrence(from: lineStart)` is before the newline, which is `mayContain`'s answer.
+    func firstOccurrence(from start: UnsafePointer<UInt8>) -> UnsafePointer<UInt8>? {
+        guard chunkStart != nil else { return nil }
+        return find(from: start)
+    }
+
     private func find(from start: UnsafePointer<UInt8>) -> UnsafePointer<UInt8>? {
         guard let chunkEnd else { return nil }
         let first = Int32(needle[0])
