@@ -217,13 +217,19 @@ public final class FileFollower {
     // MARK: - Reading
 
     private func readToEnd(_ callbacks: Callbacks) {
-        guard fd >= 0 else { return }
-        while !shouldStop() {
-            let count = pread(fd, buffer, Self.chunkBytes, off_t(offset))
-            guard count > 0 else { break }
+        guard fd >= 0, !shouldStop() else { return }
+        var current = buffer
+        var count = pread(fd, current, Self.chunkBytes, off_t(offset))
+        // A full chunk means more may follow (a backfill, a burst): from then on, the next chunk is
+        // read on another thread while this one is split and counted. Its buffers live until return.
+        var ahead: ReadAhead?
+        defer { ahead?.finish() }
+        while count > 0 {
+            if count == Self.chunkBytes, ahead == nil { ahead = ReadAhead(fd: fd, capacity: Self.chunkBytes) }
+            let next = count == Self.chunkBytes ? ahead?.start(at: offset + Int64(count)) : nil
             bytesRead += Int64(count)
             offset += Int64(count)
-            let chunk = UnsafeBufferPointer(start: UnsafePointer(buffer), count: count)
+            let chunk = UnsafeBufferPointer(start: UnsafePointer(current), count: count)
             callbacks.chunkBegins(chunk)
             if let lines = callbacks.lines {
                 splitter.feed(chunk, emit: callbacks.line, emitBlock: lines)
@@ -232,7 +238,10 @@ public final class FileFollower {
             }
             callbacks.chunkDone()
             if let identity { offsetReached?(identity, offset) }
-            if count < Self.chunkBytes { break }
+            guard let next, let ahead else { break }
+            count = ahead.wait()
+            current = next
+            if shouldStop() { break }
         }
     }
 

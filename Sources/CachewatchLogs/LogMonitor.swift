@@ -354,6 +354,7 @@ public final class LogMonitor {
                 state.pointee.processor.untimedEventsOutsideWindows = false
             },
             chunkDone: { [unowned self, unowned source] in
+                state.pointee.needles.end()
                 publish(source)
                 state.pointee.arrival = clock()
             },

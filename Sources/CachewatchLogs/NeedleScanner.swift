@@ -28,6 +28,13 @@ struct NeedleScanner {
         next = find(from: base)
     }
 
+    /// Forgets the chunk (its bytes may be freed or reused): until the next `begin`, every line may contain it.
+    mutating func end() {
+        chunkStart = nil
+        chunkEnd = nil
+        next = nil
+    }
+
     /// False only when the line certainly does not contain the needle.
     mutating func mayContain(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
         guard let start = line.baseAddress, let chunkStart, let chunkEnd,
