@@ -12,6 +12,8 @@ import Glibc
 ///   already read under another name.
 /// - Rename rotation / delete: the old file is finished through its open descriptor, then the new
 ///   file at the path is read from offset 0. Copytruncate (size below our offset): restart at 0.
+/// - Reading: 1 MiB chunks; after a full chunk, the next one is read on another thread
+///   (`ReadAhead`) while the current one is split and counted, so the kernel's copy overlaps the work.
 /// - Missing: status `missing`, waits. Permission denied: status `unreadable` with a sentence.
 /// - Limits: a copytruncate whose file grows back past our offset between two polls (≤ 250 ms) is not
 ///   noticed (as with `tail -F`); a file shorter than one probe is simply read whole.
