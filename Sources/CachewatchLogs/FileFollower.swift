@@ -12,6 +12,8 @@ import Glibc
 ///   already read under another name.
 /// - Rename rotation / delete: the old file is finished through its open descriptor, then the new
 ///   file at the path is read from offset 0. Copytruncate (size below our offset): restart at 0.
+/// - Reading: 1 MiB chunks; after a full chunk, the next one is read on another thread
+///   (`ReadAhead`) while the current one is split and counted, so the kernel's copy overlaps the work.
 /// - Missing: status `missing`, waits. Permission denied: status `unreadable` with a sentence.
 /// - Limits: a copytruncate whose file grows back past our offset between two polls (≤ 250 ms) is not
 ///   noticed (as with `tail -F`); a file shorter than one probe is simply read whole.
@@ -42,12 +44,17 @@ public final class FileFollower {
         public var chunkDone: () -> Void
         /// Raw bytes are about to be split into lines (for a chunk-wide prefilter).
         public var chunkBegins: (UnsafeBufferPointer<UInt8>) -> Void
+        /// When set, runs of complete lines inside a chunk come here in one piece (each line ends with
+        /// its newline; none is truncated) instead of one `line` call each (`LineSplitter.feed(_:emit:emitBlock:)`).
+        public var lines: ((UnsafeBufferPointer<UInt8>) -> Void)?
 
         public init(line: @escaping (UnsafeBufferPointer<UInt8>, Bool) -> Void,
                     backfillBegins: @escaping (Date?) -> Void = { _ in }, backfillEnds: @escaping () -> Void = {},
                     chunkDone: @escaping () -> Void = {},
-                    chunkBegins: @escaping (UnsafeBufferPointer<UInt8>) -> Void = { _ in }) {
+                    chunkBegins: @escaping (UnsafeBufferPointer<UInt8>) -> Void = { _ in },
+                    lines: ((UnsafeBufferPointer<UInt8>) -> Void)? = nil) {
             self.line = line
+            self.lines = lines
             self.chunkBegins = chunkBegins
             self.backfillBegins = backfillBegins
             self.backfillEnds = backfillEnds
@@ -212,18 +219,31 @@ public final class FileFollower {
     // MARK: - Reading
 
     private func readToEnd(_ callbacks: Callbacks) {
-        guard fd >= 0 else { return }
-        while !shouldStop() {
-            let count = pread(fd, buffer, Self.chunkBytes, off_t(offset))
-            guard count > 0 else { break }
+        guard fd >= 0, !shouldStop() else { return }
+        var current = buffer
+        var count = pread(fd, current, Self.chunkBytes, off_t(offset))
+        // A full chunk means more may follow (a backfill, a burst): from then on, the next chunk is
+        // read on another thread while this one is split and counted. Its buffers live until return.
+        var ahead: ReadAhead?
+        defer { ahead?.finish() }
+        while count > 0 {
+            if count == Self.chunkBytes, ahead == nil { ahead = ReadAhead(fd: fd, capacity: Self.chunkBytes) }
+            let next = count == Self.chunkBytes ? ahead?.start(at: offset + Int64(count)) : nil
             bytesRead += Int64(count)
             offset += Int64(count)
-            let chunk = UnsafeBufferPointer(start: UnsafePointer(buffer), count: count)
+            let chunk = UnsafeBufferPointer(start: UnsafePointer(current), count: count)
             callbacks.chunkBegins(chunk)
-            splitter.feed(chunk, emit: callbacks.line)
+            if let lines = callbacks.lines {
+                splitter.feed(chunk, emit: callbacks.line, emitBlock: lines)
+            } else {
+                splitter.feed(chunk, emit: callbacks.line)
+            }
             callbacks.chunkDone()
             if let identity { offsetReached?(identity, offset) }
-            if count < Self.chunkBytes { break }
+            guard let next, let ahead else { break }
+            count = ahead.wait()
+            current = next
+            if shouldStop() { break }
         }
     }
 

@@ -57,6 +57,37 @@ public struct LineSplitter {
         }
     }
 
+    /// Feeds bytes, handing the chunk's middle to `emitBlock` in one piece instead of line by line.
+    ///
+    /// `emitBlock` gets a run of complete lines, each ending with its newline, all shorter than
+    /// `maximumLineBytes` (so none is truncated), lying inside `chunk`. The first line (which may
+    /// finish `pending`), the unfinished tail and a middle too long to rule out a cut line go to
+    /// `emit` exactly as `feed(_:emit:)` would deliver them; the lines and their order are the same.
+    public mutating func feed(_ chunk: UnsafeBufferPointer<UInt8>, emit: (UnsafeBufferPointer<UInt8>, Bool) -> Void,
+                              emitBlock: (UnsafeBufferPointer<UInt8>) -> Void) {
+        guard let base = chunk.baseAddress, chunk.count > 0 else { return }
+        let count = chunk.count
+        var start = 0
+        if skippingRestOfLongLine || !pending.isEmpty {
+            // The first newline ends a line begun in an earlier chunk.
+            guard let found = memchr(base, 0x0A, count) else { return feed(chunk, emit: emit) }
+            start = UnsafePointer(found.assumingMemoryBound(to: UInt8.self)) - base + 1
+            feed(UnsafeBufferPointer(rebasing: chunk[0..<start]), emit: emit)
+        }
+        // The block ends after the chunk's last newline (found from the end: the tail is under a line).
+        var end = count
+        while end > start, base[end - 1] != 0x0A { end -= 1 }
+        if end > start {
+            let block = UnsafeBufferPointer(rebasing: chunk[start..<end])
+            if block.count <= maximumLineBytes {
+                emitBlock(block)
+            } else {
+                feed(block, emit: emit)
+            }
+        }
+        if end < count { feed(UnsafeBufferPointer(rebasing: chunk[end..<count]), emit: emit) }
+    }
+
     /// Delivers an unfinished last line (end of a rotated file, end of stdin), if any.
     public mutating func flush(emit: (UnsafeBufferPointer<UInt8>, Bool) -> Void) {
         skippingRestOfLongLine = false

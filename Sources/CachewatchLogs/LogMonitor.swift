@@ -59,6 +59,32 @@ public final class LogMonitor {
         var needles: NeedleScanner
         var events: [FailOpenEvent] = []
         var arrival = Date()
+
+        /// Processes a run of complete lines (each ends with its newline, none truncated) from the current chunk.
+        ///
+        /// The result is the one the per-line `line` callback gives: lines where the needle (the
+        /// matchers' common prefix) occurs go through `process` with `mayContainPrefix: true`; the
+        /// others, known not to contain it, through `countLineWithoutPrefix` (which `process` with
+        /// `mayContainPrefix: false` would equal). Newlines are found with memchr over the block.
+        mutating func processBlock(_ block: UnsafeBufferPointer<UInt8>) {
+            guard let base = block.baseAddress else { return }
+            let end = base + block.count
+            let everyLineMayContain = needles.needle.isEmpty
+            var lineStart = base
+            var hit = needles.firstOccurrence(from: base)
+            while lineStart < end {
+                guard let found = memchr(lineStart, 0x0A, end - lineStart) else { break }
+                let newline = UnsafePointer(found.assumingMemoryBound(to: UInt8.self))
+                let line = UnsafeBufferPointer(start: lineStart, count: newline - lineStart)
+                if let occurrence = hit, occurrence < lineStart { hit = needles.firstOccurrence(from: lineStart) }
+                if everyLineMayContain || (hit.map { $0 < newline } ?? false) {
+                    if let event = processor.process(line, arrival: arrival, mayContainPrefix: true) { events.append(event) }
+                } else {
+                    processor.countLineWithoutPrefix(line)
+                }
+                lineStart = newline + 1
+            }
+        }
     }
 
     private final class FileSource {
@@ -328,11 +354,15 @@ public final class LogMonitor {
                 state.pointee.processor.untimedEventsOutsideWindows = false
             },
             chunkDone: { [unowned self, unowned source] in
+                state.pointee.needles.end()
                 publish(source)
                 state.pointee.arrival = clock()
             },
             chunkBegins: { chunk in
                 state.pointee.needles.begin(chunk)
+            },
+            lines: { block in
+                state.pointee.processBlock(block)
             })
     }
 

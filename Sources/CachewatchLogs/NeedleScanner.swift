@@ -28,6 +28,13 @@ struct NeedleScanner {
         next = find(from: base)
     }
 
+    /// Forgets the chunk (its bytes may be freed or reused): until the next `begin`, every line may contain it.
+    mutating func end() {
+        chunkStart = nil
+        chunkEnd = nil
+        next = nil
+    }
+
     /// False only when the line certainly does not contain the needle.
     mutating func mayContain(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
         guard let start = line.baseAddress, let chunkStart, let chunkEnd,
@@ -35,6 +42,15 @@ struct NeedleScanner {
         if let found = next, found < start { next = find(from: start) }
         guard let found = next else { return false }
         return found < start + line.count
+    }
+
+    /// The first occurrence starting at or after `start` in the current chunk (nil: none, or no chunk).
+    ///
+    /// A line from `lineStart` to its newline contains the needle exactly when
+    /// `firstOccurrence(from: lineStart)` is before the newline, which is `mayContain`'s answer.
+    func firstOccurrence(from start: UnsafePointer<UInt8>) -> UnsafePointer<UInt8>? {
+        guard chunkStart != nil else { return nil }
+        return find(from: start)
     }
 
     private func find(from start: UnsafePointer<UInt8>) -> UnsafePointer<UInt8>? {

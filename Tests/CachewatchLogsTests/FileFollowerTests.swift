@@ -184,3 +184,69 @@ final class TestClock {
 
     var read: () -> Date { { [unowned self] in now } }
 }
+
+/// Files of several chunks are read with the next chunk in flight on another thread: nothing lost or repeated.
+final class FileFollowerReadAheadTests: XCTestCase {
+    /// Numbered lines of varied length, ~`mebibytes` MiB, no trailing newline on the last one when `partialTail`.
+    private func writeNumbered(_ path: String, mebibytes: Int, partialTail: Bool) -> Int {
+        var text = ""
+        var number = 0
+        while text.utf8.count < mebibytes << 20 {
+            text += "line \(number) " + String(repeating: "x", count: number % 97) + "\n"
+            number += 1
+        }
+        if partialTail { text += "tail-without-newline" }
+        append(text, to: path)
+        return number
+    }
+
+    private func follow(_ follower: FileFollower, blocks: Bool) -> [String] {
+        var lines: [String] = []
+        let line: (UnsafeBufferPointer<UInt8>, Bool) -> Void = { bytes, _ in lines.append(String(decoding: bytes, as: UTF8.self)) }
+        let callbacks = FileFollower.Callbacks(line: line, lines: blocks ? { block in
+            for piece in block.split(separator: 0x0A, omittingEmptySubsequences: false).dropLast() {
+                lines.append(String(decoding: piece, as: UTF8.self))
+            }
+        } : nil)
+        follower.poll(now: Date(), callbacks: callbacks)
+        return lines
+    }
+
+    func testEveryLineOfAManyChunkFileArrivesOnceInOrder() throws {
+        let dir = try TemporaryDirectory()
+        let path = dir.path("big.log")
+        let count = writeNumbered(path, mebibytes: 5, partialTail: true)
+        let size = Int64(try FileManager.default.attributesOfItem(atPath: path)[.size] as! Int)
+        XCTAssertGreaterThan(size, Int64(4 * FileFollower.chunkBytes))
+        for blocks in [false, true] {
+            let follower = FileFollower(path: path, start: .fromStart)
+            let lines = follow(follower, blocks: blocks)
+            XCTAssertEqual(lines.count, count, "blocks: \(blocks)")
+            XCTAssertEqual(lines.first, "line 0 ")
+            XCTAssertEqual(lines.map { $0.split(separator: " ")[1] }, (0..<count).map { Substring(String($0)) })
+            XCTAssertEqual(follower.offset, size)
+            XCTAssertEqual(follower.bytesRead, size)
+            // The unfinished tail waits; once its newline comes, it is the next line.
+            append("!\n", to: path)
+            XCTAssertEqual(follow(follower, blocks: blocks), ["tail-without-newline!"])
+            try FileManager.default.removeItem(atPath: path)
+            _ = writeNumbered(path, mebibytes: 5, partialTail: true)
+        }
+    }
+
+    func testStoppingMidFileKeepsTheOffsetOfWhatWasDelivered() throws {
+        let dir = try TemporaryDirectory()
+        let path = dir.path("big.log")
+        _ = writeNumbered(path, mebibytes: 4, partialTail: false)
+        let follower = FileFollower(path: path, start: .fromStart)
+        var chunks = 0
+        follower.shouldStop = { chunks >= 2 }
+        var delivered = 0
+        let callbacks = FileFollower.Callbacks(line: { bytes, _ in delivered += bytes.count + 1 }, chunkDone: { chunks += 1 })
+        follower.poll(now: Date(), callbacks: callbacks)
+        XCTAssertEqual(chunks, 2)
+        XCTAssertEqual(follower.offset, Int64(2 * FileFollower.chunkBytes), "the chunk read ahead is not counted")
+        XCTAssertEqual(follower.bytesRead, follower.offset)
+        XCTAssertLessThanOrEqual(delivered, 2 * FileFollower.chunkBytes)
+    }
+}

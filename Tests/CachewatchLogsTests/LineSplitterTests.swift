@@ -40,3 +40,70 @@ final class LineSplitterTests: XCTestCase {
         XCTAssertEqual(lines.map(\.bytes), [Array("par".utf8) + [0x00, 0xFF] + Array("tial".utf8), []])
     }
 }
+
+/// `feed(_:emit:emitBlock:)` must deliver the same lines as `feed(_:emit:)`.
+final class LineSplitterBlockTests: XCTestCase {
+    private struct Generator: RandomNumberGenerator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return state ^ (state >> 29)
+        }
+    }
+
+    private func lines(of bytes: [UInt8], chunks: [Int], maximum: Int, blocks: Bool,
+                       blockCount: inout Int) -> [(bytes: [UInt8], truncated: Bool)] {
+        var splitter = LineSplitter(maximumLineBytes: maximum)
+        var result: [(bytes: [UInt8], truncated: Bool)] = []
+        var offset = 0
+        for size in chunks {
+            let piece = Array(bytes[offset..<min(bytes.count, offset + size)])
+            offset += piece.count
+            piece.withUnsafeBufferPointer { chunk in
+                if blocks {
+                    splitter.feed(chunk, emit: { result.append((Array($0), $1)) }, emitBlock: { block in
+                        blockCount += 1
+                        XCTAssertEqual(block.last, 0x0A, "a block ends with a newline")
+                        XCTAssertLessThanOrEqual(block.count, maximum, "a block is never longer than a line may be")
+                        for line in block.split(separator: 0x0A, omittingEmptySubsequences: false).dropLast() {
+                            result.append((Array(line), false))
+                        }
+                    })
+                } else {
+                    splitter.feed(chunk) { result.append((Array($0), $1)) }
+                }
+            }
+        }
+        splitter.flush { result.append((Array($0), $1)) }
+        return result
+    }
+
+    func testBlocksDeliverTheSameLinesAsLineByLineForRandomTextAndChunking() {
+        var random = Generator(state: 7)
+        var totalBlocks = 0
+        for round in 0..<400 {
+            let maximum = [8, 16, 64, 1 << 20][round % 4]
+            var bytes: [UInt8] = []
+            for _ in 0..<(Int(random.next() % 40)) {
+                let length = Int(random.next() % 100) < 10 ? Int(random.next() % 200) : Int(random.next() % 12)
+                for _ in 0..<length { bytes.append(UInt8(truncatingIfNeeded: 0x41 + random.next() % 20)) }
+                if random.next() % 8 == 0 { bytes.append(0x0D) }
+                bytes.append(0x0A)
+            }
+            for _ in 0..<(Int(random.next() % 5)) { bytes.append(0x78) }   // an unfinished last line
+            var chunks: [Int] = []
+            var covered = 0
+            while covered < bytes.count {
+                let size = 1 + Int(random.next() % 90)
+                chunks.append(size)
+                covered += size
+            }
+            var unused = 0
+            let expected = lines(of: bytes, chunks: chunks, maximum: maximum, blocks: false, blockCount: &unused)
+            let actual = lines(of: bytes, chunks: chunks, maximum: maximum, blocks: true, blockCount: &totalBlocks)
+            XCTAssertEqual(actual.map(\.bytes), expected.map(\.bytes), "round \(round)")
+            XCTAssertEqual(actual.map(\.truncated), expected.map(\.truncated), "round \(round)")
+        }
+        XCTAssertGreaterThan(totalBlocks, 100, "the block path was taken")
+    }
+}

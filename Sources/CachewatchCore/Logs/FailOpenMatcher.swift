@@ -237,7 +237,19 @@ public struct FailOpenMatcher: Sendable {
 
 /// Remembers normalised error texts by their raw bytes (bounded; cleared when full).
 public struct ErrorTextCache: Sendable {
-    private var table: [[UInt8]: String] = [:]
+    /// Raw error bytes as a dictionary key, hashed in one pass (`[UInt8]` hashes byte by byte).
+    private struct RawError: Hashable, Sendable {
+        let bytes: [UInt8]
+
+        static func == (a: RawError, b: RawError) -> Bool { a.bytes == b.bytes }
+
+        func hash(into hasher: inout Hasher) {
+            hasher.combine(bytes.count)
+            bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
+        }
+    }
+
+    private var table: [RawError: String] = [:]
     public let capacity: Int
 
     public init(capacity: Int = 256) {
@@ -247,7 +259,7 @@ public struct ErrorTextCache: Sendable {
     /// `FailOpenMatcher.normaliseError` of `raw`, from the cache when seen before.
     public mutating func normalised(_ raw: UnsafeBufferPointer<UInt8>) -> String {
         guard capacity > 0 else { return FailOpenMatcher.normaliseError(raw) }
-        let key = Array(raw)
+        let key = RawError(bytes: Array(raw))
         if let known = table[key] { return known }
         let text = FailOpenMatcher.normaliseError(raw)
         if table.count >= capacity { table.removeAll(keepingCapacity: true) }

@@ -33,25 +33,34 @@ public struct LogLineParser: Sendable {
     ///
     /// A line that starts like the source's last format counts as that format; otherwise the full check runs.
     public mutating func quickFormat(of b: UnsafeBufferPointer<UInt8>) -> LogFormat {
-        if let last = lastFormat {
-            switch last {
-            case .detailed, .classic:
-                if Self.looksLikeDateTime(b), b[10] == 0x20 {
-                    let end = Self.afterFraction(b)
-                    if end + 2 < b.count {
-                        if last == .detailed, b[end] == 0x20, b[end + 1] == 0x5B { return .detailed }
-                        if last == .classic, b[end] == 0x20, b[end + 1] == 0x2D, b[end + 2] == 0x20 { return .classic }
-                    }
-                }
-            case .json:
-                if b.first == 0x7B, b.last == 0x7D { return .json }
-            case .structured:
-                if b.count > 10, b[0] == 0x74, b[9] == 0x3D, b[1] == 0x69, b[2] == 0x6D { return .structured }
-            case .plain:
-                break
-            }
-        }
+        if let format = headerFormat(of: b) { return format }
         return shape(of: b).format
+    }
+
+    /// `quickFormat`'s header test alone: the source's last format when the line starts like it, else nil.
+    ///
+    /// Pure (it never changes `lastFormat`), so a caller may count such a line without calling
+    /// `quickFormat`: the answer would be the same.
+    @inline(__always)
+    public func headerFormat(of b: UnsafeBufferPointer<UInt8>) -> LogFormat? {
+        guard let last = lastFormat else { return nil }
+        switch last {
+        case .detailed, .classic:
+            if Self.looksLikeDateTimeAndSpace(b) {
+                let end = Self.afterFraction(b)
+                if end + 2 < b.count {
+                    if last == .detailed, b[end] == 0x20, b[end + 1] == 0x5B { return .detailed }
+                    if last == .classic, b[end] == 0x20, b[end + 1] == 0x2D, b[end + 2] == 0x20 { return .classic }
+                }
+            }
+        case .json:
+            if b.first == 0x7B, b.last == 0x7D { return .json }
+        case .structured:
+            if b.count > 10, b[0] == 0x74, b[9] == 0x3D, b[1] == 0x69, b[2] == 0x6D { return .structured }
+        case .plain:
+            break
+        }
+        return nil
     }
 
     /// Array convenience of `shape(of:)`.
@@ -106,7 +115,39 @@ public struct LogLineParser: Sendable {
             && isDigit(b[17]) && isDigit(b[18])
     }
 
+    /// `looksLikeDateTime(b) && b[10] == 0x20`, tested a word at a time: `DDDD-DD-DD DD:DD:DD`.
+    ///
+    /// Three unaligned 8-byte loads cover bytes 0…18 (the last two overlap at 11…15). In each word
+    /// every byte is either a separator, compared exactly under `separatorMask`, or a digit: a byte c
+    /// is a digit exactly when its high nibble is 3 and the high nibble of c + 6 is still 3. The +6
+    /// may carry into the next byte only from a byte ≥ 0xFA, whose own test already fails, so a
+    /// carry never turns a failing line into a passing one (every byte of each word is tested).
+    @inline(__always)
+    static func looksLikeDateTimeAndSpace(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard b.count >= 19, let base = b.baseAddress else { return false }
+        let raw = UnsafeRawPointer(base)
+        // Little-endian words: byte i of the word is the lowest-but-i byte.
+        let w0 = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self))   // "DDDD-DD-"
+        let w1 = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self))   // "DD DD:DD"
+        let w2 = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 11, as: UInt64.self))  // "DD:DD:DD"
+        return Self.wordMatches(w0, separators: 0x2D00_002D_0000_0000, separatorMask: 0xFF00_00FF_0000_0000)
+            && Self.wordMatches(w1, separators: 0x0000_3A00_0020_0000, separatorMask: 0x0000_FF00_00FF_0000)
+            && Self.wordMatches(w2, separators: 0x0000_3A00_003A_0000, separatorMask: 0x0000_FF00_00FF_0000)
+    }
+
+    /// Bytes under `separatorMask` equal `separators`; every other byte is an ASCII digit.
+    @inline(__always)
+    static func wordMatches(_ word: UInt64, separators: UInt64, separatorMask: UInt64) -> Bool {
+        let digitMask = ~separatorMask
+        let highNibbles: UInt64 = 0xF0F0_F0F0_F0F0_F0F0
+        let threes: UInt64 = 0x3030_3030_3030_3030 & digitMask
+        return (word & separatorMask) == separators
+            && (word & highNibbles & digitMask) == threes
+            && ((word &+ 0x0606_0606_0606_0606) & highNibbles & digitMask) == threes
+    }
+
     /// Index after an optional `,mmm` / `.mmm` fraction starting at 19.
+    @inline(__always)
     static func afterFraction(_ b: UnsafeBufferPointer<UInt8>) -> Int {
         var index = 19
         if index < b.count, b[index] == 0x2C || b[index] == 0x2E {
@@ -117,7 +158,7 @@ public struct LogLineParser: Sendable {
     }
 
     static func detailed(_ b: UnsafeBufferPointer<UInt8>) -> LogLineShape? {
-        guard looksLikeDateTime(b), b[10] == 0x20 else { return nil }
+        guard looksLikeDateTimeAndSpace(b) else { return nil }
         let stampEnd = afterFraction(b)
         guard stampEnd + 2 < b.count, b[stampEnd] == 0x20, b[stampEnd + 1] == 0x5B else { return nil }
         let levelStart = stampEnd + 2
@@ -145,7 +186,7 @@ public struct LogLineParser: Sendable {
     // MARK: - classic: `2026-11-26 22:30:01,123 - name - WARNING - message`
 
     static func classic(_ b: UnsafeBufferPointer<UInt8>) -> LogLineShape? {
-        guard looksLikeDateTime(b), b[10] == 0x20 else { return nil }
+        guard looksLikeDateTimeAndSpace(b) else { return nil }
         let stampEnd = afterFraction(b)
         guard let nameStart = separator(b, at: stampEnd) else { return nil }
         guard let nameEnd = findSeparator(b, from: nameStart, limit: 256) else { return nil }

@@ -123,6 +123,32 @@ public struct LogLineProcessor: Sendable {
         return FailOpenEvent(timestamp: time ?? arrival, timed: time != nil || !untimedEventsOutsideWindows, match: match)
     }
 
+    /// Counts one line that does not contain `matcher.commonPrefix` (the caller checked): the same as
+    /// `process(line, arrival: …, mayContainPrefix: false)`, which it falls back to, but cheaper for
+    /// the common line.
+    ///
+    /// Why the shortcut is exact: when no backfill cutoff is pending, the line starts with a digit
+    /// and (its `\r` removed) starts with the source's last format's header
+    /// (`LogLineParser.headerFormat`, which changes nothing), `process` would count it in `lines`,
+    /// find it is no continuation (those are empty or start with a space, a tab, or a letter, `_` or
+    /// `.`), get the same format from `quickFormat`, leave `unparsed` alone and clear `inTraceback`.
+    /// That is all this does. Every other line (json, structured, plain, continuations, lines before
+    /// the backfill cutoff) takes the full path.
+    @inline(__always)
+    public mutating func countLineWithoutPrefix(_ raw: UnsafeBufferPointer<UInt8>) {
+        if notBefore == nil, let first = raw.first, LogLineParser.isDigit(first) {
+            var line = raw
+            if line.last == 0x0D { line = UnsafeBufferPointer(rebasing: line[0..<(line.count - 1)]) }
+            if let header = parser.headerFormat(of: line) {
+                lines += 1
+                format = header
+                inTraceback = false
+                return
+            }
+        }
+        _ = process(raw, arrival: Date(timeIntervalSince1970: 0), mayContainPrefix: false)
+    }
+
     // MARK: - Tracebacks
 
     private static let tracebackStart: [UInt8] = Array("Traceback (most recent call last):".utf8)
