@@ -3,7 +3,8 @@ import Foundation
 
 /// Walks a DB with `SCAN` and pipelined `TYPE`/`PTTL` (and `MEMORY USAGE` with `--memory`), feeding a
 /// `CensusAccumulator`. The next page's `SCAN` rides in the same pipeline as this page's TYPE/PTTL, so a
-/// census costs little more than SCAN alone. Never KEYS, never Lua, never a write.
+/// census costs little more than SCAN alone. Never KEYS, never Lua, never a write. `CLIENT NO-TOUCH ON` (7.2+)
+/// goes out once per connection so the lookups leave LRU/LFU alone; a server that refuses it is not asked again.
 ///
 /// As a worker (`start()`): full mode runs one pass; budgeted mode walks continuously at most
 /// `keysPerSecond`, backing off when PING slows. `onReport` gets partial reports (≤ 1 per
@@ -30,8 +31,13 @@ public final class CensusRunner: @unchecked Sendable {
 
     private var typeAllowed = true
     private var memoryAllowed = true
-    /// nil: not tried yet; false: the server has no CLIENT NO-TOUCH (before 7.2) or denies it.
+    /// nil: not answered yet; true: `CLIENT NO-TOUCH ON` was accepted; false: the server has no CLIENT NO-TOUCH
+    /// (before 7.2) or denies it (ACL), so this runner never sends it again.
     private var noTouchSupported: Bool?
+    /// The `RedisClient.connectionGeneration` `CLIENT NO-TOUCH ON` was last sent on. NO-TOUCH is per-connection
+    /// state, so it leads the first pipeline on each connection (the first of a run and the first after every
+    /// transparent reconnect), never every page.
+    private var noTouchConnectionGeneration: Int?
     private var notes: [String] = []
     private var dbsizeNote: String?
     private var pace: CensusPace?
@@ -213,7 +219,7 @@ public final class CensusRunner: @unchecked Sendable {
 
         /// Takes `pending` into the next page's pipeline.
         func makeBatch() -> PageBatch {
-            var batch = PageBatch(keys: pending, noTouch: noTouchSupported != false, type: typeAllowed,
+            var batch = PageBatch(keys: pending, noTouch: needsNoTouch(), type: typeAllowed,
                                   memory: options.memory && memoryAllowed, scan: !scanDone)
             pending = []
             batch.commands.reserveCapacity(batch.keys.count * 3 + 2)
@@ -227,10 +233,12 @@ public final class CensusRunner: @unchecked Sendable {
             return batch
         }
 
-        /// Writes a batch's pipeline without reading it.
+        /// Writes a batch's pipeline without reading it (and notes the connection NO-TOUCH went out on).
         func write(_ batch: inout PageBatch) throws {
-            batch.written = try client.write(batch.commands)
+            let written = try client.write(batch.commands)
+            batch.written = written
             unreadPipelines += 1
+            if batch.noTouch { noTouchConnectionGeneration = written.connectionGeneration }
         }
 
         /// Feeds one page's observations to the accumulator.
@@ -389,6 +397,7 @@ public final class CensusRunner: @unchecked Sendable {
     /// One page's pipeline, built from the keys of the previous SCAN reply.
     private struct PageBatch {
         var keys: [[UInt8]]
+        /// Starts with `CLIENT NO-TOUCH ON` (the first pipeline on its connection).
         var noTouch: Bool
         var type: Bool
         var memory: Bool
@@ -408,6 +417,14 @@ public final class CensusRunner: @unchecked Sendable {
     }
 
     // MARK: - Helpers
+
+    /// True when the next pipeline must start with `CLIENT NO-TOUCH ON`: the server has not refused it and it
+    /// was not sent yet on the connection that pipeline will be written on (none open: the write opens a new one).
+    private func needsNoTouch() -> Bool {
+        guard noTouchSupported != false else { return false }
+        guard let sentOn = noTouchConnectionGeneration else { return true }
+        return client.connectionGeneration != sentOn
+    }
 
     private func publishProgress(_ progress: CensusProgress) {
         lock.lock()

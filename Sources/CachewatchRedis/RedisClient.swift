@@ -24,6 +24,8 @@ public final class RedisClient: @unchecked Sendable {
     private var connection: RedisConnection?
     private var backoffSeconds: Double
     private var nextAttempt: Date = .distantPast
+    /// How many connections this client has opened (the current one's number while it is open).
+    private var openedConnections = 0
 
     public init(endpoint: RedisEndpoint, initialBackoffSeconds: Double = 0.25, maxBackoffSeconds: Double = 5) {
         self.endpoint = endpoint
@@ -66,6 +68,18 @@ public final class RedisClient: @unchecked Sendable {
         fileprivate let connection: RedisConnection
         /// How many replies are due.
         public let replyCount: Int
+        /// The `connectionGeneration` of the connection it was written on.
+        public let connectionGeneration: Int
+    }
+
+    /// The number of the open connection (1 for the first this client opened, +1 on every reconnect), or nil
+    /// when none is open (the next call opens a new one). Per-connection state (`CLIENT NO-TOUCH`) set on
+    /// generation g holds while this is still g. Blocks while another thread runs a command on this client.
+    public var connectionGeneration: Int? {
+        commandLock.lock()
+        defer { commandLock.unlock() }
+        guard let connection, connection.isOpen else { return nil }
+        return openedConnections
     }
 
     /// Writes a pipeline without reading its replies, so the caller can work while Redis answers; read
@@ -73,7 +87,7 @@ public final class RedisClient: @unchecked Sendable {
     public func write(_ commands: [RedisCommand]) throws -> WrittenPipeline {
         try withConnection { connection in
             try connection.write(commands)
-            return WrittenPipeline(connection: connection, replyCount: commands.count)
+            return WrittenPipeline(connection: connection, replyCount: commands.count, connectionGeneration: openedConnections)
         }
     }
 
@@ -147,6 +161,7 @@ public final class RedisClient: @unchecked Sendable {
         do {
             let conn = try RedisConnection(endpoint: endpoint)
             connection = conn
+            openedConnections += 1
             backoffSeconds = initialBackoffSeconds
             nextAttempt = .distantPast
             stateLock.lock()
