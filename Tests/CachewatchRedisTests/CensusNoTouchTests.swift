@@ -11,7 +11,7 @@ final class CensusNoTouchTests: XCTestCase {
     private var server: FakeRESPServer?
 
     override func tearDown() {
-        server?.stop()
+        if let server { XCTAssertTrue(server.stop(), "the fake server thread ended and closed its sockets") }
         server = nil
         super.tearDown()
     }

@@ -92,13 +92,16 @@ final class FakeRESPServer: @unchecked Sendable {
         return dropped
     }
 
-    /// Stops the thread (closing every socket) and waits for it, at most 5 s. Idempotent.
-    func stop() {
+    /// Stops the thread (closing every socket) and waits for it, at most 5 s; false if it did not end in time.
+    /// Idempotent.
+    @discardableResult
+    func stop() -> Bool {
         lock.lock()
         let wasRunning = !stopping && thread != nil
         stopping = true
         lock.unlock()
-        if wasRunning { _ = finished.wait(timeout: .now() + 5) }
+        guard wasRunning else { return true }
+        return finished.wait(timeout: .now() + 5) == .success
     }
 
     private var isStopping: Bool {
