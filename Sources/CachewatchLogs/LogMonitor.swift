@@ -41,6 +41,15 @@ public final class LogMonitor {
         var detail: String?
         var lastLineAt: Date?
         var followingSince: Date?
+
+        /// Takes the processor's counts and format; a source that delivered new lines was heard from `now`.
+        mutating func absorb(_ processor: LogLineProcessor, now: Date) {
+            if processor.lines > lines { lastLineAt = now }
+            lines = processor.lines
+            unparsed = processor.unparsed
+            truncated = processor.truncated
+            format = processor.formatName
+        }
     }
 
     private let lock = NSLock()
@@ -374,11 +383,7 @@ public final class LogMonitor {
         for event in source.state.pointee.events { counter.record(event, now: now) }
         if let index = published.firstIndex(where: { $0.id == source.id }) {
             var entry = published[index].source
-            if processor.lines > entry.lines { entry.lastLineAt = now }
-            entry.lines = processor.lines
-            entry.unparsed = processor.unparsed
-            entry.truncated = processor.truncated
-            entry.format = processor.formatName
+            entry.absorb(processor, now: now)
             switch follower.status {
             case .following:
                 if entry.status != "following" { entry.followingSince = now }
@@ -497,11 +502,7 @@ public final class LogMonitor {
         for event in events { counter.record(event, now: now) }
         guard let index = published.firstIndex(where: { $0.id == id }) else { return }
         var entry = published[index].source
-        if stdinProcessor.lines > entry.lines { entry.lastLineAt = now }
-        entry.lines = stdinProcessor.lines
-        entry.unparsed = stdinProcessor.unparsed
-        entry.truncated = stdinProcessor.truncated
-        entry.format = stdinProcessor.formatName
+        entry.absorb(stdinProcessor, now: now)
         if let detail { entry.detail = detail }
         published[index].source = entry
     }
