@@ -350,7 +350,7 @@ public final class CensusRunner: @unchecked Sendable {
                 }
                 observations.append(KeyObservation(type: type, pttlMilliseconds: pttl, memoryBytes: memoryBytes))
             }
-            ownTraffic?.add(commands: batch.commands.count, keyspaceHits: lookupHits, keyspaceMisses: lookupMisses)
+            ownTraffic?.add(commands: batch.commands.count, scans: batch.scan ? 1 : 0, keyspaceHits: lookupHits, keyspaceMisses: lookupMisses)
             scanned += batch.keys.count
             paceKeys += batch.keys.count
             record(batch.keys, observations, observedAt: observedAt)

@@ -4,18 +4,22 @@ import Foundation
 ///
 /// `TYPE`, `PTTL` and `MEMORY USAGE` look keys up like a `GET` does, so a census at 5,000 keys/s adds
 /// ~10,000 ops/s and as many "hits" to INFO. The dashboard subtracts these totals so ops/s and the
-/// hit ratio describe the application, not the observer.
+/// hit ratio describe the application, not the observer. Our `SCAN`s are counted apart too, so the
+/// app's own `SCAN` rate (pattern invalidation) is what is left of `cmdstat_scan`.
 public final class OwnTraffic: @unchecked Sendable {
     /// Cumulative totals since the ledger was created.
     public struct Totals: Equatable, Sendable {
         public var commands = 0
         public var keyspaceHits = 0
         public var keyspaceMisses = 0
+        /// The `SCAN` commands among `commands`.
+        public var scans = 0
 
-        public init(commands: Int = 0, keyspaceHits: Int = 0, keyspaceMisses: Int = 0) {
+        public init(commands: Int = 0, keyspaceHits: Int = 0, keyspaceMisses: Int = 0, scans: Int = 0) {
             self.commands = commands
             self.keyspaceHits = keyspaceHits
             self.keyspaceMisses = keyspaceMisses
+            self.scans = scans
         }
     }
 
@@ -24,11 +28,12 @@ public final class OwnTraffic: @unchecked Sendable {
 
     public init() {}
 
-    /// Adds what one pipeline cost.
-    public func add(commands: Int, keyspaceHits: Int = 0, keyspaceMisses: Int = 0) {
+    /// Adds what one pipeline cost (`scans`: how many of its `commands` were `SCAN`).
+    public func add(commands: Int, scans: Int = 0, keyspaceHits: Int = 0, keyspaceMisses: Int = 0) {
         lock.lock()
         defer { lock.unlock() }
         totals.commands += commands
+        totals.scans += scans
         totals.keyspaceHits += keyspaceHits
         totals.keyspaceMisses += keyspaceMisses
     }

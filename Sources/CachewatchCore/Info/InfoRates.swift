@@ -32,11 +32,13 @@ public struct InfoRates: Sendable, Equatable {
     public var commandCallsPerSecond: [String: Double]
     /// True when the server restarted or any counter went backwards between the samples.
     public var counterReset: Bool
+    /// True when both samples had a `commandstats` section (so a command missing from it was not called).
+    public var commandStatsKnown: Bool
 
     public init(intervalSeconds: Double, opsPerSecond: Double, hitsPerSecond: Double, missesPerSecond: Double,
                 hitRatio: Double?, expiredKeysPerSecond: Double, evictedKeysPerSecond: Double,
                 netInputBytesPerSecond: Double, netOutputBytesPerSecond: Double,
-                commandCallsPerSecond: [String: Double], counterReset: Bool) {
+                commandCallsPerSecond: [String: Double], counterReset: Bool, commandStatsKnown: Bool = true) {
         self.intervalSeconds = intervalSeconds
         self.opsPerSecond = opsPerSecond
         self.hitsPerSecond = hitsPerSecond
@@ -48,7 +50,23 @@ public struct InfoRates: Sendable, Equatable {
         self.netOutputBytesPerSecond = netOutputBytesPerSecond
         self.commandCallsPerSecond = commandCallsPerSecond
         self.counterReset = counterReset
+        self.commandStatsKnown = commandStatsKnown
     }
+
+    // MARK: - Command rates
+
+    /// Calls per second of one command (lower-case, as in `commandStats`: `scan`, `del`); 0 when it was not
+    /// called, nil when INFO had no commandstats or the interval is not positive.
+    public func callsPerSecond(_ command: String) -> Double? {
+        guard commandStatsKnown, intervalSeconds > 0 else { return nil }
+        return commandCallsPerSecond[command] ?? 0
+    }
+
+    /// `SCAN` calls per second; after `excludingObserver(…scans:…)` only the application's (pattern invalidation).
+    public var scanCallsPerSecond: Double? { callsPerSecond("scan") }
+
+    /// `DEL` calls per second (cachewatch never sends DEL, so all of them are the application's).
+    public var delCallsPerSecond: Double? { callsPerSecond("del") }
 
     // MARK: - Computing
 
@@ -104,7 +122,8 @@ public struct InfoRates: Sendable, Equatable {
             netInputBytesPerSecond: perSecond(netIn),
             netOutputBytesPerSecond: perSecond(netOut),
             commandCallsPerSecond: callDeltas.mapValues(perSecond),
-            counterReset: restarted || dropped
+            counterReset: restarted || dropped,
+            commandStatsKnown: previous.sectionOrder.contains("commandstats") && current.sectionOrder.contains("commandstats")
         )
     }
 }

@@ -3,7 +3,9 @@ import Foundation
 /// The document `cachewatch snapshot --json` prints (schema 1; field order as in the README).
 ///
 /// `server` and `metrics` are null when there is no INFO (Redis unreachable or INFO denied);
-/// rate fields are null when `rates` is nil (only one INFO sample). `census` and `logs` appear
+/// rate fields are null when `rates` is nil (only one INFO sample); `app_scan_per_second` (the
+/// application's SCANs: give `rates` with the observer excluded) and `del_per_second` are also null
+/// when INFO had no commandstats. `census` and `logs` appear
 /// only when given; `error` only when `redisError` is set.
 public struct SnapshotDocument: Sendable, Equatable {
     /// The schema version printed as `schema`.
@@ -83,6 +85,8 @@ public struct SnapshotDocument: Sendable, Equatable {
             ("connected_clients", .integer(info.connectedClients)),
             ("blocked_clients", .integer(info.blockedClients)),
             ("ping_ms", .number(pingMilliseconds)),
+            ("app_scan_per_second", .number(rates?.scanCallsPerSecond)),
+            ("del_per_second", .number(rates?.delCallsPerSecond)),
         ])
     }
 }

@@ -1,0 +1,21 @@
+/// Turns the INFO rates of the latest interval into warnings (the census has its own: `Findings`).
+///
+/// Codes: `pattern-invalidation` (the application runs more `SCAN`s per second than the threshold: the
+/// cache guide's "pattern invalidation on every mutation" anti-pattern). One sentence each.
+public enum RateFindings {
+    /// The application's `SCAN` calls per second above which `pattern-invalidation` is reported.
+    public static let defaultScanWarnPerSecond: Double = 10
+
+    /// Warn findings for `rates` (nil rates → none). `rates` should have had the observer's SCANs excluded.
+    public static func evaluate(rates: InfoRates?, scanWarnPerSecond: Double = defaultScanWarnPerSecond) -> [Finding] {
+        guard let scans = rates?.scanCallsPerSecond, scans > scanWarnPerSecond else { return [] }
+        return [Finding(severity: .warn, code: "pattern-invalidation", pattern: nil, message:
+            "The app runs \(perSecond(scans)) SCAN/s (pattern invalidation): every write with pattern_to_invalidate_extra "
+            + "scans the keyspace; prefer narrow invalidation (guide: Anti-Patterns).")]
+    }
+
+    /// `14`, or `2.5` below 10.
+    static func perSecond(_ value: Double) -> String {
+        value >= 10 ? "\(Int(value.rounded()))" : String(Double((value * 10).rounded()) / 10)
+    }
+}
