@@ -23,12 +23,17 @@ public struct HeaderInfo: Equatable, Sendable {
     public var blockedClients: Int?
     public var pingMilliseconds: Double?
     public var keysTotal: Int?
+    /// The application's `SCAN` calls per second (cachewatch's own taken out): pattern invalidation cost.
+    public var appScanPerSecond: Double?
+    /// `DEL` calls per second (all the application's), shown next to the SCAN rate.
+    public var delPerSecond: Double?
 
     public init(address: String, db: Int = 0, redisVersion: String? = nil, role: String? = nil, uptimeSeconds: Double? = nil,
                 connection: ConnectionState = .connecting, opsPerSecond: Double? = nil, hitRatio: Double? = nil,
                 usedMemoryBytes: Double? = nil, maxMemoryBytes: Double? = nil, evictedPerSecond: Double? = nil,
                 expiredPerSecond: Double? = nil, clients: Int? = nil, blockedClients: Int? = nil,
-                pingMilliseconds: Double? = nil, keysTotal: Int? = nil) {
+                pingMilliseconds: Double? = nil, keysTotal: Int? = nil, appScanPerSecond: Double? = nil,
+                delPerSecond: Double? = nil) {
         self.address = address
         self.db = db
         self.redisVersion = redisVersion
@@ -45,6 +50,8 @@ public struct HeaderInfo: Equatable, Sendable {
         self.blockedClients = blockedClients
         self.pingMilliseconds = pingMilliseconds
         self.keysTotal = keysTotal
+        self.appScanPerSecond = appScanPerSecond
+        self.delPerSecond = delPerSecond
     }
 }
 
@@ -100,15 +107,20 @@ public struct Thresholds: Equatable, Sendable {
     public var hitRatioCrit: Double
     public var pingWarnMilliseconds: Double
     public var pingCritMilliseconds: Double
+    /// The application's SCAN calls per second above which `scan/s` turns warn (and `pattern-invalidation` is reported):
+    /// each pattern invalidation walks the keyspace 100 keys per SCAN, so 10/s is already a steady scan of it.
+    public var appScanWarnPerSecond: Double
 
     public init(memoryWarnFraction: Double = 0.80, memoryCritFraction: Double = 0.95, hitRatioWarn: Double = 0.80,
-                hitRatioCrit: Double = 0.50, pingWarnMilliseconds: Double = 10, pingCritMilliseconds: Double = 100) {
+                hitRatioCrit: Double = 0.50, pingWarnMilliseconds: Double = 10, pingCritMilliseconds: Double = 100,
+                appScanWarnPerSecond: Double = RateFindings.defaultScanWarnPerSecond) {
         self.memoryWarnFraction = memoryWarnFraction
         self.memoryCritFraction = memoryCritFraction
         self.hitRatioWarn = hitRatioWarn
         self.hitRatioCrit = hitRatioCrit
         self.pingWarnMilliseconds = pingWarnMilliseconds
         self.pingCritMilliseconds = pingCritMilliseconds
+        self.appScanWarnPerSecond = appScanWarnPerSecond
     }
 }
 

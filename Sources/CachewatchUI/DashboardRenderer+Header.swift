@@ -19,6 +19,8 @@ extension DashboardRenderer {
         /// Lower numbers get graph room first.
         var graphPriority: Int = 9
         var maxGraph: Int = 30
+        /// When the row is too narrow, the highest rank is dropped first (ties: the rightmost).
+        var dropRank: Int = 0
 
         var fixedWidth: Int {
             DisplayWidth.of(label) + 1 + DisplayWidth.of(value) + (tail.map { 1 + DisplayWidth.of($0) } ?? 0)
@@ -61,18 +63,25 @@ extension DashboardRenderer {
         let blocked = h.blockedClients ?? 0
         var pingRole = StyleRole.value
         if let ping = h.pingMilliseconds { pingRole = ping >= t.pingCritMilliseconds ? .crit : (ping >= t.pingWarnMilliseconds ? .warn : .value) }
-        let row2: [Meter] = [
+        var row2: [Meter] = [
             Meter(label: "evict/s", value: h.evictedPerSecond.map(Humanize.count) ?? "-", valueRole: role(evicted > 0 ? .warn : .value),
                   series: hist.evictedPerSecond, seriesRole: .warn, graphPriority: 3, maxGraph: 16),
             Meter(label: "expired/s", value: h.expiredPerSecond.map(Humanize.count) ?? "-", valueRole: role(.value),
                   series: hist.expiredPerSecond, graphPriority: 1, maxGraph: 16),
             Meter(label: "clients", value: h.clients.map { Humanize.count($0) } ?? "-", valueRole: role(.value),
                   series: hist.clients, graphPriority: 4, maxGraph: 12),
-            Meter(label: "blocked", value: h.blockedClients.map { Humanize.count($0) } ?? "-", valueRole: role(blocked > 0 ? .warn : .value)),
+            Meter(label: "blocked", value: h.blockedClients.map { Humanize.count($0) } ?? "-", valueRole: role(blocked > 0 ? .warn : .value),
+                  dropRank: blocked > 0 ? 0 : 1),
             Meter(label: "ping", value: Humanize.milliseconds(h.pingMilliseconds), valueRole: role(pingRole),
                   series: hist.pingMilliseconds, seriesRole: pingRole == .value ? .bar : pingRole, graphPriority: 2, maxGraph: 12),
-            Meter(label: "keys", value: h.keysTotal.map { Humanize.count($0) } ?? "-", valueRole: role(.value)),
+            Meter(label: "keys", value: h.keysTotal.map { Humanize.count($0) } ?? "-", valueRole: role(.value), dropRank: 2),
         ]
+        // The app's own SCANs (pattern invalidation), only while there are any; DEL/s beside them for context.
+        if let scans = h.appScanPerSecond, scans >= 0.05 {
+            row2.insert(Meter(label: "scan/s", value: Humanize.count(scans),
+                              valueRole: role(scans > t.appScanWarnPerSecond ? .warn : .value),
+                              tail: h.delPerSecond.map { "(del/s \(Humanize.count($0)))" }), at: 2)
+        }
         drawMeterRow(into: &grid, meters: row1, y: y, width: width, glyphs: glyphs)
         drawMeterRow(into: &grid, meters: row2, y: y + 1, width: width, glyphs: glyphs)
     }
@@ -87,7 +96,11 @@ extension DashboardRenderer {
     static func drawMeterRow(into grid: inout Grid, meters: [Meter], y: Int, width: Int, glyphs: Glyphs) {
         var shown = meters
         func fixedTotal(_ list: [Meter]) -> Int { list.reduce(0) { $0 + $1.fixedWidth } + 2 * max(0, list.count - 1) + 1 }
-        while shown.count > 1, fixedTotal(shown) > width - 1 { shown.removeLast() }
+        while shown.count > 1, fixedTotal(shown) > width - 1 {
+            // The highest drop rank goes first; among equals, the rightmost.
+            let victim = shown.indices.max { (shown[$0].dropRank, $0) < (shown[$1].dropRank, $1) }!
+            shown.remove(at: victim)
+        }
         var spare = width - 1 - fixedTotal(shown)
         var graph = Array(repeating: 0, count: shown.count)
         let candidates = shown.indices.filter { shown[$0].wantsGraph }.sorted { shown[$0].graphPriority < shown[$1].graphPriority }
