@@ -17,7 +17,8 @@ enum DashboardModelBuilder {
             usedMemoryBytes: info?.usedMemoryBytes.map(Double.init), maxMemoryBytes: info?.maxmemoryBytes.map(Double.init),
             evictedPerSecond: rates?.evictedKeysPerSecond, expiredPerSecond: rates?.expiredKeysPerSecond,
             clients: info?.connectedClients, blockedClients: info?.blockedClients, pingMilliseconds: state.pingMilliseconds,
-            keysTotal: info == nil ? nil : (keyspace?.keys ?? 0))
+            keysTotal: info == nil ? nil : (keyspace?.keys ?? 0),
+            appScanPerSecond: rates?.scanCallsPerSecond, delPerSecond: rates?.delCallsPerSecond)
         let histories = HeaderHistories(
             opsPerSecond: state.histories.opsPerSecond.elements, hitRatio: state.histories.hitRatio.elements,
             usedMemoryBytes: state.histories.usedMemoryBytes.elements,
@@ -32,8 +33,10 @@ enum DashboardModelBuilder {
         }
         var message = notice
         if message == nil, state.connection == .connected, let error = state.censusError { message = "census: " + error }
+        let findings = (state.census.map(Findings.evaluate) ?? [])
+            + RateFindings.evaluate(rates: rates, scanWarnPerSecond: thresholds.appScanWarnPerSecond)
         return DashboardModel(header: header, histories: histories, census: state.census, censusProgress: progress,
-                              logs: session.logs?.report(now: now), findings: state.census.map(Findings.evaluate) ?? [],
+                              logs: session.logs?.report(now: now), findings: findings,
                               now: now, thresholds: thresholds, notice: message.map(session.options.redact))
     }
 }

@@ -43,6 +43,7 @@ final class MonitorStore: @unchecked Sendable {
             let collectorCommands = 2
             let rates = InfoRates.between(previousInfo, info).excludingObserver(
                 commands: own.commands - ownAtPreviousInfo.commands + collectorCommands,
+                scans: own.scans - ownAtPreviousInfo.scans,
                 keyspaceHits: own.keyspaceHits - ownAtPreviousInfo.keyspaceHits,
                 keyspaceMisses: own.keyspaceMisses - ownAtPreviousInfo.keyspaceMisses)
             state.rates = rates

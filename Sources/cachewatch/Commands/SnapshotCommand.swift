@@ -61,7 +61,7 @@ struct Snapshot: ParsableCommand {
         let logsReport = logs?.report(now: now)
         let document = SnapshotDocument(takenAt: now, target: options.target(info: redis.info), info: redis.info,
                                         rates: redis.rates, pingMilliseconds: redis.pingMilliseconds, census: redis.census,
-                                        logs: logsReport, findings: redis.census.map(Findings.evaluate) ?? [],
+                                        logs: logsReport, findings: (redis.census.map(Findings.evaluate) ?? []) + RateFindings.evaluate(rates: redis.rates),
                                         redisError: redis.error.map(options.redact))
         // Unreachable Redis and nothing else to report: only the sentence on stderr, exit 1. With something to
         // report (INFO, logs, or a census when only INFO is denied) the document is printed and the sentence follows.
@@ -121,7 +121,8 @@ struct Snapshot: ParsableCommand {
             let secondInfo = InfoSnapshot(text: text, takenAt: second.takenAt)
             let own = ownTraffic.current
             result.rates = InfoRates.between(firstInfo, secondInfo)
-                .excludingObserver(commands: own.commands, keyspaceHits: own.keyspaceHits, keyspaceMisses: own.keyspaceMisses)
+                .excludingObserver(commands: own.commands, scans: own.scans, keyspaceHits: own.keyspaceHits,
+                                   keyspaceMisses: own.keyspaceMisses)
             result.info = secondInfo
             result.pingMilliseconds = second.pingMilliseconds ?? result.pingMilliseconds
         }

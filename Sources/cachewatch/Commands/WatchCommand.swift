@@ -74,7 +74,7 @@ struct Watch: ParsableCommand {
         return SnapshotDocument(takenAt: now, target: session.options.target(info: state.info),
                                 info: error == nil ? state.info : nil, rates: error == nil ? state.rates : nil,
                                 pingMilliseconds: state.pingMilliseconds, census: census,
-                                logs: session.logs?.report(now: now), findings: census.map(Findings.evaluate) ?? [],
+                                logs: session.logs?.report(now: now), findings: (census.map(Findings.evaluate) ?? []) + RateFindings.evaluate(rates: error == nil ? state.rates : nil),
                                 redisError: (error ?? state.redisError).map(session.options.redact))
     }
 
