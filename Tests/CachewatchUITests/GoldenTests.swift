@@ -49,10 +49,17 @@ final class GoldenTests: XCTestCase {
     }
 
     func testMainScreen132x43() {
-        let grid = render(Fixtures.model(logState: .crit), DashboardState(), 132, 43)
+        // The app runs 14 SCAN/s: `scan/s` in the header and the pattern-invalidation finding in the findings pane.
+        let grid = render(Fixtures.scanningModel(logState: .crit), DashboardState(), 132, 43)
         assertSnapshot(grid.text(), named: "main-crit-132x43.txt")
         assertSnapshot(grid.roles(), named: "main-crit-132x43.roles.txt")
         assertSnapshot(render(Fixtures.model(logState: .warn), DashboardState(), 132, 43).text(), named: "main-warn-132x43.txt")
+    }
+
+    func testAppScansAt80x24KeepTheHeaderCalm() {
+        let grid = render(Fixtures.scanningModel(logState: .warn), DashboardState(), 80, 24)
+        assertSnapshot(grid.text(), named: "main-scan-80x24.txt")
+        assertSnapshot(grid.roles(), named: "main-scan-80x24.roles.txt")
     }
 
     func testCompact40x10() {
