@@ -51,7 +51,8 @@ final class SnapshotCLITests: XCTestCase {
         XCTAssertEqual(ordered["server"]?.keys, ["version", "uptime_seconds", "role", "maxmemory_bytes", "maxmemory_policy"])
         XCTAssertEqual(ordered["metrics"]?.keys, ["ops_per_second", "hits_per_second", "misses_per_second", "hit_ratio",
                                                   "used_memory_bytes", "expired_keys_per_second", "evicted_keys_per_second",
-                                                  "connected_clients", "blocked_clients", "ping_ms"])
+                                                  "connected_clients", "blocked_clients", "ping_ms", "app_scan_per_second",
+                                                  "del_per_second"])
         XCTAssertEqual(ordered["schema"]?.kind, "integer")
         XCTAssertEqual(ordered["taken_at"]?.kind, "string")
         XCTAssertEqual(ordered["target"]?["db"]?.kind, "integer")
@@ -61,7 +62,7 @@ final class SnapshotCLITests: XCTestCase {
             XCTAssertEqual(ordered["metrics"]?[key]?.kind, "integer", key)
         }
         for key in ["ops_per_second", "hits_per_second", "misses_per_second", "expired_keys_per_second",
-                    "evicted_keys_per_second", "ping_ms"] {
+                    "evicted_keys_per_second", "ping_ms", "app_scan_per_second", "del_per_second"] {
             XCTAssertTrue(["integer", "number"].contains(ordered["metrics"]?[key]?.kind ?? "missing"),
                           "\(key) is a number (two INFO samples were taken): \(String(describing: ordered["metrics"]?[key]))")
         }
