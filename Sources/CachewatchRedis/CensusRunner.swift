@@ -236,6 +236,7 @@ public final class CensusRunner: @unchecked Sendable {
         /// Writes a batch's pipeline without reading it (and notes the connection NO-TOUCH went out on).
         func write(_ batch: inout PageBatch) throws {
             let written = try client.write(batch.commands)
+            if batch.scan { ownTraffic?.add(commands: 0, scans: 1) }   // booked when sent: see OwnTraffic.Totals.scans
             batch.written = written
             unreadPipelines += 1
             if batch.noTouch { noTouchConnectionGeneration = written.connectionGeneration }
@@ -350,7 +351,7 @@ public final class CensusRunner: @unchecked Sendable {
                 }
                 observations.append(KeyObservation(type: type, pttlMilliseconds: pttl, memoryBytes: memoryBytes))
             }
-            ownTraffic?.add(commands: batch.commands.count, scans: batch.scan ? 1 : 0, keyspaceHits: lookupHits, keyspaceMisses: lookupMisses)
+            ownTraffic?.add(commands: batch.commands.count, keyspaceHits: lookupHits, keyspaceMisses: lookupMisses)
             scanned += batch.keys.count
             paceKeys += batch.keys.count
             record(batch.keys, observations, observedAt: observedAt)

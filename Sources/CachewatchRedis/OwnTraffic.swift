@@ -12,7 +12,9 @@ public final class OwnTraffic: @unchecked Sendable {
         public var commands = 0
         public var keyspaceHits = 0
         public var keyspaceMisses = 0
-        /// The `SCAN` commands among `commands`.
+        /// `SCAN`s sent. Booked when written (before Redis may have run them, `commands` is booked when the
+        /// replies are read), so at an INFO sample a SCAN is never counted by Redis but not yet here; one
+        /// booked but not yet run is carried to the next interval (`InfoRates.unseenObserverScans`).
         public var scans = 0
 
         public init(commands: Int = 0, keyspaceHits: Int = 0, keyspaceMisses: Int = 0, scans: Int = 0) {
@@ -28,7 +30,7 @@ public final class OwnTraffic: @unchecked Sendable {
 
     public init() {}
 
-    /// Adds what one pipeline cost (`scans`: how many of its `commands` were `SCAN`).
+    /// Adds what one pipeline cost, or (`commands: 0, scans: 1`) a SCAN just sent.
     public func add(commands: Int, scans: Int = 0, keyspaceHits: Int = 0, keyspaceMisses: Int = 0) {
         lock.lock()
         defer { lock.unlock() }

@@ -72,6 +72,33 @@ final class AppScanRateTests: XCTestCase {
         XCTAssertNil(sameInstant.scanCallsPerSecond, "no interval, no rate")
     }
 
+    // MARK: - Our SCANs in flight at the INFO
+
+    func testSCANsSentButNotYetRunAreCarriedToTheNextInterval() {
+        // Interval 1 (1 s): we sent 10 SCANs, Redis ran 9 before the INFO. Interval 2: the 10th runs, plus 10 more of ours.
+        let first = InfoRates.between(info(scan: 100, del: nil, commands: 1_000, at: 0), info(scan: 109, del: nil, commands: 1_100, at: 1))
+        let second = InfoRates.between(info(scan: 109, del: nil, commands: 1_100, at: 1), info(scan: 120, del: nil, commands: 1_200, at: 2))
+        XCTAssertEqual(first.excludingObserver(commands: 10, scans: 10, keyspaceHits: 0, keyspaceMisses: 0).scanCallsPerSecond, 0)
+        let carried = first.unseenObserverScans(10)
+        XCTAssertEqual(carried, 1)
+        XCTAssertEqual(second.excludingObserver(commands: 10, scans: 10 + carried, keyspaceHits: 0, keyspaceMisses: 0).scanCallsPerSecond, 0,
+                       "the late SCAN is ours, not the app's")
+        XCTAssertEqual(second.excludingObserver(commands: 10, scans: 10, keyspaceHits: 0, keyspaceMisses: 0).scanCallsPerSecond, 1,
+                       "without the carry it would look like the app's")
+        XCTAssertEqual(second.unseenObserverScans(10 + carried), 0)
+    }
+
+    func testCarryIsBoundedAndNeedsCommandstats() {
+        let rates = InfoRates.between(info(scan: 100, del: nil, commands: 1_000, at: 0), info(scan: 105, del: nil, commands: 1_100, at: 1))
+        XCTAssertEqual(rates.unseenObserverScans(5), 0)
+        XCTAssertEqual(rates.unseenObserverScans(3), 0, "the app ran the other two")
+        XCTAssertEqual(rates.unseenObserverScans(7), 2)
+        XCTAssertEqual(rates.unseenObserverScans(500), InfoRates.maximumCarriedObserverScans, "booked but never run: not carried forever")
+        let unknown = InfoRates.between(info(scan: nil, del: nil, commands: 1, at: 0, commandstats: false),
+                                        info(scan: nil, del: nil, commands: 9, at: 1, commandstats: false))
+        XCTAssertEqual(unknown.unseenObserverScans(5), 0)
+    }
+
     // MARK: - JSON
 
     func testMetricsEndWithAppScanAndDelRates() {

@@ -19,3 +19,20 @@ extension InfoRates {
         return adjusted
     }
 }
+
+// MARK: - SCANs in flight
+
+extension InfoRates {
+    /// At most this many observer SCANs are carried (a pipeline or two in flight; more means some never ran).
+    public static let maximumCarriedObserverScans = 4
+
+    /// Of the observer's `scans` over this interval (booked when sent, plus any carried in), those Redis had
+    /// not counted in `cmdstat_scan` yet: sent just before the INFO and run just after it. Pass them with the
+    /// next interval's `scans` so they are not taken for the app's there. Call on the rates before
+    /// `excludingObserver`; 0 when commandstats are unknown; at most `maximumCarriedObserverScans`.
+    public func unseenObserverScans(_ scans: Int) -> Int {
+        guard let counted = callsPerSecond("scan") else { return 0 }
+        let countedCalls = Int((counted * intervalSeconds).rounded())
+        return min(InfoRates.maximumCarriedObserverScans, max(0, scans - countedCalls))
+    }
+}

@@ -25,6 +25,8 @@ final class MonitorStore: @unchecked Sendable {
     private var state = Snapshot()
     private var previousInfo: InfoSnapshot?
     private var ownAtPreviousInfo = OwnTraffic.Totals()
+    /// Our SCANs sent before the previous INFO that Redis ran after it (they belong to the next interval).
+    private var carriedOwnScans = 0
 
     // MARK: - Writers (worker threads)
 
@@ -41,9 +43,12 @@ final class MonitorStore: @unchecked Sendable {
         if let previousInfo {
             // The collector's own commands in this interval: the previous tick's INFO and this tick's PING.
             let collectorCommands = 2
-            let rates = InfoRates.between(previousInfo, info).excludingObserver(
+            let observed = InfoRates.between(previousInfo, info)
+            let ownScans = own.scans - ownAtPreviousInfo.scans + carriedOwnScans
+            carriedOwnScans = observed.unseenObserverScans(ownScans)
+            let rates = observed.excludingObserver(
                 commands: own.commands - ownAtPreviousInfo.commands + collectorCommands,
-                scans: own.scans - ownAtPreviousInfo.scans,
+                scans: ownScans,
                 keyspaceHits: own.keyspaceHits - ownAtPreviousInfo.keyspaceHits,
                 keyspaceMisses: own.keyspaceMisses - ownAtPreviousInfo.keyspaceMisses)
             state.rates = rates
@@ -83,6 +88,7 @@ final class MonitorStore: @unchecked Sendable {
         state.histories = MetricHistories()
         state.rates = nil
         previousInfo = nil
+        carriedOwnScans = 0
     }
 
     // MARK: - Readers
