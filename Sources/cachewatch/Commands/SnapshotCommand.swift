@@ -120,9 +120,11 @@ struct Snapshot: ParsableCommand {
         if let firstInfo, let text = second.infoText {
             let secondInfo = InfoSnapshot(text: text, takenAt: second.takenAt)
             let own = ownTraffic.current
+            // Our own commands between the two INFO replies: the census's, plus the first INFO and the second PING.
+            let collectorCommands = 2
             result.rates = InfoRates.between(firstInfo, secondInfo)
-                .excludingObserver(commands: own.commands, scans: own.scans, keyspaceHits: own.keyspaceHits,
-                                   keyspaceMisses: own.keyspaceMisses)
+                .excludingObserver(commands: own.commands + collectorCommands, scans: own.scans,
+                                   keyspaceHits: own.keyspaceHits, keyspaceMisses: own.keyspaceMisses)
             result.info = secondInfo
             result.pingMilliseconds = second.pingMilliseconds ?? result.pingMilliseconds
         }
