@@ -151,6 +151,30 @@ final class ValueProbeTests: XCTestCase {
         XCTAssertEqual(findings[0].severity, .warn)
     }
 
+    func testNegativeCacheFindingWordsMixedTTLs() throws {
+        var census = CensusAccumulator(db: 0)
+        for i in 1...10 { add(&census, "short:\(i)", 60_000, .notFoundSentinel) }
+        for i in 11...12 { add(&census, "short:\(i)", -1, .notFoundSentinel) }
+        for i in 1...10 { add(&census, "long:\(i)", 600_000, .notFoundSentinel) }
+        for i in 11...14 { add(&census, "long:\(i)", -1, .notFoundSentinel) }
+        let findings = Findings.evaluate(census.report(dbsizeKeys: 26, complete: true, keysPerSecond: 0, now: now))
+            .filter { $0.code == "long-negative-ttl" }
+        let short = try XCTUnwrap(findings.first { $0.pattern == "short:{id}" })
+        XCTAssertTrue(short.message.hasPrefix("12 \"__NOT_FOUND__\" entries of short:{id} include 2 that never expire (guide"), short.message)
+        let long = try XCTUnwrap(findings.first { $0.pattern == "long:{id}" })
+        XCTAssertTrue(long.message.hasPrefix("14 \"__NOT_FOUND__\" entries of long:{id} live up to 10 min and 4 of them never expire (guide"),
+                      long.message)
+    }
+
+    func testAnswerAfterANewPassIsIgnored() throws {
+        var census = CensusAccumulator(db: 0)
+        let ticket = try XCTUnwrap(census.addReservingValueProbe(key: bytes("widget:1"), type: "string", pttlMilliseconds: 1000,
+                                                                 memoryBytes: nil, observedAt: now))
+        census.startNewPass()
+        census.addValue(.falsy, ticket: ticket)
+        XCTAssertEqual(census.report(dbsizeKeys: 0, complete: true, keysPerSecond: 0, now: now).families, [])
+    }
+
     func testFalsyValuesFindingAndItsAbsence() throws {
         var census = CensusAccumulator(db: 0)
         for i in 1...50 { add(&census, "tier_list:\(i)", 300_000, i <= 20 ? .falsy : .other) }

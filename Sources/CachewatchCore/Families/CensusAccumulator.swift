@@ -73,8 +73,10 @@ public struct CensusAccumulator: Sendable {
 
     /// Records what the value probe of a reserved key said (`.notProbed`: the probe gave no answer).
     public mutating func addValue(_ valueClass: ValueClass, ticket: ValueProbeTicket) {
-        guard valueClass != .notProbed else { return }
-        stats[trie.canonical(ticket.family), default: FamilyStats()].addValue(valueClass, pttlMilliseconds: ticket.pttlMilliseconds)
+        let id = trie.canonical(ticket.family)
+        // A ticket from before `startNewPass` has no family to count in any more.
+        guard valueClass != .notProbed, stats[id] != nil else { return }
+        stats[id]!.addValue(valueClass, pttlMilliseconds: ticket.pttlMilliseconds)
     }
 
     private mutating func offset(_ observedAt: Date) -> Int64 {

@@ -31,9 +31,13 @@ public enum Findings {
             if family.negativeCacheLongTTLKeys > 0 {
                 var lives: [String] = []
                 if let longest = family.negativeCacheMaxTTLSeconds, longest > 120 { lives.append("live up to \(seconds(longest))") }
-                if family.negativeCacheNoTTL > 0 {
-                    lives.append(family.negativeCacheNoTTL == family.negativeCacheKeys ? "never expire"
-                                 : "\(grouped(family.negativeCacheNoTTL)) of them never expire")
+                let noTTL = family.negativeCacheNoTTL
+                if noTTL > 0 {
+                    if noTTL >= family.negativeCacheKeys {
+                        lives = ["never expire"]
+                    } else {
+                        lives.append(lives.isEmpty ? "include \(grouped(noTTL)) that never expire" : "\(grouped(noTTL)) of them never expire")
+                    }
                 }
                 findings.append(Finding(severity: .warn, code: "long-negative-ttl", pattern: pattern, message:
                     "\(grouped(family.negativeCacheKeys)) \"\(ValueClass.notFoundSentinelText)\" entries of \(pattern) "
