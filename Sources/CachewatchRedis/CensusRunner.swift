@@ -5,6 +5,9 @@ import Foundation
 /// `CensusAccumulator`. The next page's `SCAN` rides in the same pipeline as this page's TYPE/PTTL, so a
 /// census costs little more than SCAN alone. Never KEYS, never Lua, never a write. `CLIENT NO-TOUCH ON` (7.2+)
 /// goes out once per connection so the lookups leave LRU/LFU alone; a server that refuses it is not asked again.
+/// For at most 64 `string` keys per family and pass (none while a budgeted pace is backed off) it looks at the
+/// value: `STRLEN` in a following page's pipeline, then `GETRANGE key 0 12` only for values of ≤ 13 bytes (the
+/// `__NOT_FOUND__` sentinel, falsy values), never a whole value; a denial drops that with a note.
 ///
 /// As a worker (`start()`): full mode runs one pass; budgeted mode walks continuously at most
 /// `keysPerSecond`, backing off when PING slows. `onReport` gets partial reports (≤ 1 per
