@@ -5,6 +5,9 @@ import Foundation
 /// `CensusAccumulator`. The next page's `SCAN` rides in the same pipeline as this page's TYPE/PTTL, so a
 /// census costs little more than SCAN alone. Never KEYS, never Lua, never a write. `CLIENT NO-TOUCH ON` (7.2+)
 /// goes out once per connection so the lookups leave LRU/LFU alone; a server that refuses it is not asked again.
+/// For at most 64 `string` keys per family and pass (none while a budgeted pace is backed off) it looks at the
+/// value: `STRLEN` in a following page's pipeline, then `GETRANGE key 0 12` only for values of ≤ 13 bytes (the
+/// `__NOT_FOUND__` sentinel, falsy values), never a whole value; a denial drops that with a note.
 ///
 /// As a worker (`start()`): full mode runs one pass; budgeted mode walks continuously at most
 /// `keysPerSecond`, backing off when PING slows. `onReport` gets partial reports (≤ 1 per
@@ -31,6 +34,8 @@ public final class CensusRunner: @unchecked Sendable {
 
     private var typeAllowed = true
     private var memoryAllowed = true
+    /// False once `STRLEN`/`GETRANGE` were denied (ACL) or unknown: values are not looked at again.
+    private var valuesAllowed = true
     /// nil: not answered yet; true: `CLIENT NO-TOUCH ON` was accepted; false: the server has no CLIENT NO-TOUCH
     /// (before 7.2) or denies it (ACL), so this runner never sends it again.
     private var noTouchSupported: Bool?
@@ -173,6 +178,9 @@ public final class CensusRunner: @unchecked Sendable {
         var cursor: [UInt8] = Array("0".utf8)
         var scanDone = false
         var pending: [[UInt8]] = []
+        /// Value probes for the next pipeline: `STRLEN` for keys the accumulator reserved, then `GETRANGE` (or
+        /// `PTTL` for an empty value) for the short ones.
+        var pendingProbes: [ValueProbe] = []
         var scanned = 0
         var failures = 0
         var lastPublish = Date()
@@ -217,18 +225,30 @@ public final class CensusRunner: @unchecked Sendable {
         // Replies still unread on that connection must never reach another command: drop it.
         defer { if unreadPipelines > 0 { client.disconnect() } }
 
-        /// Takes `pending` into the next page's pipeline.
+        /// True when nothing is left to send in this pass.
+        func finished() -> Bool { scanDone && pending.isEmpty && (pendingProbes.isEmpty || !probingValues) }
+
+        /// Takes `pending` (and the value probes) into the next page's pipeline.
         func makeBatch() -> PageBatch {
             var batch = PageBatch(keys: pending, noTouch: needsNoTouch(), type: typeAllowed,
                                   memory: options.memory && memoryAllowed, scan: !scanDone)
             pending = []
-            batch.commands.reserveCapacity(batch.keys.count * 3 + 2)
+            if probingValues { batch.probes = pendingProbes }
+            pendingProbes = []
+            batch.commands.reserveCapacity(batch.keys.count * 3 + batch.probes.count + 2)
             if batch.noTouch { batch.commands.append(.clientNoTouch(true)) }
             if batch.scan { batch.commands.append(.scan(cursor: cursor, count: countPerPage)) }
             for key in batch.keys {
                 if batch.type { batch.commands.append(.type(key: key)) }
                 batch.commands.append(.pttl(key: key))
                 if batch.memory { batch.commands.append(.memoryUsage(key: key, samples: 0)) }
+            }
+            for probe in batch.probes {
+                switch probe.stage {
+                case .length: batch.commands.append(.strlen(key: probe.key))
+                case .bytes: batch.commands.append(.getrange(key: probe.key, start: 0, end: ValueClass.maximumProbedBytes - 1))
+                case .exists: batch.commands.append(.pttl(key: probe.key))
+                }
             }
             return batch
         }
@@ -242,11 +262,65 @@ public final class CensusRunner: @unchecked Sendable {
             if batch.noTouch { noTouchConnectionGeneration = written.connectionGeneration }
         }
 
-        /// Feeds one page's observations to the accumulator.
+        /// Feeds one page's observations to the accumulator, reserving value probes while values are looked at.
         func record(_ keys: [[UInt8]], _ observations: [KeyObservation], observedAt: Date) {
+            let probing = probingValues
+            if !probing { pendingProbes = [] }
             for (key, observation) in zip(keys, observations) {
-                accumulator.add(key: key, type: observation.type, pttlMilliseconds: observation.pttlMilliseconds,
-                                memoryBytes: observation.memoryBytes, observedAt: observedAt)
+                if probing, observation.type == "string" {
+                    if let ticket = accumulator.addReservingValueProbe(key: key, type: observation.type,
+                                                                       pttlMilliseconds: observation.pttlMilliseconds,
+                                                                       memoryBytes: observation.memoryBytes, observedAt: observedAt) {
+                        pendingProbes.append(ValueProbe(key: key, ticket: ticket, stage: .length))
+                    }
+                } else {
+                    accumulator.add(key: key, type: observation.type, pttlMilliseconds: observation.pttlMilliseconds,
+                                    memoryBytes: observation.memoryBytes, observedAt: observedAt)
+                }
+            }
+        }
+
+        /// Reads the value probes' replies (after a page's lookups): classifies what can be, and queues the
+        /// next step (`GETRANGE` for values of ≤ 13 bytes, `PTTL` for empty ones) into `pendingProbes`.
+        func readProbes(_ probes: [ValueProbe], _ replies: ArraySlice<RedisReply>, hits: inout Int, misses: inout Int) {
+            for (probe, reply) in zip(probes, replies) {
+                if let text = reply.errorText {
+                    if text.hasPrefix("WRONGTYPE") {
+                        hits += 1   // no longer a string: nothing to say about it
+                    } else {
+                        disableValues(text, command: probe.stage.commandName)
+                    }
+                    continue
+                }
+                switch probe.stage {
+                case .length:
+                    guard let length = reply.integerValue.map(Int.init) else { continue }
+                    if length == 0 {
+                        misses += 1
+                        pendingProbes.append(ValueProbe(key: probe.key, ticket: probe.ticket, stage: .exists))
+                    } else if length > ValueClass.maximumProbedBytes {
+                        hits += 1
+                        accumulator.addValue(.other, ticket: probe.ticket)
+                    } else {
+                        hits += 1
+                        pendingProbes.append(ValueProbe(key: probe.key, ticket: probe.ticket, stage: .bytes(length)))
+                    }
+                case .bytes(let length):
+                    let bytes = reply.bytesValue ?? []
+                    if bytes.isEmpty { misses += 1 } else { hits += 1 }
+                    if let valueClass = ValueClass.classify(lengthBytes: length, bytes: bytes) {
+                        accumulator.addValue(valueClass, ticket: probe.ticket)
+                    }
+                case .exists:
+                    // STRLEN says 0 for a missing key too: only a key that still exists holds the empty string.
+                    guard case .integer(let pttl) = reply else { continue }
+                    if pttl == -2 {
+                        misses += 1
+                    } else {
+                        hits += 1
+                        accumulator.addValue(.falsy, ticket: probe.ticket)
+                    }
+                }
             }
         }
 
@@ -256,7 +330,7 @@ public final class CensusRunner: @unchecked Sendable {
                 batch = written
                 inFlight = nil
             } else {
-                if scanDone && pending.isEmpty { break }
+                if finished() { break }
                 if maxConsecutiveFailures == nil, isStopping { throw StopSignal() }
                 batch = makeBatch()
             }
@@ -290,7 +364,7 @@ public final class CensusRunner: @unchecked Sendable {
                     }
                 }
                 // Full mode: the next page goes on the wire before this page's lookups are read.
-                if overlap, scanError == nil, !(scanDone && pending.isEmpty), !(maxConsecutiveFailures == nil && isStopping) {
+                if overlap, scanError == nil, !finished(), !(maxConsecutiveFailures == nil && isStopping) {
                     var next = makeBatch()
                     inFlight = next
                     try write(&next)
@@ -301,7 +375,8 @@ public final class CensusRunner: @unchecked Sendable {
                 failures = 0
             } catch let error as RedisError where error.isConnectionError {
                 // The connection is gone with every unread reply: those lookups (and the SCAN, when its reply
-                // was lost, from the same cursor) are sent again on the next connection.
+                // was lost, from the same cursor) are sent again on the next connection. Their value probes are
+                // dropped: those keys were counted already, they are just not looked at.
                 pending = batch.keys + (inFlight?.keys ?? []) + pending
                 inFlight = nil
                 unreadPipelines = 0
@@ -351,6 +426,7 @@ public final class CensusRunner: @unchecked Sendable {
                 }
                 observations.append(KeyObservation(type: type, pttlMilliseconds: pttl, memoryBytes: memoryBytes))
             }
+            readProbes(batch.probes, lookupReplies[index...], hits: &lookupHits, misses: &lookupMisses)
             ownTraffic?.add(commands: batch.commands.count, keyspaceHits: lookupHits, keyspaceMisses: lookupMisses)
             scanned += batch.keys.count
             paceKeys += batch.keys.count
@@ -403,11 +479,36 @@ public final class CensusRunner: @unchecked Sendable {
         var type: Bool
         var memory: Bool
         var scan: Bool
+        /// Value probes, sent after the lookups.
+        var probes: [ValueProbe] = []
         var commands: [RedisCommand] = []
         /// Set once written.
         var written: RedisClient.WrittenPipeline?
         /// The replies read before the lookups: NO-TOUCH and SCAN.
         var headCount: Int { (noTouch ? 1 : 0) + (scan ? 1 : 0) }
+    }
+
+    /// One step of the bounded look at a string value.
+    private struct ValueProbe {
+        enum Stage: Equatable {
+            /// `STRLEN key`.
+            case length
+            /// `GETRANGE key 0 12` of a value `STRLEN` said is this many (1…13) bytes long.
+            case bytes(Int)
+            /// `PTTL key` after `STRLEN` said 0: an empty string, or a key that vanished?
+            case exists
+
+            var commandName: String {
+                switch self {
+                case .length: return "strlen"
+                case .bytes: return "getrange"
+                case .exists: return "pttl"
+                }
+            }
+        }
+        var key: [UInt8]
+        var ticket: ValueProbeTicket
+        var stage: Stage
     }
 
     /// What TYPE, PTTL and MEMORY USAGE said about one key.
@@ -481,6 +582,27 @@ public final class CensusRunner: @unchecked Sendable {
             notes.append("TYPE is denied to this user (ACL NOPERM), so the census shows no type mix.")
         } else {
             notes.append("TYPE failed (\(error.message)), so the census shows no type mix.")
+        }
+    }
+
+    /// Values are looked at (for `__NOT_FOUND__` and falsy values) unless denied, without TYPE, or, in budgeted
+    /// mode, while the pace is backed off (latency rose: nothing extra is asked of Redis then).
+    private var probingValues: Bool {
+        guard valuesAllowed, typeAllowed else { return false }
+        if let pace, pace.keysPerSecond < pace.budgetKeysPerSecond { return false }
+        return true
+    }
+
+    private func disableValues(_ text: String, command: String) {
+        guard valuesAllowed else { return }
+        valuesAllowed = false
+        let error = client.mappedError(text, command: command)
+        let name = command.uppercased()
+        let consequence = "so the census does not look for \"\(ValueClass.notFoundSentinelText)\" negative caches or falsy values."
+        if case .noPermission = error {
+            notes.append("\(name) is denied to this user (ACL NOPERM), \(consequence)")
+        } else {
+            notes.append("\(name) failed (\(error.message)), \(consequence)")
         }
     }
 

@@ -17,7 +17,7 @@ public struct RedisCommand: Equatable, Sendable, CustomStringConvertible {
 
     /// Command names (upper case, with the subcommand for container commands) that may be sent.
     public static let allowList: Set<String> = [
-        "PING", "INFO", "SCAN", "TYPE", "PTTL", "TTL", "DBSIZE", "READONLY", "SELECT", "AUTH", "HELLO",
+        "PING", "INFO", "SCAN", "TYPE", "PTTL", "TTL", "STRLEN", "GETRANGE", "DBSIZE", "READONLY", "SELECT", "AUTH", "HELLO",
         "MEMORY USAGE", "OBJECT ENCODING", "OBJECT IDLETIME", "OBJECT FREQ",
         "CLIENT SETNAME", "CLIENT NO-TOUCH",
         "CLUSTER SHARDS", "CLUSTER NODES", "CLUSTER INFO",
@@ -85,11 +85,20 @@ public struct RedisCommand: Equatable, Sendable, CustomStringConvertible {
     private static let memoryWord = Array("MEMORY".utf8)
     private static let usageWord = Array("USAGE".utf8)
     private static let samplesWord = Array("SAMPLES".utf8)
+    private static let strlenWord = Array("STRLEN".utf8)
+    private static let getrangeWord = Array("GETRANGE".utf8)
 
     /// `TYPE key`.
     public static func type(key: [UInt8]) -> RedisCommand { RedisCommand(unchecked: [typeWord, key]) }
     /// `PTTL key` (milliseconds; -1 no TTL, -2 no key).
     public static func pttl(key: [UInt8]) -> RedisCommand { RedisCommand(unchecked: [pttlWord, key]) }
+    /// `STRLEN key` (a string value's length in bytes; 0 for a missing key).
+    public static func strlen(key: [UInt8]) -> RedisCommand { RedisCommand(unchecked: [strlenWord, key]) }
+    /// `GETRANGE key start end` (inclusive byte offsets): the census reads at most 13 bytes, and only of values
+    /// that short (`STRLEN` first), never a whole value.
+    public static func getrange(key: [UInt8], start: Int, end: Int) -> RedisCommand {
+        RedisCommand(unchecked: [getrangeWord, key, Array(String(start).utf8), Array(String(end).utf8)])
+    }
     /// `TTL key` (seconds).
     public static func ttl(key: [UInt8]) -> RedisCommand { RedisCommand("TTL", bytes: [key]) }
     /// `MEMORY USAGE key SAMPLES n` (0 = sample every nested value).

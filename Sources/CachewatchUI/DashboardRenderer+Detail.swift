@@ -58,6 +58,21 @@ extension DashboardRenderer {
               ("  p50 ", .muted), (Humanize.duration(family.ttlP50Seconds), .normal),
               ("  p90 ", .muted), (Humanize.duration(family.ttlP90Seconds), .normal),
               ("  max ", .muted), (Humanize.duration(family.ttlMaxSeconds), .normal)])
+        // What the bounded look at string values found (only the sentinel's text is ever shown, never a value).
+        if family.valuesProbed > 0 {
+            let longNegative = family.negativeCacheLongTTLKeys > 0
+            var values: [(String, StyleRole)] = [("values ", .muted), (Humanize.grouped(family.valuesProbed), .normal), (" looked at", .muted),
+                                                 (sep + "\"\(ValueClass.notFoundSentinelText)\" ~", .muted),
+                                                 (Humanize.grouped(family.negativeCacheKeys), longNegative ? .warn : .normal)]
+            if family.negativeCacheKeys > 0 {
+                if let longest = family.negativeCacheMaxTTLSeconds {
+                    values += [(" up to ", .muted), (Humanize.duration(longest), longNegative ? .warn : .normal)]
+                }
+                if family.negativeCacheNoTTL > 0 { values += [(", ", .muted), (Humanize.grouped(family.negativeCacheNoTTL) + " no TTL", .warn)] }
+            }
+            values += [(sep + "falsy ~", .muted), (Humanize.grouped(family.falsyValueKeys), family.falsyValueKeys > 0 ? .warn : .normal)]
+            line(values)
+        }
 
         // TTL histograms side by side.
         let leftWidth = min(width * 55 / 100, 64)

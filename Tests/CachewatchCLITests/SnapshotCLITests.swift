@@ -143,8 +143,10 @@ final class SnapshotCLITests: XCTestCase {
         XCTAssertFalse(families.isEmpty)
         for family in families {
             XCTAssertEqual(family.keys, ["pattern", "keys", "sampled", "share", "types", "no_ttl", "ttl_seconds", "ttl_histogram",
-                                         "ttl_bands", "memory_bytes", "examples", "lockstep"])
+                                         "ttl_bands", "memory_bytes", "examples", "lockstep", "values_probed", "negative_cache",
+                                         "falsy_values"])
             XCTAssertEqual(family["ttl_seconds"]?.keys, ["min", "p50", "p90", "max"])
+            XCTAssertEqual(family["negative_cache"]?.keys, ["keys", "long_ttl", "no_ttl", "max_ttl_seconds"])
             for bucket in family["ttl_histogram"]?.elements ?? [] { XCTAssertEqual(bucket.keys, ["upper_seconds", "keys"]) }
             XCTAssertEqual(family["ttl_bands"]?.elements.map(\.keys), Array(repeating: ["band", "keys"], count: 7))
             XCTAssertEqual(family["examples"]?.kind, "array")

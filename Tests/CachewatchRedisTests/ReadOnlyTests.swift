@@ -13,6 +13,7 @@ final class ReadOnlyTests: XCTestCase {
         "SLAVEOF", "SWAPDB", "CONFIG SET", "CONFIG REWRITE", "CONFIG RESETSTAT", "CLIENT KILL", "CLIENT PAUSE",
         "CLIENT NO-EVICT", "ACL SETUSER", "ACL DELUSER", "CLUSTER RESET", "CLUSTER FAILOVER", "CLUSTER FORGET",
         "SLOWLOG RESET", "LATENCY RESET", "MEMORY PURGE", "MODULE LOAD", "PUBLISH", "XADD", "SETEX", "APPEND",
+        "SETRANGE", "GETSET", "SETNX", "PSETEX", "INCRBY",
     ]
 
     func testAllowListHoldsNoWriteCommand() {
@@ -23,11 +24,21 @@ final class ReadOnlyTests: XCTestCase {
         }
     }
 
+    func testWholeValuesCannotBeRead() {
+        // The census looks at values only through STRLEN and a 13-byte GETRANGE; reading a whole value is never allowed.
+        for name in ["GET", "MGET", "HGETALL", "LRANGE", "SMEMBERS", "ZRANGE", "DUMP", "SUBSTR"] {
+            XCTAssertFalse(RedisCommand.allowList.contains(name), name)
+            XCTAssertFalse(RedisCommand.isAllowed([Array(name.utf8), Array("k".utf8)]), name)
+        }
+        XCTAssertEqual(RedisCommand.getrange(key: Array("k".utf8), start: 0, end: 12).description, "GETRANGE k 0 12")
+        XCTAssertEqual(RedisCommand.strlen(key: [0x61, 0x1b]).description, "STRLEN \"a\\x1b\"")
+    }
+
     func testEveryPublicConstructorIsOnTheAllowList() {
         let key = Array("k".utf8)
         let all: [RedisCommand] = [
             .ping, .info(), .scan(cursor: "0", count: 10), .scan(cursor: [0x30], count: 10, match: key), .type(key: key),
-            .pttl(key: key), .ttl(key: key), .memoryUsage(key: key), .objectEncoding(key: key), .objectIdleTime(key: key),
+            .pttl(key: key), .ttl(key: key), .strlen(key: key), .getrange(key: key, start: 0, end: 12), .memoryUsage(key: key), .objectEncoding(key: key), .objectIdleTime(key: key),
             .objectFreq(key: key), .dbsize, .clientSetName("x"), .clientNoTouch(true), .clusterShards, .clusterNodes,
             .clusterInfo, .readonly, .configGet("*"), .slowlogGet(10), .latencyLatest, .select(1),
             .auth(password: "p"), .auth(user: "u", password: "p"), .hello,

@@ -35,6 +35,11 @@ enum Fixtures {
             ExampleKey(key: "widget:1007", type: "string", ttlSeconds: 3_551, memoryBytes: 72),
             ExampleKey(key: "widget:88123", type: "string", ttlSeconds: 3_599, memoryBytes: 118),
         ]
+        // What the census's look at 64 of its values found: negative-cache sentinels kept for up to an hour.
+        families[0].valuesProbed = 64
+        families[0].negativeCacheKeys = 40_211
+        families[0].negativeCacheLongTTLKeys = 40_211
+        families[0].negativeCacheMaxTTLSeconds = 3_600
         return families
     }()
 

@@ -26,11 +26,15 @@ public struct CensusAccumulator: Sendable {
     private var stats: [Int32: FamilyStats] = [:]
     /// Distinct families with their own statistics before new ones go to `(other)`.
     private let statsBudget: Int
+    /// Value probes `addReservingValueProbe` reserves per family and pass, at most.
+    public let valueProbesPerFamily: Int
 
-    /// Starts an empty census of `db`; at most `maxFamilies` rows are reported (the rest is `(other)`).
-    public init(db: Int, maxFamilies: Int = 200) {
+    /// Starts an empty census of `db`; at most `maxFamilies` rows are reported (the rest is `(other)`), and at
+    /// most `valueProbesPerFamily` values per family are looked at in a pass.
+    public init(db: Int, maxFamilies: Int = 200, valueProbesPerFamily: Int = 64) {
         self.db = db
         self.maxFamilies = max(1, maxFamilies)
+        self.valueProbesPerFamily = max(0, valueProbesPerFamily)
         self.statsBudget = max(1024, 4 * maxFamilies)
     }
 
@@ -38,26 +42,57 @@ public struct CensusAccumulator: Sendable {
 
     /// Adds one scanned key (binary-safe) with its TYPE (nil when unknown/denied), PTTL and MEMORY USAGE;
     /// the PTTL is taken as read at the pass's first observation (or at `report`'s `now` if none was timed).
-    public mutating func add(key: [UInt8], type: String?, pttlMilliseconds: Int64, memoryBytes: Int?) {
-        add(key: key, type: type, pttlMilliseconds: pttlMilliseconds, memoryBytes: memoryBytes, offsetMilliseconds: 0)
+    /// `valueClass`: what a look at its value said, when the caller already knows (see `ValueClass`).
+    public mutating func add(key: [UInt8], type: String?, pttlMilliseconds: Int64, memoryBytes: Int?,
+                             valueClass: ValueClass = .notProbed) {
+        guard let id = add(key: key, type: type, pttlMilliseconds: pttlMilliseconds, memoryBytes: memoryBytes, offsetMilliseconds: 0)
+        else { return }
+        stats[id]!.addValue(valueClass, pttlMilliseconds: pttlMilliseconds)
     }
 
     /// Like `add(key:type:pttlMilliseconds:memoryBytes:)`, with the time the PTTL was read, so a long
     /// (budgeted) pass forecasts expiries from `report`'s `now` correctly.
-    public mutating func add(key: [UInt8], type: String?, pttlMilliseconds: Int64, memoryBytes: Int?, observedAt: Date) {
-        let milliseconds = Int64((observedAt.timeIntervalSince1970 * 1000).rounded())
-        if originMilliseconds == nil { originMilliseconds = milliseconds }
-        add(key: key, type: type, pttlMilliseconds: pttlMilliseconds, memoryBytes: memoryBytes,
-            offsetMilliseconds: milliseconds - originMilliseconds!)
+    public mutating func add(key: [UInt8], type: String?, pttlMilliseconds: Int64, memoryBytes: Int?, observedAt: Date,
+                             valueClass: ValueClass = .notProbed) {
+        guard let id = add(key: key, type: type, pttlMilliseconds: pttlMilliseconds, memoryBytes: memoryBytes,
+                           offsetMilliseconds: offset(observedAt)) else { return }
+        stats[id]!.addValue(valueClass, pttlMilliseconds: pttlMilliseconds)
     }
 
-    private mutating func add(key: [UInt8], type: String?, pttlMilliseconds: Int64, memoryBytes: Int?, offsetMilliseconds: Int64) {
+    /// Like `add(key:type:pttlMilliseconds:memoryBytes:observedAt:)`, and reserves a look at the key's value
+    /// when it is a `string` whose family has had fewer than `valueProbesPerFamily` looks reserved in this pass:
+    /// the caller probes it (`STRLEN`, `GETRANGE key 0 12`) and hands the ticket back to `addValue(_:ticket:)`.
+    public mutating func addReservingValueProbe(key: [UInt8], type: String?, pttlMilliseconds: Int64, memoryBytes: Int?,
+                                                observedAt: Date) -> ValueProbeTicket? {
+        guard let id = add(key: key, type: type, pttlMilliseconds: pttlMilliseconds, memoryBytes: memoryBytes,
+                           offsetMilliseconds: offset(observedAt)),
+              type == "string", stats[id]!.valueProbesReserved < valueProbesPerFamily else { return nil }
+        stats[id]!.valueProbesReserved += 1
+        return ValueProbeTicket(family: id, pttlMilliseconds: pttlMilliseconds)
+    }
+
+    /// Records what the value probe of a reserved key said (`.notProbed`: the probe gave no answer).
+    public mutating func addValue(_ valueClass: ValueClass, ticket: ValueProbeTicket) {
+        let id = trie.canonical(ticket.family)
+        // A ticket from before `startNewPass` has no family to count in any more.
+        guard valueClass != .notProbed, stats[id] != nil else { return }
+        stats[id]!.addValue(valueClass, pttlMilliseconds: ticket.pttlMilliseconds)
+    }
+
+    private mutating func offset(_ observedAt: Date) -> Int64 {
+        let milliseconds = Int64((observedAt.timeIntervalSince1970 * 1000).rounded())
+        if originMilliseconds == nil { originMilliseconds = milliseconds }
+        return milliseconds - originMilliseconds!
+    }
+
+    /// Counts the key; returns the id of the family it was counted in (nil when it vanished).
+    private mutating func add(key: [UInt8], type: String?, pttlMilliseconds: Int64, memoryBytes: Int?, offsetMilliseconds: Int64) -> Int32? {
         guard pttlMilliseconds >= -1 else {
             vanishedKeys += 1
-            return
+            return nil
         }
         scannedKeys += 1
-        key.withUnsafeBufferPointer { buffer in
+        return key.withUnsafeBufferPointer { buffer in
             var family = trie.classify(buffer)
             if stats[family] == nil && stats.count >= statsBudget {
                 compact()
@@ -69,6 +104,7 @@ public struct CensusAccumulator: Sendable {
             if pttlMilliseconds >= 0, let page = trie.lastPageNumber(buffer) {
                 stats[id]!.addPage(page, pttlMilliseconds: pttlMilliseconds)
             }
+            return id
         }
     }
 
@@ -167,6 +203,17 @@ public struct CensusAccumulator: Sendable {
             },
             forecast: stat.forecastSampled(shiftSeconds: shiftSeconds).map { scaled($0, scale) }, lockstep: wave)
         report.ttlMaxSecondsByPage = stat.pageMaxTTLSeconds()
+        if stat.valuesProbed > 0 {
+            // Probed values stand for the family's string keys.
+            let stringKeys = Double(max(stat.types["string"] ?? 0, stat.valuesProbed)) * scale
+            func estimated(_ count: Int) -> Int { Int((stringKeys * Double(count) / Double(stat.valuesProbed)).rounded()) }
+            report.valuesProbed = stat.valuesProbed
+            report.negativeCacheKeys = estimated(stat.notFoundKeys)
+            report.negativeCacheLongTTLKeys = estimated(stat.notFoundLongKeys)
+            report.negativeCacheNoTTL = estimated(stat.notFoundNoTTL)
+            report.negativeCacheMaxTTLSeconds = stat.notFoundMaxTTLMilliseconds >= 0 ? Double(stat.notFoundMaxTTLMilliseconds) / 1000 : nil
+            report.falsyValueKeys = estimated(stat.falsyKeys)
+        }
         report.exampleKeys = zip(report.examples, stat.exampleFacts).map { key, facts in
             ExampleKey(key: key, type: facts.type,
                        ttlSeconds: facts.pttlMilliseconds >= 0 ? Double(facts.pttlMilliseconds) / 1000 : nil,

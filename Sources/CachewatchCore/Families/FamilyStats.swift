@@ -26,6 +26,19 @@ struct FamilyStats: Sendable {
     var pageTTLKeys: [Int32] = []
     var pageMaxTTLMilliseconds: [Int64] = []
     static let trackedPages = 10
+    /// Value probes reserved in this pass (the per-family budget counts these) and answered.
+    var valueProbesReserved = 0
+    var valuesProbed = 0
+    /// Probed values that were exactly `__NOT_FOUND__`; those with a TTL above 120 s or none; those without TTL.
+    var notFoundKeys = 0
+    var notFoundLongKeys = 0
+    var notFoundNoTTL = 0
+    /// The longest TTL (ms) of a probed `__NOT_FOUND__` value that has one (-1: none seen).
+    var notFoundMaxTTLMilliseconds: Int64 = -1
+    /// Probed values the boilerplate reads back as a miss (`[]`, `{}`, `0`, `""` …).
+    var falsyKeys = 0
+    /// The guide's longest negative-cache TTL.
+    static let negativeCacheMaxTTLMilliseconds: Int64 = 120_000
 
     static let exactLimit = 64
     static let subBuckets = 16
@@ -79,6 +92,28 @@ struct FamilyStats: Sendable {
         }
     }
 
+    /// Records what a value probe said about one key of this family (`.notProbed` records nothing).
+    mutating func addValue(_ valueClass: ValueClass, pttlMilliseconds: Int64) {
+        switch valueClass {
+        case .notProbed:
+            return
+        case .notFoundSentinel:
+            notFoundKeys += 1
+            if pttlMilliseconds < 0 {
+                notFoundNoTTL += 1
+                notFoundLongKeys += 1
+            } else {
+                notFoundMaxTTLMilliseconds = max(notFoundMaxTTLMilliseconds, pttlMilliseconds)
+                if pttlMilliseconds > Self.negativeCacheMaxTTLMilliseconds { notFoundLongKeys += 1 }
+            }
+        case .falsy:
+            falsyKeys += 1
+        case .other:
+            break
+        }
+        valuesProbed += 1
+    }
+
     /// Records the TTL of a key on page `page` (1…10) of a paginated family.
     mutating func addPage(_ page: Int, pttlMilliseconds: Int64) {
         guard (1...Self.trackedPages).contains(page), pttlMilliseconds >= 0 else { return }
@@ -116,6 +151,13 @@ struct FamilyStats: Sendable {
         for i in 0..<7 { bands[i] += other.bands[i] }
         memorySumBytes += other.memorySumBytes
         memorySampled += other.memorySampled
+        valueProbesReserved += other.valueProbesReserved
+        valuesProbed += other.valuesProbed
+        notFoundKeys += other.notFoundKeys
+        notFoundLongKeys += other.notFoundLongKeys
+        notFoundNoTTL += other.notFoundNoTTL
+        notFoundMaxTTLMilliseconds = max(notFoundMaxTTLMilliseconds, other.notFoundMaxTTLMilliseconds)
+        falsyKeys += other.falsyKeys
         for (example, facts) in zip(other.examples, other.exampleFacts) where examples.count < 3 && !examples.contains(example) {
             examples.append(example)
             exampleFacts.append(facts)

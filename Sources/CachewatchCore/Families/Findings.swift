@@ -3,7 +3,9 @@
 /// Codes: `lockstep-expiry` (a wave of keys expiring together: add TTL jitter), `no-ttl` (keys that never
 /// expire), `ttl-too-long` (paginated lists with a median TTL above 5 minutes, search results above
 /// 15 minutes — the guide's TTL table), `mixed-ttl-pages` (pages of one paginated family whose longest
-/// TTLs differ by ≥ 2× and ≥ 60 s: the guide's anti-pattern). `(other)` is never judged. One sentence each.
+/// TTLs differ by ≥ 2× and ≥ 60 s: the guide's anti-pattern), `long-negative-ttl` (`__NOT_FOUND__` sentinels
+/// living longer than the guide's 30–120 s, or forever), `falsy-values` (values the boilerplate reads back as
+/// a miss, so they are rewritten on every request). `(other)` is never judged. One sentence each.
 public enum Findings {
     /// Warn findings for `report`, in family order.
     public static func evaluate(_ report: CensusReport) -> [Finding] {
@@ -25,6 +27,28 @@ public enum Findings {
                 findings.append(Finding(severity: .warn, code: "mixed-ttl-pages", pattern: pattern, message:
                     "Pages of \(pattern) have different TTLs (page \(shortest.key) up to \(seconds(shortest.value)), page \(longest.key) up to "
                     + "\(seconds(longest.value))); use one TTL for the whole paginated family so pages expire together."))
+            }
+            if family.negativeCacheLongTTLKeys > 0 {
+                var lives: [String] = []
+                if let longest = family.negativeCacheMaxTTLSeconds, longest > 120 { lives.append("live up to \(seconds(longest))") }
+                let noTTL = family.negativeCacheNoTTL
+                if noTTL > 0 {
+                    if noTTL >= family.negativeCacheKeys {
+                        lives = ["never expire"]
+                    } else {
+                        lives.append(lives.isEmpty ? "include \(grouped(noTTL)) that never expire" : "\(grouped(noTTL)) of them never expire")
+                    }
+                }
+                findings.append(Finding(severity: .warn, code: "long-negative-ttl", pattern: pattern, message:
+                    "\(grouped(family.negativeCacheKeys)) \"\(ValueClass.notFoundSentinelText)\" entries of \(pattern) "
+                    + "\(lives.joined(separator: " and ")) (guide: 30–120 s; estimated from \(family.valuesProbed) values looked at), "
+                    + "so rows created since keep answering 404; shorten the negative-cache TTL."))
+            }
+            if family.falsyValueKeys > 0 {
+                findings.append(Finding(severity: .warn, code: "falsy-values", pattern: pattern, message:
+                    "\(grouped(family.falsyValueKeys)) keys of \(pattern) hold an empty or false value ([], {}, 0, \"\", false) "
+                    + "that the boilerplate reads back as a miss (estimated from \(family.valuesProbed) values looked at), "
+                    + "so they are recomputed and rewritten on every request; cache a non-empty wrapper or skip caching them."))
             }
             if let p50 = family.ttlP50Seconds {
                 if isPaginated(pattern), p50 > 300 {
@@ -48,6 +72,17 @@ public enum Findings {
         if value >= 3600 && value.truncatingRemainder(dividingBy: 3600) == 0 { return "\(Int(value / 3600)) h" }
         if value >= 120 { return "\(Int((value / 60).rounded())) min" }
         return "\(Int(value.rounded())) s"
+    }
+
+    /// 40211 → `40,211`.
+    static func grouped(_ value: Int) -> String {
+        let digits = String(value.magnitude)
+        var out = ""
+        for (index, character) in digits.enumerated() {
+            if index > 0 && (digits.count - index) % 3 == 0 { out.append(",") }
+            out.append(character)
+        }
+        return (value < 0 ? "-" : "") + out
     }
 
     static func percent(_ fraction: Double) -> String { "\(Int((fraction * 100).rounded())) %" }

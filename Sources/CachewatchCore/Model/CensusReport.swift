@@ -80,6 +80,19 @@ public struct FamilyReport: Equatable, Sendable {
     public var ttlMaxSecondsByPage: [Int: Double] = [:]
     /// `examples` with the type, TTL and size read for each (not in the JSON, whose `examples` are strings).
     public var exampleKeys: [ExampleKey] = []
+    /// String values looked at (`STRLEN`, `GETRANGE` of ≤ 13 bytes), at most 64 per family and pass; the
+    /// value counts below are estimated from them (0 when none was looked at).
+    public var valuesProbed = 0
+    /// Estimated keys holding the negative-cache sentinel `__NOT_FOUND__`.
+    public var negativeCacheKeys = 0
+    /// Estimated `__NOT_FOUND__` keys living longer than the guide's 120 s (a longer TTL, or none).
+    public var negativeCacheLongTTLKeys = 0
+    /// Estimated `__NOT_FOUND__` keys without a TTL.
+    public var negativeCacheNoTTL = 0
+    /// The longest TTL seen on a probed `__NOT_FOUND__` key (nil when none with a TTL was seen).
+    public var negativeCacheMaxTTLSeconds: Double?
+    /// Estimated keys whose value Python treats as false (`[]`, `{}`, `0`, `""` …): read back as misses.
+    public var falsyValueKeys = 0
 
     public init(pattern: String, keys: Int, sampled: Int, share: Double, types: [String: Int], noTTL: Int,
                 ttlMinSeconds: Double? = nil, ttlP50Seconds: Double? = nil, ttlP90Seconds: Double? = nil,
@@ -122,6 +135,12 @@ public struct FamilyReport: Equatable, Sendable {
             ("memory_bytes", .integer(memoryBytes)),
             ("examples", .array(examples.map(JSONValue.string))),
             ("lockstep", lockstep?.json ?? .null),
+            ("values_probed", .int(valuesProbed)),
+            ("negative_cache", .object([
+                ("keys", .int(negativeCacheKeys)), ("long_ttl", .int(negativeCacheLongTTLKeys)),
+                ("no_ttl", .int(negativeCacheNoTTL)), ("max_ttl_seconds", .number(negativeCacheMaxTTLSeconds)),
+            ])),
+            ("falsy_values", .int(falsyValueKeys)),
         ])
     }
 }
