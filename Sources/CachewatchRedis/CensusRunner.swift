@@ -58,7 +58,7 @@ public final class CensusRunner: @unchecked Sendable {
         if client.endpoint.db != options.db {
             var endpoint = client.endpoint
             endpoint.db = options.db
-            scanClient = RedisClient(endpoint: endpoint)
+            scanClient = RedisClient(endpoint: endpoint, ownTraffic: client.ownTraffic)
         }
         self.client = scanClient
         worker = RedisWorker(name: "cachewatch.census", client: scanClient)
@@ -96,7 +96,7 @@ public final class CensusRunner: @unchecked Sendable {
         if client.endpoint.db != db {
             var endpoint = client.endpoint
             endpoint.db = db
-            scanClient = RedisClient(endpoint: endpoint)
+            scanClient = RedisClient(endpoint: endpoint, ownTraffic: client.ownTraffic)
         }
         let options = CensusOptions(db: db, mode: .full, memory: memory, scanCount: scanCount, maxFamilies: maxFamilies)
         let runner = CensusRunner(client: scanClient, options: options, maxConsecutiveFailures: 4, onProgress: progress)
@@ -256,7 +256,9 @@ public final class CensusRunner: @unchecked Sendable {
         /// Writes a batch's pipeline without reading it (and notes the connection NO-TOUCH went out on).
         func write(_ batch: inout PageBatch) throws {
             let written = try client.write(batch.commands)
-            if batch.scan { ownTraffic?.add(commands: 0, scans: 1) }   // booked when sent: see OwnTraffic.Totals.scans
+            // Booked when sent (see OwnTraffic.Totals.scans): our SCAN, and every lookup as a hit for now;
+            // `read` corrects the lookups once the replies say which were misses (or denied).
+            ownTraffic?.add(commands: 0, scans: batch.scan ? 1 : 0, keyspaceHits: batch.lookupCount)
             batch.written = written
             unreadPipelines += 1
             if batch.noTouch { noTouchConnectionGeneration = written.connectionGeneration }
@@ -427,7 +429,9 @@ public final class CensusRunner: @unchecked Sendable {
                 observations.append(KeyObservation(type: type, pttlMilliseconds: pttl, memoryBytes: memoryBytes))
             }
             readProbes(batch.probes, lookupReplies[index...], hits: &lookupHits, misses: &lookupMisses)
-            ownTraffic?.add(commands: batch.commands.count, keyspaceHits: lookupHits, keyspaceMisses: lookupMisses)
+            // The client books the commands (`RedisClient.ownTraffic`); the lookups went in as hits when sent,
+            // now the replies say which were misses or denied.
+            ownTraffic?.add(commands: 0, keyspaceHits: lookupHits - batch.lookupCount, keyspaceMisses: lookupMisses)
             scanned += batch.keys.count
             paceKeys += batch.keys.count
             record(batch.keys, observations, observedAt: observedAt)
@@ -486,6 +490,8 @@ public final class CensusRunner: @unchecked Sendable {
         var written: RedisClient.WrittenPipeline?
         /// The replies read before the lookups: NO-TOUCH and SCAN.
         var headCount: Int { (noTouch ? 1 : 0) + (scan ? 1 : 0) }
+        /// Commands that look a key up (TYPE, PTTL, MEMORY USAGE, value probes): everything but the head.
+        var lookupCount: Int { commands.count - headCount }
     }
 
     /// One step of the bounded look at a string value.

@@ -11,8 +11,13 @@ public struct CollectorSample: Sendable {
     public var state: ConnectionState
     /// The first error of this tick, if any.
     public var error: RedisError?
+    /// The client's `OwnTraffic` totals just before INFO was sent (nil without a ledger): Redis's counters in
+    /// that INFO reply include everything we sent before it, so rates subtract the difference of these.
+    public var ownTrafficBeforeInfo: OwnTraffic.Totals?
 
-    public init(takenAt: Date, infoText: String?, pingMilliseconds: Double?, state: ConnectionState, error: RedisError?) {
+    public init(takenAt: Date, infoText: String?, pingMilliseconds: Double?, state: ConnectionState, error: RedisError?,
+                ownTrafficBeforeInfo: OwnTraffic.Totals? = nil) {
+        self.ownTrafficBeforeInfo = ownTrafficBeforeInfo
         self.takenAt = takenAt
         self.infoText = infoText
         self.pingMilliseconds = pingMilliseconds

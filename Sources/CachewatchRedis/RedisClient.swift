@@ -10,6 +10,8 @@ public final class RedisClient: @unchecked Sendable {
     public let initialBackoffSeconds: Double
     /// Largest retry delay.
     public let maxBackoffSeconds: Double
+    /// Books every command this client sends (handshakes included), so rates can leave cachewatch's own load out.
+    public let ownTraffic: OwnTraffic?
 
     // MARK: - State (guarded by stateLock)
 
@@ -27,8 +29,10 @@ public final class RedisClient: @unchecked Sendable {
     /// How many connections this client has opened (the current one's number while it is open).
     private var openedConnections = 0
 
-    public init(endpoint: RedisEndpoint, initialBackoffSeconds: Double = 0.25, maxBackoffSeconds: Double = 5) {
+    public init(endpoint: RedisEndpoint, initialBackoffSeconds: Double = 0.25, maxBackoffSeconds: Double = 5,
+                ownTraffic: OwnTraffic? = nil) {
         self.endpoint = endpoint
+        self.ownTraffic = ownTraffic
         self.initialBackoffSeconds = initialBackoffSeconds
         self.maxBackoffSeconds = maxBackoffSeconds
         self.backoffSeconds = initialBackoffSeconds
@@ -55,12 +59,18 @@ public final class RedisClient: @unchecked Sendable {
     /// Sends one command; error replies and connection failures are thrown as `RedisError`.
     /// A denied command (NOPERM, unknown command) leaves the connection up.
     public func send(_ command: RedisCommand) throws -> RedisReply {
-        try withConnection { try $0.send(command) }
+        try withConnection { connection in
+            ownTraffic?.add(commands: 1)
+            return try connection.send(command)
+        }
     }
 
     /// Sends a pipeline; error replies come back as `.error` in their slot, connection failures are thrown.
     public func pipeline(_ commands: [RedisCommand]) throws -> [RedisReply] {
-        try withConnection { try $0.pipeline(commands) }
+        try withConnection { connection in
+            ownTraffic?.add(commands: commands.count)
+            return try connection.pipeline(commands)
+        }
     }
 
     /// A pipeline written to Redis whose replies are not read yet (see `write(_:)`).
@@ -86,6 +96,7 @@ public final class RedisClient: @unchecked Sendable {
     /// them with `readReplies(count:of:)` before any other call on this client. Connection failures are thrown.
     public func write(_ commands: [RedisCommand]) throws -> WrittenPipeline {
         try withConnection { connection in
+            ownTraffic?.add(commands: commands.count)
             try connection.write(commands)
             return WrittenPipeline(connection: connection, replyCount: commands.count, connectionGeneration: openedConnections)
         }
@@ -160,6 +171,7 @@ public final class RedisClient: @unchecked Sendable {
         }
         do {
             let conn = try RedisConnection(endpoint: endpoint)
+            ownTraffic?.add(commands: conn.handshakeCommands)
             connection = conn
             openedConnections += 1
             backoffSeconds = initialBackoffSeconds

@@ -49,8 +49,10 @@ public final class RedisCollector: @unchecked Sendable {
         } catch let error as RedisError {
             firstError = error
         } catch {}
+        var ownBeforeInfo: OwnTraffic.Totals?
         if firstError == nil || firstError?.isConnectionError == false {
             do {
+                ownBeforeInfo = client.ownTraffic?.current
                 infoText = try client.send(.info()).stringValue
                 if infoText?.isEmpty != false {
                     // Redis before 6.0 answers `INFO everything` with an empty reply; `all` is its superset.
@@ -61,7 +63,7 @@ public final class RedisCollector: @unchecked Sendable {
             } catch {}
         }
         return CollectorSample(takenAt: takenAt, infoText: infoText, pingMilliseconds: pingMilliseconds,
-                               state: client.state, error: firstError)
+                               state: client.state, error: firstError, ownTrafficBeforeInfo: ownBeforeInfo)
     }
 
     // MARK: - Worker

@@ -11,6 +11,8 @@ public final class RedisConnection {
     private var context: UnsafeMutablePointer<redisContext>?
     /// The error that killed the connection, if any.
     public private(set) var deadReason: RedisError?
+    /// Commands the connection sent while opening (AUTH, CLIENT SETNAME, SELECT).
+    public private(set) var handshakeCommands = 0
     /// The socket descriptor while open; guarded by `descriptorLock` so `interrupt()` never touches a reused fd.
     private var fileDescriptor: Int32 = -1
     private let descriptorLock = NSLock()
@@ -69,7 +71,7 @@ public final class RedisConnection {
             } else {
                 auth = .auth(password: password)
             }
-            let reply = try sendRaw(auth)
+            let reply = try handshakeSend(auth)
             if let text = reply.errorText {
                 let lower = text.lowercased()
                 // A server without a password refuses AUTH; like redis-cli, carry on.
@@ -80,16 +82,22 @@ public final class RedisConnection {
             }
         }
         // CLIENT SETNAME first: its NOAUTH tells us early that a password is needed.
-        let nameReply = try sendRaw(.clientSetName(endpoint.clientName))
+        let nameReply = try handshakeSend(.clientSetName(endpoint.clientName))
         if let text = nameReply.errorText, text.uppercased().hasPrefix("NOAUTH") {
             throw mapped(text, command: "client|setname")
         }
         if endpoint.db != 0 {
-            let reply = try sendRaw(.select(endpoint.db))
+            let reply = try handshakeSend(.select(endpoint.db))
             if let text = reply.errorText {
                 throw mapped(text, command: "select")
             }
         }
+    }
+
+    /// Sends one handshake command, counting it (the observer's own load includes the handshake).
+    private func handshakeSend(_ command: RedisCommand) throws -> RedisReply {
+        handshakeCommands += 1
+        return try sendRaw(command)
     }
 
     /// Frees the hiredis context (idempotent).

@@ -27,4 +27,19 @@ final class InfoRatesObserverTests: XCTestCase {
         XCTAssertEqual(app.missesPerSecond, 0)
         XCTAssertNil(app.hitRatio)
     }
+
+    func testLoadRedisHadNotCountedYetIsCarriedNotLost() {
+        // Idle app; our 1,000-command pipeline (900 hits) was sent just before INFO and run just after it:
+        // Redis counted 4 commands over 2 s, we booked 1,004.
+        let observed = rates(ops: 2, hits: 0, misses: 0)
+        let unseen = observed.unseenObserverLoad(commands: 1_004, keyspaceHits: 900, keyspaceMisses: 100)
+        XCTAssertEqual(unseen.commands, 1_000)
+        XCTAssertEqual(unseen.keyspaceHits, 900)
+        XCTAssertEqual(unseen.keyspaceMisses, 100)
+        // Everything counted: nothing to carry.
+        let seen = rates(ops: 600, hits: 450, misses: 50).unseenObserverLoad(commands: 1_000, keyspaceHits: 900, keyspaceMisses: 100)
+        XCTAssertEqual(seen.commands, 0)
+        XCTAssertEqual(seen.keyspaceHits, 0)
+        XCTAssertEqual(seen.keyspaceMisses, 0)
+    }
 }

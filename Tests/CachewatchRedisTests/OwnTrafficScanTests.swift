@@ -23,7 +23,7 @@ final class OwnTrafficScanTests: XCTestCase {
         let reports = Box<CensusReport>()
         // COUNT 50 (a big budget keeps the page small): a pass takes ~15 SCANs.
         let options = CensusOptions(db: 0, mode: .budgeted(keysPerSecond: 100_000), scanCount: 50, publishIntervalSeconds: 60)
-        let runner = CensusRunner(client: RedisClient(endpoint: RedisEndpoint(host: server.host, port: server.port)),
+        let runner = CensusRunner(client: RedisClient(endpoint: RedisEndpoint(host: server.host, port: server.port), ownTraffic: ledger),
                                   options: options, onReport: { reports.add($0) }, ownTraffic: ledger)
         runner.start()
         let deadline = Date().addingTimeInterval(30)
@@ -44,5 +44,31 @@ final class OwnTrafficScanTests: XCTestCase {
         let info = InfoSnapshot(text: text, takenAt: Date())
         XCTAssertTrue(info.sectionOrder.contains("commandstats"), text)
         return info.commandStats["scan"]?.calls ?? 0
+    }
+}
+
+/// The client books every command it sends, handshakes included: exactly what Redis counts.
+final class OwnTrafficLedgerTests: XCTestCase {
+    func testLedgerMatchesRedisTotalCommandsProcessed() throws {
+        let server = try RedisServerFixture()
+        let before = try totalCommands(server)
+        let ledger = OwnTraffic()
+        let client = RedisClient(endpoint: RedisEndpoint(host: server.host, port: server.port, db: 2), ownTraffic: ledger)
+        _ = try client.send(.ping)
+        _ = try client.pipeline([.dbsize, .ping, .type(key: Array("k".utf8)), .pttl(key: Array("k".utf8))])
+        let written = try client.write([.ping, .dbsize])
+        _ = try client.readReplies(count: 2, of: written)
+        client.disconnect()
+        _ = try client.send(.ping)   // a second handshake
+        let after = try totalCommands(server)
+        // CLIENT SETNAME + SELECT twice, 1 + 4 + 2 + 1 commands.
+        XCTAssertEqual(ledger.current.commands, 12)
+        // Redis counts the test's first INFO too (a command's own INFO reply never includes it).
+        XCTAssertEqual(after - before, ledger.current.commands + 1)
+    }
+
+    private func totalCommands(_ server: RedisServerFixture) throws -> Int {
+        let info = InfoSnapshot(text: server.redisCLI(["INFO", "stats"]), takenAt: Date())
+        return try XCTUnwrap(info.totalCommandsProcessed)
     }
 }

@@ -36,3 +36,17 @@ extension InfoRates {
         return min(InfoRates.maximumCarriedObserverScans, max(0, scans - countedCalls))
     }
 }
+
+extension InfoRates {
+    /// The observer's load booked over this interval (sent, plus any carried in) that Redis had not counted
+    /// yet: a pipeline sent just before the INFO and run just after it. Subtract it in the next interval
+    /// instead, so one interval does not read 0 and the next a phantom burst. Never more than was booked.
+    public func unseenObserverLoad(commands: Int, keyspaceHits: Int, keyspaceMisses: Int)
+        -> (commands: Int, keyspaceHits: Int, keyspaceMisses: Int) {
+        guard intervalSeconds > 0 else { return (0, 0, 0) }
+        func unseen(_ booked: Int, _ perSecond: Double) -> Int {
+            max(0, booked - Int((perSecond * intervalSeconds).rounded()))
+        }
+        return (unseen(commands, opsPerSecond), unseen(keyspaceHits, hitsPerSecond), unseen(keyspaceMisses, missesPerSecond))
+    }
+}

@@ -32,7 +32,7 @@ final class MonitorSession {
         self.logs = logs
         censusSettings = census
         let store = self.store
-        collector = RedisCollector(client: RedisClient(endpoint: endpoint), intervalSeconds: intervalSeconds) { sample in
+        collector = RedisCollector(client: RedisClient(endpoint: endpoint, ownTraffic: store.ownTraffic), intervalSeconds: intervalSeconds) { sample in
             store.ingest(sample)
         }
     }
@@ -115,7 +115,7 @@ final class MonitorSession {
                                     mode: full ? .full : .budgeted(keysPerSecond: settings.budgetKeysPerSecond),
                                     memory: settings.memory, maxFamilies: settings.maxFamilies)
         let store = self.store
-        let runner = CensusRunner(client: RedisClient(endpoint: endpoint), options: options,
+        let runner = CensusRunner(client: RedisClient(endpoint: endpoint, ownTraffic: store.ownTraffic), options: options,
                                   onReport: { store.ingest(census: $0) },
                                   onProgress: { store.ingest(censusProgress: $0) },
                                   onError: { store.ingest(censusError: $0) }, ownTraffic: store.ownTraffic)

@@ -27,13 +27,16 @@ final class MonitorStore: @unchecked Sendable {
     private var ownAtPreviousInfo = OwnTraffic.Totals()
     /// Our SCANs sent before the previous INFO that Redis ran after it (they belong to the next interval).
     private var carriedOwnScans = 0
+    /// Our commands and lookups booked before the previous INFO that Redis counted after it.
+    private var carriedOwn = (commands: 0, keyspaceHits: 0, keyspaceMisses: 0)
 
     // MARK: - Writers (worker threads)
 
     /// Records a collector tick: parses INFO, computes rates against the previous tick, extends histories.
     func ingest(_ sample: CollectorSample) {
         let info = sample.infoText.map { InfoSnapshot(text: $0, takenAt: sample.takenAt) }
-        let own = ownTraffic.current
+        // Our totals as of the moment INFO was sent (what Redis's counters in that reply can include).
+        let own = sample.ownTrafficBeforeInfo ?? ownTraffic.current
         lock.lock()
         defer { lock.unlock() }
         state.connection = sample.state
@@ -41,16 +44,15 @@ final class MonitorStore: @unchecked Sendable {
         state.redisError = sample.error?.message
         guard let info else { return }
         if let previousInfo {
-            // The collector's own commands in this interval: the previous tick's INFO and this tick's PING.
-            let collectorCommands = 2
             let observed = InfoRates.between(previousInfo, info)
             let ownScans = own.scans - ownAtPreviousInfo.scans + carriedOwnScans
             carriedOwnScans = observed.unseenObserverScans(ownScans)
-            let rates = observed.excludingObserver(
-                commands: own.commands - ownAtPreviousInfo.commands + collectorCommands,
-                scans: ownScans,
-                keyspaceHits: own.keyspaceHits - ownAtPreviousInfo.keyspaceHits,
-                keyspaceMisses: own.keyspaceMisses - ownAtPreviousInfo.keyspaceMisses)
+            let ownCommands = own.commands - ownAtPreviousInfo.commands + carriedOwn.commands
+            let ownHits = own.keyspaceHits - ownAtPreviousInfo.keyspaceHits + carriedOwn.keyspaceHits
+            let ownMisses = own.keyspaceMisses - ownAtPreviousInfo.keyspaceMisses + carriedOwn.keyspaceMisses
+            carriedOwn = observed.unseenObserverLoad(commands: ownCommands, keyspaceHits: ownHits, keyspaceMisses: ownMisses)
+            let rates = observed.excludingObserver(commands: ownCommands, scans: ownScans,
+                                                   keyspaceHits: ownHits, keyspaceMisses: ownMisses)
             state.rates = rates
             state.histories.record(info: info, rates: rates, pingMilliseconds: sample.pingMilliseconds)
         }
@@ -89,6 +91,7 @@ final class MonitorStore: @unchecked Sendable {
         state.rates = nil
         previousInfo = nil
         carriedOwnScans = 0
+        carriedOwn = (0, 0, 0)
     }
 
     // MARK: - Readers

@@ -91,7 +91,9 @@ struct Snapshot: ParsableCommand {
     /// Two INFO samples `intervalSeconds` apart (rates without our own load), with a budgeted census sample
     /// in between, or a full census afterwards with `--full`.
     private func sample(endpoint: RedisEndpoint, intervalSeconds: Double, budget: Int, census censusArguments: CensusArguments) -> RedisSample {
-        let client = RedisClient(endpoint: endpoint)
+        // Every command we send is booked here, so the rates can leave our own load out.
+        let ownTraffic = OwnTraffic()
+        let client = RedisClient(endpoint: endpoint, ownTraffic: ownTraffic)
         let collector = RedisCollector(client: client, intervalSeconds: intervalSeconds) { _ in }
         let first = collector.sampleOnce()
         let firstInfo = first.infoText.map { InfoSnapshot(text: $0, takenAt: first.takenAt) }
@@ -104,31 +106,33 @@ struct Snapshot: ParsableCommand {
 
         let maxFamilies = censusArguments.maxFamilies ?? 200
         let partial = LockedBox<CensusReport?>(nil)
-        let ownTraffic = OwnTraffic()
         var sampler: CensusRunner?
         if !full && !noCensus {
             let options = CensusOptions(db: endpoint.db, mode: .budgeted(keysPerSecond: budget), memory: censusArguments.memory,
                                         maxFamilies: maxFamilies)
-            sampler = CensusRunner(client: RedisClient(endpoint: endpoint), options: options, onReport: { report in
+            sampler = CensusRunner(client: RedisClient(endpoint: endpoint, ownTraffic: ownTraffic), options: options, onReport: { report in
                 // Keep the first complete pass; otherwise the newest partial one.
                 partial.update { current in if current?.complete != true { current = report } }
             }, ownTraffic: ownTraffic)
             sampler?.start()
         }
         Thread.sleep(forTimeInterval: intervalSeconds)
+        // Stop the census first: its last pipeline is answered before the second INFO, so Redis's counters
+        // and our ledger cover the same commands.
+        sampler?.stop()
         let second = collector.sampleOnce()
         if let firstInfo, let text = second.infoText {
             let secondInfo = InfoSnapshot(text: text, takenAt: second.takenAt)
-            let own = ownTraffic.current
-            // Our own commands between the two INFO replies: the census's, plus the first INFO and the second PING.
-            let collectorCommands = 2
+            // What we sent between the two INFO commands (the first INFO, the second PING, the census).
+            let before = first.ownTrafficBeforeInfo ?? OwnTraffic.Totals()
+            let own = second.ownTrafficBeforeInfo ?? ownTraffic.current
             result.rates = InfoRates.between(firstInfo, secondInfo)
-                .excludingObserver(commands: own.commands + collectorCommands, scans: own.scans,
-                                   keyspaceHits: own.keyspaceHits, keyspaceMisses: own.keyspaceMisses)
+                .excludingObserver(commands: own.commands - before.commands, scans: own.scans - before.scans,
+                                   keyspaceHits: own.keyspaceHits - before.keyspaceHits,
+                                   keyspaceMisses: own.keyspaceMisses - before.keyspaceMisses)
             result.info = secondInfo
             result.pingMilliseconds = second.pingMilliseconds ?? result.pingMilliseconds
         }
-        sampler?.stop()
         result.census = partial.value
         if full && !noCensus {
             do {
