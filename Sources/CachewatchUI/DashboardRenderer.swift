@@ -184,10 +184,12 @@ public enum DashboardRenderer {
         let sorted = model.findings.enumerated().sorted { ($0.element.severity, -$0.offset) > ($1.element.severity, -$1.offset) }.map(\.element)
         let inner = Panel.draw(into: &grid, rect: rect, title: [.init("Findings", .title), .init(" \(sorted.count)", .value)], glyphs: glyphs)
         guard !inner.isEmpty else { return }
+        // The code column fits the longest code shown (`pattern-invalidation` is 20), within reason.
+        let codeWidth = min(22, max(12, sorted.prefix(inner.height).map { DisplayWidth.of(safe($0.code)) }.max() ?? 0))
         for (i, finding) in sorted.prefix(inner.height).enumerated() {
             let y = inner.y + i
             var x = grid.put(DisplayWidth.pad(finding.severity.rawValue.uppercased(), to: 5), at: inner.x + 1, y, role: levelRole(finding.severity))
-            x = grid.put(DisplayWidth.pad(safe(finding.code), to: 18, ellipsis: glyphs.ellipsis), at: x, y, role: .accent)
+            x = grid.put(DisplayWidth.pad(safe(finding.code), to: codeWidth, ellipsis: glyphs.ellipsis) + " ", at: x, y, role: .accent)
             x = grid.put(DisplayWidth.pad(safe(finding.pattern ?? "(keyspace)"), to: 26, ellipsis: glyphs.ellipsis), at: x + 1, y, role: .normal)
             grid.put(safe(finding.message), at: x + 1, y, maxWidth: inner.maxX - x - 2, role: .muted, ellipsis: glyphs.ellipsis)
         }
