@@ -16,12 +16,4 @@ final class DurationTextTests: XCTestCase {
             XCTAssertNil(DurationText.seconds(bad), bad)
         }
     }
-
-    func testFormatsCompactly() {
-        XCTAssertEqual(DurationText.format(seconds: 45), "45s")
-        XCTAssertEqual(DurationText.format(seconds: 300), "5m")
-        XCTAssertEqual(DurationText.format(seconds: 3552), "59m12s")
-        XCTAssertEqual(DurationText.format(seconds: 5400), "1h30m")
-        XCTAssertEqual(DurationText.format(seconds: 273_600), "3d04h")
-    }
 }

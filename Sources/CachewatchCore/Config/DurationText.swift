@@ -1,6 +1,6 @@
 import Foundation
 
-/// Parses and prints the short durations the CLI accepts: `90`, `30s`, `5m`, `1h30m`, `250ms`.
+/// Parses the short durations the CLI accepts: `90`, `30s`, `5m`, `1h30m`, `250ms`.
 public enum DurationText {
     /// Seconds in a duration text; nil when the text is not a duration.
     public static func seconds(_ text: String) -> Double? {
@@ -41,22 +41,5 @@ public enum DurationText {
         }
         guard !number.isEmpty, flush() else { return nil }
         return sawPart && total >= 0 ? total : nil
-    }
-
-    /// A compact human form: `45s`, `5m`, `1h30m`, `2d04h`.
-    public static func format(seconds: Double) -> String {
-        guard seconds.isFinite, seconds >= 0 else { return "-" }
-        let whole = Int(seconds.rounded())
-        if whole < 60 { return "\(whole)s" }
-        if whole < 3600 {
-            let m = whole / 60, s = whole % 60
-            return s == 0 ? "\(m)m" : "\(m)m\(s < 10 ? "0" : "")\(s)s"
-        }
-        if whole < 86400 {
-            let h = whole / 3600, m = (whole % 3600) / 60
-            return m == 0 ? "\(h)h" : "\(h)h\(m < 10 ? "0" : "")\(m)m"
-        }
-        let d = whole / 86400, h = (whole % 86400) / 3600
-        return h == 0 ? "\(d)d" : "\(d)d\(h < 10 ? "0" : "")\(h)h"
     }
 }
