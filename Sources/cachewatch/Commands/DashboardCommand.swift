@@ -28,7 +28,6 @@ struct Dashboard: ParsableCommand {
     var interval: String?
 
     func run() throws {
-        ignoreSIGPIPE()
         TerminalStop.installHandlers()
         let settings = try config.load()
         let intervalSeconds = try parseInterval(interval ?? settings.interval ?? "1s")

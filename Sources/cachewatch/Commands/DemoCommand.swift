@@ -29,7 +29,6 @@ struct Demo: ParsableCommand {
     var text = false
 
     func run() throws {
-        ignoreSIGPIPE()
         TerminalStop.installHandlers()
         var deadline: Date?
         if let duration {

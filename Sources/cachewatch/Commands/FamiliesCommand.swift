@@ -25,7 +25,6 @@ struct Families: ParsableCommand {
     var maxFamilies: Int = 200
 
     func run() throws {
-        ignoreSIGPIPE()
         guard maxFamilies >= 1 else { throw CLIError("--max-families must be at least 1.") }
         let data = try readInput()
         let table = FamiliesTable(lines: data, maxFamilies: maxFamilies)

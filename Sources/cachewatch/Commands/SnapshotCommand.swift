@@ -37,7 +37,6 @@ struct Snapshot: ParsableCommand {
     var interval: String?
 
     func run() throws {
-        ignoreSIGPIPE()
         let settings = try config.load()
         let logArguments = self.logArguments.merged(with: settings)
         let censusArguments = self.censusArguments.merged(with: settings)

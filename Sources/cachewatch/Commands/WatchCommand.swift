@@ -35,7 +35,6 @@ struct Watch: ParsableCommand {
     var count: Int?
 
     func run() throws {
-        ignoreSIGPIPE()
         TerminalStop.installHandlers()
         let settings = try config.load()
         let intervalSeconds = try parseInterval(interval ?? settings.interval ?? "1s")
