@@ -79,16 +79,6 @@ struct Watch: ParsableCommand {
 
     /// Writes one line to stdout and flushes it; false when stdout is closed.
     private func writeLine(_ line: String) -> Bool {
-        let data = Array((line + "\n").utf8)
-        var offset = 0
-        while offset < data.count {
-            let written = data[offset...].withUnsafeBytes { write(STDOUT_FILENO, $0.baseAddress, $0.count) }
-            if written < 0 {
-                if errno == EINTR { continue }
-                return false
-            }
-            offset += written
-        }
-        return true
+        StandardOutput.write(Array((line + "\n").utf8))
     }
 }

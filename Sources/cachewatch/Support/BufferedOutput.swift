@@ -21,15 +21,7 @@ final class BufferedOutput {
 
     /// Writes everything buffered; a closed stdout (e.g. `| head`) ends quietly.
     func flush() {
-        var offset = 0
-        while offset < buffer.count {
-            let written = buffer[offset...].withUnsafeBytes { Glibc.write(STDOUT_FILENO, $0.baseAddress, $0.count) }
-            if written < 0 {
-                if errno == EINTR { continue }
-                exit(0)
-            }
-            offset += written
-        }
+        guard StandardOutput.write(buffer) else { exit(0) }
         buffer.removeAll(keepingCapacity: true)
     }
 }
