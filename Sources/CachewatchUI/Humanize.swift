@@ -82,6 +82,11 @@ public enum Humanize {
         return String(format: "%.\(decimals)f%%", p)
     }
 
+    /// A share of a total: like `percent`, but never `0.0%` for a non-zero share (`<0.1%`).
+    public static func share(_ fraction: Double) -> String {
+        fraction > 0 && fraction < 0.0005 ? "<0.1%" : percent(fraction)
+    }
+
     /// Milliseconds: 0.3ms, 12ms, 1.2s.
     public static func milliseconds(_ value: Double?) -> String {
         guard let value, value.isFinite, value >= 0 else { return "-" }
