@@ -101,7 +101,7 @@ final class HostileInputCLITests: XCTestCase {
             (["snapshot", "--json", "--interval", "2h"], #"cachewatch: --interval must be between 100ms and 1h, not "2h"."#),
             (["watch", "--json", "--interval", "0s"], #"cachewatch: --interval must be between 100ms and 1h, not "0s"."#),
             (["snapshot", "--json", "--connect-timeout", "nan"], #"cachewatch: --connect-timeout must be between 10ms and 10m, not "nan"."#),
-            (["snapshot", "--json", "--for", "-1s", "--log", log], #"cachewatch: --for must be between 0s and 24h, not "-1s"."#),
+            (["snapshot", "--json", "--for=-1s", "--log", log], #"cachewatch: --for must be between 0s and 24h, not "-1s"."#),
             (["snapshot", "--json", "--stale", "1e999", "--log", log], #"cachewatch: --stale must be between 1s and 7d, not "1e999"."#),
             (["snapshot", "--json", "--backfill", "soon", "--log", log], #"cachewatch: --backfill must be between 0s and 7d, not "soon"."#),
             (["demo", "--duration", "inf"], #"cachewatch: --duration must be between 1s and 7d, not "inf"."#),
