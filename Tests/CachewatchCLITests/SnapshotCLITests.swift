@@ -160,7 +160,7 @@ final class SnapshotCLITests: XCTestCase {
 
         let logs = try XCTUnwrap(document["logs"])
         XCTAssertEqual(logs.keys, ["sources", "fail_open"])
-        XCTAssertEqual(logs["sources"]?.elements.first?.keys, ["path", "format", "lines", "unparsed", "truncated", "status", "detail"])
+        XCTAssertEqual(logs["sources"]?.elements.first?.keys, ["path", "format", "lines", "unparsed", "truncated", "status", "detail", "unparsed_time"])
         let failOpen = try XCTUnwrap(logs["fail_open"])
         XCTAssertEqual(failOpen.keys, ["last_1m", "last_5m", "last_15m", "total", "per_minute", "state", "since", "by_error",
                                        "by_family", "warn_per_minute", "crit_per_minute", "history"])
