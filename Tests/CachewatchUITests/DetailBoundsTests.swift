@@ -38,6 +38,15 @@ final class DetailBoundsTests: XCTestCase {
         XCTAssertEqual(Humanize.share(1), "100%")
     }
 
+    func testYearsAreShortAndBounded() {
+        XCTAssertEqual(Humanize.duration(364 * 86_400), "364d00h")
+        XCTAssertEqual(Humanize.duration(365 * 86_400), "1y")
+        XCTAssertEqual(Humanize.shortDuration(285 * 365 * 86_400 + 5), "285y")
+        XCTAssertEqual(Humanize.shortDuration(9_000_000_000_000_000), ">999y")
+        XCTAssertEqual(Humanize.duration(Double(Int64.max) / 1000), ">999y")
+        XCTAssertEqual(Humanize.shortDuration(1e300), ">999y")
+    }
+
     func testCenturiesOfTTLFoldIntoOneYearRow() {
         let histogram = [TTLBucket(upperSeconds: 1024, keys: 5), TTLBucket(upperSeconds: 33_554_432, keys: 1),
                          TTLBucket(upperSeconds: 67_108_864, keys: 2), TTLBucket(upperSeconds: 18_014_398_509_481_984, keys: 3),
