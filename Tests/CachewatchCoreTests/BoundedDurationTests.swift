@@ -76,6 +76,9 @@ final class BoundedDurationTests: XCTestCase {
             }
         }
         XCTAssertEqual(try ConfigFile.parse("[logs]\nalert_window = \"1m30s\"\n", file: "c.toml").alertWindow, "1m30s")
+        XCTAssertThrowsError(try ConfigFile.parse("[logs]\npaths = [\"a.log\", \"\"]\n", file: "c.toml")) { error in
+            XCTAssertEqual(String(describing: error), "c.toml:2: paths must not contain an empty path")
+        }
     }
 
     func testConnectTimeoutFromEnvironmentAcceptsUnits() throws {

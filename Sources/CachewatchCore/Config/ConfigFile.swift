@@ -129,6 +129,7 @@ public struct ConfigFile: Equatable, Sendable {
             guard case .array(let items) = entry.value else { throw wrongType("an array of strings") }
             logPaths = try items.map { item in
                 guard case .string(let path) = item else { throw wrongType("an array of strings") }
+                guard !path.trimmingCharacters(in: .whitespaces).isEmpty else { throw document.error(line: entry.line, "paths must not contain an empty path") }
                 return path
             }
         case ("logs", "backfill"): backfill = try duration(.backfill)
