@@ -311,7 +311,8 @@ public final class FileFollower {
             guard let end = chunk[lineStart...].firstIndex(of: 0x0A) ?? (offset + Int64(count) == size ? count : nil) else { break }
             let line = UnsafeBufferPointer(rebasing: chunk[lineStart..<end])
             let shape = parser.shape(of: line)
-            if shape.format != .plain, let time = parser.timestamp(of: line, shape: shape) {
+            // A time that cannot be used (1e22, year 0, a day ahead) makes the line untimed, as in the processor.
+            if shape.format != .plain, let time = LogLineProcessor.usableTime(parser.timestamp(of: line, shape: shape), arrival: Date()) {
                 return (offset + Int64(lineStart), time)
             }
             lineStart = end + 1

@@ -37,6 +37,7 @@ public final class LogMonitor {
         var lines = 0
         var unparsed = 0
         var truncated = 0
+        var unparsedTime = 0
         var status = "missing"
         var detail: String?
         var lastLineAt: Date?
@@ -48,6 +49,7 @@ public final class LogMonitor {
             lines = processor.lines
             unparsed = processor.unparsed
             truncated = processor.truncated
+            unparsedTime = processor.unparsedTime
             format = processor.formatName
         }
     }
@@ -276,7 +278,7 @@ public final class LogMonitor {
             }
             return LogSourceStatus(path: entry.source.path, format: entry.source.format, lines: entry.source.lines,
                                    unparsed: entry.source.unparsed, truncated: entry.source.truncated,
-                                   status: status, detail: detail)
+                                   status: status, detail: detail, unparsedTime: entry.source.unparsedTime)
         }
         let summary = FailOpenSummary(
             last1m: counter.count(lastSeconds: 60, now: now), last5m: counter.count(lastSeconds: 300, now: now),

@@ -4,10 +4,24 @@ import Foundation
 extension DashboardRenderer {
     // MARK: - Family detail view
 
-    /// A log2 bucket label such as `≤ 32s` or `≤ 68m`, `none` for the no-TTL bucket.
+    /// A log2 bucket label such as `≤ 32s` or `≤ 68m`, `> 1y` above `yearBucketSeconds`, `none` for the no-TTL bucket.
     static func bucketLabel(_ bucket: TTLBucket, glyphs: Glyphs) -> String {
         guard let upper = bucket.upperSeconds else { return "none" }
+        if upper > yearBucketSeconds { return glyphs.isASCII ? ">1y" : "> 1y" }
         return (glyphs.isASCII ? "<=" : "≤ ") + bucketDuration(upper)
+    }
+
+    /// The log2 bound 2^25 s (388 days): TTLs above it (up to the 2^54 s Redis allows) share one `> 1y` row.
+    static let yearBucketSeconds: Double = 33_554_432
+
+    /// Folds the log2 buckets above `yearBucketSeconds` into one (shown as `> 1y`), so a key expiring in
+    /// 285 years does not stretch the histogram over 30 empty rows.
+    static func foldingYears(_ buckets: [TTLBucket]) -> [TTLBucket] {
+        let timed = buckets.filter { $0.upperSeconds != nil }
+        let years = timed.filter { $0.upperSeconds! > yearBucketSeconds }
+        guard !years.isEmpty else { return timed }
+        let keys = years.reduce(0) { Clamp.sum($0, $1.keys) }
+        return timed.filter { $0.upperSeconds! <= yearBucketSeconds } + [TTLBucket(upperSeconds: .infinity, keys: keys)]
     }
 
     /// Compact bucket bounds: 32s, 17m, 68m, 2.3h, 36h, 3d.
@@ -47,8 +61,8 @@ extension DashboardRenderer {
         let typeMix = family.types.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.prefix(3)
             .map { "\(safe($0.key)) \(Humanize.percent(Double($0.value) / totalTypes, decimals: 0))" }.joined(separator: " ")
         var summary: [(String, StyleRole)] = [(safe(family.pattern), .title), ("  ", .normal),
-                                              (Humanize.grouped(family.keys), .value), (" keys (", .muted),
-                                              (Humanize.percent(family.share), .normal), (")", .muted)]
+                                              (Humanize.grouped(family.keys), .value), (family.keys == 1 ? " key (" : " keys (", .muted),
+                                              (Humanize.share(family.share), .normal), (")", .muted)]
         if !typeMix.isEmpty { summary += [(sep, .muted), (typeMix, .normal)] }
         summary += [(sep + "no TTL ", .muted), (Humanize.grouped(family.noTTL), family.noTTL > 0 ? .warn : .normal)]
         if let memory = family.memoryBytes { summary += [(sep + "~", .muted), (Humanize.bytes(Double(memory)), .value), (" (sampled)", .muted)] }
@@ -83,7 +97,7 @@ extension DashboardRenderer {
             grid.put("guide bands", at: rightX, y, role: .header)
         }
         y += 1
-        var buckets = family.ttlHistogram.filter { $0.upperSeconds != nil }
+        var buckets = foldingYears(family.ttlHistogram)
         if var first = buckets.firstIndex(where: { $0.keys > 0 }), var last = buckets.lastIndex(where: { $0.keys > 0 }) {
             // Show some empty neighbours for context: at least 5 rows where the buckets allow.
             while last - first < 4, first > 0 || last < buckets.count - 1 {

@@ -43,7 +43,7 @@ extension DashboardRenderer {
         var row = [
             TableCell(safe(family.pattern), other ? .muted : .normal),
             TableCell(Humanize.count(family.keys), .value),
-            TableCell(family.share > 0 && family.share < 0.0005 ? "<0.1%" : Humanize.percent(family.share), .muted),
+            TableCell(Humanize.share(family.share), .muted),
             TableCell(family.noTTL > 0 ? Humanize.count(family.noTTL) : "0", family.noTTL > 0 ? .warn : .muted),
             TableCell(Humanize.shortDuration(family.ttlP50Seconds), family.ttlP50Seconds == nil ? .muted : .normal),
             TableCell(Humanize.shortDuration(family.ttlP90Seconds), family.ttlP90Seconds == nil ? .muted : .normal),

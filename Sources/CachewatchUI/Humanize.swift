@@ -43,10 +43,12 @@ public enum Humanize {
         return threeDigits(v) + units[unit]
     }
 
-    /// A duration in two units: 41s, 2m, 59m12s, 23h, 3d04h. `nil` → "-".
+    /// A duration in two units: 41s, 2m, 59m12s, 23h, 3d04h; whole years from 365 days (2y, 285y, >999y,
+    /// for a PTTL of centuries). `nil` → "-".
     public static func duration(_ seconds: Double?) -> String {
         guard let seconds, seconds.isFinite else { return "-" }
         if seconds < 0 { return "-" }
+        if let years = years(seconds) { return years }
         let s = clampedInt(seconds.rounded())
         if s < 60 { return seconds < 10 && seconds != seconds.rounded() ? trimmed(seconds, decimals: 1) + "s" : "\(s)s" }
         if s < 3600 { return s % 60 == 0 ? "\(s / 60)m" : "\(s / 60)m\(pad2(s % 60))s" }
@@ -67,6 +69,7 @@ public enum Humanize {
     /// A short TTL for table cells: the larger unit only (41s, 5m, 1h, 23h, 3d).
     public static func shortDuration(_ seconds: Double?) -> String {
         guard let seconds, seconds.isFinite, seconds >= 0 else { return "-" }
+        if let years = years(seconds) { return years }
         let s = clampedInt(seconds.rounded())
         if s < 60 { return "\(s)s" }
         if s < 3600 { return "\(clampedInt((seconds / 60).rounded()))m" }
@@ -80,6 +83,11 @@ public enum Humanize {
         let p = fraction * 100
         if p >= 99.95 && p <= 100.0001 { return "100%" }
         return String(format: "%.\(decimals)f%%", p)
+    }
+
+    /// A share of a total: like `percent`, but never `0.0%` for a non-zero share (`<0.1%`).
+    public static func share(_ fraction: Double) -> String {
+        fraction > 0 && fraction < 0.0005 ? "<0.1%" : percent(fraction)
     }
 
     /// Milliseconds: 0.3ms, 12ms, 1.2s.
@@ -112,6 +120,14 @@ public enum Humanize {
     }
 
     static func pad2(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
+
+    /// `2y` … `999y`, `>999y` from 365 days on (at most 5 columns); nil below.
+    static func years(_ seconds: Double) -> String? {
+        let year = 365.0 * 86_400
+        guard seconds >= year else { return nil }
+        let years = (seconds / year).rounded(.down)
+        return years > 999 ? ">999y" : "\(clampedInt(years))y"
+    }
 
     /// 1.21, 12.4, 402 — three significant digits.
     static func threeDigits(_ v: Double) -> String {

@@ -160,7 +160,7 @@ final class SnapshotCLITests: XCTestCase {
 
         let logs = try XCTUnwrap(document["logs"])
         XCTAssertEqual(logs.keys, ["sources", "fail_open"])
-        XCTAssertEqual(logs["sources"]?.elements.first?.keys, ["path", "format", "lines", "unparsed", "truncated", "status", "detail"])
+        XCTAssertEqual(logs["sources"]?.elements.first?.keys, ["path", "format", "lines", "unparsed", "truncated", "status", "detail", "unparsed_time"])
         let failOpen = try XCTUnwrap(logs["fail_open"])
         XCTAssertEqual(failOpen.keys, ["last_1m", "last_5m", "last_15m", "total", "per_minute", "state", "since", "by_error",
                                        "by_family", "warn_per_minute", "crit_per_minute", "history"])
@@ -300,6 +300,8 @@ final class SnapshotCLITests: XCTestCase {
     func testBadFlagValuesGiveOneSentence() throws {
         let server = try server
         let port = String(server.port)
+        // Duration flags out of range (or not durations) are usage errors: exit 64 (HostileInputCLITests has the sentences).
+        let usage: Set<String> = ["--interval", "--backfill", "--alert-window", "--connect-timeout"]
         let cases: [(arguments: [String], mentions: String)] = [
             (["snapshot", "--json", "-p", "abc"], "abc"),
             (["snapshot", "--json", "-p", "70000"], "70000"),
@@ -314,14 +316,14 @@ final class SnapshotCLITests: XCTestCase {
             (["snapshot", "--json", "-p", port, "--log-tz", "Mars/Base", "--log", "/nonexistent.log"], "Mars/Base"),
             (["snapshot", "--json", "-p", port, "--alert-window", "0s", "--log", "/nonexistent.log"], "--alert-window"),
             (["snapshot", "--json", "-p", port, "--scan-budget", "0"], "--scan-budget"),
-            (["snapshot", "--json", "-p", port, "--connect-timeout", "abc"], "abc"),
+            (["snapshot", "--json", "-p", port, "--connect-timeout", "abc"], "--connect-timeout"),
             (["snapshot", "--json", "-h", "no-such-host.invalid", "-p", port], "no-such-host.invalid"),
             (["watch", "--json", "-p", port, "--interval", "0s"], "--interval"),
             (["watch", "--json", "-p", port, "--count", "0"], "--count"),
         ]
         for (arguments, mentions) in cases {
             let result = try CLIRunner.run(arguments, timeoutSeconds: 20)
-            assertOneSentenceError(result)
+            assertOneSentenceError(result, expectedStatus: usage.contains(mentions) ? 64 : 1)
             XCTAssertTrue(result.stderr.contains(mentions), "\(arguments): mentions \(mentions): \(result.stderr)")
         }
         // Argument-parser errors (not a number where one is required): non-zero, no crash, names the flag.

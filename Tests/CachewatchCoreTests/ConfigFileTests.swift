@@ -47,7 +47,7 @@ final class ConfigFileTests: XCTestCase {
         let cases: [(String, String)] = [
             ("theme = 3\n", "c.toml:1: theme must be a string, not an integer"),
             ("\n[census]\nscan_budget = 0\n", "c.toml:3: scan_budget must be at least 1"),
-            ("[logs]\nbackfill = \"soon\"\n", "c.toml:2: backfill must be a duration such as 30s, 5m or 1h, not \"soon\""),
+            ("[logs]\nbackfill = \"soon\"\n", "c.toml:2: backfill must be between 0s and 7d, not \"soon\""),
             ("colour = \"red\"\n", "c.toml:1: unknown key colour at the top level"),
             ("[redis]\nhost = \"x\"\n", "c.toml:1: unknown section [redis] (known: [census], [logs])"),
         ]

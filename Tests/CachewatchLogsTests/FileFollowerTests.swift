@@ -41,7 +41,8 @@ final class FileFollowerTests: XCTestCase {
         }
         XCTAssertEqual(json["sources"], .array([.object([("path", .string(path)), ("format", .string("detailed")),
                                                         ("lines", .int(5)), ("unparsed", .int(0)), ("truncated", .int(0)),
-                                                        ("status", .string("following")), ("detail", .null)])]))
+                                                        ("status", .string("following")), ("detail", .null),
+                                                        ("unparsed_time", .int(0))])]))
     }
 
     func testBackfillFindsTheWindowInsideALongEvenlyWrittenFile() throws {

@@ -102,10 +102,13 @@ public struct ConfigFile: Equatable, Sendable {
             default: throw wrongType("a positive number")
             }
         }
-        func duration() throws -> String {
+        /// A duration string within the option's range (the same check as its flag's).
+        func duration(_ bounds: DurationBounds) throws -> String {
             let value = try string()
-            guard DurationText.seconds(value) != nil else {
-                throw document.error(line: entry.line, "\(entry.key) must be a duration such as 30s, 5m or 1h, not \"\(value)\"")
+            do {
+                _ = try BoundedDuration(value, bounds: bounds)
+            } catch let error as DurationRangeError {
+                throw document.error(line: entry.line, error.message(name: entry.key))
             }
             return value
         }
@@ -117,7 +120,7 @@ public struct ConfigFile: Equatable, Sendable {
         case ("", "theme"): theme = try string()
         case ("", "bell"): bell = try bool()
         case ("", "ascii"): ascii = try bool()
-        case ("", "interval"): interval = try duration()
+        case ("", "interval"): interval = try duration(.interval)
         case ("census", "enabled"): censusEnabled = try bool()
         case ("census", "scan_budget"): scanBudget = try integer(minimum: 1)
         case ("census", "max_families"): maxFamilies = try integer(minimum: 1)
@@ -126,15 +129,16 @@ public struct ConfigFile: Equatable, Sendable {
             guard case .array(let items) = entry.value else { throw wrongType("an array of strings") }
             logPaths = try items.map { item in
                 guard case .string(let path) = item else { throw wrongType("an array of strings") }
+                guard !path.trimmingCharacters(in: .whitespaces).isEmpty else { throw document.error(line: entry.line, "paths must not contain an empty path") }
                 return path
             }
-        case ("logs", "backfill"): backfill = try duration()
+        case ("logs", "backfill"): backfill = try duration(.backfill)
         case ("logs", "tz"): logTimeZone = try string()
         case ("logs", "warn_rate"): warnRate = try number()
         case ("logs", "crit_rate"): critRate = try number()
-        case ("logs", "alert_window"): alertWindow = try duration()
-        case ("logs", "for"): forDuration = try duration()
-        case ("logs", "stale"): stale = try duration()
+        case ("logs", "alert_window"): alertWindow = try duration(.alertWindow)
+        case ("logs", "for"): forDuration = try duration(.holdFor)
+        case ("logs", "stale"): stale = try duration(.stale)
         default:
             let place = entry.section.isEmpty ? "at the top level" : "in [\(entry.section)]"
             throw document.error(line: entry.line, "unknown key \(entry.key) \(place)")

@@ -190,13 +190,13 @@ public struct ConnectionOptions: Sendable, Equatable {
         return db
     }
 
+    /// A connect timeout (`5`, `5s`, `500ms` …) within `DurationBounds.connectTimeout`.
     private static func validTimeout(_ raw: String, source: String) throws -> Double {
-        let text = raw.trimmingCharacters(in: .whitespaces)
-        guard let seconds = Double(text), seconds.isFinite, seconds > 0, seconds <= 3600 else {
-            throw ConnectionOptionsError(kind: .badTimeout,
-                                         message: "The connect timeout \"\(DisplayEscaper.escape(raw))\" (from \(source)) is not a number of seconds between 0 and 3600.")
+        do {
+            return try BoundedDuration(raw.trimmingCharacters(in: .whitespaces), bounds: .connectTimeout).seconds
+        } catch let error as DurationRangeError {
+            throw ConnectionOptionsError(kind: .badTimeout, message: error.message(name: source) + ".")
         }
-        return seconds
     }
 }
 

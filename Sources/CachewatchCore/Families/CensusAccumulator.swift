@@ -80,9 +80,9 @@ public struct CensusAccumulator: Sendable {
     }
 
     private mutating func offset(_ observedAt: Date) -> Int64 {
-        let milliseconds = Int64((observedAt.timeIntervalSince1970 * 1000).rounded())
+        let milliseconds = Clamp.int64((observedAt.timeIntervalSince1970 * 1000).rounded())
         if originMilliseconds == nil { originMilliseconds = milliseconds }
-        return milliseconds - originMilliseconds!
+        return Clamp.difference(milliseconds, originMilliseconds!)
     }
 
     /// Counts the key; returns the id of the family it was counted in (nil when it vanished).
@@ -150,7 +150,7 @@ public struct CensusAccumulator: Sendable {
         let estimatedKeys = complete || dbsizeKeys <= 0 ? scannedKeys : dbsizeKeys
         var shiftSeconds = 0
         if let originMilliseconds {
-            shiftSeconds = max(0, Int((now.timeIntervalSince1970 * 1000 - Double(originMilliseconds)) / 1000))
+            shiftSeconds = max(0, Clamp.int((now.timeIntervalSince1970 * 1000 - Double(originMilliseconds)) / 1000))
         }
         var overall = [Int](repeating: 0, count: 60)
         var families: [FamilyReport] = []
@@ -170,7 +170,7 @@ public struct CensusAccumulator: Sendable {
     }
 
     static func scaled(_ count: Int, _ scale: Double) -> Int {
-        scale == 1 ? count : Int((Double(count) * scale).rounded())
+        scale == 1 ? count : Clamp.int((Double(count) * scale).rounded())
     }
 
     private static func familyReport(pattern: String, stat: FamilyStats, scale: Double, totalSampled: Int, shiftSeconds: Int) -> FamilyReport {
@@ -182,7 +182,7 @@ public struct CensusAccumulator: Sendable {
         if stat.noTTL > 0 { histogram.append(TTLBucket(upperSeconds: nil, keys: scaled(stat.noTTL, scale))) }
         var memory: Int?
         if stat.memorySampled > 0 {
-            memory = Int((Double(stat.memorySumBytes) / Double(stat.memorySampled) * Double(keys)).rounded())
+            memory = Clamp.int((Double(stat.memorySumBytes) / Double(stat.memorySampled) * Double(keys)).rounded())
         }
         var wave: LockstepWave?
         if let found = stat.lockstep(shiftSeconds: shiftSeconds) {
@@ -206,7 +206,7 @@ public struct CensusAccumulator: Sendable {
         if stat.valuesProbed > 0 {
             // Probed values stand for the family's string keys.
             let stringKeys = Double(max(stat.types["string"] ?? 0, stat.valuesProbed)) * scale
-            func estimated(_ count: Int) -> Int { Int((stringKeys * Double(count) / Double(stat.valuesProbed)).rounded()) }
+            func estimated(_ count: Int) -> Int { Clamp.int((stringKeys * Double(count) / Double(stat.valuesProbed)).rounded()) }
             report.valuesProbed = stat.valuesProbed
             report.negativeCacheKeys = estimated(stat.notFoundKeys)
             report.negativeCacheLongTTLKeys = estimated(stat.notFoundLongKeys)

@@ -1,7 +1,9 @@
 /// Bounded per-family statistics gathered by `CensusAccumulator` (mergeable, fixed-size).
 ///
 /// TTL quantiles are exact while a family has at most 64 TTL keys, then come from a log histogram with
-/// 16 sub-buckets per power of two (relative error ≤ 3 %); min and max are always exact. Expiries within the
+/// 16 sub-buckets per power of two (relative error ≤ 3 %); min and max are always exact. Every PTTL Redis
+/// can return (0 … 2^63−1 ms; negatives are "no TTL") has a bucket: the histogram covers all of `Int64`,
+/// and the log2 buckets end at 2^54 s. Counts saturate instead of trapping. Expiries within the
 /// next hour (plus the pass's length, up to 10 min) are counted per second (lazily allocated) for the forecast
 /// and lockstep detection.
 struct FamilyStats: Sendable {
@@ -57,7 +59,7 @@ struct FamilyStats: Sendable {
             if types[type] != nil || types.count < Self.maxTypes { types[type, default: 0] += 1 } else { types["other", default: 0] += 1 }
         }
         if let memoryBytes, memoryBytes >= 0 {
-            memorySumBytes += memoryBytes
+            memorySumBytes = Clamp.sum(memorySumBytes, memoryBytes)
             memorySampled += 1
         }
         if examples.count < 3 {
@@ -79,16 +81,18 @@ struct FamilyStats: Sendable {
         if exactTTLs != nil {
             if exactTTLs!.count < Self.exactLimit { exactTTLs!.append(ms) } else { exactTTLs = nil }
         }
-        if quantileBuckets.isEmpty { quantileBuckets = Array(repeating: 0, count: Self.bucketIndex(Int64.max >> 1) + 1) }
-        quantileBuckets[Self.bucketIndex(ms)] += 1
+        if quantileBuckets.isEmpty { quantileBuckets = Array(repeating: 0, count: Self.quantileBucketCount) }
+        Self.bump(&quantileBuckets, Self.bucketIndex(ms))
         let log2 = Self.log2Index(ms)
         if log2Buckets.count <= log2 { log2Buckets.append(contentsOf: repeatElement(0, count: log2 + 1 - log2Buckets.count)) }
-        log2Buckets[log2] += 1
+        Self.bump(&log2Buckets, log2)
         bands[TTLBands.index(ttlSeconds: Double(ms) / 1000)] += 1
-        let second = Int((max(0, offsetMilliseconds) + ms) / 1000)
-        if second < Self.expirySpanSeconds {
+        // Saturating: a PTTL near 2^63 ms plus the pass's offset must not overflow.
+        let expiresAtMilliseconds = Clamp.sum(max(0, offsetMilliseconds), ms)
+        if expiresAtMilliseconds < Int64(Self.expirySpanSeconds) * 1000 {
+            let second = Int(expiresAtMilliseconds / 1000)
             if expiryPerSecond.isEmpty { expiryPerSecond = Array(repeating: 0, count: Self.expirySpanSeconds) }
-            expiryPerSecond[second] += 1
+            Self.bump(&expiryPerSecond, second)
         }
     }
 
@@ -178,12 +182,22 @@ struct FamilyStats: Sendable {
 
     private static func add(_ into: inout [Int32], _ other: [Int32]) {
         if into.count < other.count { into.append(contentsOf: repeatElement(0, count: other.count - into.count)) }
-        for i in other.indices { into[i] += other[i] }
+        for i in other.indices { into[i] = Clamp.sum(into[i], other[i]) }
+    }
+
+    /// Counts one in `counts[index]` (saturating at `Int32.max`); an index outside the array is ignored.
+    private static func bump(_ counts: inout [Int32], _ index: Int) {
+        guard counts.indices.contains(index) else { return }
+        counts[index] = Clamp.sum(counts[index], 1)
     }
 
     // MARK: - Buckets
 
-    /// Fine bucket of a TTL in ms: exact below 16, then 16 sub-buckets per power of two.
+    /// Fine buckets: enough for every non-negative `Int64` (the last holds up to 2^63−1 ms).
+    static let quantileBucketCount = bucketIndex(.max) + 1
+
+    /// Fine bucket of a TTL in ms: exact below 16, then 16 sub-buckets per power of two; always
+    /// in `0..<quantileBucketCount` (negative values count as 0).
     static func bucketIndex(_ ms: Int64) -> Int {
         if ms < 16 { return Int(max(0, ms)) }
         let exponent = 63 - ms.leadingZeroBitCount
@@ -200,11 +214,19 @@ struct FamilyStats: Sendable {
         return Double(16 + sub) * width + width / 2
     }
 
-    /// Index k of the log2 bucket whose upper bound 2^k seconds is the smallest ≥ the TTL.
+    /// The last log2 bucket: 2^54 s is above the longest PTTL (2^63−1 ms ≈ 2^53 s).
+    static let log2MaxIndex = 54
+
+    /// Index k of the log2 bucket whose upper bound 2^k seconds is the smallest ≥ the TTL (0…`log2MaxIndex`).
     static func log2Index(_ ms: Int64) -> Int {
         var k = 0
         var upper: Int64 = 1000
-        while upper < ms { upper <<= 1; k += 1 }
+        while upper < ms {
+            // 1000 ms · 2^k would overflow past here: the next bound is above every Int64.
+            if upper > Int64.max / 2 { return min(k + 1, log2MaxIndex) }
+            upper <<= 1
+            k += 1
+        }
         return k
     }
 
@@ -231,7 +253,8 @@ struct FamilyStats: Sendable {
     /// Sampled keys expiring in each of the next 60 minutes, `shiftSeconds` after the pass's first observation.
     func forecastSampled(shiftSeconds: Int = 0) -> [Int] {
         var minutes = [Int](repeating: 0, count: 60)
-        guard !expiryPerSecond.isEmpty else { return minutes }
+        // A budgeted pass can run longer than the tracked span (hours on a big keyspace): nothing left to forecast.
+        guard !expiryPerSecond.isEmpty, shiftSeconds >= 0, shiftSeconds < expiryPerSecond.count else { return minutes }
         for second in shiftSeconds..<min(shiftSeconds + Self.horizonSeconds, expiryPerSecond.count) where expiryPerSecond[second] > 0 {
             minutes[(second - shiftSeconds) / 60] += Int(expiryPerSecond[second])
         }
@@ -241,7 +264,7 @@ struct FamilyStats: Sendable {
     /// The densest window of ≤ 5 s in the next hour when it holds ≥ half of the TTL keys (and ≥ 10 keys).
     func lockstep(shiftSeconds: Int = 0, windowSeconds: Int = 5, minimumKeys: Int = 10, minimumFraction: Double = 0.5)
         -> (startSecond: Int, widthSeconds: Int, keys: Int, fraction: Double)? {
-        guard !expiryPerSecond.isEmpty, ttlKeys > 0 else { return nil }
+        guard !expiryPerSecond.isEmpty, ttlKeys > 0, shiftSeconds >= 0 else { return nil }
         let end = min(shiftSeconds + Self.horizonSeconds, expiryPerSecond.count)
         guard shiftSeconds < end else { return nil }
         var best = 0, bestStart = shiftSeconds, running = 0

@@ -69,9 +69,9 @@ public enum Findings {
     }
 
     static func seconds(_ value: Double) -> String {
-        if value >= 3600 && value.truncatingRemainder(dividingBy: 3600) == 0 { return "\(Int(value / 3600)) h" }
-        if value >= 120 { return "\(Int((value / 60).rounded())) min" }
-        return "\(Int(value.rounded())) s"
+        if value >= 3600 && value.truncatingRemainder(dividingBy: 3600) == 0 { return "\(Clamp.int(value / 3600)) h" }
+        if value >= 120 { return "\(Clamp.int((value / 60).rounded())) min" }
+        return "\(Clamp.int(value.rounded())) s"
     }
 
     /// 40211 → `40,211`.
@@ -85,5 +85,5 @@ public enum Findings {
         return (value < 0 ? "-" : "") + out
     }
 
-    static func percent(_ fraction: Double) -> String { "\(Int((fraction * 100).rounded())) %" }
+    static func percent(_ fraction: Double) -> String { "\(Clamp.int((fraction * 100).rounded())) %" }
 }

@@ -32,7 +32,7 @@ extension InfoRates {
     /// `excludingObserver`; 0 when commandstats are unknown; at most `maximumCarriedObserverScans`.
     public func unseenObserverScans(_ scans: Int) -> Int {
         guard let counted = callsPerSecond("scan") else { return 0 }
-        let countedCalls = Int((counted * intervalSeconds).rounded())
+        let countedCalls = Clamp.int((counted * intervalSeconds).rounded())
         return min(InfoRates.maximumCarriedObserverScans, max(0, scans - countedCalls))
     }
 }
@@ -45,7 +45,7 @@ extension InfoRates {
         -> (commands: Int, keyspaceHits: Int, keyspaceMisses: Int) {
         guard intervalSeconds > 0 else { return (0, 0, 0) }
         func unseen(_ booked: Int, _ perSecond: Double) -> Int {
-            max(0, booked - Int((perSecond * intervalSeconds).rounded()))
+            max(0, Clamp.difference(booked, Clamp.int((perSecond * intervalSeconds).rounded())))
         }
         return (unseen(commands, opsPerSecond), unseen(keyspaceHits, hitsPerSecond), unseen(keyspaceMisses, missesPerSecond))
     }

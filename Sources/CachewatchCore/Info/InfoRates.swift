@@ -9,6 +9,9 @@ import Foundation
 /// the current value is what was counted since, and the rate is a lower bound, never
 /// negative. `counterReset` tells the UI to say so. A counter missing from either sample
 /// gives a rate of 0. A zero or negative interval gives all-zero rates (and a nil hit ratio).
+/// A negative counter (garbage from a hostile or broken server) counts as a reset too, and no
+/// arithmetic on counters can overflow. Readers use `overInterval`, which turns a reset into
+/// unknown rates (`null` in the JSON) for that one interval.
 public struct InfoRates: Sendable, Equatable {
     /// Seconds between the two samples' `takenAt`.
     public var intervalSeconds: Double
@@ -70,7 +73,17 @@ public struct InfoRates: Sendable, Equatable {
 
     // MARK: - Computing
 
-    /// The rates from `previous` to `current` (normally `current.takenAt > previous.takenAt`).
+    /// The rates readers show for the interval from `previous` to `current`; nil (unknown, `null` in the JSON)
+    /// when a counter was reset or went backwards in it (a restart, `CONFIG RESETSTAT`, a garbled or wrapped
+    /// counter) or the interval is not a positive, finite time. Never negative, never a trap.
+    public static func overInterval(_ previous: InfoSnapshot, _ current: InfoSnapshot) -> InfoRates? {
+        let rates = between(previous, current)
+        guard !rates.counterReset, rates.intervalSeconds > 0 else { return nil }
+        return rates
+    }
+
+    /// The rates from `previous` to `current` (normally `current.takenAt > previous.takenAt`); after a reset,
+    /// lower bounds (see the type's comment).
     public static func between(_ previous: InfoSnapshot, _ current: InfoSnapshot) -> InfoRates {
         let interval = current.takenAt.timeIntervalSince(previous.takenAt)
         var restarted = false
@@ -81,11 +94,16 @@ public struct InfoRates: Sendable, Equatable {
         /// The counter's increase over the interval, never negative (see the type's comment).
         func delta(_ before: Int?, _ after: Int?) -> Int {
             guard let after else { return 0 }
-            if restarted { return max(after, 0) }
-            guard let before else { return 0 }
-            if after < before {
+            guard after >= 0 else {
                 dropped = true
-                return max(after, 0)
+                return 0
+            }
+            if restarted { return after }
+            guard let before else { return 0 }
+            // Both are ≥ 0 past here, so `after - before` cannot overflow.
+            if after < before || before < 0 {
+                dropped = true
+                return after
             }
             return after - before
         }
@@ -109,7 +127,7 @@ public struct InfoRates: Sendable, Equatable {
 
         let valid = interval > 0 && interval.isFinite
         func perSecond(_ count: Int) -> Double { valid ? Double(count) / interval : 0 }
-        let lookups = hits + misses
+        let lookups = Clamp.sum(hits, misses)
 
         return InfoRates(
             intervalSeconds: interval.isFinite ? interval : 0,

@@ -16,6 +16,6 @@ public enum RateFindings {
 
     /// `14`, or `2.5` below 10.
     static func perSecond(_ value: Double) -> String {
-        value >= 10 ? "\(Int(value.rounded()))" : String(Double((value * 10).rounded()) / 10)
+        value >= 10 ? "\(Clamp.int(value.rounded()))" : String(Double((value * 10).rounded()) / 10)
     }
 }

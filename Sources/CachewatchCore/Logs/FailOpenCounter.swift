@@ -41,7 +41,7 @@ public struct FailOpenCounter: Sendable {
             futureEvents += 1
             second = nowSecond
         }
-        guard second > nowSecond - Int64(Self.horizonSeconds) else { return }
+        guard second > Clamp.difference(nowSecond, Int64(Self.horizonSeconds)) else { return }
         let slot = Int(((second % Int64(Self.horizonSeconds)) + Int64(Self.horizonSeconds)) % Int64(Self.horizonSeconds))
         if bucketSecond[slot] != second {
             bucketSecond[slot] = second
@@ -59,7 +59,7 @@ public struct FailOpenCounter: Sendable {
     }
 
     static func second(_ date: Date) -> Int64 {
-        Int64(date.timeIntervalSince1970.rounded(.down))
+        Clamp.int64(date.timeIntervalSince1970.rounded(.down))
     }
 
     // MARK: - Reading
@@ -71,7 +71,7 @@ public struct FailOpenCounter: Sendable {
         var sum = 0
         for slot in 0..<Self.horizonSeconds {
             let second = bucketSecond[slot]
-            if second <= nowSecond, second > nowSecond - span { sum += bucketCount[slot] }
+            if second <= nowSecond, second > Clamp.difference(nowSecond, span) { sum += bucketCount[slot] }
         }
         return sum
     }
@@ -82,7 +82,7 @@ public struct FailOpenCounter: Sendable {
         var series = Array(repeating: 0, count: 60)
         for slot in 0..<Self.horizonSeconds {
             let second = bucketSecond[slot]
-            guard second <= nowSecond, second > nowSecond - Int64(Self.horizonSeconds) else { continue }
+            guard second <= nowSecond, second > Clamp.difference(nowSecond, Int64(Self.horizonSeconds)) else { continue }
             let minutesAgo = Int((nowSecond - second) / 60)
             series[59 - minutesAgo] += bucketCount[slot]
         }

@@ -62,7 +62,7 @@ struct JSONLineScanner {
                 while i < b.count, b[i] != 0x2C, b[i] != 0x7D, b[i] != 0x20, b[i] != 0x09 { i += 1 }
                 guard i > start else { return nil }
                 if let rank = Self.rank(keyBytes, ["timestamp", "time", "asctime"]), rank < fields.timestampRank,
-                   LogLineParser.isDigit(b[start]) {
+                   LogLineParser.isDigit(b[start]) || b[start] == 0x2D {   // a negative time is one too (unusable)
                     fields.timestamp = start..<i
                     fields.timestampNumeric = true
                     fields.timestampRank = rank

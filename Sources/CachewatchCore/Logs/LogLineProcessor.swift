@@ -22,6 +22,8 @@ public struct FailOpenEvent: Sendable, Equatable {
 /// - `unparsed`: lines in none of the structured formats that are not traceback continuations
 ///   (so a `plain` source has unparsed ≈ lines). They are still searched for a fail-open prefix anywhere.
 /// - `truncated`: lines cut at the follower's 1 MB limit.
+/// - `unparsedTime`: fail-open lines with a time field that could not be used — unreadable, not finite,
+///   before 1970, or more than a day after the line arrived — and that were counted at their arrival time.
 /// - Continuation lines never produce events: lines starting with a space or tab, empty lines,
 ///   `Traceback (most recent call last):`, `During handling of the above exception …`,
 ///   `The above exception was the direct cause …`, and, inside a traceback, `Name: text` or `Name`
@@ -32,6 +34,7 @@ public struct LogLineProcessor: Sendable {
     public private(set) var lines = 0
     public private(set) var unparsed = 0
     public private(set) var truncated = 0
+    public private(set) var unparsedTime = 0
     public private(set) var continuations = 0
     public private(set) var events = 0
     /// The format reported for this source: the last structured one seen, `plain` when only plain lines came.
@@ -75,7 +78,8 @@ public struct LogLineProcessor: Sendable {
         if let last = line.last, last == 0x0D { line = UnsafeBufferPointer(rebasing: line[0..<(line.count - 1)]) }
         if let cutoff = notBefore {
             let shape = parser.shape(of: line)
-            guard shape.format != .plain, let time = parser.timestamp(of: line, shape: shape), time >= cutoff else { return nil }
+            guard shape.format != .plain, let time = Self.usableTime(parser.timestamp(of: line, shape: shape), arrival: nil),
+                  time >= cutoff else { return nil }
             notBefore = nil
         }
         lines += 1
@@ -119,8 +123,23 @@ public struct LogLineProcessor: Sendable {
         }
         guard let match else { return nil }
         events += 1
-        let time = parser.timestamp(of: line, shape: shape)
+        let time = Self.usableTime(parser.timestamp(of: line, shape: shape), arrival: arrival)
+        if time == nil && shape.timestampRange != nil { unparsedTime += 1 }
         return FailOpenEvent(timestamp: time ?? arrival, timed: time != nil || !untimedEventsOutsideWindows, match: match)
+    }
+
+    /// Log times more than this far after the line's arrival are not believed (clock skew stays well below).
+    public static let maximumFutureSeconds: Double = 86_400
+
+    /// A line's own time when it can be used: finite, not before 1970, at most a day after `arrival` (when
+    /// given); else nil (the caller uses the arrival time). Times from a log are hostile: `1e22` must not reach
+    /// an `Int64`.
+    public static func usableTime(_ time: Date?, arrival: Date?) -> Date? {
+        guard let time else { return nil }
+        let seconds = time.timeIntervalSince1970
+        guard seconds.isFinite, seconds >= 0 else { return nil }
+        if let arrival, seconds > arrival.timeIntervalSince1970 + maximumFutureSeconds { return nil }
+        return time
     }
 
     /// Counts one line that does not contain `matcher.commonPrefix` (the caller checked): the same as

@@ -24,12 +24,16 @@ public struct LogSourceStatus: Equatable, Sendable {
     public var lines: Int
     public var unparsed: Int
     public var truncated: Int
+    /// Fail-open lines whose own time was unusable (not finite, before 1970, > 1 day ahead) and counted at arrival.
+    public var unparsedTime: Int
     /// `following`, `missing`, `unreadable` or `stale`.
     public var status: String
     /// A sentence for people when the status is not `following` (e.g. permission denied).
     public var detail: String?
 
-    public init(path: String, format: String, lines: Int, unparsed: Int, truncated: Int, status: String, detail: String? = nil) {
+    public init(path: String, format: String, lines: Int, unparsed: Int, truncated: Int, status: String, detail: String? = nil,
+                unparsedTime: Int = 0) {
+        self.unparsedTime = unparsedTime
         self.path = path
         self.format = format
         self.lines = lines
@@ -42,7 +46,7 @@ public struct LogSourceStatus: Equatable, Sendable {
     public var json: JSONValue {
         .object([("path", .string(path)), ("format", .string(format)), ("lines", .int(lines)),
                  ("unparsed", .int(unparsed)), ("truncated", .int(truncated)), ("status", .string(status)),
-                 ("detail", .text(detail))])
+                 ("detail", .text(detail)), ("unparsed_time", .int(unparsedTime))])
     }
 }
 

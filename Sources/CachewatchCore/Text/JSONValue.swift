@@ -76,7 +76,7 @@ public indirect enum JSONValue: Equatable, Sendable {
         case .null: out += "null"
         case let .bool(value): out += value ? "true" : "false"
         case let .int(value): out += String(value)
-        case let .double(value): out += JSONValue.format(value)
+        case let .double(value): out += value.isFinite ? JSONValue.format(value) : "null"
         case let .string(value): JSONValue.writeString(value, into: &out)
         case let .array(items):
             if items.isEmpty { out += "[]"; return }

@@ -43,8 +43,7 @@ final class MonitorStore: @unchecked Sendable {
         state.pingMilliseconds = sample.pingMilliseconds
         state.redisError = sample.error?.message
         guard let info else { return }
-        if let previousInfo {
-            let observed = InfoRates.between(previousInfo, info)
+        if let previousInfo, let observed = InfoRates.overInterval(previousInfo, info) {
             let ownScans = own.scans - ownAtPreviousInfo.scans + carriedOwnScans
             carriedOwnScans = observed.unseenObserverScans(ownScans)
             let ownCommands = own.commands - ownAtPreviousInfo.commands + carriedOwn.commands
@@ -55,6 +54,11 @@ final class MonitorStore: @unchecked Sendable {
                                                    keyspaceHits: ownHits, keyspaceMisses: ownMisses)
             state.rates = rates
             state.histories.record(info: info, rates: rates, pingMilliseconds: sample.pingMilliseconds)
+        } else if previousInfo != nil {
+            // A reset (restart, CONFIG RESETSTAT, a garbled counter): this interval's rates are unknown.
+            state.rates = nil
+            carriedOwnScans = 0
+            carriedOwn = (0, 0, 0)
         }
         previousInfo = info
         ownAtPreviousInfo = own

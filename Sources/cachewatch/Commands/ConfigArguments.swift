@@ -27,13 +27,13 @@ extension LogArguments {
     func merged(with config: ConfigFile) -> LogArguments {
         var merged = self
         if merged.logs.isEmpty { merged.logs = config.logPaths ?? [] }
-        merged.backfill = backfill ?? config.backfill
+        merged.backfill = backfill ?? config.backfill.map(DurationArgument.init(argument:))
         merged.logTimeZone = logTimeZone ?? config.logTimeZone
         merged.warnRate = warnRate ?? config.warnRate
         merged.critRate = critRate ?? config.critRate
-        merged.alertWindow = alertWindow ?? config.alertWindow
-        merged.forDuration = forDuration ?? config.forDuration
-        merged.stale = stale ?? config.stale
+        merged.alertWindow = alertWindow ?? config.alertWindow.map(DurationArgument.init(argument:))
+        merged.forDuration = forDuration ?? config.forDuration.map(DurationArgument.init(argument:))
+        merged.stale = stale ?? config.stale.map(DurationArgument.init(argument:))
         return merged
     }
 }

@@ -24,11 +24,11 @@ struct ConnectionArguments: ParsableArguments {
     @Option(name: [.customShort("u"), .long], help: "redis://[user[:pass]@]host[:port][/db]")
     var url: String?
 
-    @Option(name: .customLong("connect-timeout"), help: "Connect timeout, e.g. 5s (default: $CACHE_REDIS_CONNECT_TIMEOUT, then 5s).")
-    var connectTimeout: String?
+    @Option(name: .customLong("connect-timeout"), help: "Connect timeout, 10ms…10m, e.g. 5s or 500ms (default: $CACHE_REDIS_CONNECT_TIMEOUT, then 5s).")
+    var connectTimeout: DurationArgument?
 
-    @Option(name: .customLong("command-timeout"), help: "Timeout for one command or pipeline, e.g. 2s.")
-    var commandTimeout: String = "2s"
+    @Option(name: .customLong("command-timeout"), help: "Timeout for one command or pipeline, 10ms…10m, e.g. 2s.")
+    var commandTimeout = DurationArgument(argument: "2s")
 
     @Flag(name: .customLong("no-auth-warning"), help: "Do not warn about a password given with -a.")
     var noAuthWarning = false
@@ -54,8 +54,10 @@ extension ConnectionArguments {
         } else {
             dotEnv = DotEnv.load(contentsOf: URL(fileURLWithPath: ".env")) ?? [:]
         }
+        // A bad flag is a usage error (exit 64); a bad CACHE_REDIS_CONNECT_TIMEOUT is reported by `resolve` (exit 1).
+        let timeout = try connectTimeout.map { try $0.bounded(.connectTimeout) }
         let flags = ConnectionFlags(host: host, port: port, socket: socket, pass: password, user: user, db: db,
-                                    url: url, connectTimeout: connectTimeout)
+                                    url: url, connectTimeout: timeout.map { "\($0.seconds)" })
         do {
             let options = try ConnectionOptions.resolve(flags: flags, environment: environment, dotEnv: dotEnv)
             if password != nil && !noAuthWarning {
@@ -67,11 +69,8 @@ extension ConnectionArguments {
         }
     }
 
-    /// The command timeout in milliseconds (validated).
+    /// The command timeout in milliseconds (within `DurationBounds.commandTimeout`).
     func commandTimeoutMilliseconds() throws -> Int {
-        guard let seconds = DurationText.seconds(commandTimeout), seconds > 0 else {
-            throw CLIError("--command-timeout must be a duration such as 2s or 500ms, not \(DisplayEscaper.escape(commandTimeout)).")
-        }
-        return Int((seconds * 1000).rounded())
+        try commandTimeout.bounded(.commandTimeout).milliseconds
     }
 }

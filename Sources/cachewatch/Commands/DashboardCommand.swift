@@ -24,13 +24,13 @@ struct Dashboard: ParsableCommand {
     @Flag(name: .long, help: "Do not run the background census.")
     var noCensus = false
 
-    @Option(name: .long, help: "How often INFO and PING are sampled. (default 1s)")
-    var interval: String?
+    @Option(name: .long, help: "How often INFO and PING are sampled, 100ms…1h. (default 1s)")
+    var interval: DurationArgument?
 
     func run() throws {
         TerminalStop.installHandlers()
         let settings = try config.load()
-        let intervalSeconds = try parseInterval(interval ?? settings.interval ?? "1s")
+        let intervalSeconds = try interval.bounded(.interval, config: settings.interval, default: 1).seconds
         let display = self.display.merged(with: settings)
         let terminal = try display.makeTerminal()
         let session = try MonitorSession.make(connection: connection, logs: logArguments, census: censusArguments, settings: settings,

@@ -22,8 +22,8 @@ struct Demo: ParsableCommand {
     @OptionGroup var display: DisplayArguments
     @OptionGroup var config: ConfigArguments
 
-    @Option(name: .long, help: "Stop after this long (e.g. 30s); default: until q or Ctrl-C.")
-    var duration: String?
+    @Option(name: .long, help: "Stop after this long, 1s…7d (e.g. 30s); default: until q or Ctrl-C.")
+    var duration: DurationArgument?
 
     @Flag(name: .long, help: "Print text summaries instead of opening the dashboard.")
     var text = false
@@ -32,10 +32,7 @@ struct Demo: ParsableCommand {
         TerminalStop.installHandlers()
         var deadline: Date?
         if let duration {
-            guard let seconds = DurationText.seconds(duration), seconds > 0 else {
-                throw CLIError("--duration must be a duration such as 30s or 5m.")
-            }
-            deadline = Date().addingTimeInterval(seconds)
+            deadline = Date().addingTimeInterval(try duration.bounded(.demoDuration).seconds)
         }
         let useTerminal = !text && isatty(STDOUT_FILENO) == 1
         let display = self.display.merged(with: try config.load())

@@ -3,14 +3,13 @@ import CachewatchLogs
 import Foundation
 
 extension LogArguments {
-    /// The alert rule from the flags (validated: positive thresholds, warn ≤ crit).
+    /// The alert rule from the flags (validated: positive thresholds, warn ≤ crit, durations in range).
     func alertRule() throws -> AlertRule {
-        let window = try seconds(alertWindow, flag: "--alert-window", default: 60)
-        let holdFor = try seconds(forDuration, flag: "--for", default: 0)
-        guard window >= 1 else { throw CLIError("--alert-window must be at least 1s.") }
+        let window = try alertWindow.bounded(.alertWindow, default: 60)
+        let holdFor = try forDuration.bounded(.holdFor, default: 0)
         do {
             return try AlertRule.validated(warnPerMinute: warnRate ?? 10, critPerMinute: critRate ?? 50,
-                                           windowSeconds: Int(window.rounded()), forSeconds: holdFor)
+                                           windowSeconds: Int(window.seconds.rounded()), forSeconds: holdFor.seconds)
         } catch let error as AlertRuleError {
             throw CLIError(error.description)
         }
@@ -18,10 +17,14 @@ extension LogArguments {
 
     /// A log monitor for the `--log` sources, or nil when none were given.
     func makeMonitor() throws -> LogMonitor? {
+        // An empty path (`--log ''`, an unset shell variable) would silently follow nothing.
+        if logs.contains(where: { $0.trimmingCharacters(in: .whitespaces).isEmpty }) {
+            throw CLIError("--log needs a file path, a glob or - for stdin, not an empty string.", exitCode: 64)
+        }
         let rule = try alertRule()
         guard !logs.isEmpty else { return nil }
-        let backfillSeconds = try seconds(backfill, flag: "--backfill", default: 900)
-        let staleSeconds = try seconds(stale, flag: "--stale", default: 300)
+        let backfillSeconds = try backfill.bounded(.backfill, default: 900).seconds
+        let staleSeconds = try stale.bounded(.stale, default: 300).seconds
         var zone: TimeZone?
         if let logTimeZone {
             guard let parsed = TimeZone(identifier: logTimeZone) ?? TimeZone(abbreviation: logTimeZone) else {
@@ -31,13 +34,5 @@ extension LogArguments {
         }
         return LogMonitor(paths: logs, backfillSeconds: backfillSeconds, timeZone: zone, alertRule: rule,
                           staleAfterSeconds: staleSeconds, familyOf: FamilyNaming.familyOf)
-    }
-
-    private func seconds(_ text: String?, flag: String, default value: Double) throws -> Double {
-        guard let text else { return value }
-        guard let seconds = DurationText.seconds(text) else {
-            throw CLIError("\(flag) must be a duration such as 30s, 5m or 1h, not \(DisplayEscaper.escape(text)).")
-        }
-        return seconds
     }
 }

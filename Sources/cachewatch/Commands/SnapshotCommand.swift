@@ -33,15 +33,15 @@ struct Snapshot: ParsableCommand {
     @Flag(name: .long, help: "One JSON line instead of indented JSON.")
     var compact = false
 
-    @Option(name: .long, help: "Time between the two INFO samples the rates come from. (default 1s)")
-    var interval: String?
+    @Option(name: .long, help: "Time between the two INFO samples the rates come from, 100ms…1h. (default 1s)")
+    var interval: DurationArgument?
 
     func run() throws {
         let settings = try config.load()
         let logArguments = self.logArguments.merged(with: settings)
         let censusArguments = self.censusArguments.merged(with: settings)
         let options = try connection.resolve()
-        let intervalSeconds = try parseInterval(interval ?? settings.interval ?? "1s")
+        let intervalSeconds = try interval.bounded(.interval, config: settings.interval, default: 1).seconds
         let endpoint = options.endpoint(commandTimeoutMilliseconds: try connection.commandTimeoutMilliseconds())
         let logs = try logArguments.makeMonitor()
         let budget = try censusArguments.validatedBudget()
@@ -125,7 +125,7 @@ struct Snapshot: ParsableCommand {
             // What we sent between the two INFO commands (the first INFO, the second PING, the census).
             let before = first.ownTrafficBeforeInfo ?? OwnTraffic.Totals()
             let own = second.ownTrafficBeforeInfo ?? ownTraffic.current
-            result.rates = InfoRates.between(firstInfo, secondInfo)
+            result.rates = InfoRates.overInterval(firstInfo, secondInfo)?
                 .excludingObserver(commands: own.commands - before.commands, scans: own.scans - before.scans,
                                    keyspaceHits: own.keyspaceHits - before.keyspaceHits,
                                    keyspaceMisses: own.keyspaceMisses - before.keyspaceMisses)
@@ -149,14 +149,6 @@ struct Snapshot: ParsableCommand {
 }
 
 // MARK: - Shared parsing
-
-/// Validates an `--interval` value.
-func parseInterval(_ text: String) throws -> Double {
-    guard let seconds = DurationText.seconds(text), seconds >= 0.1 else {
-        throw CLIError("--interval must be a duration of at least 100ms, such as 1s or 5s, not \(DisplayEscaper.escape(text)).")
-    }
-    return seconds
-}
 
 extension CensusArguments {
     /// The scan budget in keys per second (validated).

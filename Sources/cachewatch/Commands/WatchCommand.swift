@@ -28,8 +28,8 @@ struct Watch: ParsableCommand {
     @Flag(name: .long, help: "Skip the background census.")
     var noCensus = false
 
-    @Option(name: .long, help: "Time between documents. (default 1s)")
-    var interval: String?
+    @Option(name: .long, help: "Time between documents, 100ms…1h. (default 1s)")
+    var interval: DurationArgument?
 
     @Option(name: .long, help: "Stop after this many documents (default: run until interrupted).")
     var count: Int?
@@ -37,7 +37,7 @@ struct Watch: ParsableCommand {
     func run() throws {
         TerminalStop.installHandlers()
         let settings = try config.load()
-        let intervalSeconds = try parseInterval(interval ?? settings.interval ?? "1s")
+        let intervalSeconds = try interval.bounded(.interval, config: settings.interval, default: 1).seconds
         if let count, count < 1 { throw CLIError("--count must be at least 1.") }
         let session = try MonitorSession.make(connection: connection, logs: logArguments, census: censusArguments, settings: settings,
                                               noCensus: noCensus, intervalSeconds: min(intervalSeconds, 1))

@@ -37,6 +37,7 @@ enum TextSummary {
             for error in failOpen.byError.prefix(3) { out += "  \(error.count)  \(DisplayEscaper.escape(error.error))\n" }
             for source in logs.sources {
                 out += "  log \(safe(source.path)): \(source.status), \(source.format), \(source.lines) lines"
+                if source.unparsedTime > 0 { out += ", \(source.unparsedTime) counted at arrival (unusable time)" }
                 if let detail = source.detail { out += " — \(safe(detail))" }
                 out += "\n"
             }

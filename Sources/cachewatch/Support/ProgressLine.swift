@@ -1,4 +1,5 @@
 import CachewatchRedis
+import CachewatchCore
 import Foundation
 
 /// A one-line progress indicator on stderr (only when stderr is a terminal).
@@ -8,9 +9,9 @@ enum ProgressLine {
     /// Shows census progress: scanned / DBSIZE, rate, ETA.
     @Sendable static func census(_ progress: CensusProgress) {
         guard enabled else { return }
-        let percent = progress.dbsizeKeys > 0 ? " \(Int((progress.fraction * 100).rounded()))%" : ""
-        let eta = progress.etaSeconds.map { " ETA \(Int($0.rounded()))s" } ?? ""
-        let text = "census\(percent) \(progress.scannedKeys)/\(progress.dbsizeKeys) keys \(Int(progress.keysPerSecond)) keys/s\(eta)"
+        let percent = progress.dbsizeKeys > 0 ? " \(Clamp.int((progress.fraction * 100).rounded()))%" : ""
+        let eta = progress.etaSeconds.map { " ETA \(Clamp.int($0.rounded()))s" } ?? ""
+        let text = "census\(percent) \(progress.scannedKeys)/\(progress.dbsizeKeys) keys \(Clamp.int(progress.keysPerSecond)) keys/s\(eta)"
         FileHandle.standardError.write(Data("\r\u{1B}[K\(text)".utf8))
     }
 
