@@ -11,14 +11,14 @@ enum DashboardModelBuilder {
         let rates = state.rates
         let keyspace = info?.keyspace.first { $0.db == session.endpoint.db }
         let header = HeaderInfo(
-            address: session.options.displayAddress, db: session.endpoint.db, redisVersion: info?.redisVersion,
+            address: session.options.displayAddress, db: session.endpoint.db, redisVersion: info?.server.version,
             role: info?.clusterEnabled == true ? "cluster" : info?.role, uptimeSeconds: info?.uptimeSeconds.map(Double.init),
             connection: state.connection, opsPerSecond: rates?.opsPerSecond, hitRatio: rates?.hitRatio,
             usedMemoryBytes: info?.usedMemoryBytes.map(Double.init), maxMemoryBytes: info?.maxmemoryBytes.map(Double.init),
             evictedPerSecond: rates?.evictedKeysPerSecond, expiredPerSecond: rates?.expiredKeysPerSecond,
             clients: info?.connectedClients, blockedClients: info?.blockedClients, pingMilliseconds: state.pingMilliseconds,
             keysTotal: info == nil ? nil : (keyspace?.keys ?? 0),
-            appScanPerSecond: rates?.scanCallsPerSecond, delPerSecond: rates?.delCallsPerSecond)
+            appScanPerSecond: rates?.scanCallsPerSecond, delPerSecond: rates?.delCallsPerSecond, serverName: info?.server.name)
         let histories = HeaderHistories(
             opsPerSecond: state.histories.opsPerSecond.elements, hitRatio: state.histories.hitRatio.elements,
             usedMemoryBytes: state.histories.usedMemoryBytes.elements,
