@@ -145,6 +145,9 @@ public struct DashboardModel: Equatable, Sendable {
     public var paused: Bool
     /// A short transient message, e.g. "full census started" (escaped by the renderer).
     public var notice: String?
+    /// Redis ≥ 8 `INFO keysizes` histograms of the watched DB (empty before Redis 8): the family detail view
+    /// shows the DB-wide size distribution of the family's types next to the census's own numbers.
+    public var keySizes: [KeySizeHistogram] = []
 
     public init(header: HeaderInfo, histories: HeaderHistories = HeaderHistories(), census: CensusReport? = nil,
                 censusProgress: CensusProgress? = nil, logs: LogsReport? = nil, findings: [Finding] = [],
