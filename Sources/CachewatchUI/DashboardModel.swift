@@ -27,13 +27,16 @@ public struct HeaderInfo: Equatable, Sendable {
     public var appScanPerSecond: Double?
     /// `DEL` calls per second (all the application's), shown next to the SCAN rate.
     public var delPerSecond: Double?
+    /// The server's name (`redis`, `valkey`, `dragonfly` …; nil: `redis`), shown before `redisVersion`,
+    /// which then holds that server's own version (`valkey 8.1.8`, not its `redis_version` 7.2.4).
+    public var serverName: String?
 
     public init(address: String, db: Int = 0, redisVersion: String? = nil, role: String? = nil, uptimeSeconds: Double? = nil,
                 connection: ConnectionState = .connecting, opsPerSecond: Double? = nil, hitRatio: Double? = nil,
                 usedMemoryBytes: Double? = nil, maxMemoryBytes: Double? = nil, evictedPerSecond: Double? = nil,
                 expiredPerSecond: Double? = nil, clients: Int? = nil, blockedClients: Int? = nil,
                 pingMilliseconds: Double? = nil, keysTotal: Int? = nil, appScanPerSecond: Double? = nil,
-                delPerSecond: Double? = nil) {
+                delPerSecond: Double? = nil, serverName: String? = nil) {
         self.address = address
         self.db = db
         self.redisVersion = redisVersion
@@ -52,6 +55,7 @@ public struct HeaderInfo: Equatable, Sendable {
         self.keysTotal = keysTotal
         self.appScanPerSecond = appScanPerSecond
         self.delPerSecond = delPerSecond
+        self.serverName = serverName
     }
 }
 
@@ -141,6 +145,9 @@ public struct DashboardModel: Equatable, Sendable {
     public var paused: Bool
     /// A short transient message, e.g. "full census started" (escaped by the renderer).
     public var notice: String?
+    /// Redis ≥ 8 `INFO keysizes` histograms of the watched DB (empty before Redis 8): the family detail view
+    /// shows the DB-wide size distribution of the family's types next to the census's own numbers.
+    public var keySizes: [KeySizeHistogram] = []
 
     public init(header: HeaderInfo, histories: HeaderHistories = HeaderHistories(), census: CensusReport? = nil,
                 censusProgress: CensusProgress? = nil, logs: LogsReport? = nil, findings: [Finding] = [],

@@ -33,6 +33,27 @@ extension DashboardRenderer {
         return "\(Humanize.clampedInt((seconds / 86_400).rounded()))d"
     }
 
+    /// `db sizes (INFO keysizes) string p50 4B+ p90 1K+ max 512K+ │ hash p50 2+ items …`: the server's own
+    /// power-of-two counts for the family's types (DB-wide, not per family; Redis ≥ 8 only). Nil when absent.
+    static func keySizesLine(model: DashboardModel, family: FamilyReport, sep: String) -> [(String, StyleRole)]? {
+        let types = Set(family.types.keys)
+        let shown = model.keySizes.filter { types.contains($0.type) && $0.totalKeys > 0 }.prefix(3)
+        guard !shown.isEmpty else { return nil }
+        var parts: [(String, StyleRole)] = [("db sizes ", .muted), ("(INFO keysizes)", .muted)]
+        for histogram in shown {
+            func text(_ value: Int?) -> String {
+                guard let value else { return "-" }
+                return (histogram.countsBytes ? Humanize.bytes(Double(value)) : Humanize.count(Double(value))) + "+"
+            }
+            parts += [(sep, .muted), (safe(histogram.type) + " ", .normal),
+                      ("p50 ", .muted), (text(histogram.quantileLowerBound(0.5)), .value),
+                      (" p90 ", .muted), (text(histogram.quantileLowerBound(0.9)), .value),
+                      (" max ", .muted), (text(histogram.bins.last { $0.keys > 0 }?.lowerBound), .value)]
+            if !histogram.countsBytes { parts.append((" items", .muted)) }
+        }
+        return parts
+    }
+
     static func renderDetail(into grid: inout Grid, model: DashboardModel, state: DashboardState, pattern: String, rect: Rect,
                              glyphs: Glyphs) {
         guard !rect.isEmpty else { return }
@@ -72,6 +93,7 @@ extension DashboardRenderer {
               ("  p50 ", .muted), (Humanize.duration(family.ttlP50Seconds), .normal),
               ("  p90 ", .muted), (Humanize.duration(family.ttlP90Seconds), .normal),
               ("  max ", .muted), (Humanize.duration(family.ttlMaxSeconds), .normal)])
+        if let sizes = keySizesLine(model: model, family: family, sep: sep) { line(sizes) }
         // What the bounded look at string values found (only the sentinel's text is ever shown, never a value).
         if family.valuesProbed > 0 {
             let longNegative = family.negativeCacheLongTTLKeys > 0

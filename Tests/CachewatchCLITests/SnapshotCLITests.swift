@@ -48,7 +48,9 @@ final class SnapshotCLITests: XCTestCase {
         XCTAssertEqual(Array(ordered.keys.prefix(6)), ["schema", "taken_at", "target", "server", "metrics", "keyspace"])
         XCTAssertFalse(ordered.keys.contains("error"))
         XCTAssertEqual(ordered["target"]?.keys, ["kind", "address", "db", "mode"])
-        XCTAssertEqual(ordered["server"]?.keys, ["version", "uptime_seconds", "role", "maxmemory_bytes", "maxmemory_policy"])
+        XCTAssertEqual(ordered["server"]?.keys, ["version", "uptime_seconds", "role", "maxmemory_bytes", "maxmemory_policy",
+                                                 "name", "redis_version"])
+        XCTAssertEqual(document["server"].flatMap { ($0 as? [String: Any])?["name"] as? String }, "redis")
         XCTAssertEqual(ordered["metrics"]?.keys, ["ops_per_second", "hits_per_second", "misses_per_second", "hit_ratio",
                                                   "used_memory_bytes", "expired_keys_per_second", "evicted_keys_per_second",
                                                   "connected_clients", "blocked_clients", "ping_ms", "app_scan_per_second",

@@ -28,7 +28,8 @@ final class SnapshotDocumentTests: XCTestCase {
         let json = document.json
         XCTAssertEqual(keys(json), ["schema", "taken_at", "target", "server", "metrics", "keyspace", "census", "logs", "findings", "error"])
         XCTAssertEqual(keys(json["target"]), ["kind", "address", "db", "mode"])
-        XCTAssertEqual(keys(json["server"]), ["version", "uptime_seconds", "role", "maxmemory_bytes", "maxmemory_policy"])
+        XCTAssertEqual(keys(json["server"]), ["version", "uptime_seconds", "role", "maxmemory_bytes", "maxmemory_policy",
+                                              "name", "redis_version"])
         XCTAssertEqual(keys(json["metrics"]), ["ops_per_second", "hits_per_second", "misses_per_second", "hit_ratio", "used_memory_bytes",
                                                "expired_keys_per_second", "evicted_keys_per_second", "connected_clients",
                                                "blocked_clients", "ping_ms", "app_scan_per_second", "del_per_second"])

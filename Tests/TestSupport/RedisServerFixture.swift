@@ -13,12 +13,16 @@ public final class RedisServerFixture: @unchecked Sendable {
         public var unixSocket: Bool
         /// More `redis.conf` lines (e.g. `"maxmemory 10mb"`).
         public var extraConfig: [String]
+        /// Another server binary speaking the same config (e.g. Valkey's `valkey-server`); nil: `redis-server`.
+        public var serverExecutable: URL?
 
-        public init(password: String? = nil, aclUsers: [String] = [], unixSocket: Bool = false, extraConfig: [String] = []) {
+        public init(password: String? = nil, aclUsers: [String] = [], unixSocket: Bool = false, extraConfig: [String] = [],
+                    serverExecutable: URL? = nil) {
             self.password = password
             self.aclUsers = aclUsers
             self.unixSocket = unixSocket
             self.extraConfig = extraConfig
+            self.serverExecutable = serverExecutable
         }
     }
 
@@ -51,7 +55,7 @@ public final class RedisServerFixture: @unchecked Sendable {
         // Short path: unix socket paths are limited to 107 bytes.
         directory = URL(fileURLWithPath: "/tmp").appendingPathComponent("cw-redis-\(getpid())-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        guard let _ = Self.executable("redis-server") else {
+        guard let _ = options.serverExecutable ?? Self.executable("redis-server") else {
             try? FileManager.default.removeItem(at: directory)
             throw FixtureError.notInstalled("redis-server")
         }
@@ -100,7 +104,7 @@ public final class RedisServerFixture: @unchecked Sendable {
         try configText().write(to: config, atomically: true, encoding: .utf8)
         let log = directory.appendingPathComponent("redis.log")
         let proc = Process()
-        proc.executableURL = Self.executable("redis-server")
+        proc.executableURL = options.serverExecutable ?? Self.executable("redis-server")
         proc.arguments = [config.path]
         proc.currentDirectoryURL = directory
         proc.standardOutput = FileHandle.nullDevice

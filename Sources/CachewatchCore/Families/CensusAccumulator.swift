@@ -127,7 +127,11 @@ public struct CensusAccumulator: Sendable {
     // MARK: - Report
 
     /// The census so far. `dbsizeKeys`: DBSIZE at the start of the pass; `complete`: a full SCAN pass ended.
+    /// Once the pass has seen the whole keyspace (`complete`, or at least `dbsizeKeys` keys), families are
+    /// named from a settled copy of the trie (`FamilyTrie.settle()`: small keyspaces group as well as big ones).
     public func report(dbsizeKeys: Int, complete: Bool, keysPerSecond: Double, now: Date) -> CensusReport {
+        var trie = self.trie
+        if complete || (dbsizeKeys > 0 && scannedKeys >= dbsizeKeys) { trie.settle() }
         // Group by canonical family, then by rendered pattern (two families could render alike).
         var byID: [Int32: FamilyStats] = [:]
         for (id, stat) in stats { byID[trie.canonical(id), default: FamilyStats()].merge(stat) }

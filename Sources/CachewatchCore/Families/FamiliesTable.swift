@@ -67,6 +67,8 @@ public struct FamiliesTable: Sendable {
                 ids[i] = trie.classify(key)
             }
         }
+        // The input is whole: judge small keyspaces' word positions with complete information.
+        trie.settle()
         // Intern patterns: family id → pattern index.
         var textOfFamily: [Int32: String] = [:]
         for id in ids {

@@ -62,9 +62,13 @@ struct FamilyTrie: Sendable {
     private var tokens: [Tokenizer.Token] = []
     private var segments: [Tokenizer.Segment] = []
     private var signature: [UInt8] = []
+    /// True while `settle()` runs: evidence is judged on the complete keyspace.
+    private var settling = false
 
     static let lightMinimum = 8
     static let distinctThreshold = 16
+    /// Distinct light words a (non-root) position needs once the whole keyspace has been seen (`settle()`).
+    static let settledDistinctThreshold = 5
     static let rootDistinctThreshold = 63
     static let minimumNodeKeys = 32
     static let wordEdgeCap = 128
@@ -240,6 +244,23 @@ struct FamilyTrie: Sendable {
 
     // MARK: - Evidence
 
+    /// Judges every word position again with complete information: the input is whole (offline `families`)
+    /// or the census pass has seen every key (complete, or as many keys as DBSIZE). Then nothing can arrive
+    /// to prove a light word a family of its own, so the evidence is relative to what was seen: a non-root
+    /// position collapses when it holds more than `settledDistinctThreshold` distinct light words that are
+    /// mostly new (distinct > half their keys), whatever the node's size. The root keeps its absolute rule
+    /// (`top_widgets`, `popular_widgets` and other singletons there are real families). Deterministic; a
+    /// decision is never undone. One sweep over the nodes (linear in the trie's size).
+    mutating func settle() {
+        settling = true
+        defer { settling = false }
+        var n = 1
+        while n < nodes.count {
+            if redirect[n] == Int32(n) && nodes[n].wordEdges.count > Self.settledDistinctThreshold { evaluate(Int32(n)) }
+            n += 1
+        }
+    }
+
     private func lightThreshold(_ node: Int32) -> Int {
         max(Self.lightMinimum, nodes[Int(node)].wordKeys / 20)
     }
@@ -248,7 +269,8 @@ struct FamilyTrie: Sendable {
     @discardableResult
     private mutating func evaluate(_ node: Int32) -> Bool {
         let state = nodes[Int(node)]
-        guard state.wordEdges.count > Self.distinctThreshold else { return false }
+        let relaxed = settling && node != 0
+        guard state.wordEdges.count > (relaxed ? Self.settledDistinctThreshold : Self.distinctThreshold) else { return false }
         if state.wordEdges.count >= Self.wordEdgeCap {
             collapse(node, fallback: [])
             return true
@@ -259,8 +281,8 @@ struct FamilyTrie: Sendable {
             distinct += 1
             lightKeys += edges[Int(e)].count
         }
-        let needed = node == 0 ? Self.rootDistinctThreshold : Self.distinctThreshold
-        guard distinct > needed, distinct * 2 > lightKeys, state.wordKeys >= Self.minimumNodeKeys else { return false }
+        let needed = node == 0 ? Self.rootDistinctThreshold : (relaxed ? Self.settledDistinctThreshold : Self.distinctThreshold)
+        guard distinct > needed, distinct * 2 > lightKeys, relaxed || state.wordKeys >= Self.minimumNodeKeys else { return false }
         collapse(node, fallback: [])
         return true
     }

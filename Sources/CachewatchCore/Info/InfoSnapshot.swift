@@ -22,6 +22,8 @@ public struct InfoSnapshot: Sendable, Equatable {
     public var latencyPercentiles: [String: [String: Double]]
     /// One entry per `dbN:` line, sorted by database number.
     public var keyspace: [KeyspaceEntry]
+    /// Redis ≥ 8 `INFO keysizes` histograms (`dbN_distrib_…` lines), sorted by DB then metric; empty before 8.
+    public var keySizes: [KeySizeHistogram] = []
     /// Non-empty lines that were neither a section header nor `key:value`.
     public var unparsedLineCount: Int
 
@@ -36,6 +38,7 @@ public struct InfoSnapshot: Sendable, Equatable {
         var errorStats: [String: Int] = [:]
         var latency: [String: [String: Double]] = [:]
         var keyspaceByDB: [Int: KeyspaceEntry] = [:]
+        var keySizes: [KeySizeHistogram] = []
         var unparsed = 0
         var section = ""
 
@@ -71,10 +74,18 @@ public struct InfoSnapshot: Sendable, Equatable {
                 latency[name] = percentiles
             } else if let db = InfoSnapshot.databaseNumber(key) {
                 let pairs = InfoSnapshot.pairs(value)
-                if let keys = pairs["keys"].flatMap({ Int($0) }) {
+                // Negative numbers (Dragonfly's `avg_ttl=-1`) are unknown: 0; negative keys make no entry.
+                if let keys = pairs["keys"].flatMap({ Int($0) }), keys >= 0 {
                     keyspaceByDB[db] = KeyspaceEntry(db: db, keys: keys,
-                                                     expires: pairs["expires"].flatMap { Int($0) } ?? 0,
-                                                     avgTTLMilliseconds: pairs["avg_ttl"].flatMap { Int($0) } ?? 0)
+                                                     expires: max(0, pairs["expires"].flatMap { Int($0) } ?? 0),
+                                                     avgTTLMilliseconds: max(0, pairs["avg_ttl"].flatMap { Int($0) } ?? 0))
+                } else {
+                    unparsed += 1
+                }
+            } else if let (db, metric) = KeySizeHistogram.field(key) {
+                // Redis 8 `INFO keysizes`: `db0_distrib_strings_sizes:…` is not a keyspace line.
+                if let histogram = KeySizeHistogram.parse(db: db, metric: metric, value: value) {
+                    keySizes.append(histogram)
                 } else {
                     unparsed += 1
                 }
@@ -87,6 +98,7 @@ public struct InfoSnapshot: Sendable, Equatable {
         self.errorStats = errorStats
         self.latencyPercentiles = latency
         self.keyspace = keyspaceByDB.values.sorted { $0.db < $1.db }
+        self.keySizes = keySizes.sorted { ($0.db, $0.metric) < ($1.db, $1.metric) }
         self.unparsedLineCount = unparsed
     }
 
@@ -125,8 +137,10 @@ public struct InfoSnapshot: Sendable, Equatable {
         return nil
     }
 
+    /// Every typed integer is a count, size or duration: a negative value (Dragonfly and others print -1
+    /// for what they do not track) reads as unknown.
     private func int(_ key: String, _ section: String) -> Int? {
-        value(key, preferring: section).flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+        value(key, preferring: section).flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }.flatMap { $0 >= 0 ? $0 : nil }
     }
 
     private func string(_ key: String, _ section: String) -> String? {

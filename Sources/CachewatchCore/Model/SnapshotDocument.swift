@@ -63,12 +63,15 @@ public struct SnapshotDocument: Sendable, Equatable {
 
     var serverJSON: JSONValue {
         guard let info else { return .null }
+        let server = info.server
         return .object([
-            ("version", .text(info.redisVersion)),
+            ("version", .text(server.version)),
             ("uptime_seconds", .integer(info.uptimeSeconds)),
             ("role", .text(info.role)),
             ("maxmemory_bytes", .integer(info.maxmemoryBytes)),
             ("maxmemory_policy", .text(info.maxmemoryPolicy)),
+            ("name", .string(server.name)),
+            ("redis_version", .text(server.redisVersion)),
         ])
     }
 

@@ -11,14 +11,14 @@ enum DashboardModelBuilder {
         let rates = state.rates
         let keyspace = info?.keyspace.first { $0.db == session.endpoint.db }
         let header = HeaderInfo(
-            address: session.options.displayAddress, db: session.endpoint.db, redisVersion: info?.redisVersion,
+            address: session.options.displayAddress, db: session.endpoint.db, redisVersion: info?.server.version,
             role: info?.clusterEnabled == true ? "cluster" : info?.role, uptimeSeconds: info?.uptimeSeconds.map(Double.init),
             connection: state.connection, opsPerSecond: rates?.opsPerSecond, hitRatio: rates?.hitRatio,
             usedMemoryBytes: info?.usedMemoryBytes.map(Double.init), maxMemoryBytes: info?.maxmemoryBytes.map(Double.init),
             evictedPerSecond: rates?.evictedKeysPerSecond, expiredPerSecond: rates?.expiredKeysPerSecond,
             clients: info?.connectedClients, blockedClients: info?.blockedClients, pingMilliseconds: state.pingMilliseconds,
             keysTotal: info == nil ? nil : (keyspace?.keys ?? 0),
-            appScanPerSecond: rates?.scanCallsPerSecond, delPerSecond: rates?.delCallsPerSecond)
+            appScanPerSecond: rates?.scanCallsPerSecond, delPerSecond: rates?.delCallsPerSecond, serverName: info?.server.name)
         let histories = HeaderHistories(
             opsPerSecond: state.histories.opsPerSecond.elements, hitRatio: state.histories.hitRatio.elements,
             usedMemoryBytes: state.histories.usedMemoryBytes.elements,
@@ -28,15 +28,19 @@ enum DashboardModelBuilder {
         var progress: CachewatchUI.CensusProgress?
         if let worker = state.censusProgress {
             progress = CachewatchUI.CensusProgress(running: !worker.complete, full: session.fullCensusRunning,
-                                                   scannedKeys: worker.scannedKeys, dbsizeKeys: worker.dbsizeKeys,
+                                                   scannedKeys: worker.scannedKeys,
+                                                   // DBSIZE denied: INFO keyspace still says how far the pass is from the whole.
+                                                   dbsizeKeys: worker.dbsizeKeys > 0 ? worker.dbsizeKeys : (keyspace?.keys ?? 0),
                                                    keysPerSecond: worker.keysPerSecond, etaSeconds: worker.etaSeconds)
         }
         var message = notice
         if message == nil, state.connection == .connected, let error = state.censusError { message = "census: " + error }
         let findings = (state.census.map(Findings.evaluate) ?? [])
             + RateFindings.evaluate(rates: rates, scanWarnPerSecond: thresholds.appScanWarnPerSecond)
-        return DashboardModel(header: header, histories: histories, census: state.census, censusProgress: progress,
-                              logs: session.logs?.report(now: now), findings: findings,
-                              now: now, thresholds: thresholds, notice: message.map(session.options.redact))
+        var model = DashboardModel(header: header, histories: histories, census: state.census, censusProgress: progress,
+                                   logs: session.logs?.report(now: now), findings: findings,
+                                   now: now, thresholds: thresholds, notice: message.map(session.options.redact))
+        model.keySizes = info?.keySizes.filter { $0.db == session.endpoint.db } ?? []
+        return model
     }
 }

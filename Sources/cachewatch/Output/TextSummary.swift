@@ -9,7 +9,7 @@ enum TextSummary {
         var out = ""
         let target = document.target
         if let info {
-            out += "redis \(info.redisVersion ?? "?") at \(target.address) db\(target.db) \(info.role ?? "") up \(Humanize.uptime(Double(info.uptimeSeconds ?? 0)))\n"
+            out += "\(info.server.displayText) at \(target.address) db\(target.db) \(info.role ?? "") up \(info.uptimeSeconds.map { Humanize.uptime(Double($0)) } ?? "?")\n"
             var health: [String] = []
             if let rates {
                 health.append("ops/s \(Humanize.count(rates.opsPerSecond))")
@@ -17,10 +17,11 @@ enum TextSummary {
                 health.append("evicted/s \(Humanize.count(rates.evictedKeysPerSecond))")
                 health.append("expired/s \(Humanize.count(rates.expiredKeysPerSecond))")
             }
-            let used = Humanize.bytes(Double(info.usedMemoryBytes ?? 0))
-            let limit = info.maxmemoryBytes.flatMap { $0 > 0 ? Humanize.bytes(Double($0)) : nil } ?? "no limit"
+            // Unknown (missing or -1, e.g. Dragonfly) shows as `?`, never as 0 or "no limit".
+            let used = info.usedMemoryBytes.map { Humanize.bytes(Double($0)) } ?? "?"
+            let limit = info.maxmemoryBytes.map { $0 > 0 ? Humanize.bytes(Double($0)) : "no limit" } ?? "?"
             health.append("mem \(used)/\(limit)")
-            health.append("clients \(info.connectedClients ?? 0)")
+            health.append("clients \(info.connectedClients.map(String.init) ?? "?")")
             if let ping = document.pingMilliseconds { health.append("ping \(Humanize.milliseconds(ping))") }
             out += health.joined(separator: "  ") + "\n"
         } else {

@@ -1,0 +1,97 @@
+import Foundation
+import XCTest
+@testable import CachewatchCore
+
+/// Issue 9 §3 and §3b: small keyspaces group as well as big ones; the boilerplate's query keys are one
+/// family per endpoint.
+final class SmallKeyspaceFamiliesTests: XCTestCase {
+    func patterns(_ keys: [String]) -> [String] {
+        let table = FamiliesTable(keys: keys.map { Array($0.utf8) })
+        return (0..<keys.count).map { table.pattern(ofKeyAt: $0) }
+    }
+
+    // MARK: - §3b query keys
+
+    func testBoilerplateQueryKeysAreOneFamilyPerEndpoint() {
+        var rng = SplitMix64(state: 31)
+        var keys: [String] = []
+        var seen = Set<String>()
+        while keys.count < 3000 {
+            let key = "widgets:q=limit=\(rng.pick([10, 20, 50]))&offset=\(rng.int(0...99) * 10)&sort=\(rng.pick(SmallCensusCorpus.sortOrders)):u=\(rng.int(1...5000))"
+            if seen.insert(key).inserted { keys.append(key) }
+        }
+        XCTAssertEqual(Set(patterns(keys)), ["widgets:q=limit={n}&offset={n}&sort={str}:u={id}"])
+        var search: [String] = []
+        while search.count < 1500 {
+            let key = "search_results:q=page=\(rng.int(1...200))&q=\(rng.pick(SmallCensusCorpus.searchWords))"
+            if seen.insert(key).inserted { search.append(key) }
+        }
+        XCTAssertEqual(Set(patterns(search)), ["search_results:q=page={n}&q={str}"])
+        // Both at once, shuffled, with six words only: still one family each.
+        let few = (1...6).map { "search_results:q=page=1&q=\(SmallCensusCorpus.searchWords[$0])" }
+        XCTAssertEqual(Set(patterns(keys.prefix(100) + few)),
+                       ["widgets:q=limit={n}&offset={n}&sort={str}:u={id}", "search_results:q=page={n}&q={str}"])
+    }
+
+    func testNameValuePairsElsewhereInAKey() {
+        let table = FamiliesTable(keys: [
+            "widget:42:q=sort=-price", "feed:q=lang=en-us&tz=Europe.Paris", "report:from=2026-11-26&to=2026-11-30",
+            "rate:window=30d:u=7", "price:q=min=10.5&max=99", "cursor:q=after=0b7c5b1e-3f2a-4c1d-9e8f-1a2b3c4d5e6f",
+            "x:q=", "x:=alone", "token:abc==",
+        ].map { Array($0.utf8) })
+        XCTAssertEqual((0..<table.totalKeys).map { table.pattern(ofKeyAt: $0) }, [
+            "widget:{id}:q=sort={str}", "feed:q=lang={str}&tz={str}", "report:from={date}&to={date}", "rate:window={str}:u={id}",
+            "price:q=min={n}&max={id}", "cursor:q=after={uuid}", "x:q=", "x:=alone", "token:abc==",
+        ])
+    }
+
+    // MARK: - §3 small keyspaces
+
+    func testThirtyOneUsernamesAreOneFamilyNextToSettings() {
+        var rng = SplitMix64(state: 12)
+        var keys: [String] = []
+        var names = Set<String>()
+        while names.count < 31 { names.insert(CensusCorpus.username(&rng)) }
+        keys += names.sorted().map { "user:" + $0 }
+        keys += (1...40).map { "user:\($0):settings" }
+        keys += ["top_widgets", "popular_widgets", "queue:default", "queue:mailers"]
+        XCTAssertEqual(Set(patterns(keys)), ["user:{str}", "user:{id}:settings", "top_widgets", "popular_widgets",
+                                             "queue:default", "queue:mailers"])
+    }
+
+    func testSmallCorporaGroupWithinTenPercentAndFullPurity() {
+        for (total, seed) in [(2000, UInt64(1)), (2000, 2), (10_000, 3), (10_000, 4)] {
+            for sorted in [false, true] {
+                var corpus = SmallCensusCorpus.generate(total: total, seed: seed)
+                if sorted { corpus.sort { $0.key.lexicographicallyPrecedes($1.key) } }
+                let table = FamiliesTable(keys: corpus.map(\.key), maxFamilies: 1000)
+                let predicted = (0..<corpus.count).map { table.pattern(ofKeyAt: $0) }
+                let score = FamiliesAccuracyTests.score(predicted: predicted, truth: corpus.map(\.family))
+                let label = "\(corpus.count) keys, seed \(seed)\(sorted ? ", sorted" : "")"
+                print("small corpus \(label): purity \(score.purity) completeness \(score.completeness) predicted \(score.predicted) truth \(score.truth)")
+                if score.predicted > score.truth || score.purity < 1 { print(table.tableText()) }
+                XCTAssertEqual(score.purity, 1.0, label)
+                XCTAssertLessThanOrEqual(Double(score.predicted), Double(score.truth) * 1.10, label)
+            }
+        }
+    }
+
+    /// The census names families the same way once its pass has seen the whole keyspace.
+    func testCensusSettlesWhenThePassIsWhole() {
+        let corpus = SmallCensusCorpus.generate(total: 2000, seed: 5)
+        var census = CensusAccumulator(db: 0, maxFamilies: 1000)
+        for item in corpus { census.add(key: item.key, type: "string", pttlMilliseconds: 60_000, memoryBytes: nil) }
+        let table = FamiliesTable(keys: corpus.map(\.key), maxFamilies: 1000)
+        let expected = Set(table.rows.map(\.pattern))
+        let complete = census.report(dbsizeKeys: corpus.count, complete: true, keysPerSecond: 0, now: Date())
+        XCTAssertEqual(Set(complete.families.map(\.pattern)), expected)
+        XCTAssertTrue(expected.contains("user:{str}"))
+        XCTAssertEqual(complete.families.reduce(0) { $0 + $1.keys }, corpus.count)
+        // Every key seen (scanned = DBSIZE) before SCAN said so: already settled.
+        let whole = census.report(dbsizeKeys: corpus.count, complete: false, keysPerSecond: 0, now: Date())
+        XCTAssertEqual(Set(whole.families.map(\.pattern)), expected)
+        // Half way through a bigger keyspace: absolute evidence still (usernames stay literal for now).
+        let partial = census.report(dbsizeKeys: corpus.count * 2, complete: false, keysPerSecond: 0, now: Date())
+        XCTAssertFalse(partial.families.contains { $0.pattern == "user:{str}" })
+    }
+}
