@@ -7,7 +7,7 @@ APT_PACKAGES := libhiredis-dev libncurses-dev redis-server redis-tools tmux pkg-
 # Debian package name -> a file that proves it is installed.
 DEPS_PROBES := /usr/include/hiredis/hiredis.h /usr/include/ncursesw/curses.h /usr/bin/redis-server /usr/bin/redis-cli /usr/bin/tmux /usr/bin/pkg-config /usr/bin/memcached
 
-.PHONY: all deps build release test demo bench soak clean valkey
+.PHONY: all deps build release test demo bench soak clean valkey dist dist-test install uninstall
 
 all: build
 
@@ -57,6 +57,21 @@ bench: deps
 soak: deps
 	$(SWIFT) build -c release
 	bash Tests/Soak/soak.sh
+## dist: static, stripped release; dist/cachewatch-<version>-linux-<machine>.tar.gz and a .deb, with .sha256 files.
+dist: deps
+	bash packaging/dist.sh
+
+## dist-test: the .deb installed with apt in a Debian 12 minbase chroot (root; not part of make test).
+dist-test: dist
+	bash packaging/dist-test.sh
+
+## install / uninstall: PREFIX=/usr/local, DESTDIR for staging (the same binary and files as make dist).
+PREFIX ?= /usr/local
+install: deps
+	PREFIX="$(PREFIX)" DESTDIR="$(DESTDIR)" bash packaging/install.sh
+
+uninstall:
+	PREFIX="$(PREFIX)" DESTDIR="$(DESTDIR)" bash packaging/install.sh uninstall
 
 clean:
-	rm -rf .build bench/out
+	rm -rf .build .build-dist dist bench/out

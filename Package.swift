@@ -45,8 +45,11 @@ let package = Package(
                 "CachewatchCore", "CachewatchRedis", "CachewatchLogs", "CachewatchUI", "CachewatchTerminal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
-            swiftSettings: swift5
+            swiftSettings: swift5,
+            plugins: ["BuildCommitPlugin"]
         ),
+        // Writes the git commit into the executable for `cachewatch --version`.
+        .plugin(name: "BuildCommitPlugin", capability: .buildTool()),
 
         // MARK: - Tests
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: swift5),

@@ -1,11 +1,7 @@
 import ArgumentParser
-import CachewatchRedis
-import CachewatchTerminal
 
 /// The root command: `cachewatch [dashboard] | snapshot | watch | families | demo`.
 struct Cachewatch: ParsableCommand {
-    static let version = "0.1.0"
-
     static let configuration = CommandConfiguration(
         commandName: "cachewatch",
         abstract: "A terminal dashboard for the Redis cache of a FastAPI-boilerplate app.",
@@ -15,7 +11,7 @@ struct Cachewatch: ParsableCommand {
         CACHE_REDIS_HOST, CACHE_REDIS_PORT, CACHE_REDIS_DB and CACHE_REDIS_PASSWORD are used \
         (from the environment, then ./.env), then 127.0.0.1:6379. Precedence: flags > URL > env > .env > defaults.
         """,
-        version: "cachewatch \(version) (hiredis \(hiredisVersion), \(cursesVersion()))",
+        version: VersionInfo.current.text,
         subcommands: [Dashboard.self, Snapshot.self, Watch.self, Families.self, Diff.self, Demo.self],
         defaultSubcommand: Dashboard.self,
         helpNames: [.long]

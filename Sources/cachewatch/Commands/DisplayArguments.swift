@@ -35,13 +35,17 @@ struct DisplayArguments: ParsableArguments {
         return CursesTerminal(theme: try loadTheme(), asciiOnly: ascii, stderrLogPath: logPath)
     }
 
-    /// `$XDG_CONFIG_HOME/cachewatch/themes`, `~/.config/cachewatch/themes`, then `./themes`.
+    /// `$XDG_CONFIG_HOME/cachewatch/themes`, `~/.config/cachewatch/themes`, `./themes`, then the installed
+    /// `<prefix>/share/cachewatch/themes` beside `<prefix>/bin/cachewatch` (`/usr/share/…` from the .deb).
     private func themeDirectories() -> [String] {
         let environment = ProcessInfo.processInfo.environment
         var directories: [String] = []
         if let xdg = environment["XDG_CONFIG_HOME"], !xdg.isEmpty { directories.append(xdg + "/cachewatch/themes") }
         if let home = environment["HOME"], !home.isEmpty { directories.append(home + "/.config/cachewatch/themes") }
         directories.append("themes")
+        let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        let prefix = executable.deletingLastPathComponent().deletingLastPathComponent()
+        directories.append(prefix.appendingPathComponent("share/cachewatch/themes").path)
         return directories
     }
 }
