@@ -7,7 +7,7 @@ APT_PACKAGES := libhiredis-dev libncurses-dev redis-server redis-tools tmux pkg-
 # Debian package name -> a file that proves it is installed.
 DEPS_PROBES := /usr/include/hiredis/hiredis.h /usr/include/ncursesw/curses.h /usr/bin/redis-server /usr/bin/redis-cli /usr/bin/tmux /usr/bin/pkg-config /usr/bin/memcached
 
-.PHONY: all deps build release test demo bench clean
+.PHONY: all deps build release test demo bench fuzz clean
 
 all: build
 
@@ -41,5 +41,9 @@ bench: deps
 	$(SWIFT) build -c release
 	bash bench/run.sh
 
+## fuzz: libFuzzer targets (Tests/Fuzz), FUZZ_SECONDS each (default 60); fails on any crash. Not part of `make test`.
+fuzz: deps
+	bash Tests/Fuzz/run.sh
+
 clean:
-	rm -rf .build bench/out
+	rm -rf .build .build-fuzz bench/out
