@@ -7,7 +7,7 @@ APT_PACKAGES := libhiredis-dev libncurses-dev redis-server redis-tools tmux pkg-
 # Debian package name -> a file that proves it is installed.
 DEPS_PROBES := /usr/include/hiredis/hiredis.h /usr/include/ncursesw/curses.h /usr/bin/redis-server /usr/bin/redis-cli /usr/bin/tmux /usr/bin/pkg-config /usr/bin/memcached
 
-.PHONY: all deps build release test demo bench soak clean valkey dist dist-test install uninstall
+.PHONY: all deps build release test demo bench soak fuzz clean valkey dist dist-test install uninstall
 
 all: build
 
@@ -57,6 +57,7 @@ bench: deps
 soak: deps
 	$(SWIFT) build -c release
 	bash Tests/Soak/soak.sh
+
 ## dist: static, stripped release; dist/cachewatch-<version>-linux-<machine>.tar.gz and a .deb, with .sha256 files.
 dist: deps
 	bash packaging/dist.sh
@@ -73,5 +74,9 @@ install: deps
 uninstall:
 	PREFIX="$(PREFIX)" DESTDIR="$(DESTDIR)" bash packaging/install.sh uninstall
 
+## fuzz: libFuzzer targets (Tests/Fuzz), FUZZ_SECONDS each (default 60); fails on any crash. Not part of `make test`.
+fuzz: deps
+	bash Tests/Fuzz/run.sh
+
 clean:
-	rm -rf .build .build-dist dist bench/out
+	rm -rf .build .build-dist .build-fuzz dist bench/out

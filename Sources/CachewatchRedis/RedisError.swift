@@ -1,3 +1,5 @@
+import CachewatchCore
+
 /// Everything that can go wrong talking to Redis, each as one clear sentence naming the address.
 /// No case ever carries the password.
 public enum RedisError: Error, Equatable, Sendable, CustomStringConvertible {
@@ -105,7 +107,8 @@ public enum RedisError: Error, Equatable, Sendable, CustomStringConvertible {
             if text.lowercased().contains("invalid password") { return .wrongPassword(address: address, username: username) }
             var clean = text
             if let password, !password.isEmpty { clean = clean.replacingOccurrences(of: password, with: "****") }
-            clean = String(clean.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7f ? "?" : Character($0) })
+            // C0 and C1 controls (ESC, CSI U+009B), bidi overrides: escaped, never drawn (found by `make fuzz`).
+            clean = DisplayEscaper.escape(clean)
             if clean.hasSuffix(".") { clean.removeLast() }
             return .serverError(address: address, command: lowerCommand, message: clean)
         }

@@ -23,6 +23,17 @@ final class RedisErrorTests: XCTestCase {
         XCTAssertFalse(error.message.contains("\u{1b}"))
     }
 
+    /// Found by `make fuzz` (resp target): a C1 CSI (U+009B) passed through and reached the terminal.
+    func testServerTextControlsAndBidiAreEscapedNotDrawn() {
+        let error = RedisError.fromReply("ERR \u{1b}]0;title\u{07} \u{9b}2J \u{202e}evil\nx", command: "info", address: address)
+        for scalar in error.message.unicodeScalars {
+            XCTAssertFalse(scalar.value < 0x20 || (0x7F..<0xA0).contains(scalar.value) || scalar.value == 0x202E,
+                           "U+\(String(scalar.value, radix: 16)) in \(error.message)")
+        }
+        XCTAssertTrue(error.message.contains("\\x1b]0;title\\x07"), error.message)
+        XCTAssertTrue(error.message.contains("\\u{9b}2J"), error.message)
+    }
+
     func testEveryMessageNamesTheAddressInOneSentence() {
         let all: [RedisError] = [
             .connectionRefused(address: address), .hostNotFound(address: address), .timeout(address: address, milliseconds: 300),
