@@ -40,7 +40,7 @@ final class MonitorSession {
     /// A session for the parsed flags, with the config file's values under them.
     static func make(connection: ConnectionArguments, logs: LogArguments, census: CensusArguments, settings: ConfigFile,
                      noCensus: Bool, intervalSeconds: Double) throws -> MonitorSession {
-        let options = try connection.resolve()
+        let options = try connection.resolve(config: settings.connection, configPath: settings.path)
         let endpoint = options.endpoint(commandTimeoutMilliseconds: try connection.commandTimeoutMilliseconds())
         let censusArguments = census.merged(with: settings)
         let censusSettings = CensusSettings(enabled: !noCensus && settings.censusEnabled != false,

@@ -44,18 +44,26 @@ import Foundation
 
 extension ConnectionArguments {
     /// Resolves flags, URL, environment and the app's `.env` into connection options (flags win).
-    func resolve(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> ConnectionOptions {
-        let dotEnv: [String: String]
+    func resolve(environment: [String: String] = ProcessInfo.processInfo.environment,
+                 config: ConfigConnection = ConfigConnection(), configPath: String? = nil) throws -> ConnectionOptions {
+        let appDotEnv: [String: String]
         if let envFile {
             guard let values = DotEnv.load(contentsOf: URL(fileURLWithPath: envFile)) else {
                 throw CLIError("Cannot read the env file \(envFile).")
             }
-            dotEnv = values
+            appDotEnv = values
         } else {
-            dotEnv = DotEnv.load(contentsOf: URL(fileURLWithPath: ".env")) ?? [:]
+            appDotEnv = DotEnv.load(contentsOf: URL(fileURLWithPath: ".env")) ?? [:]
         }
-        let flags = ConnectionFlags(host: host, port: port, socket: socket, pass: password, user: user, db: db,
-                                    url: url, connectTimeout: connectTimeout)
+        // The config file's [connection] is the lowest layer: under the app's environment and .env.
+        let fileLayer = try ConnectionArguments.settings(from: config, path: configPath, environment: environment)
+        let dotEnv = fileLayer.merging(appDotEnv) { _, fromDotEnv in fromDotEnv }
+        var configSocket: String?
+        if host == nil, port == nil, url == nil, environment["CACHE_REDIS_HOST"] == nil, appDotEnv["CACHE_REDIS_HOST"] == nil {
+            configSocket = config.socket
+        }
+        let flags = ConnectionFlags(host: host, port: port, socket: socket ?? configSocket, pass: password, user: user ?? config.user,
+                                    db: db, url: url, connectTimeout: connectTimeout)
         do {
             let options = try ConnectionOptions.resolve(flags: flags, environment: environment, dotEnv: dotEnv)
             if password != nil && !noAuthWarning {
@@ -68,6 +76,23 @@ extension ConnectionArguments {
     }
 
     /// The command timeout in milliseconds (validated).
+    /// The config file's `[connection]` as `CACHE_REDIS_*` settings; `password_env` is looked up here.
+    static func settings(from config: ConfigConnection, path: String?, environment: [String: String]) throws -> [String: String] {
+        var layer: [String: String] = [:]
+        layer["CACHE_REDIS_HOST"] = config.host
+        layer["CACHE_REDIS_PORT"] = config.port.map(String.init)
+        layer["CACHE_REDIS_DB"] = config.db.map(String.init)
+        layer["CACHE_REDIS_CONNECT_TIMEOUT"] = config.connectTimeout.flatMap(DurationText.seconds).map { String($0) }
+        layer["CACHE_REDIS_PASSWORD"] = config.password
+        if let name = config.passwordEnv {
+            guard let value = environment[name], !value.isEmpty else {
+                throw CLIError("\(path ?? "The config file") names the password variable \(name) (password_env), but it is not set.")
+            }
+            layer["CACHE_REDIS_PASSWORD"] = value
+        }
+        return layer
+    }
+
     func commandTimeoutMilliseconds() throws -> Int {
         guard let seconds = DurationText.seconds(commandTimeout), seconds > 0 else {
             throw CLIError("--command-timeout must be a duration such as 2s or 500ms, not \(DisplayEscaper.escape(commandTimeout)).")

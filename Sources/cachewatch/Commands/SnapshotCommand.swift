@@ -40,7 +40,7 @@ struct Snapshot: ParsableCommand {
         let settings = try config.load()
         let logArguments = self.logArguments.merged(with: settings)
         let censusArguments = self.censusArguments.merged(with: settings)
-        let options = try connection.resolve()
+        let options = try connection.resolve(config: settings.connection, configPath: settings.path)
         let intervalSeconds = try parseInterval(interval ?? settings.interval ?? "1s")
         let endpoint = options.endpoint(commandTimeoutMilliseconds: try connection.commandTimeoutMilliseconds())
         let logs = try logArguments.makeMonitor()
