@@ -33,10 +33,10 @@ enum DashboardModelBuilder {
         }
         var message = notice
         if message == nil, state.connection == .connected, let error = state.censusError { message = "census: " + error }
-        let findings = (state.census.map(Findings.evaluate) ?? [])
-            + RateFindings.evaluate(rates: rates, scanWarnPerSecond: thresholds.appScanWarnPerSecond)
+        let logs = session.logs?.report(now: now)
+        let findings = session.findings(state, logs: logs)
         return DashboardModel(header: header, histories: histories, census: state.census, censusProgress: progress,
-                              logs: session.logs?.report(now: now), findings: findings,
+                              logs: logs, findings: findings,
                               now: now, thresholds: thresholds, notice: message.map(session.options.redact))
     }
 }
