@@ -13,6 +13,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
         // MARK: - C system libraries (the only C in the project)
@@ -29,8 +30,9 @@ let package = Package(
             providers: [.apt(["libncurses-dev"])]
         ),
 
-        // MARK: - Pure core: imports no C module
-        .target(name: "CachewatchCore"),
+        // MARK: - Pure core: imports no C module (TOMLKit, a Swift wrapper over toml++, is used by
+        // Config/TOMLDocument.swift only)
+        .target(name: "CachewatchCore", dependencies: [.product(name: "TOMLKit", package: "TOMLKit")]),
 
         // MARK: - Adapters
         .target(name: "CachewatchRedis", dependencies: ["CachewatchCore", "CHiredis"], swiftSettings: swift5),

@@ -97,9 +97,9 @@ final class HostileInputCLITests: XCTestCase {
         let cases: [([String], String)] = [
             (["snapshot", "--json", "--alert-window", "inf", "--log", log], #"cachewatch: --alert-window must be between 1s and 1h, not "inf"."#),
             (["snapshot", "--json", "--command-timeout", "1e300"], #"cachewatch: --command-timeout must be between 10ms and 10m, not "1e300"."#),
-            (["snapshot", "--json", "--interval", "1e10"], #"cachewatch: --interval must be between 100ms and 1h, not "1e10"."#),
-            (["snapshot", "--json", "--interval", "2h"], #"cachewatch: --interval must be between 100ms and 1h, not "2h"."#),
-            (["watch", "--json", "--interval", "0s"], #"cachewatch: --interval must be between 100ms and 1h, not "0s"."#),
+            (["snapshot", "--json", "--interval", "1e10"], #"cachewatch: --interval must be between 50ms and 1h, not "1e10"."#),
+            (["snapshot", "--json", "--interval", "2h"], #"cachewatch: --interval must be between 50ms and 1h, not "2h"."#),
+            (["watch", "--json", "--interval", "0s"], #"cachewatch: --interval must be between 50ms and 1h, not "0s"."#),
             (["snapshot", "--json", "--connect-timeout", "nan"], #"cachewatch: --connect-timeout must be between 10ms and 10m, not "nan"."#),
             (["snapshot", "--json", "--for=-1s", "--log", log], #"cachewatch: --for must be between 0s and 24h, not "-1s"."#),
             (["snapshot", "--json", "--stale", "1e999", "--log", log], #"cachewatch: --stale must be between 1s and 7d, not "1e999"."#),
@@ -144,6 +144,6 @@ final class HostileInputCLITests: XCTestCase {
         try "interval = \"1e10\"\n".write(toFile: config, atomically: true, encoding: .utf8)
         let interval = try CLIRunner.run(["watch", "--json", "-p", port, "--config", config])
         XCTAssertEqual(interval.status, 1)
-        XCTAssertEqual(interval.stderr, "cachewatch: \(config):1: interval must be between 100ms and 1h, not \"1e10\"\n")
+        XCTAssertEqual(interval.stderr, "cachewatch: \(config):1: interval must be between 50ms and 1h, not \"1e10\"\n")
     }
 }

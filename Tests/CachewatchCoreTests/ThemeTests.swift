@@ -70,7 +70,8 @@ final class ThemeTests: XCTestCase {
             ("colors = 8\n[crit]\nfg = 196\n", 3, "outside this theme's 8 colours"),
             ("[crit]\nfg = 300\n", 2, "fg must be"),
             ("colors = 7\n", 1, "colors must be"),
-            ("# ok\n[crit]\nfg = red\n", 3, "invalid value 'red'"),
+            ("# ok\n[crit]\nfg = red\n", 3, "strings need quotes"),
+            ("[[crit]]\nfg = 1\n", 1, "unknown role [crit]"),
         ]
         for (text, line, reason) in cases {
             XCTAssertThrowsError(try Theme.parse(text, file: "themes/bad.toml"), text) { error in

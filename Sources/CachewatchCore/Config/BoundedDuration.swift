@@ -117,7 +117,7 @@ public struct DurationBounds: Sendable, Equatable {
     }
 
     /// `--interval` / `interval`: time between samples (watch: between documents).
-    public static let interval = DurationBounds(flag: "--interval", configKey: "interval", minimumSeconds: 0.1, maximumSeconds: 3600)
+    public static let interval = DurationBounds(flag: "--interval", configKey: "interval", minimumSeconds: 0.05, maximumSeconds: 3600)
     /// `--connect-timeout` / `CACHE_REDIS_CONNECT_TIMEOUT`.
     public static let connectTimeout = DurationBounds(flag: "--connect-timeout", configKey: nil, minimumSeconds: 0.01, maximumSeconds: 600)
     /// `--command-timeout`: one command or pipeline.
@@ -130,6 +130,8 @@ public struct DurationBounds: Sendable, Equatable {
     public static let holdFor = DurationBounds(flag: "--for", configKey: "for", minimumSeconds: 0, maximumSeconds: 86_400)
     /// `--stale` / `stale`: a silent source is stale after this.
     public static let stale = DurationBounds(flag: "--stale", configKey: "stale", minimumSeconds: 1, maximumSeconds: 7 * 86_400)
+    /// TTL thresholds of `[findings]` (`paginated_ttl_max`, `search_ttl_max`, `mixed_ttl_min_difference`).
+    public static let ttlThreshold = DurationBounds(flag: "[findings]", configKey: nil, minimumSeconds: 1, maximumSeconds: 365 * 86_400)
     /// `demo --duration`.
     public static let demoDuration = DurationBounds(flag: "--duration", configKey: nil, minimumSeconds: 1, maximumSeconds: 7 * 86_400)
 

@@ -1,33 +1,14 @@
 import Foundation
 
-/// `config.toml`: defaults for the dashboard's flags (flags always win).
+/// `config.toml`: defaults for the flags (flags always win), finding thresholds and silences.
 ///
-/// ```toml
-/// theme = "high-contrast"     # name or path
-/// bell = true
-/// ascii = false
-/// interval = "1s"
-///
-/// [census]
-/// scan_budget = 5000          # keys/s
-/// max_families = 200
-/// memory = false
-/// enabled = true
-///
-/// [logs]
-/// paths = ["/srv/app/logs/app.log"]
-/// backfill = "15m"
-/// tz = "UTC"
-/// warn_rate = 10              # fail-open lines per minute
-/// crit_rate = 50
-/// alert_window = "1m"
-/// for = "30s"
-/// stale = "5m"
-/// ```
-///
-/// Connection settings are deliberately not here: they come from flags, `--url`, or the app's own
-/// `CACHE_REDIS_*` environment and `.env`, so cachewatch reaches the cache the app uses.
+/// Sections: top level (`theme`, `bell`, `ascii`, `interval`), `[connection]`, `[census]`, `[logs]`,
+/// `[findings]`, `[check]` and `[[silence]]`; every key is listed in `examples/config.toml` and the README.
+/// Parsed with TOMLKit (`TOMLParser`); unknown sections and keys, and values of the wrong type, are errors
+/// that read `file:line: reason`.
 public struct ConfigFile: Equatable, Sendable {
+    /// The file it was read from (nil when built in code).
+    public var path: String?
     public var theme: String?
     public var bell: Bool?
     public var ascii: Bool?
@@ -44,8 +25,22 @@ public struct ConfigFile: Equatable, Sendable {
     public var alertWindow: String?
     public var forDuration: String?
     public var stale: String?
+    /// `[connection]`: the lowest layer of connection settings (below the app's environment and `.env`).
+    public var connection = ConfigConnection()
+    /// `[findings]`: thresholds (defaults where the file is silent).
+    public var thresholds = FindingThresholds()
+    /// `[[silence]]` entries, in file order.
+    public var silences: [FindingSilence] = []
+    /// `[check] fail_on`: `warn` or `crit`.
+    public var checkFailOn: String?
+    /// Things worth saying on stderr (a password in a file others can read).
+    public var warnings: [String] = []
 
     public init() {}
+
+    /// Known sections and whether each is an array of tables (`[[silence]]`).
+    static let knownSections: [String: Bool] = ["connection": false, "census": false, "logs": false, "findings": false,
+                                                 "check": false, "silence": true]
 
     // MARK: - Loading
 
@@ -63,85 +58,118 @@ public struct ConfigFile: Equatable, Sendable {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw TOMLError(file: path, line: 0, reason: "cannot read the config file")
         }
-        return try parse(String(decoding: data, as: UTF8.self), file: path)
+        var config = try parse(try TOMLText.decode(data, file: path), file: path)
+        config.path = path
+        if config.connection.password != nil,
+           let mode = (try? FileManager.default.attributesOfItem(atPath: path))?[.posixPermissions] as? Int, mode & 0o077 != 0 {
+            config.warnings.append("\(path) holds a password and others can read it (mode \(String(mode & 0o777, radix: 8))); "
+                + "run chmod 600 on it, or name an environment variable with password_env instead.")
+        }
+        return config
     }
 
     /// Parses config text; unknown sections and keys, and values of the wrong type, are errors.
     public static func parse(_ text: String, file: String) throws -> ConfigFile {
         let document = try TOMLParser.parse(text, file: file)
         var config = ConfigFile()
-        for section in document.sections where !["census", "logs"].contains(section.name) {
-            throw document.error(line: section.line, "unknown section [\(section.name)] (known: [census], [logs])")
+        for section in document.sections {
+            guard let isArray = knownSections[section.name] else {
+                throw document.error(line: section.line, "unknown section [\(section.name)] "
+                    + "(known: [connection], [census], [logs], [findings], [check], [[silence]])")
+            }
+            if isArray && section.index == nil {
+                throw document.error(line: section.line, "\(section.name) must be written [[\(section.name)]] (one table per entry)")
+            }
+            if !isArray && section.index != nil {
+                throw document.error(line: section.line, "[[\(section.name)]] must be written [\(section.name)]")
+            }
         }
+        var silences: [Int: (code: String?, pattern: String?, line: Int)] = [:]
         for entry in document.entries {
-            try config.apply(entry, document: document)
+            let reader = ConfigEntryReader(entry: entry, document: document)
+            if entry.section == "silence", let index = entry.tableIndex {
+                let header = document.sections.first { $0.name == "silence" && $0.index == index }?.line ?? entry.line
+                var silence = silences[index] ?? (nil, nil, header)
+                switch entry.key {
+                case "code": silence.code = try reader.string()
+                case "pattern": silence.pattern = try reader.string()
+                case "reason": _ = try reader.string()
+                default: throw reader.unknownKey()
+                }
+                silences[index] = silence
+            } else {
+                try config.apply(reader)
+            }
         }
+        for index in silences.keys.sorted() {
+            guard let silence = silences[index] else { continue }
+            guard silence.code != nil || silence.pattern != nil else {
+                throw document.error(line: silence.line, "a [[silence]] needs a code, a pattern, or both")
+            }
+            config.silences.append(FindingSilence(code: silence.code, pattern: silence.pattern))
+        }
+        if let section = document.sections.first(where: { $0.name == "silence" && silences[$0.index ?? -1] == nil }) {
+            throw document.error(line: section.line, "a [[silence]] needs a code, a pattern, or both")
+        }
+        try config.checkConsistency(document)
         return config
     }
 
-    // MARK: - Keys
+    /// Cross-key rules: warn ≤ crit, password or password_env (not both).
+    private func checkConsistency(_ document: TOMLDocument) throws {
+        func line(_ key: String, _ section: String) -> Int { document.entry(key, in: section)?.line ?? 1 }
+        if let warn = warnRate, let crit = critRate, warn > crit {
+            throw document.error(line: line("warn_rate", "logs"), "warn_rate (\(warn)) must not be above crit_rate (\(crit))")
+        }
+        if connection.password != nil && connection.passwordEnv != nil {
+            throw document.error(line: line("password_env", "connection"), "give password or password_env, not both")
+        }
+        if thresholds.hitRatioCrit > thresholds.hitRatioWarn {
+            throw document.error(line: line("hit_ratio_crit", "findings"), "hit_ratio_crit must not be above hit_ratio_warn")
+        }
+        if thresholds.memoryWarnFraction > thresholds.memoryCritFraction {
+            throw document.error(line: line("memory_warn", "findings"), "memory_warn must not be above memory_crit")
+        }
+        if thresholds.evictionsWarnPerSecond > thresholds.evictionsCritPerSecond {
+            throw document.error(line: line("evictions_warn", "findings"), "evictions_warn must not be above evictions_crit")
+        }
+    }
+}
 
-    private mutating func apply(_ entry: TOMLEntry, document: TOMLDocument) throws {
-        func string() throws -> String {
-            guard case .string(let value) = entry.value else { throw wrongType("a string") }
-            return value
-        }
-        func bool() throws -> Bool {
-            guard case .bool(let value) = entry.value else { throw wrongType("true or false") }
-            return value
-        }
-        func integer(minimum: Int) throws -> Int {
-            guard case .integer(let value) = entry.value else { throw wrongType("an integer") }
-            guard value >= minimum else { throw document.error(line: entry.line, "\(entry.key) must be at least \(minimum)") }
-            return value
-        }
-        func number() throws -> Double {
-            switch entry.value {
-            case .integer(let value) where value > 0: return Double(value)
-            case .float(let value) where value > 0: return value
-            default: throw wrongType("a positive number")
-            }
-        }
-        /// A duration string within the option's range (the same check as its flag's).
-        func duration(_ bounds: DurationBounds) throws -> String {
-            let value = try string()
-            do {
-                _ = try BoundedDuration(value, bounds: bounds)
-            } catch let error as DurationRangeError {
-                throw document.error(line: entry.line, error.message(name: entry.key))
-            }
-            return value
-        }
-        func wrongType(_ expected: String) -> TOMLError {
-            document.error(line: entry.line, "\(entry.key) must be \(expected), not \(entry.value.typeName)")
-        }
+/// `[connection]` of the config file: where Redis is when neither flags nor the app's settings say.
+public struct ConfigConnection: Equatable, Sendable {
+    public var host: String?
+    public var port: Int?
+    public var socket: String?
+    public var db: Int?
+    public var user: String?
+    /// A password written in the file (cachewatch warns when others can read the file).
+    public var password: String?
+    /// The name of an environment variable holding the password.
+    public var passwordEnv: String?
+    public var connectTimeout: String?
 
-        switch (entry.section, entry.key) {
-        case ("", "theme"): theme = try string()
-        case ("", "bell"): bell = try bool()
-        case ("", "ascii"): ascii = try bool()
-        case ("", "interval"): interval = try duration(.interval)
-        case ("census", "enabled"): censusEnabled = try bool()
-        case ("census", "scan_budget"): scanBudget = try integer(minimum: 1)
-        case ("census", "max_families"): maxFamilies = try integer(minimum: 1)
-        case ("census", "memory"): memory = try bool()
-        case ("logs", "paths"):
-            guard case .array(let items) = entry.value else { throw wrongType("an array of strings") }
-            logPaths = try items.map { item in
-                guard case .string(let path) = item else { throw wrongType("an array of strings") }
-                guard !path.trimmingCharacters(in: .whitespaces).isEmpty else { throw document.error(line: entry.line, "paths must not contain an empty path") }
-                return path
+    public init() {}
+}
+
+/// Decoding a config or theme file's bytes.
+enum TOMLText {
+    /// The text of `data`; invalid UTF-8 is an error naming the line it is on.
+    static func decode(_ data: Data, file: String) throws -> String {
+        if let text = String(data: data, encoding: .utf8) { return text }
+        var line = 1
+        var valid = 0
+        var iterator = data.makeIterator()
+        var decoder = UTF8()
+        decode: while true {
+            switch decoder.decode(&iterator) {
+            case .scalarValue(let scalar):
+                if scalar == "\n" { line += 1 }
+                valid += 1
+            case .emptyInput: break decode
+            case .error: break decode
             }
-        case ("logs", "backfill"): backfill = try duration(.backfill)
-        case ("logs", "tz"): logTimeZone = try string()
-        case ("logs", "warn_rate"): warnRate = try number()
-        case ("logs", "crit_rate"): critRate = try number()
-        case ("logs", "alert_window"): alertWindow = try duration(.alertWindow)
-        case ("logs", "for"): forDuration = try duration(.holdFor)
-        case ("logs", "stale"): stale = try duration(.stale)
-        default:
-            let place = entry.section.isEmpty ? "at the top level" : "in [\(entry.section)]"
-            throw document.error(line: entry.line, "unknown key \(entry.key) \(place)")
         }
+        throw TOMLError(file: file, line: line, reason: "the file is not valid UTF-8")
     }
 }

@@ -130,7 +130,7 @@ public struct Theme: Equatable, Sendable {
         }
         var styles: [String: ThemeStyle] = [:]
         for section in document.sections {
-            guard roleNames.contains(section.name) else {
+            guard roleNames.contains(section.name), section.index == nil else {
                 throw document.error(line: section.line, "unknown role [\(section.name)] (roles: \(roleNames.joined(separator: ", ")))")
             }
             var style = ThemeStyle()
@@ -175,10 +175,7 @@ public struct Theme: Equatable, Sendable {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ThemeError("cannot read theme file \(path).")
         }
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw TOMLError(file: path, line: 1, reason: "theme file is not valid UTF-8")
-        }
-        return try parse(text, file: path)
+        return try parse(try TOMLText.decode(data, file: path), file: path)
     }
 
     /// Names of the themes built into the binary (the same text as `themes/*.toml`).

@@ -207,6 +207,7 @@ public struct CensusAccumulator: Sendable {
             },
             forecast: stat.forecastSampled(shiftSeconds: shiftSeconds).map { scaled($0, scale) }, lockstep: wave)
         report.ttlMaxSecondsByPage = stat.pageMaxTTLSeconds()
+        if Findings.isPaginated(pattern) { report.ttlProfile = stat.ttlProfile() }
         if stat.valuesProbed > 0 {
             // Probed values stand for the family's string keys.
             let stringKeys = Double(max(stat.types["string"] ?? 0, stat.valuesProbed)) * scale

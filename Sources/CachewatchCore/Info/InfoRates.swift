@@ -37,6 +37,8 @@ public struct InfoRates: Sendable, Equatable {
     public var counterReset: Bool
     /// True when both samples had a `commandstats` section (so a command missing from it was not called).
     public var commandStatsKnown: Bool
+    /// `errorstat_<PREFIX>` increases per second (Redis ≥ 6.2; empty before, or when INFO errorstats is missing).
+    public var errorsPerSecond: [String: Double] = [:]
 
     public init(intervalSeconds: Double, opsPerSecond: Double, hitsPerSecond: Double, missesPerSecond: Double,
                 hitRatio: Double?, expiredKeysPerSecond: Double, evictedKeysPerSecond: Double,
@@ -129,7 +131,11 @@ public struct InfoRates: Sendable, Equatable {
         func perSecond(_ count: Int) -> Double { valid ? Double(count) / interval : 0 }
         let lookups = Clamp.sum(hits, misses)
 
-        return InfoRates(
+        var errorDeltas: [String: Int] = [:]
+        for (name, count) in current.errorStats {
+            errorDeltas[name] = delta(previous.errorStats[name] ?? 0, count)
+        }
+        var rates = InfoRates(
             intervalSeconds: interval.isFinite ? interval : 0,
             opsPerSecond: perSecond(commands),
             hitsPerSecond: perSecond(hits),
@@ -143,5 +149,7 @@ public struct InfoRates: Sendable, Equatable {
             counterReset: restarted || dropped,
             commandStatsKnown: previous.sectionOrder.contains("commandstats") && current.sectionOrder.contains("commandstats")
         )
+        rates.errorsPerSecond = errorDeltas.mapValues(perSecond)
+        return rates
     }
 }

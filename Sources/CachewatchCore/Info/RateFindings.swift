@@ -8,10 +8,10 @@ public enum RateFindings {
 
     /// Warn findings for `rates` (nil rates → none). `rates` should have had the observer's SCANs excluded.
     public static func evaluate(rates: InfoRates?, scanWarnPerSecond: Double = defaultScanWarnPerSecond) -> [Finding] {
-        guard let scans = rates?.scanCallsPerSecond, scans > scanWarnPerSecond else { return [] }
-        return [Finding(severity: .warn, code: "pattern-invalidation", pattern: nil, message:
-            "The app runs \(perSecond(scans)) SCAN/s (pattern invalidation): every write with pattern_to_invalidate_extra "
-            + "scans the keyspace; prefer narrow invalidation (guide: Anti-Patterns).")]
+        guard let rates else { return [] }
+        var thresholds = FindingThresholds()
+        thresholds.scanPerSecond = scanWarnPerSecond
+        return ServerFindings.rateFindings(rates, info: nil, thresholds: thresholds).filter { $0.code == "pattern-invalidation" }
     }
 
     /// `14`, or `2.5` below 10.

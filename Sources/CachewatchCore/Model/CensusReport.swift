@@ -93,6 +93,8 @@ public struct FamilyReport: Equatable, Sendable {
     public var negativeCacheMaxTTLSeconds: Double?
     /// Estimated keys whose value Python treats as false (`[]`, `{}`, `0`, `""` …): read back as misses.
     public var falsyValueKeys = 0
+    /// Paginated families only: the remaining TTLs, for `mixed-ttl-pages` (not in the JSON).
+    public var ttlProfile: TTLProfile?
 
     public init(pattern: String, keys: Int, sampled: Int, share: Double, types: [String: Int], noTTL: Int,
                 ttlMinSeconds: Double? = nil, ttlP50Seconds: Double? = nil, ttlP90Seconds: Double? = nil,

@@ -8,16 +8,45 @@ public struct Finding: Equatable, Sendable {
     public var pattern: String?
     /// One sentence for people (already escaped for display).
     public var message: String
+    /// The numbers the message is built from, in a stable order (JSON `evidence`).
+    public var evidence: [FindingEvidence]
 
-    public init(severity: AlertLevel, code: String, pattern: String?, message: String) {
+    public init(severity: AlertLevel, code: String, pattern: String?, message: String, evidence: [FindingEvidence] = []) {
         self.severity = severity
         self.code = code
         self.pattern = pattern
         self.message = message
+        self.evidence = evidence
     }
+
+    /// One number of the evidence, nil when absent.
+    public func evidence(_ name: String) -> Double? { evidence.first { $0.name == name }?.value }
 
     public var json: JSONValue {
         .object([("severity", .string(severity.rawValue)), ("code", .string(code)),
-                 ("pattern", .text(pattern)), ("message", .string(message))])
+                 ("pattern", .text(pattern)), ("message", .string(message)),
+                 ("evidence", .object(evidence.map { ($0.name, $0.json) }))])
+    }
+}
+
+/// One named number behind a finding (`keys`, `hit_ratio`, `evicted_per_second` …).
+public struct FindingEvidence: Equatable, Sendable {
+    public var name: String
+    public var value: Double
+
+    public init(_ name: String, _ value: Double) {
+        self.name = name
+        self.value = value
+    }
+
+    public init(_ name: String, _ value: Int) {
+        self.init(name, Double(value))
+    }
+
+    /// Whole numbers as JSON integers, others as doubles; non-finite values as null.
+    var json: JSONValue {
+        guard value.isFinite else { return .null }
+        if value == value.rounded(), abs(value) < 9e15 { return .int(Int(value)) }
+        return .double(value)
     }
 }

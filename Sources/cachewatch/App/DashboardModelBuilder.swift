@@ -35,10 +35,10 @@ enum DashboardModelBuilder {
         }
         var message = notice
         if message == nil, state.connection == .connected, let error = state.censusError { message = "census: " + error }
-        let findings = (state.census.map(Findings.evaluate) ?? [])
-            + RateFindings.evaluate(rates: rates, scanWarnPerSecond: thresholds.appScanWarnPerSecond)
+        let logs = session.logs?.report(now: now)
+        let findings = session.findings(state, logs: logs)
         var model = DashboardModel(header: header, histories: histories, census: state.census, censusProgress: progress,
-                                   logs: session.logs?.report(now: now), findings: findings,
+                                   logs: logs, findings: findings,
                                    now: now, thresholds: thresholds, notice: message.map(session.options.redact))
         model.keySizes = info?.keySizes.filter { $0.db == session.endpoint.db } ?? []
         return model

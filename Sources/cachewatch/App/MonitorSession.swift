@@ -17,6 +17,9 @@ final class MonitorSession {
     private var census: CensusRunner?
     private var censusIsFull = false
     private let lock = NSLock()
+    /// The config file's `[findings]` thresholds and `[[silence]]` entries (set once, before `start`).
+    var findingThresholds = FindingThresholds()
+    var silences: [FindingSilence] = []
 
     /// What the census worker does.
     struct CensusSettings {
@@ -40,14 +43,17 @@ final class MonitorSession {
     /// A session for the parsed flags, with the config file's values under them.
     static func make(connection: ConnectionArguments, logs: LogArguments, census: CensusArguments, settings: ConfigFile,
                      noCensus: Bool, intervalSeconds: Double) throws -> MonitorSession {
-        let options = try connection.resolve()
+        let options = try connection.resolve(config: settings.connection, configPath: settings.path)
         let endpoint = options.endpoint(commandTimeoutMilliseconds: try connection.commandTimeoutMilliseconds())
         let censusArguments = census.merged(with: settings)
         let censusSettings = CensusSettings(enabled: !noCensus && settings.censusEnabled != false,
                                             budgetKeysPerSecond: try censusArguments.validatedBudget(),
                                             memory: censusArguments.memory, maxFamilies: censusArguments.maxFamilies ?? 200)
-        return MonitorSession(options: options, endpoint: endpoint, intervalSeconds: intervalSeconds, census: censusSettings,
-                              logs: try logs.merged(with: settings).makeMonitor())
+        let session = MonitorSession(options: options, endpoint: endpoint, intervalSeconds: intervalSeconds, census: censusSettings,
+                                     logs: try logs.merged(with: settings).makeMonitor())
+        session.findingThresholds = settings.thresholds
+        session.silences = settings.silences
+        return session
     }
 
     // MARK: - Lifecycle
@@ -124,5 +130,24 @@ final class MonitorSession {
         censusIsFull = full
         lock.unlock()
         runner.start()
+    }
+}
+
+// MARK: - Findings
+
+extension MonitorSession {
+    /// The doctor's findings for the store's state: INFO and rates only while connected, the reason otherwise.
+    func findings(_ state: MonitorStore.Snapshot, logs: LogsReport?) -> [Finding] {
+        var input = DoctorInput(census: state.census, logs: logs)
+        switch state.connection {
+        case .connected:
+            input.info = state.info
+            input.rates = state.rates
+        case .connecting:
+            break
+        case .disconnected(_, let reason):
+            input.redisError = options.redact(state.redisError ?? reason)
+        }
+        return Doctor.findings(input, thresholds: findingThresholds, silences: silences)
     }
 }

@@ -13,7 +13,11 @@ struct ConfigArguments: ParsableArguments {
         guard let chosen = explicit ?? ConfigFile.defaultPath(environment: environment) else { return ConfigFile() }
         if explicit == nil && !FileManager.default.fileExists(atPath: chosen) { return ConfigFile() }
         do {
-            return try ConfigFile.load(path: chosen)
+            let config = try ConfigFile.load(path: chosen)
+            for warning in config.warnings {
+                FileHandle.standardError.write(Data("Warning: \(DisplayEscaper.escape(warning))\n".utf8))
+            }
+            return config
         } catch let error as TOMLError {
             throw CLIError(error.line > 0 ? error.description : "Cannot read the config file \(chosen).")
         }

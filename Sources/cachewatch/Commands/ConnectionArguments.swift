@@ -44,20 +44,28 @@ import Foundation
 
 extension ConnectionArguments {
     /// Resolves flags, URL, environment and the app's `.env` into connection options (flags win).
-    func resolve(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> ConnectionOptions {
-        let dotEnv: [String: String]
+    func resolve(environment: [String: String] = ProcessInfo.processInfo.environment,
+                 config: ConfigConnection = ConfigConnection(), configPath: String? = nil) throws -> ConnectionOptions {
+        let appDotEnv: [String: String]
         if let envFile {
             guard let values = DotEnv.load(contentsOf: URL(fileURLWithPath: envFile)) else {
                 throw CLIError("Cannot read the env file \(envFile).")
             }
-            dotEnv = values
+            appDotEnv = values
         } else {
-            dotEnv = DotEnv.load(contentsOf: URL(fileURLWithPath: ".env")) ?? [:]
+            appDotEnv = DotEnv.load(contentsOf: URL(fileURLWithPath: ".env")) ?? [:]
+        }
+        // The config file's [connection] is the lowest layer: under the app's environment and .env.
+        let fileLayer = try ConnectionArguments.settings(from: config, path: configPath, environment: environment)
+        let dotEnv = fileLayer.merging(appDotEnv) { _, fromDotEnv in fromDotEnv }
+        var configSocket: String?
+        if host == nil, port == nil, url == nil, environment["CACHE_REDIS_HOST"] == nil, appDotEnv["CACHE_REDIS_HOST"] == nil {
+            configSocket = config.socket
         }
         // A bad flag is a usage error (exit 64); a bad CACHE_REDIS_CONNECT_TIMEOUT is reported by `resolve` (exit 1).
         let timeout = try connectTimeout.map { try $0.bounded(.connectTimeout) }
-        let flags = ConnectionFlags(host: host, port: port, socket: socket, pass: password, user: user, db: db,
-                                    url: url, connectTimeout: timeout.map { "\($0.seconds)" })
+        let flags = ConnectionFlags(host: host, port: port, socket: socket ?? configSocket, pass: password, user: user ?? config.user,
+                                    db: db, url: url, connectTimeout: timeout.map { "\($0.seconds)" })
         do {
             let options = try ConnectionOptions.resolve(flags: flags, environment: environment, dotEnv: dotEnv)
             if password != nil && !noAuthWarning {
@@ -67,6 +75,23 @@ extension ConnectionArguments {
         } catch let error as ConnectionOptionsError {
             throw CLIError(error.message)
         }
+    }
+
+    /// The config file's `[connection]` as `CACHE_REDIS_*` settings; `password_env` is looked up here.
+    static func settings(from config: ConfigConnection, path: String?, environment: [String: String]) throws -> [String: String] {
+        var layer: [String: String] = [:]
+        layer["CACHE_REDIS_HOST"] = config.host
+        layer["CACHE_REDIS_PORT"] = config.port.map(String.init)
+        layer["CACHE_REDIS_DB"] = config.db.map(String.init)
+        layer["CACHE_REDIS_CONNECT_TIMEOUT"] = config.connectTimeout.flatMap(BoundedDuration.parseSeconds).map { String($0) }
+        layer["CACHE_REDIS_PASSWORD"] = config.password
+        if let name = config.passwordEnv {
+            guard let value = environment[name], !value.isEmpty else {
+                throw CLIError("\(path ?? "The config file") names the password variable \(name) (password_env), but it is not set.")
+            }
+            layer["CACHE_REDIS_PASSWORD"] = value
+        }
+        return layer
     }
 
     /// The command timeout in milliseconds (within `DurationBounds.commandTimeout`).

@@ -40,7 +40,7 @@ struct Snapshot: ParsableCommand {
         let settings = try config.load()
         let logArguments = self.logArguments.merged(with: settings)
         let censusArguments = self.censusArguments.merged(with: settings)
-        let options = try connection.resolve()
+        let options = try connection.resolve(config: settings.connection, configPath: settings.path)
         let intervalSeconds = try interval.bounded(.interval, config: settings.interval, default: 1).seconds
         let endpoint = options.endpoint(commandTimeoutMilliseconds: try connection.commandTimeoutMilliseconds())
         let logs = try logArguments.makeMonitor()
@@ -60,7 +60,10 @@ struct Snapshot: ParsableCommand {
         let logsReport = logs?.report(now: now)
         let document = SnapshotDocument(takenAt: now, target: options.target(info: redis.info), info: redis.info,
                                         rates: redis.rates, pingMilliseconds: redis.pingMilliseconds, census: redis.census,
-                                        logs: logsReport, findings: (redis.census.map(Findings.evaluate) ?? []) + RateFindings.evaluate(rates: redis.rates),
+                                        logs: logsReport,
+                                        findings: Doctor.findings(DoctorInput(census: redis.census, info: redis.info, rates: redis.rates,
+                                                                              logs: logsReport, redisError: redis.error.map(options.redact)),
+                                                                  thresholds: settings.thresholds, silences: settings.silences),
                                         redisError: redis.error.map(options.redact))
         // Unreachable Redis and nothing else to report: only the sentence on stderr, exit 1. With something to
         // report (INFO, logs, or a census when only INFO is denied) the document is printed and the sentence follows.

@@ -70,10 +70,11 @@ struct Watch: ParsableCommand {
         case .connecting: error = state.info == nil ? "Connecting to Redis at \(session.endpoint.displayAddress)." : nil
         case .disconnected(_, let reason): error = state.redisError ?? reason
         }
+        let logs = session.logs?.report(now: now)
         return SnapshotDocument(takenAt: now, target: session.options.target(info: state.info),
                                 info: error == nil ? state.info : nil, rates: error == nil ? state.rates : nil,
                                 pingMilliseconds: state.pingMilliseconds, census: census,
-                                logs: session.logs?.report(now: now), findings: (census.map(Findings.evaluate) ?? []) + RateFindings.evaluate(rates: error == nil ? state.rates : nil),
+                                logs: logs, findings: session.findings(state, logs: logs),
                                 redisError: (error ?? state.redisError).map(session.options.redact))
     }
 

@@ -16,7 +16,7 @@ public func configFuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
         if let value = config.warnRate { fuzzCheck(value.isFinite && value > 0, "warn_rate \(value) accepted") }
         if let value = config.critRate { fuzzCheck(value.isFinite && value > 0, "crit_rate \(value) accepted") }
         for duration in [config.interval, config.backfill, config.alertWindow, config.forDuration, config.stale].compactMap({ $0 }) {
-            fuzzCheck(DurationText.seconds(duration) != nil, "duration \"\(duration)\" accepted but does not parse")
+            fuzzCheck(BoundedDuration.parseSeconds(duration) != nil, "duration \"\(duration)\" accepted but does not parse")
         }
     } catch {
         let message = String(describing: error)
