@@ -114,6 +114,17 @@ final class HostileInputCLITests: XCTestCase {
         }
     }
 
+    func testHugeCountFlagsAreRefusedNotTrapped() throws {
+        let port = try port
+        for arguments in [["snapshot", "--json", "--max-families", String(Int.max), "-p", port],
+                          ["snapshot", "--json", "--scan-budget", String(Int.max), "-p", port],
+                          ["families", "--max-families", String(Int.max)]] {
+            let result = try CLIRunner.run(arguments, stdin: Data("a:1\n".utf8))
+            assertOneSentenceError(result)
+            XCTAssertTrue(result.stderr.contains("must be between 1 and"), result.stderr)
+        }
+    }
+
     func testDurationsWithUnitsAreAccepted() throws {
         let port = try port
         let result = try CLIRunner.run(["snapshot", "--json", "--no-census", "-p", port, "--interval", "100ms",

@@ -90,9 +90,10 @@ public struct ConfigFile: Equatable, Sendable {
             guard case .bool(let value) = entry.value else { throw wrongType("true or false") }
             return value
         }
-        func integer(minimum: Int) throws -> Int {
+        func integer(minimum: Int, maximum: Int) throws -> Int {
             guard case .integer(let value) = entry.value else { throw wrongType("an integer") }
             guard value >= minimum else { throw document.error(line: entry.line, "\(entry.key) must be at least \(minimum)") }
+            guard value <= maximum else { throw document.error(line: entry.line, "\(entry.key) must be at most \(maximum)") }
             return value
         }
         func number() throws -> Double {
@@ -122,8 +123,8 @@ public struct ConfigFile: Equatable, Sendable {
         case ("", "ascii"): ascii = try bool()
         case ("", "interval"): interval = try duration(.interval)
         case ("census", "enabled"): censusEnabled = try bool()
-        case ("census", "scan_budget"): scanBudget = try integer(minimum: 1)
-        case ("census", "max_families"): maxFamilies = try integer(minimum: 1)
+        case ("census", "scan_budget"): scanBudget = try integer(minimum: 1, maximum: CensusAccumulator.maximumScanBudget)
+        case ("census", "max_families"): maxFamilies = try integer(minimum: 1, maximum: CensusAccumulator.maximumFamilies)
         case ("census", "memory"): memory = try bool()
         case ("logs", "paths"):
             guard case .array(let items) = entry.value else { throw wrongType("an array of strings") }
