@@ -114,6 +114,35 @@ final class HostileInputCLITests: XCTestCase {
         }
     }
 
+    // MARK: - INFO counters going backwards
+
+    /// `CONFIG RESETSTAT` between the two INFO samples: the counters go back, so the rates are unknown (`null`),
+    /// never negative and never a lower bound presented as a rate.
+    func testCountersResetBetweenSamplesGiveNullRates() throws {
+        let port = try port
+        guard let server = Self.server else { throw XCTSkip("redis-server could not be started") }
+        for _ in 0..<50 { _ = server.redisCLI(["GET", "widget:1"]) }
+        DispatchQueue.global().asyncAfter(deadline: .now() + 1.5) { _ = server.redisCLI(["CONFIG", "RESETSTAT"]) }
+        let result = try CLIRunner.run(["snapshot", "--json", "--no-census", "--interval", "3s", "-p", port])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let metrics = try XCTUnwrap(try parseJSONObject(result.stdout)["metrics"] as? [String: Any])
+        for field in ["ops_per_second", "hits_per_second", "misses_per_second", "hit_ratio", "expired_keys_per_second"] {
+            XCTAssertTrue(metrics[field] is NSNull, "\(field): \(String(describing: metrics[field]))")
+        }
+        XCTAssertNotNil(metrics["connected_clients"] as? Int, "gauges are still reported")
+    }
+
+    func testHugeCountFlagsAreRefusedNotTrapped() throws {
+        let port = try port
+        for arguments in [["snapshot", "--json", "--max-families", String(Int.max), "-p", port],
+                          ["snapshot", "--json", "--scan-budget", String(Int.max), "-p", port],
+                          ["families", "--max-families", String(Int.max)]] {
+            let result = try CLIRunner.run(arguments, stdin: Data("a:1\n".utf8))
+            assertOneSentenceError(result)
+            XCTAssertTrue(result.stderr.contains("must be between 1 and"), result.stderr)
+        }
+    }
+
     func testDurationsWithUnitsAreAccepted() throws {
         let port = try port
         let result = try CLIRunner.run(["snapshot", "--json", "--no-census", "-p", port, "--interval", "100ms",

@@ -24,6 +24,11 @@ public struct CensusAccumulator: Sendable {
     /// When the first timed PTTL of this pass was read (ms since 1970), nil when adds are untimed.
     private var originMilliseconds: Int64?
     private var stats: [Int32: FamilyStats] = [:]
+    /// The most rows `maxFamilies` can ask for (`--max-families`, `max_families`).
+    public static let maximumFamilies = 100_000
+    /// The highest `--scan-budget` / `scan_budget`, in keys per second.
+    public static let maximumScanBudget = 10_000_000
+
     /// Distinct families with their own statistics before new ones go to `(other)`.
     private let statsBudget: Int
     /// Value probes `addReservingValueProbe` reserves per family and pass, at most.
@@ -33,9 +38,9 @@ public struct CensusAccumulator: Sendable {
     /// most `valueProbesPerFamily` values per family are looked at in a pass.
     public init(db: Int, maxFamilies: Int = 200, valueProbesPerFamily: Int = 64) {
         self.db = db
-        self.maxFamilies = max(1, maxFamilies)
+        self.maxFamilies = min(max(1, maxFamilies), Self.maximumFamilies)
         self.valueProbesPerFamily = max(0, valueProbesPerFamily)
-        self.statsBudget = max(1024, 4 * maxFamilies)
+        self.statsBudget = max(1024, 4 * self.maxFamilies)
     }
 
     // MARK: - Adding

@@ -25,7 +25,9 @@ struct Families: ParsableCommand {
     var maxFamilies: Int = 200
 
     func run() throws {
-        guard maxFamilies >= 1 else { throw CLIError("--max-families must be at least 1.") }
+        guard (1...CensusAccumulator.maximumFamilies).contains(maxFamilies) else {
+            throw CLIError("--max-families must be between 1 and \(CensusAccumulator.maximumFamilies).")
+        }
         let data = try readInput()
         let table = FamiliesTable(lines: data, maxFamilies: maxFamilies)
         let output = BufferedOutput()

@@ -157,8 +157,12 @@ extension CensusArguments {
     /// The scan budget in keys per second (validated).
     func validatedBudget() throws -> Int {
         let budget = scanBudget ?? 5000
-        guard budget >= 1 else { throw CLIError("--scan-budget must be at least 1 key per second.") }
-        if let maxFamilies, maxFamilies < 1 { throw CLIError("--max-families must be at least 1.") }
+        guard (1...CensusAccumulator.maximumScanBudget).contains(budget) else {
+            throw CLIError("--scan-budget must be between 1 and \(CensusAccumulator.maximumScanBudget) keys per second.")
+        }
+        if let maxFamilies, !(1...CensusAccumulator.maximumFamilies).contains(maxFamilies) {
+            throw CLIError("--max-families must be between 1 and \(CensusAccumulator.maximumFamilies).")
+        }
         return budget
     }
 }
