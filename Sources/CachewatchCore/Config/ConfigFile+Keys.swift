@@ -53,8 +53,8 @@ extension ConfigFile {
     private mutating func applyCensus(_ reader: ConfigEntryReader) throws {
         switch reader.entry.key {
         case "enabled": censusEnabled = try reader.bool()
-        case "scan_budget": scanBudget = try reader.integer(in: 1...10_000_000)
-        case "max_families": maxFamilies = try reader.integer(in: 1...100_000)
+        case "scan_budget": scanBudget = try reader.integer(in: 1...CensusAccumulator.maximumScanBudget)
+        case "max_families": maxFamilies = try reader.integer(in: 1...CensusAccumulator.maximumFamilies)
         case "memory": memory = try reader.bool()
         default: throw reader.unknownKey()
         }
