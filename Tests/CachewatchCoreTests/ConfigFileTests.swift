@@ -46,7 +46,7 @@ final class ConfigFileTests: XCTestCase {
     func testErrorsNameFileAndLine() {
         let cases: [(String, String)] = [
             ("theme = 3\n", "c.toml:1: theme must be a string, not an integer"),
-            ("\n[census]\nscan_budget = 0\n", "c.toml:3: scan_budget must be at least 1"),
+            ("\n[census]\nscan_budget = 0\n", "c.toml:3: scan_budget must be between 1 and 10000000"),
             ("[logs]\nbackfill = \"soon\"\n", "c.toml:2: backfill must be between 0s and 7d, not \"soon\""),
             ("colour = \"red\"\n", "c.toml:1: unknown key colour at the top level"),
             ("[redis]\nhost = \"x\"\n", "c.toml:1: unknown section [redis] (known: [connection], [census], [logs], [findings], [check], [[silence]])"),
