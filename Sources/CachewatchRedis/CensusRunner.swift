@@ -47,6 +47,8 @@ public final class CensusRunner: @unchecked Sendable {
     private var dbsizeNote: String?
     private var pace: CensusPace?
     private var lastPingCheck = Date.distantPast
+    /// Connection errors in a row (kept across the passes a reconnect restarts).
+    private var consecutiveFailures = 0
 
     /// A census on `client` (its endpoint's DB must be `options.db`, otherwise a client on that DB is opened).
     public init(client: RedisClient, options: CensusOptions,
@@ -100,12 +102,16 @@ public final class CensusRunner: @unchecked Sendable {
         }
         let options = CensusOptions(db: db, mode: .full, memory: memory, scanCount: scanCount, maxFamilies: maxFamilies)
         let runner = CensusRunner(client: scanClient, options: options, maxConsecutiveFailures: 4, onProgress: progress)
-        do {
-            return try runner.runPass(number: 1)
-        } catch let error as RedisError {
-            throw error
-        } catch {
-            throw RedisError.connectionClosed(address: client.endpoint.displayAddress, detail: "census stopped")
+        while true {
+            do {
+                return try runner.runPass(number: 1)
+            } catch is PassRestart {
+                continue   // reconnected: walk again from the start (recover() gives up after a few failures)
+            } catch let error as RedisError {
+                throw error
+            } catch {
+                throw RedisError.connectionClosed(address: client.endpoint.displayAddress, detail: "census stopped")
+            }
         }
     }
 
@@ -148,6 +154,8 @@ public final class CensusRunner: @unchecked Sendable {
                 passNumber += 1
             } catch is StopSignal {
                 break
+            } catch is PassRestart {
+                continue
             } catch let error as RedisError {
                 onError?(error)
                 // A fatal denial (SCAN/PTTL): retry slowly; the operator may fix the ACL.
@@ -167,6 +175,8 @@ public final class CensusRunner: @unchecked Sendable {
     private func sleep(until date: Date) -> Bool { worker.sleep(until: date) }
 
     private struct StopSignal: Error {}
+    /// The pass's connection was lost: the pass is dropped and a new one starts (after the reconnect back-off).
+    struct PassRestart: Error {}
 
     // MARK: - One pass
 
@@ -182,13 +192,12 @@ public final class CensusRunner: @unchecked Sendable {
         /// `PTTL` for an empty value) for the short ones.
         var pendingProbes: [ValueProbe] = []
         var scanned = 0
-        var failures = 0
         var lastPublish = Date()
         let isFirstPass = latestCompleteReport == nil
 
         let dbsize: Int
         do {
-            dbsize = try retrying(&failures) { try client.send(.dbsize).integerValue.map(Int.init) ?? 0 }
+            dbsize = try retrying { try client.send(.dbsize).integerValue.map(Int.init) ?? 0 }
         } catch let error as RedisError where !error.isConnectionError {
             // DBSIZE denied or renamed: the census still runs, without a progress total.
             dbsize = 0
@@ -198,9 +207,10 @@ public final class CensusRunner: @unchecked Sendable {
             }
         }
         let passStarted = Date()
-        var paceStarted = passStarted
-        var paceKeys = 0
-        var paceRate = pace?.keysPerSecond
+        var pacer = pace.map { CensusPacer(now: passStarted, keysPerSecond: $0.keysPerSecond) }
+        // The connection this pass reads on: a reconnect (Redis restarted, our connection killed) starts a new pass,
+        // since the cursor and the keys already counted may describe a keyspace that no longer exists.
+        let passConnection = client.connectionGeneration
 
         func rate() -> Double {
             let elapsed = Date().timeIntervalSince(passStarted)
@@ -340,7 +350,11 @@ public final class CensusRunner: @unchecked Sendable {
             var scanError: RedisError?
             let lookupReplies: [RedisReply]
             do {
-                if batch.written == nil { try write(&batch) }
+                if batch.written == nil {
+                    // Nothing is written on another connection than the pass's: that one is gone (see below).
+                    if client.connectionGeneration != passConnection { throw PassRestart() }
+                    try write(&batch)
+                }
                 guard let written = batch.written else { continue }
                 let head = try client.readReplies(count: batch.headCount, of: written)
                 if batch.noTouch { noTouchSupported = head[0].errorText == nil }
@@ -374,16 +388,14 @@ public final class CensusRunner: @unchecked Sendable {
                 }
                 lookupReplies = try client.readReplies(count: batch.commands.count - batch.headCount, of: written)
                 unreadPipelines -= 1
-                failures = 0
+                consecutiveFailures = 0
             } catch let error as RedisError where error.isConnectionError {
-                // The connection is gone with every unread reply: those lookups (and the SCAN, when its reply
-                // was lost, from the same cursor) are sent again on the next connection. Their value probes are
-                // dropped: those keys were counted already, they are just not looked at.
-                pending = batch.keys + (inFlight?.keys ?? []) + pending
+                // The connection is gone with every unread reply. The next connection may reach a restarted server
+                // with other keys (and the SCAN cursor means nothing there): this pass is dropped and a new one starts.
                 inFlight = nil
                 unreadPipelines = 0
-                try recover(from: error, failures: &failures)
-                continue
+                try recover(from: error, failures: &consecutiveFailures)
+                throw PassRestart()
             }
 
             // TTLs count from the moment they were read.
@@ -433,10 +445,9 @@ public final class CensusRunner: @unchecked Sendable {
             // now the replies say which were misses or denied.
             ownTraffic?.add(commands: 0, keyspaceHits: lookupHits - batch.lookupCount, keyspaceMisses: lookupMisses)
             scanned += batch.keys.count
-            paceKeys += batch.keys.count
             record(batch.keys, observations, observedAt: observedAt)
             if let scanError {
-                try recover(from: scanError, failures: &failures)
+                try recover(from: scanError, failures: &consecutiveFailures)
                 continue
             }
 
@@ -456,13 +467,8 @@ public final class CensusRunner: @unchecked Sendable {
             // Budgeted: pace the walk and watch latency.
             if pace != nil {
                 try checkLatency()
-                if let current = pace?.keysPerSecond {
-                    if current != paceRate {
-                        paceRate = current
-                        paceStarted = Date()
-                        paceKeys = 0
-                    }
-                    let due = paceStarted.addingTimeInterval(Double(paceKeys) / current)
+                if let current = pace?.keysPerSecond, pacer != nil {
+                    let due = pacer!.nextSend(afterReading: batch.keys.count, now: Date(), keysPerSecond: current)
                     if due > Date(), !sleep(until: due) { throw StopSignal() }
                 }
             }
@@ -556,14 +562,14 @@ public final class CensusRunner: @unchecked Sendable {
     }
 
     /// Runs `body`, recovering from connection errors like the page loop does.
-    private func retrying<T>(_ failures: inout Int, _ body: () throws -> T) throws -> T {
+    private func retrying<T>(_ body: () throws -> T) throws -> T {
         while true {
             do {
                 let value = try body()
-                failures = 0
+                consecutiveFailures = 0
                 return value
             } catch let error as RedisError where error.isConnectionError || error == .loading(address: client.endpoint.displayAddress) {
-                try recover(from: error, failures: &failures)
+                try recover(from: error, failures: &consecutiveFailures)
             }
         }
     }

@@ -170,7 +170,12 @@ public final class RedisClient: @unchecked Sendable {
             throw error
         }
         do {
-            let conn = try RedisConnection(endpoint: endpoint)
+            // Registered as soon as the socket is open, so `interrupt()` also cuts a handshake short.
+            let conn = try RedisConnection(endpoint: endpoint) { [stateLock] opened in
+                stateLock.lock()
+                self.liveConnection = opened
+                stateLock.unlock()
+            }
             ownTraffic?.add(commands: conn.handshakeCommands)
             connection = conn
             openedConnections += 1

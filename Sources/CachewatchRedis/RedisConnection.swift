@@ -25,7 +25,9 @@ public final class RedisConnection {
     // MARK: - Connect
 
     /// Connects, authenticates, selects the DB and names the client. Throws a `RedisError`.
-    public init(endpoint: RedisEndpoint) throws {
+    /// `connected` runs once the socket is open, before the handshake, so an owner can `interrupt()` a handshake
+    /// that a server never answers.
+    public init(endpoint: RedisEndpoint, connected: ((RedisConnection) -> Void)? = nil) throws {
         _ = ignoreSIGPIPEOnce
         self.endpoint = endpoint
         let connectTimeout = cw_timeval_ms(max(1, endpoint.connectTimeoutMilliseconds))
@@ -49,6 +51,7 @@ public final class RedisConnection {
         fileDescriptor = cw_context_fd(ctx)
         descriptorLock.unlock()
         _ = redisSetTimeout(ctx, cw_timeval_ms(max(1, endpoint.commandTimeoutMilliseconds)))
+        connected?(self)
         do {
             try handshake()
         } catch {
@@ -83,12 +86,19 @@ public final class RedisConnection {
         }
         // CLIENT SETNAME first: its NOAUTH tells us early that a password is needed.
         let nameReply = try handshakeSend(.clientSetName(endpoint.clientName))
-        if let text = nameReply.errorText, text.uppercased().hasPrefix("NOAUTH") {
-            throw mapped(text, command: "client|setname")
+        if let text = nameReply.errorText {
+            // NOAUTH: a password is needed. `max number of clients reached`: the server turned us away (it closes the
+            // connection next). Anything else (NOPERM for CLIENT SETNAME) leaves the connection usable, unnamed.
+            let error = mapped(text, command: "client|setname")
+            if case .authRequired = error { throw error }
+            if case .maxClients = error { throw error }
         }
         if endpoint.db != 0 {
             let reply = try handshakeSend(.select(endpoint.db))
             if let text = reply.errorText {
+                if text.lowercased().contains("out of range") {
+                    throw RedisError.noSuchDatabase(address: endpoint.displayAddress, db: endpoint.db)
+                }
                 throw mapped(text, command: "select")
             }
         }
@@ -239,6 +249,16 @@ public final class RedisConnection {
 
     /// Marks the connection dead after an I/O or protocol error and returns the mapped error.
     private func kill(_ ctx: UnsafeMutablePointer<redisContext>) -> RedisError {
+        // A server that turns a connection away (maxclients) writes one error reply and closes: our write then fails
+        // (EPIPE, reset) before that reply is read. It is still in the socket's receive queue: read it for the reason.
+        if let text = pendingErrorReply(cw_context_fd(ctx)) {
+            let error = mapped(text, command: "connect")
+            if case .maxClients = error {
+                deadReason = error
+                free(ctx)
+                return error
+            }
+        }
         let error = RedisError.fromContext(code: cw_context_error(ctx), text: String(cString: cw_context_errstr(ctx)),
                                            address: endpoint.displayAddress, timeoutMilliseconds: endpoint.commandTimeoutMilliseconds)
         deadReason = error
@@ -252,6 +272,16 @@ public final class RedisConnection {
         redisFree(ctx)
         descriptorLock.unlock()
         context = nil
+    }
+
+    /// An error reply (`-ERR …`) waiting unread in the socket, without blocking (nil when there is none).
+    private func pendingErrorReply(_ descriptor: Int32) -> String? {
+        guard descriptor >= 0 else { return nil }
+        var buffer = [UInt8](repeating: 0, count: 256)
+        let count = buffer.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, Int32(MSG_DONTWAIT) | Int32(MSG_PEEK)) }
+        guard count > 1, buffer[0] == UInt8(ascii: "-") else { return nil }
+        let line = buffer[1..<count].prefix { $0 != 13 && $0 != 10 }
+        return String(decoding: line, as: UTF8.self)
     }
 
     /// Thread-safe: shuts the socket down so a read blocked in another thread returns at once

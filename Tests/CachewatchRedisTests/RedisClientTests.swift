@@ -107,7 +107,9 @@ final class RedisClientTests: XCTestCase {
         XCTAssertEqual(ep.displayAddress, path)
         XCTAssertEqual(try RedisClient(endpoint: ep).send(.ping), .status("PONG"))
         XCTAssertThrowsError(try RedisClient(endpoint: RedisEndpoint(socketPath: path + ".missing")).send(.ping)) { error in
-            XCTAssertEqual(error as? RedisError, .connectionRefused(address: path + ".missing"))
+            // A missing socket file reads as "no such file", not "connection refused" (issue 8 §7).
+            XCTAssertEqual(error as? RedisError, .socketNotFound(path: path + ".missing"))
+            XCTAssertTrue((error as? RedisError)?.message.contains("no such file") == true)
         }
     }
 
