@@ -244,6 +244,10 @@ public final class LogMonitor {
         return followerBytesRead
     }
 
+    /// Receives a report after every poll cycle, on the poll thread (set before `start()`): the monitor's owner posts
+    /// it into its store, so readers never call into the monitor.
+    public var onReport: ((LogsReport) -> Void)?
+
     private func runPollLoop() {
         while !stopFlag.isStopped {
             pollFiles()
@@ -253,17 +257,18 @@ public final class LogMonitor {
             evaluator.evaluate(counter: counter, now: now)
             pollsCompleted += 1
             lock.unlock()
+            if let onReport { onReport(report(now: now)) }
             stopFlag.sleep(seconds: pollIntervalSeconds)
         }
     }
 
     // MARK: - Report
 
-    /// A value snapshot of the sources, counts and alert state at `now` (thread-safe; advances the alert).
+    /// A value snapshot of the sources, counts and alert state at `now` (thread-safe). Only reads: the alert state is
+    /// advanced by the poll thread (or `pollOnce()`/`evaluate(now:)`), never by a reader.
     public func report(now: Date) -> LogsReport {
         lock.lock()
         defer { lock.unlock() }
-        evaluator.evaluate(counter: counter, now: now)
         let sources = published.map { entry -> LogSourceStatus in
             var status = entry.source.status
             var detail = entry.source.detail

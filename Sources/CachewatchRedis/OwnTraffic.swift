@@ -40,6 +40,29 @@ public final class OwnTraffic: @unchecked Sendable {
         totals.keyspaceMisses += keyspaceMisses
     }
 
+    private var openConnections: [ObjectIdentifier: String?] = [:]
+
+    /// Notes an open connection and its local address (`127.0.0.1:53422`; nil for a unix socket).
+    func connectionOpened(_ id: ObjectIdentifier, localAddress: String?) {
+        lock.lock()
+        defer { lock.unlock() }
+        openConnections[id] = localAddress
+    }
+
+    /// Forgets a closed connection.
+    func connectionClosed(_ id: ObjectIdentifier) {
+        lock.lock()
+        defer { lock.unlock() }
+        openConnections[id] = nil
+    }
+
+    /// Our open connections: how many, and the local addresses of the TCP ones (to find them in `CLIENT LIST`).
+    public var ownConnections: (count: Int, addresses: Set<String>) {
+        lock.lock()
+        defer { lock.unlock() }
+        return (openConnections.count, Set(openConnections.values.compactMap { $0 }))
+    }
+
     /// The totals so far.
     public var current: Totals {
         lock.lock()

@@ -9,6 +9,10 @@ public final class RedisCollector: @unchecked Sendable {
     private let onSample: @Sendable (CollectorSample) -> Void
 
     private let worker: RedisWorker
+    /// How often `CLIENT LIST` is asked for other cachewatch processes (it costs the server O(clients)).
+    public var clientListIntervalSeconds: Double = 10
+    private var lastClientList = Date.distantPast
+    private var clientListDenied = false
 
     public init(client: RedisClient, intervalSeconds: Double = 1, onSample: @escaping @Sendable (CollectorSample) -> Void) {
         self.client = client
@@ -62,8 +66,28 @@ public final class RedisCollector: @unchecked Sendable {
                 if firstError == nil { firstError = error }
             } catch {}
         }
-        return CollectorSample(takenAt: takenAt, infoText: infoText, pingMilliseconds: pingMilliseconds,
-                               state: client.state, error: firstError, ownTrafficBeforeInfo: ownBeforeInfo)
+        var sample = CollectorSample(takenAt: takenAt, infoText: infoText, pingMilliseconds: pingMilliseconds,
+                                     state: client.state, error: firstError, ownTrafficBeforeInfo: ownBeforeInfo)
+        if firstError == nil { lookForOtherCachewatch(&sample) }
+        return sample
+    }
+
+    /// Every `clientListIntervalSeconds`: counts the other cachewatch processes in `CLIENT LIST` (their load is in
+    /// INFO's counters and cannot be told apart there). A server that denies it is not asked again.
+    private func lookForOtherCachewatch(_ sample: inout CollectorSample) {
+        guard !clientListDenied, let ledger = client.ownTraffic, Date().timeIntervalSince(lastClientList) >= clientListIntervalSeconds else { return }
+        lastClientList = Date()
+        do {
+            let own = ledger.ownConnections
+            guard let text = try client.send(.clientList).stringValue else { return }
+            sample.otherCachewatch = ClientList.otherCachewatchCount(in: ClientList.parse(text), ownAddresses: own.addresses,
+                                                                     ownConnectionCount: own.count)
+        } catch let error as RedisError {
+            if !error.isConnectionError {
+                clientListDenied = true
+                sample.clientListError = error
+            }
+        } catch {}
     }
 
     // MARK: - Worker

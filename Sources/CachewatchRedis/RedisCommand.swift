@@ -19,7 +19,7 @@ public struct RedisCommand: Equatable, Sendable, CustomStringConvertible {
     public static let allowList: Set<String> = [
         "PING", "INFO", "SCAN", "TYPE", "PTTL", "TTL", "STRLEN", "GETRANGE", "DBSIZE", "READONLY", "SELECT", "AUTH", "HELLO",
         "MEMORY USAGE", "OBJECT ENCODING", "OBJECT IDLETIME", "OBJECT FREQ",
-        "CLIENT SETNAME", "CLIENT NO-TOUCH",
+        "CLIENT SETNAME", "CLIENT NO-TOUCH", "CLIENT LIST",
         "CLUSTER SHARDS", "CLUSTER NODES", "CLUSTER INFO",
         "CONFIG GET", "SLOWLOG GET", "LATENCY LATEST",
     ]
@@ -115,6 +115,8 @@ public struct RedisCommand: Equatable, Sendable, CustomStringConvertible {
     public static let dbsize = RedisCommand("DBSIZE")
     /// `CLIENT SETNAME name` (only sets our own connection's name).
     public static func clientSetName(_ name: String) -> RedisCommand { RedisCommand("CLIENT", "SETNAME", name) }
+    /// `CLIENT LIST TYPE normal` (the other cachewatch processes are recognised by their client name).
+    public static let clientList = RedisCommand("CLIENT", "LIST", "TYPE", "normal")
     /// `CLIENT NO-TOUCH ON|OFF` (Redis 7.2+: our reads do not change LRU/LFU).
     public static func clientNoTouch(_ on: Bool) -> RedisCommand { RedisCommand("CLIENT", "NO-TOUCH", on ? "ON" : "OFF") }
     /// `CLUSTER SHARDS`.

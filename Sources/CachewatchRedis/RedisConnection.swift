@@ -13,6 +13,8 @@ public final class RedisConnection {
     public private(set) var deadReason: RedisError?
     /// Commands the connection sent while opening (AUTH, CLIENT SETNAME, SELECT).
     public private(set) var handshakeCommands = 0
+    /// Our end of a TCP connection as the server names it in `CLIENT LIST` (`127.0.0.1:53422`); nil for a unix socket.
+    public private(set) var localAddress: String?
     /// The socket descriptor while open; guarded by `descriptorLock` so `interrupt()` never touches a reused fd.
     private var fileDescriptor: Int32 = -1
     private let descriptorLock = NSLock()
@@ -51,6 +53,7 @@ public final class RedisConnection {
         fileDescriptor = cw_context_fd(ctx)
         descriptorLock.unlock()
         _ = redisSetTimeout(ctx, cw_timeval_ms(max(1, endpoint.commandTimeoutMilliseconds)))
+        localAddress = Self.localAddress(of: cw_context_fd(ctx))
         connected?(self)
         do {
             try handshake()
@@ -272,6 +275,27 @@ public final class RedisConnection {
         redisFree(ctx)
         descriptorLock.unlock()
         context = nil
+    }
+
+    /// `ip:port` of a TCP socket's local end (IPv6 as `[::1]:port` is not how Redis prints it: `::1:port`).
+    private static func localAddress(of descriptor: Int32) -> String? {
+        var storage = sockaddr_storage()
+        var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+        let status = withUnsafeMutablePointer(to: &storage) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
+        }
+        guard status == 0 else { return nil }
+        var host = [CChar](repeating: 0, count: Int(NI_MAXHOST))
+        var service = [CChar](repeating: 0, count: Int(NI_MAXSERV))
+        let family = Int32(storage.ss_family)
+        guard family == AF_INET || family == AF_INET6 else { return nil }
+        let named = withUnsafePointer(to: &storage) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                getnameinfo($0, length, &host, socklen_t(host.count), &service, socklen_t(service.count), NI_NUMERICHOST | NI_NUMERICSERV)
+            }
+        }
+        guard named == 0 else { return nil }
+        return String(cString: host) + ":" + String(cString: service)
     }
 
     /// An error reply (`-ERR …`) waiting unread in the socket, without blocking (nil when there is none).

@@ -27,6 +27,10 @@ public struct HeaderInfo: Equatable, Sendable {
     public var appScanPerSecond: Double?
     /// `DEL` calls per second (all the application's), shown next to the SCAN rate.
     public var delPerSecond: Double?
+    /// Other cachewatch processes whose load is in these rates (`rates include 2 other cachewatch`); nil: unknown.
+    public var otherCachewatch: Int?
+    /// Seconds since Redis last answered while it should have (the header says `slow`); nil while on time.
+    public var staleSeconds: Double?
 
     public init(address: String, db: Int = 0, redisVersion: String? = nil, role: String? = nil, uptimeSeconds: Double? = nil,
                 connection: ConnectionState = .connecting, opsPerSecond: Double? = nil, hitRatio: Double? = nil,
@@ -141,6 +145,9 @@ public struct DashboardModel: Equatable, Sendable {
     public var paused: Bool
     /// A short transient message, e.g. "full census started" (escaped by the renderer).
     public var notice: String?
+    /// A standing problem in one sentence (a census error, INFO denied): shown in the footer row until it clears,
+    /// never over the header.
+    public var problem: String?
 
     public init(header: HeaderInfo, histories: HeaderHistories = HeaderHistories(), census: CensusReport? = nil,
                 censusProgress: CensusProgress? = nil, logs: LogsReport? = nil, findings: [Finding] = [],

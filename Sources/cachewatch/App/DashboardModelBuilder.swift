@@ -10,7 +10,7 @@ enum DashboardModelBuilder {
         let info = state.info
         let rates = state.rates
         let keyspace = info?.keyspace.first { $0.db == session.endpoint.db }
-        let header = HeaderInfo(
+        var header = HeaderInfo(
             address: session.options.displayAddress, db: session.endpoint.db, redisVersion: info?.redisVersion,
             role: info?.clusterEnabled == true ? "cluster" : info?.role, uptimeSeconds: info?.uptimeSeconds.map(Double.init),
             connection: state.connection, opsPerSecond: rates?.opsPerSecond, hitRatio: rates?.hitRatio,
@@ -19,6 +19,11 @@ enum DashboardModelBuilder {
             clients: info?.connectedClients, blockedClients: info?.blockedClients, pingMilliseconds: state.pingMilliseconds,
             keysTotal: info == nil ? nil : (keyspace?.keys ?? 0),
             appScanPerSecond: rates?.scanCallsPerSecond, delPerSecond: rates?.delCallsPerSecond)
+        header.otherCachewatch = state.otherCachewatch
+        if state.connection == .connected, let received = state.infoReceivedAt {
+            let late = now.timeIntervalSince(received) - session.intervalSeconds
+            if late >= 1 { header.staleSeconds = late }
+        }
         let histories = HeaderHistories(
             opsPerSecond: state.histories.opsPerSecond.elements, hitRatio: state.histories.hitRatio.elements,
             usedMemoryBytes: state.histories.usedMemoryBytes.elements,
@@ -31,12 +36,21 @@ enum DashboardModelBuilder {
                                                    scannedKeys: worker.scannedKeys, dbsizeKeys: worker.dbsizeKeys,
                                                    keysPerSecond: worker.keysPerSecond, etaSeconds: worker.etaSeconds)
         }
-        var message = notice
-        if message == nil, state.connection == .connected, let error = state.censusError { message = "census: " + error }
-        let findings = (state.census.map(Findings.evaluate) ?? [])
-            + RateFindings.evaluate(rates: rates, scanWarnPerSecond: thresholds.appScanWarnPerSecond)
-        return DashboardModel(header: header, histories: histories, census: state.census, censusProgress: progress,
-                              logs: session.logs?.report(now: now), findings: findings,
-                              now: now, thresholds: thresholds, notice: message.map(session.options.redact))
+        // Standing problems go to their own row (the footer), never over the header; they clear when the cause does.
+        var problem: String?
+        if state.connection == .connected, info == nil, let error = state.redisError {
+            problem = error   // e.g. INFO denied by ACL: the header's dashes need a reason
+        } else if state.connection == .connected, let error = state.censusError {
+            problem = "census: " + error
+        }
+        // Other cachewatch processes' SCANs are in the rates: no finding is raised from them.
+        let rateFindings = (state.otherCachewatch ?? 0) > 0 ? []
+            : RateFindings.evaluate(rates: rates, scanWarnPerSecond: thresholds.appScanWarnPerSecond)
+        let findings = (state.census.map(Findings.evaluate) ?? []) + rateFindings
+        var model = DashboardModel(header: header, histories: histories, census: state.census, censusProgress: progress,
+                                   logs: state.logs, findings: findings,
+                                   now: now, thresholds: thresholds, notice: notice.map(session.options.redact))
+        model.problem = problem.map(session.options.redact)
+        return model
     }
 }

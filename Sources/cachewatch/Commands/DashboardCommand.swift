@@ -28,7 +28,7 @@ struct Dashboard: ParsableCommand {
     var interval: String?
 
     func run() throws {
-        TerminalStop.installHandlers()
+        StopRequest.installHandlers()
         let settings = try config.load()
         let intervalSeconds = try parseInterval(interval ?? settings.interval ?? "1s")
         let display = self.display.merged(with: settings)
