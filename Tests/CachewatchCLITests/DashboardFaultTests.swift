@@ -77,8 +77,8 @@ final class DashboardFaultTests: DashboardTestCase {
                                   [Array("SET".utf8), huge, Array("v".utf8)]])
         XCTAssertTrue(summary.contains("errors: 0, replies: 3"), summary)
         let session = try launchDashboard(withLog: false)
-        let screen = session.waitFor(timeoutSeconds: 20) { $0.contains(#"line1\nline2"#) && $0.contains("huge:") }
-        XCTAssertTrue(screen.contains(#"line1\nline2"#), "newline shown as text:\n\(screen)")
+        let screen = session.waitFor(timeoutSeconds: 20) { $0.contains(#"\nline{id}"#) && $0.contains("huge:") }
+        XCTAssertTrue(screen.contains(#"line{id}\nline{id}"#), "newline shown as text:\n\(screen)")
         XCTAssertTrue(screen.contains(#"cr\r\nx"#), "CR LF shown as text:\n\(screen)")
         XCTAssertTrue(screen.contains("cachewatch 127.0.0.1"), "header lost:\n\(screen)")
         for line in screen.components(separatedBy: "\n") { XCTAssertLessThanOrEqual(displayColumns(line), 80, line) }

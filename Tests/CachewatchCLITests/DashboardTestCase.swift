@@ -106,10 +106,10 @@ class DashboardTestCase: XCTestCase {
                      "CACHE_REDIS_HOST", "CACHE_REDIS_PORT", "CACHE_REDIS_DB", "CACHE_REDIS_PASSWORD", "XDG_CONFIG_HOME", "CACHEWATCH_CONFIG"]
         let envWords = ["env"] + unset.flatMap { ["-u", $0] } + env.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
         let command = (envWords + [CLIRunner.binaryPath] + arguments).map(TmuxSession.quote).joined(separator: " ")
-        // The trap keeps this script alive through a Ctrl-C meant for the dashboard (the child starts with
+        // The trap keeps this script alive through a Ctrl-C or Ctrl-\ meant for the dashboard (the child starts with
         // SIGINT at its default, as a trapped signal is reset on exec).
         let script = """
-            trap 'true' INT
+            trap 'true' INT QUIT
             sh -c 'echo $$ > "$0"; exec "$@"' \(TmuxSession.quote(pidPath)) \(command)
             echo "EXITED-$?"
             exec sleep 120
