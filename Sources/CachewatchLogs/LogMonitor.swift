@@ -1,4 +1,5 @@
 import CachewatchCore
+import CachewatchThreads
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -125,8 +126,7 @@ public final class LogMonitor {
     private var stdinReader: StreamReader?
     private var stdinSourceID: Int?
     private var stdinProcessor: LogLineProcessor
-    private let stopFlag = StopFlag()
-    private let pollFinished = DispatchSemaphore(value: 0)
+    private let worker = WorkerThread(name: "cachewatch-logs")
     private var started = false
     private var lastGlobExpansion = Date.distantPast
 
@@ -185,12 +185,7 @@ public final class LogMonitor {
         guard !started else { lock.unlock(); return }
         started = true
         lock.unlock()
-        let thread = Thread { [weak self] in
-            self?.runPollLoop()
-            self?.pollFinished.signal()
-        }
-        thread.name = "cachewatch-logs"
-        thread.start()
+        worker.start { [weak self] in self?.runPollLoop() }
         if let id = stdinSourceID { startStdin(id: id) }
     }
 
@@ -201,8 +196,7 @@ public final class LogMonitor {
         started = false
         lock.unlock()
         guard wasStarted else { return }
-        stopFlag.stop()
-        pollFinished.wait()
+        worker.stop()
         stdinReader?.stop()
     }
 
@@ -249,16 +243,16 @@ public final class LogMonitor {
     public var onReport: ((LogsReport) -> Void)?
 
     private func runPollLoop() {
-        while !stopFlag.isStopped {
+        while !worker.isStopping {
             pollFiles()
-            if stopFlag.isStopped { break }
+            if worker.isStopping { break }
             let now = clock()
             lock.lock()
             evaluator.evaluate(counter: counter, now: now)
             pollsCompleted += 1
             lock.unlock()
             if let onReport { onReport(report(now: now)) }
-            stopFlag.sleep(seconds: pollIntervalSeconds)
+            worker.sleep(seconds: pollIntervalSeconds)
         }
     }
 
@@ -323,7 +317,7 @@ public final class LogMonitor {
         follower.identityGone = { [unowned self] identity in
             offsetsByIdentity[identity] = nil
         }
-        follower.shouldStop = { [stopFlag] in stopFlag.isStopped }
+        follower.shouldStop = { [worker] in worker.isStopping }
         fileSources.append(source)
     }
 
@@ -334,7 +328,7 @@ public final class LogMonitor {
             reexpandGlobs()
         }
         for source in fileSources {
-            if stopFlag.isStopped { return }
+            if worker.isStopping { return }
             source.state.pointee.arrival = clock()
             source.follower.poll(now: source.state.pointee.arrival, callbacks: callbacks(for: source))
             publish(source)

@@ -1,4 +1,5 @@
 import CachewatchCore
+import CachewatchThreads
 import Foundation
 
 /// Walks a DB with `SCAN` and pipelined `TYPE`/`PTTL` (and `MEMORY USAGE` with `--memory`), feeding a
@@ -25,26 +26,19 @@ public final class CensusRunner: @unchecked Sendable {
 
     // MARK: - Worker state (published values guarded by `lock`)
 
-    private let worker: RedisWorker
+    private let worker = WorkerThread(name: "cachewatch.census")
     private let lock = NSLock()
     private var latestComplete: CensusReport?
     private var latestProgress: CensusProgress?
 
     // MARK: - Features learned from the server (worker thread only)
 
-    private var typeAllowed = true
-    private var memoryAllowed = true
-    /// False once `STRLEN`/`GETRANGE` were denied (ACL) or unknown: values are not looked at again.
-    private var valuesAllowed = true
-    /// nil: not answered yet; true: `CLIENT NO-TOUCH ON` was accepted; false: the server has no CLIENT NO-TOUCH
-    /// (before 7.2) or denies it (ACL), so this runner never sends it again.
-    private var noTouchSupported: Bool?
+    /// What the server allows (commands refused once are not sent again; `notes` says what is missing).
+    private var features = ServerFeatures()
     /// The `RedisClient.connectionGeneration` `CLIENT NO-TOUCH ON` was last sent on. NO-TOUCH is per-connection
     /// state, so it leads the first pipeline on each connection (the first of a run and the first after every
     /// transparent reconnect), never every page.
     private var noTouchConnectionGeneration: Int?
-    private var notes: [String] = []
-    private var dbsizeNote: String?
     private var pace: CensusPace?
     private var lastPingCheck = Date.distantPast
     /// Connection errors in a row (kept across the passes a reconnect restarts).
@@ -63,7 +57,6 @@ public final class CensusRunner: @unchecked Sendable {
             scanClient = RedisClient(endpoint: endpoint, ownTraffic: client.ownTraffic)
         }
         self.client = scanClient
-        worker = RedisWorker(name: "cachewatch.census", client: scanClient)
         self.options = options
         self.onReport = onReport
         self.onProgress = onProgress
@@ -78,7 +71,6 @@ public final class CensusRunner: @unchecked Sendable {
                  onProgress: (@Sendable (CensusProgress) -> Void)?) {
         self.ownTraffic = nil
         self.client = client
-        worker = RedisWorker(name: "cachewatch.census", client: client)
         self.options = options
         self.onReport = { _ in }
         self.onProgress = onProgress
@@ -138,7 +130,7 @@ public final class CensusRunner: @unchecked Sendable {
 
     /// Stops the worker (interrupting a blocked pipeline) and waits for it. Idempotent.
     public func stop() {
-        worker.stop()
+        worker.stop(interrupt: { [client] in client.interrupt() })
     }
 
     private func work() {
@@ -201,10 +193,7 @@ public final class CensusRunner: @unchecked Sendable {
         } catch let error as RedisError where !error.isConnectionError {
             // DBSIZE denied or renamed: the census still runs, without a progress total.
             dbsize = 0
-            if dbsizeNote == nil {
-                dbsizeNote = "DBSIZE failed (\(error.message)), so progress has no total."
-                notes.append(dbsizeNote!)
-            }
+            features.disable(.dbsize, because: error)
         }
         let passStarted = Date()
         var pacer = pace.map { CensusPacer(now: passStarted, keysPerSecond: $0.keysPerSecond) }
@@ -240,26 +229,11 @@ public final class CensusRunner: @unchecked Sendable {
 
         /// Takes `pending` (and the value probes) into the next page's pipeline.
         func makeBatch() -> PageBatch {
-            var batch = PageBatch(keys: pending, noTouch: needsNoTouch(), type: typeAllowed,
-                                  memory: options.memory && memoryAllowed, scan: !scanDone)
+            let batch = PageBatch(keys: pending, probes: probingValues ? pendingProbes : [], noTouch: needsNoTouch(),
+                                  type: features.typeAllowed, memory: options.memory && features.memoryAllowed,
+                                  scanCursor: scanDone ? nil : cursor, scanCount: countPerPage)
             pending = []
-            if probingValues { batch.probes = pendingProbes }
             pendingProbes = []
-            batch.commands.reserveCapacity(batch.keys.count * 3 + batch.probes.count + 2)
-            if batch.noTouch { batch.commands.append(.clientNoTouch(true)) }
-            if batch.scan { batch.commands.append(.scan(cursor: cursor, count: countPerPage)) }
-            for key in batch.keys {
-                if batch.type { batch.commands.append(.type(key: key)) }
-                batch.commands.append(.pttl(key: key))
-                if batch.memory { batch.commands.append(.memoryUsage(key: key, samples: 0)) }
-            }
-            for probe in batch.probes {
-                switch probe.stage {
-                case .length: batch.commands.append(.strlen(key: probe.key))
-                case .bytes: batch.commands.append(.getrange(key: probe.key, start: 0, end: ValueClass.maximumProbedBytes - 1))
-                case .exists: batch.commands.append(.pttl(key: probe.key))
-                }
-            }
             return batch
         }
 
@@ -300,7 +274,8 @@ public final class CensusRunner: @unchecked Sendable {
                     if text.hasPrefix("WRONGTYPE") {
                         hits += 1   // no longer a string: nothing to say about it
                     } else {
-                        disableValues(text, command: probe.stage.commandName)
+                        features.disable(.values(command: probe.stage.commandName),
+                                         because: client.mappedError(text, command: probe.stage.commandName))
                     }
                     continue
                 }
@@ -357,7 +332,7 @@ public final class CensusRunner: @unchecked Sendable {
                 }
                 guard let written = batch.written else { continue }
                 let head = try client.readReplies(count: batch.headCount, of: written)
-                if batch.noTouch { noTouchSupported = head[0].errorText == nil }
+                if batch.noTouch { features.noTouchSupported = head[0].errorText == nil }
                 if batch.scan, let reply = head.last {
                     if let text = reply.errorText {
                         let error = client.mappedError(text, command: "scan")
@@ -400,46 +375,11 @@ public final class CensusRunner: @unchecked Sendable {
 
             // TTLs count from the moment they were read.
             let observedAt = Date()
-            var lookupHits = 0
-            var lookupMisses = 0
-            var index = 0
-            var observations: [KeyObservation] = []
-            observations.reserveCapacity(batch.keys.count)
-            for _ in batch.keys {
-                var type: String?
-                if batch.type {
-                    let reply = lookupReplies[index]
-                    index += 1
-                    if let text = reply.errorText {
-                        disableType(text)
-                    } else if let value = reply.stringValue, value != "none" {
-                        type = value
-                        lookupHits += 1
-                    } else {
-                        lookupMisses += 1
-                    }
-                }
-                let pttlReply = lookupReplies[index]
-                index += 1
-                guard case .integer(let pttl) = pttlReply else {
-                    throw client.mappedError(pttlReply.errorText ?? "ERR unexpected PTTL reply", command: "pttl")
-                }
-                if pttl == -2 { lookupMisses += 1 } else { lookupHits += 1 }
-                var memoryBytes: Int?
-                if batch.memory {
-                    let reply = lookupReplies[index]
-                    index += 1
-                    if let text = reply.errorText {
-                        disableMemory(text)
-                    } else if let bytes = reply.integerValue {
-                        memoryBytes = Int(bytes)
-                        lookupHits += 1
-                    } else {
-                        lookupMisses += 1
-                    }
-                }
-                observations.append(KeyObservation(type: type, pttlMilliseconds: pttl, memoryBytes: memoryBytes))
-            }
+            let decoded = try batch.decodeLookups(lookupReplies, features: &features, client: client)
+            let observations = decoded.observations
+            var lookupHits = decoded.hits
+            var lookupMisses = decoded.misses
+            let index = decoded.probeRepliesStart
             readProbes(batch.probes, lookupReplies[index...], hits: &lookupHits, misses: &lookupMisses)
             // The client books the commands (`RedisClient.ownTraffic`); the lookups went in as hits when sent,
             // now the replies say which were misses or denied.
@@ -459,7 +399,7 @@ public final class CensusRunner: @unchecked Sendable {
                 publishProgress(progress)
                 if isFirstPass && maxConsecutiveFailures == nil {
                     var partial = accumulator.report(dbsizeKeys: dbsize, complete: false, keysPerSecond: progress.keysPerSecond, now: now)
-                    partial.notes += notes
+                    partial.notes += features.notes
                     onReport(partial)
                 }
             }
@@ -477,57 +417,8 @@ public final class CensusRunner: @unchecked Sendable {
         let progress = makeProgress(complete: true)
         publishProgress(progress)
         var report = accumulator.report(dbsizeKeys: dbsize, complete: true, keysPerSecond: progress.keysPerSecond, now: Date())
-        report.notes += notes
+        report.notes += features.notes
         return report
-    }
-
-    /// One page's pipeline, built from the keys of the previous SCAN reply.
-    private struct PageBatch {
-        var keys: [[UInt8]]
-        /// Starts with `CLIENT NO-TOUCH ON` (the first pipeline on its connection).
-        var noTouch: Bool
-        var type: Bool
-        var memory: Bool
-        var scan: Bool
-        /// Value probes, sent after the lookups.
-        var probes: [ValueProbe] = []
-        var commands: [RedisCommand] = []
-        /// Set once written.
-        var written: RedisClient.WrittenPipeline?
-        /// The replies read before the lookups: NO-TOUCH and SCAN.
-        var headCount: Int { (noTouch ? 1 : 0) + (scan ? 1 : 0) }
-        /// Commands that look a key up (TYPE, PTTL, MEMORY USAGE, value probes): everything but the head.
-        var lookupCount: Int { commands.count - headCount }
-    }
-
-    /// One step of the bounded look at a string value.
-    private struct ValueProbe {
-        enum Stage: Equatable {
-            /// `STRLEN key`.
-            case length
-            /// `GETRANGE key 0 12` of a value `STRLEN` said is this many (1…13) bytes long.
-            case bytes(Int)
-            /// `PTTL key` after `STRLEN` said 0: an empty string, or a key that vanished?
-            case exists
-
-            var commandName: String {
-                switch self {
-                case .length: return "strlen"
-                case .bytes: return "getrange"
-                case .exists: return "pttl"
-                }
-            }
-        }
-        var key: [UInt8]
-        var ticket: ValueProbeTicket
-        var stage: Stage
-    }
-
-    /// What TYPE, PTTL and MEMORY USAGE said about one key.
-    private struct KeyObservation {
-        var type: String?
-        var pttlMilliseconds: Int64
-        var memoryBytes: Int?
     }
 
     // MARK: - Helpers
@@ -535,7 +426,7 @@ public final class CensusRunner: @unchecked Sendable {
     /// True when the next pipeline must start with `CLIENT NO-TOUCH ON`: the server has not refused it and it
     /// was not sent yet on the connection that pipeline will be written on (none open: the write opens a new one).
     private func needsNoTouch() -> Bool {
-        guard noTouchSupported != false else { return false }
+        guard features.noTouchSupported != false else { return false }
         guard let sentOn = noTouchConnectionGeneration else { return true }
         return client.connectionGeneration != sentOn
     }
@@ -586,47 +477,12 @@ public final class CensusRunner: @unchecked Sendable {
         if !sleep(until: Date().addingTimeInterval(min(5, 0.25 * Double(failures)))) { throw StopSignal() }
     }
 
-    private func disableType(_ text: String) {
-        guard typeAllowed else { return }
-        typeAllowed = false
-        let error = client.mappedError(text, command: "type")
-        if case .noPermission = error {
-            notes.append("TYPE is denied to this user (ACL NOPERM), so the census shows no type mix.")
-        } else {
-            notes.append("TYPE failed (\(error.message)), so the census shows no type mix.")
-        }
-    }
-
     /// Values are looked at (for `__NOT_FOUND__` and falsy values) unless denied, without TYPE, or, in budgeted
     /// mode, while the pace is backed off (latency rose: nothing extra is asked of Redis then).
     private var probingValues: Bool {
-        guard valuesAllowed, typeAllowed else { return false }
+        guard features.valuesAllowed, features.typeAllowed else { return false }
         if let pace, pace.keysPerSecond < pace.budgetKeysPerSecond { return false }
         return true
-    }
-
-    private func disableValues(_ text: String, command: String) {
-        guard valuesAllowed else { return }
-        valuesAllowed = false
-        let error = client.mappedError(text, command: command)
-        let name = command.uppercased()
-        let consequence = "so the census does not look for \"\(ValueClass.notFoundSentinelText)\" negative caches or falsy values."
-        if case .noPermission = error {
-            notes.append("\(name) is denied to this user (ACL NOPERM), \(consequence)")
-        } else {
-            notes.append("\(name) failed (\(error.message)), \(consequence)")
-        }
-    }
-
-    private func disableMemory(_ text: String) {
-        guard memoryAllowed else { return }
-        memoryAllowed = false
-        let error = client.mappedError(text, command: "memory|usage")
-        if case .noPermission = error {
-            notes.append("MEMORY USAGE is denied to this user (ACL NOPERM), so the census shows no memory column.")
-        } else {
-            notes.append("MEMORY USAGE failed (\(error.message)), so the census shows no memory column.")
-        }
     }
 }
 

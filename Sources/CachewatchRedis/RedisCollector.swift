@@ -1,4 +1,5 @@
 import CachewatchCore
+import CachewatchThreads
 import Foundation
 
 /// A worker thread that samples PING and `INFO everything` every `intervalSeconds` and posts
@@ -8,7 +9,7 @@ public final class RedisCollector: @unchecked Sendable {
     public let intervalSeconds: Double
     private let onSample: @Sendable (CollectorSample) -> Void
 
-    private let worker: RedisWorker
+    private let worker = WorkerThread(name: "cachewatch.collector")
     /// How often `CLIENT LIST` is asked for other cachewatch processes (it costs the server O(clients)).
     public var clientListIntervalSeconds: Double = 10
     private var lastClientList = Date.distantPast
@@ -16,7 +17,6 @@ public final class RedisCollector: @unchecked Sendable {
 
     public init(client: RedisClient, intervalSeconds: Double = 1, onSample: @escaping @Sendable (CollectorSample) -> Void) {
         self.client = client
-        worker = RedisWorker(name: "cachewatch.collector", client: client)
         self.intervalSeconds = max(0.05, intervalSeconds)
         self.onSample = onSample
     }
@@ -37,7 +37,7 @@ public final class RedisCollector: @unchecked Sendable {
 
     /// Stops the worker and waits for it (a blocked command is interrupted). Idempotent.
     public func stop() {
-        worker.stop()
+        worker.stop(interrupt: { [client] in client.interrupt() })
     }
 
     /// Takes one sample synchronously (what the worker does each tick).

@@ -99,4 +99,32 @@ final class DashboardFaultTests: DashboardTestCase {
         session.send("q")
         assertTerminalRestored(session, status: 0)
     }
+
+    /// `DEBUG SLEEP 5`: the UI keeps answering keys and the header says `slow`; afterwards it is connected again.
+    func testStalledRedisKeepsTheUIAnsweringAndSaysSlow() throws {
+        redis.teardown()
+        redis = try RedisServerFixture(options: .init(extraConfig: ["enable-debug-command yes"]))
+        seedFamilies()
+        let session = try launchDashboard(withLog: false)
+        _ = session.waitFor(timeoutSeconds: 20) { $0.contains("widget:{id}") && $0.contains("connected") }
+        let sleeper = DispatchGroup()
+        sleeper.enter()
+        DispatchQueue.global().async { [redis] in
+            redis?.redisCLI(["DEBUG", "SLEEP", "5"])
+            sleeper.leave()
+        }
+        let slow = session.waitFor(timeoutSeconds: 4) { $0.contains("slow, no answer") || $0.contains("reconnecting") }
+        XCTAssertTrue(slow.contains("slow, no answer") || slow.contains("reconnecting"), "the stall is not shown:\n\(slow)")
+        let asked = Date()
+        session.send("?")
+        let help = session.waitFor(timeoutSeconds: 2) { $0.contains("Help") }
+        XCTAssertTrue(help.contains("Help"), "keys not answered during the stall:\n\(help)")
+        XCTAssertLessThan(Date().timeIntervalSince(asked), 1.5)
+        session.send("Escape")
+        sleeper.wait()
+        let back = session.waitFor(timeoutSeconds: 15) { $0.contains("● connected") }
+        XCTAssertTrue(back.contains("● connected"), back)
+        session.send("q")
+        assertTerminalRestored(session, status: 0)
+    }
 }
