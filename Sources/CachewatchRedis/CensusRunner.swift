@@ -180,9 +180,8 @@ public final class CensusRunner: @unchecked Sendable {
         var cursor: [UInt8] = Array("0".utf8)
         var scanDone = false
         var pending: [[UInt8]] = []
-        /// Value probes for the next pipeline: `STRLEN` for keys the accumulator reserved, then `GETRANGE` (or
-        /// `PTTL` for an empty value) for the short ones.
-        var pendingProbes: [ValueProbe] = []
+        /// Value probes waiting for the next pipeline.
+        var valueProbes = ValueProbeQueue()
         var scanned = 0
         var lastPublish = Date()
         let isFirstPass = latestCompleteReport == nil
@@ -225,15 +224,15 @@ public final class CensusRunner: @unchecked Sendable {
         defer { if unreadPipelines > 0 { client.disconnect() } }
 
         /// True when nothing is left to send in this pass.
-        func finished() -> Bool { scanDone && pending.isEmpty && (pendingProbes.isEmpty || !probingValues) }
+        func finished() -> Bool { scanDone && pending.isEmpty && (valueProbes.pending.isEmpty || !probingValues) }
 
         /// Takes `pending` (and the value probes) into the next page's pipeline.
         func makeBatch() -> PageBatch {
-            let batch = PageBatch(keys: pending, probes: probingValues ? pendingProbes : [], noTouch: needsNoTouch(),
+            let batch = PageBatch(keys: pending, probes: probingValues ? valueProbes.pending : [], noTouch: needsNoTouch(),
                                   type: features.typeAllowed, memory: options.memory && features.memoryAllowed,
                                   scanCursor: scanDone ? nil : cursor, scanCount: countPerPage)
             pending = []
-            pendingProbes = []
+            valueProbes.pending = []
             return batch
         }
 
@@ -251,62 +250,17 @@ public final class CensusRunner: @unchecked Sendable {
         /// Feeds one page's observations to the accumulator, reserving value probes while values are looked at.
         func record(_ keys: [[UInt8]], _ observations: [KeyObservation], observedAt: Date) {
             let probing = probingValues
-            if !probing { pendingProbes = [] }
+            if !probing { valueProbes.pending = [] }
             for (key, observation) in zip(keys, observations) {
                 if probing, observation.type == "string" {
                     if let ticket = accumulator.addReservingValueProbe(key: key, type: observation.type,
                                                                        pttlMilliseconds: observation.pttlMilliseconds,
                                                                        memoryBytes: observation.memoryBytes, observedAt: observedAt) {
-                        pendingProbes.append(ValueProbe(key: key, ticket: ticket, stage: .length))
+                        valueProbes.pending.append(ValueProbe(key: key, ticket: ticket, stage: .length))
                     }
                 } else {
                     accumulator.add(key: key, type: observation.type, pttlMilliseconds: observation.pttlMilliseconds,
                                     memoryBytes: observation.memoryBytes, observedAt: observedAt)
-                }
-            }
-        }
-
-        /// Reads the value probes' replies (after a page's lookups): classifies what can be, and queues the
-        /// next step (`GETRANGE` for values of ≤ 13 bytes, `PTTL` for empty ones) into `pendingProbes`.
-        func readProbes(_ probes: [ValueProbe], _ replies: ArraySlice<RedisReply>, hits: inout Int, misses: inout Int) {
-            for (probe, reply) in zip(probes, replies) {
-                if let text = reply.errorText {
-                    if text.hasPrefix("WRONGTYPE") {
-                        hits += 1   // no longer a string: nothing to say about it
-                    } else {
-                        features.disable(.values(command: probe.stage.commandName),
-                                         because: client.mappedError(text, command: probe.stage.commandName))
-                    }
-                    continue
-                }
-                switch probe.stage {
-                case .length:
-                    guard let length = reply.integerValue.map(Int.init) else { continue }
-                    if length == 0 {
-                        misses += 1
-                        pendingProbes.append(ValueProbe(key: probe.key, ticket: probe.ticket, stage: .exists))
-                    } else if length > ValueClass.maximumProbedBytes {
-                        hits += 1
-                        accumulator.addValue(.other, ticket: probe.ticket)
-                    } else {
-                        hits += 1
-                        pendingProbes.append(ValueProbe(key: probe.key, ticket: probe.ticket, stage: .bytes(length)))
-                    }
-                case .bytes(let length):
-                    let bytes = reply.bytesValue ?? []
-                    if bytes.isEmpty { misses += 1 } else { hits += 1 }
-                    if let valueClass = ValueClass.classify(lengthBytes: length, bytes: bytes) {
-                        accumulator.addValue(valueClass, ticket: probe.ticket)
-                    }
-                case .exists:
-                    // STRLEN says 0 for a missing key too: only a key that still exists holds the empty string.
-                    guard case .integer(let pttl) = reply else { continue }
-                    if pttl == -2 {
-                        misses += 1
-                    } else {
-                        hits += 1
-                        accumulator.addValue(.falsy, ticket: probe.ticket)
-                    }
                 }
             }
         }
@@ -380,7 +334,10 @@ public final class CensusRunner: @unchecked Sendable {
             var lookupHits = decoded.hits
             var lookupMisses = decoded.misses
             let index = decoded.probeRepliesStart
-            readProbes(batch.probes, lookupReplies[index...], hits: &lookupHits, misses: &lookupMisses)
+            let probeCounts = valueProbes.read(batch.probes, lookupReplies[index...], accumulator: &accumulator,
+                                               features: &features, client: client)
+            lookupHits += probeCounts.hits
+            lookupMisses += probeCounts.misses
             // The client books the commands (`RedisClient.ownTraffic`); the lookups went in as hits when sent,
             // now the replies say which were misses or denied.
             ownTraffic?.add(commands: 0, keyspaceHits: lookupHits - batch.lookupCount, keyspaceMisses: lookupMisses)
