@@ -127,4 +127,17 @@ final class DashboardFaultTests: DashboardTestCase {
         session.send("q")
         assertTerminalRestored(session, status: 0)
     }
+
+    /// A user denied INFO sees why (not `● connected` with dashes and no reason), and the header row stays.
+    func testInfoDeniedIsExplainedOnScreen() throws {
+        redis.teardown()
+        redis = try RedisServerFixture(options: .init(aclUsers: ["noinfo on >pw ~* +@all -info"]))
+        seedFamilies()
+        let session = try launchDashboard(arguments: ["--user", "noinfo", "-a", "pw", "--no-auth-warning"], withLog: false)
+        let screen = session.waitFor(timeoutSeconds: 20) { $0.contains("'info'") }
+        XCTAssertTrue(screen.contains("denies the 'info' command"), screen)
+        XCTAssertTrue(screen.components(separatedBy: "\n").first?.contains("cachewatch 127.0.0.1") == true, screen)
+        session.send("q")
+        assertTerminalRestored(session, status: 0)
+    }
 }

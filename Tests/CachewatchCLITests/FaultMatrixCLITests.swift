@@ -167,6 +167,49 @@ final class FaultMatrixCLITests: XCTestCase {
         XCTAssertEqual(result.stderr.components(separatedBy: "\n").filter { !$0.isEmpty }.count, 1, result.stderr)
     }
 
+    /// maxclients reached mid-run (our connections killed while the server is full): the documents name the reason,
+    /// watch stays alive, and recovers once a slot is free.
+    func testMaxClientsMidRunIsNamedAndRecovered() throws {
+        try startServer()
+        let watch = try startWatch(["--no-census"])
+        let holder = try connectRawClient(port: server.port)
+        var holderOpen = true
+        defer { if holderOpen { close(holder) } }
+        let ids = server.redisCLI(["CLIENT", "LIST"]).components(separatedBy: "\n")
+            .filter { $0.contains("name=cachewatch") }
+            .compactMap { $0.split(separator: " ").first { $0.hasPrefix("id=") }.map { String($0.dropFirst(3)) } }
+        XCTAssertFalse(ids.isEmpty)
+        // One redis-cli session: the server is full once it leaves (the holder alone), then our connections go.
+        let script = "CONFIG SET maxclients 1\n" + ids.map { "CLIENT KILL ID \($0)\n" }.joined()
+        _ = server.redisCLI([], stdin: script)
+        let killedAt = watch.lines.count
+        let refused = watch.waitForDocument(after: killedAt, timeoutSeconds: 15) {
+            $0.redisError?.contains("max number of clients reached") == true
+        }
+        XCTAssertNotNil(refused, "the reason is read from the server's reply: \(watch.lines.suffix(2).map(\.text))")
+        close(holder)
+        holderOpen = false
+        _ = server.redisCLI(["CONFIG", "SET", "maxclients", "100"])
+        let freedAt = watch.lines.count
+        XCTAssertNotNil(watch.waitForDocument(after: freedAt, timeoutSeconds: 15) { $0.redisError == nil && $0["metrics"] is [String: Any] },
+                        "back once a slot is free (within the 5 s back-off)")
+        XCTAssertTrue(watch.isRunning)
+    }
+
+    /// A plain TCP client holding one of the server's slots.
+    private func connectRawClient(port: Int) throws -> Int32 {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        XCTAssertEqual(connected, 0)
+        return descriptor
+    }
+
     /// A database the server does not have: one sentence naming it.
     func testMissingDatabaseIsNamed() throws {
         try startServer()
