@@ -140,4 +140,34 @@ final class DashboardFaultTests: DashboardTestCase {
         session.send("q")
         assertTerminalRestored(session, status: 0)
     }
+
+    /// Ctrl-Z from an interactive shell gives the terminal back (normal screen, cursor shown); `fg` repaints the
+    /// dashboard; Ctrl-\ then quits with status 0 and the terminal restored.
+    func testCtrlZAndFgFromAnInteractiveShell() throws {
+        seedFamilies()
+        let shell = try TmuxSession(shellCommand: "env -i HOME=\(TmuxSession.quote(directory.path)) TERM=xterm-256color LANG=C.UTF-8 bash --norc -i",
+                                    width: 80, height: 24, workingDirectory: directory.path)
+        defer { shell.kill() }
+        _ = shell.waitFor(timeoutSeconds: 5) { $0.contains("$") || $0.contains("#") }
+        shell.type("\(CLIRunner.binaryPath) -p \(redis.port) --stderr-log \(stderrLogPath)")
+        shell.send("Enter")
+        XCTAssertTrue(shell.waitFor(timeoutSeconds: 20) { $0.contains("widget:{id}") }.contains("widget:{id}"))
+        shell.send("C-z")
+        let stopped = shell.waitFor(timeoutSeconds: 5) { $0.contains("Stopped") }
+        XCTAssertTrue(stopped.contains("Stopped"), stopped)
+        XCTAssertFalse(shell.alternateScreenOn, "Ctrl-Z left the alternate screen on")
+        XCTAssertTrue(shell.cursorVisible, "Ctrl-Z left the cursor hidden")
+        shell.type("fg")
+        shell.send("Enter")
+        XCTAssertTrue(shell.waitFor(timeoutSeconds: 10) { $0.contains("widget:{id}") && $0.contains("quit") }.contains("widget:{id}"),
+                      "fg did not repaint the dashboard")
+        shell.send("C-\\")
+        _ = shell.waitFor(timeoutSeconds: 5) { !$0.contains("Families") }
+        shell.type("echo status=$?")
+        shell.send("Enter")
+        let after = shell.waitFor(timeoutSeconds: 5) { $0.contains("status=0") }
+        XCTAssertTrue(after.contains("status=0"), after)
+        XCTAssertFalse(shell.alternateScreenOn)
+        XCTAssertTrue(shell.cursorVisible)
+    }
 }
