@@ -175,14 +175,7 @@ public final class CensusRunner: @unchecked Sendable {
     /// Scans the whole DB once and returns the complete report.
     func runPass(number: Int) throws -> CensusReport {
         let countPerPage = options.effectiveScanCount
-        var accumulator = CensusAccumulator(db: options.db, maxFamilies: options.maxFamilies)
-        var seen = KeyFingerprintSet()
-        var cursor: [UInt8] = Array("0".utf8)
-        var scanDone = false
-        var pending: [[UInt8]] = []
-        /// Value probes waiting for the next pipeline.
-        var valueProbes = ValueProbeQueue()
-        var scanned = 0
+        var walk = CensusPassState(db: options.db, maxFamilies: options.maxFamilies)
         var lastPublish = Date()
         let isFirstPass = latestCompleteReport == nil
 
@@ -202,13 +195,13 @@ public final class CensusRunner: @unchecked Sendable {
 
         func rate() -> Double {
             let elapsed = Date().timeIntervalSince(passStarted)
-            return elapsed > 0 ? Double(scanned) / elapsed : 0
+            return elapsed > 0 ? Double(walk.scanned) / elapsed : 0
         }
         func makeProgress(complete: Bool) -> CensusProgress {
             let keysPerSecond = rate()
-            let remaining = dbsize - scanned
+            let remaining = dbsize - walk.scanned
             let eta: Double? = complete ? nil : (keysPerSecond > 0 && remaining > 0 ? Double(remaining) / keysPerSecond : nil)
-            return CensusProgress(pass: number, scannedKeys: scanned, dbsizeKeys: dbsize, keysPerSecond: keysPerSecond,
+            return CensusProgress(pass: number, scannedKeys: walk.scanned, dbsizeKeys: dbsize, keysPerSecond: keysPerSecond,
                                   etaSeconds: eta, budgetKeysPerSecond: pace?.keysPerSecond, complete: complete)
         }
 
@@ -224,16 +217,12 @@ public final class CensusRunner: @unchecked Sendable {
         defer { if unreadPipelines > 0 { client.disconnect() } }
 
         /// True when nothing is left to send in this pass.
-        func finished() -> Bool { scanDone && pending.isEmpty && (valueProbes.pending.isEmpty || !probingValues) }
+        func finished() -> Bool { walk.finished(probingValues: probingValues) }
 
-        /// Takes `pending` (and the value probes) into the next page's pipeline.
+        /// The next page's pipeline.
         func makeBatch() -> PageBatch {
-            let batch = PageBatch(keys: pending, probes: probingValues ? valueProbes.pending : [], noTouch: needsNoTouch(),
-                                  type: features.typeAllowed, memory: options.memory && features.memoryAllowed,
-                                  scanCursor: scanDone ? nil : cursor, scanCount: countPerPage)
-            pending = []
-            valueProbes.pending = []
-            return batch
+            walk.nextBatch(noTouch: needsNoTouch(), type: features.typeAllowed, memory: options.memory && features.memoryAllowed,
+                           probingValues: probingValues, scanCount: countPerPage)
         }
 
         /// Writes a batch's pipeline without reading it (and notes the connection NO-TOUCH went out on).
@@ -245,24 +234,6 @@ public final class CensusRunner: @unchecked Sendable {
             batch.written = written
             unreadPipelines += 1
             if batch.noTouch { noTouchConnectionGeneration = written.connectionGeneration }
-        }
-
-        /// Feeds one page's observations to the accumulator, reserving value probes while values are looked at.
-        func record(_ keys: [[UInt8]], _ observations: [KeyObservation], observedAt: Date) {
-            let probing = probingValues
-            if !probing { valueProbes.pending = [] }
-            for (key, observation) in zip(keys, observations) {
-                if probing, observation.type == "string" {
-                    if let ticket = accumulator.addReservingValueProbe(key: key, type: observation.type,
-                                                                       pttlMilliseconds: observation.pttlMilliseconds,
-                                                                       memoryBytes: observation.memoryBytes, observedAt: observedAt) {
-                        valueProbes.pending.append(ValueProbe(key: key, ticket: ticket, stage: .length))
-                    }
-                } else {
-                    accumulator.add(key: key, type: observation.type, pttlMilliseconds: observation.pttlMilliseconds,
-                                    memoryBytes: observation.memoryBytes, observedAt: observedAt)
-                }
-            }
         }
 
         while true {
@@ -297,15 +268,7 @@ public final class CensusRunner: @unchecked Sendable {
                             throw error
                         }
                     } else {
-                        guard let parts = reply.arrayValue, parts.count == 2, let next = parts[0].bytesValue,
-                              let keys = parts[1].arrayValue else {
-                            throw RedisError.protocolError(address: client.endpoint.displayAddress, detail: "unexpected SCAN reply")
-                        }
-                        for keyReply in keys {
-                            if let key = keyReply.bytesValue, seen.insert(key) { pending.append(key) }
-                        }
-                        cursor = next
-                        if next == Array("0".utf8) { scanDone = true }
+                        try walk.absorbScan(reply, address: client.endpoint.displayAddress)
                     }
                 }
                 // Full mode: the next page goes on the wire before this page's lookups are read.
@@ -334,15 +297,13 @@ public final class CensusRunner: @unchecked Sendable {
             var lookupHits = decoded.hits
             var lookupMisses = decoded.misses
             let index = decoded.probeRepliesStart
-            let probeCounts = valueProbes.read(batch.probes, lookupReplies[index...], accumulator: &accumulator,
-                                               features: &features, client: client)
+            let probeCounts = walk.readProbes(batch.probes, lookupReplies[index...], features: &features, client: client)
             lookupHits += probeCounts.hits
             lookupMisses += probeCounts.misses
             // The client books the commands (`RedisClient.ownTraffic`); the lookups went in as hits when sent,
             // now the replies say which were misses or denied.
             ownTraffic?.add(commands: 0, keyspaceHits: lookupHits - batch.lookupCount, keyspaceMisses: lookupMisses)
-            scanned += batch.keys.count
-            record(batch.keys, observations, observedAt: observedAt)
+            walk.record(batch.keys, observations, observedAt: observedAt, probingValues: probingValues)
             if let scanError {
                 try recover(from: scanError, failures: &consecutiveFailures)
                 continue
@@ -355,7 +316,7 @@ public final class CensusRunner: @unchecked Sendable {
                 let progress = makeProgress(complete: false)
                 publishProgress(progress)
                 if isFirstPass && maxConsecutiveFailures == nil {
-                    var partial = accumulator.report(dbsizeKeys: dbsize, complete: false, keysPerSecond: progress.keysPerSecond, now: now)
+                    var partial = walk.accumulator.report(dbsizeKeys: dbsize, complete: false, keysPerSecond: progress.keysPerSecond, now: now)
                     partial.notes += features.notes
                     onReport(partial)
                 }
@@ -364,8 +325,9 @@ public final class CensusRunner: @unchecked Sendable {
             // Budgeted: pace the walk and watch latency.
             if pace != nil {
                 try checkLatency()
-                if let current = pace?.keysPerSecond, pacer != nil {
-                    let due = pacer!.nextSend(afterReading: batch.keys.count, now: Date(), keysPerSecond: current)
+                if let current = pace?.keysPerSecond, var active = pacer {
+                    let due = active.nextSend(afterReading: batch.keys.count, now: Date(), keysPerSecond: current)
+                    pacer = active
                     if due > Date(), !sleep(until: due) { throw StopSignal() }
                 }
             }
@@ -373,7 +335,7 @@ public final class CensusRunner: @unchecked Sendable {
 
         let progress = makeProgress(complete: true)
         publishProgress(progress)
-        var report = accumulator.report(dbsizeKeys: dbsize, complete: true, keysPerSecond: progress.keysPerSecond, now: Date())
+        var report = walk.accumulator.report(dbsizeKeys: dbsize, complete: true, keysPerSecond: progress.keysPerSecond, now: Date())
         report.notes += features.notes
         return report
     }
