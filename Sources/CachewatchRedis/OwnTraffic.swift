@@ -1,3 +1,4 @@
+import CachewatchCore
 import Foundation
 
 /// Counts the commands cachewatch itself sends and the keyspace hits/misses they cause.
@@ -16,6 +17,11 @@ public final class OwnTraffic: @unchecked Sendable {
         /// replies are read), so at an INFO sample a SCAN is never counted by Redis but not yet here; one
         /// booked but not yet run is carried to the next interval (`InfoRates.unseenObserverScans`).
         public var scans = 0
+
+        /// The same numbers for the core's `ApplicationRates`.
+        public var observerLoad: ObserverLoad {
+            ObserverLoad(commands: commands, scans: scans, keyspaceHits: keyspaceHits, keyspaceMisses: keyspaceMisses)
+        }
 
         public init(commands: Int = 0, keyspaceHits: Int = 0, keyspaceMisses: Int = 0, scans: Int = 0) {
             self.commands = commands

@@ -31,13 +31,8 @@ final class MonitorStore: @unchecked Sendable {
     let ownTraffic = OwnTraffic()
     private let lock = NSLock()
     private var state = Snapshot()
-    private var previousInfo: InfoSnapshot?
-    private var ownAtPreviousInfo = OwnTraffic.Totals()
-    /// Our SCANs sent before the previous INFO that Redis ran after it (they belong to the next interval).
-    private var carriedOwnScans = 0
-    /// Our commands and lookups booked before the previous INFO that Redis counted after it.
-    private var carriedOwn = (commands: 0, keyspaceHits: 0, keyspaceMisses: 0)
-
+    /// The application's rates: INFO's deltas minus our own load (the computation `snapshot` uses too).
+    private var applicationRates = ApplicationRates()
     /// Census reports are accepted from this generation only (a replaced runner's last reports are dropped).
     private var censusGeneration = 0
 
@@ -63,42 +58,21 @@ final class MonitorStore: @unchecked Sendable {
         }
         guard let info else { return false }
         state.infoReceivedAt = Date()
-        var restarted = false
-        if let previousInfo, Self.isRestart(from: previousInfo, to: info) {
-            restarted = true
-            self.previousInfo = nil
-            carriedOwnScans = 0
-            carriedOwn = (0, 0, 0)
+        let (rates, restarted) = applicationRates.next(info, load: own.observerLoad)
+        if restarted {
+            // Another run_id or an uptime that went back: the census describes a keyspace that is gone.
             state.rates = nil
             state.census = nil
             state.censusProgress = nil
             state.censusError = nil
             censusGeneration += 1
         }
-        if let previousInfo {
-            let observed = InfoRates.between(previousInfo, info)
-            let ownScans = own.scans - ownAtPreviousInfo.scans + carriedOwnScans
-            carriedOwnScans = observed.unseenObserverScans(ownScans)
-            let ownCommands = own.commands - ownAtPreviousInfo.commands + carriedOwn.commands
-            let ownHits = own.keyspaceHits - ownAtPreviousInfo.keyspaceHits + carriedOwn.keyspaceHits
-            let ownMisses = own.keyspaceMisses - ownAtPreviousInfo.keyspaceMisses + carriedOwn.keyspaceMisses
-            carriedOwn = observed.unseenObserverLoad(commands: ownCommands, keyspaceHits: ownHits, keyspaceMisses: ownMisses)
-            let rates = observed.excludingObserver(commands: ownCommands, scans: ownScans,
-                                                   keyspaceHits: ownHits, keyspaceMisses: ownMisses)
+        if let rates {
             state.rates = rates
             state.histories.record(info: info, rates: rates, pingMilliseconds: sample.pingMilliseconds)
         }
-        previousInfo = info
-        ownAtPreviousInfo = own
         state.info = info
         return restarted
-    }
-
-    /// True when `next` comes from a restarted server: another `run_id`, or an uptime that went back.
-    static func isRestart(from previous: InfoSnapshot, to next: InfoSnapshot) -> Bool {
-        if let before = previous.runID, let after = next.runID, before != after { return true }
-        if let before = previous.uptimeSeconds, let after = next.uptimeSeconds, after < before { return true }
-        return false
     }
 
     /// Starts a census generation (a new runner); reports of earlier ones are ignored from now on.
@@ -149,9 +123,7 @@ final class MonitorStore: @unchecked Sendable {
         defer { lock.unlock() }
         state.histories = MetricHistories()
         state.rates = nil
-        previousInfo = nil
-        carriedOwnScans = 0
-        carriedOwn = (0, 0, 0)
+        applicationRates = ApplicationRates()
     }
 
     // MARK: - Readers

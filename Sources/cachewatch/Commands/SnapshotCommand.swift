@@ -125,13 +125,11 @@ struct Snapshot: ParsableCommand {
         let second = collector.sampleOnce()
         if let firstInfo, let text = second.infoText {
             let secondInfo = InfoSnapshot(text: text, takenAt: second.takenAt)
-            // What we sent between the two INFO commands (the first INFO, the second PING, the census).
-            let before = first.ownTrafficBeforeInfo ?? OwnTraffic.Totals()
-            let own = second.ownTrafficBeforeInfo ?? ownTraffic.current
-            result.rates = InfoRates.between(firstInfo, secondInfo)
-                .excludingObserver(commands: own.commands - before.commands, scans: own.scans - before.scans,
-                                   keyspaceHits: own.keyspaceHits - before.keyspaceHits,
-                                   keyspaceMisses: own.keyspaceMisses - before.keyspaceMisses)
+            // What we sent between the two INFO commands (the first INFO, the second PING, the census) is left out,
+            // by the same computation the dashboard and watch use.
+            var applicationRates = ApplicationRates()
+            _ = applicationRates.next(firstInfo, load: (first.ownTrafficBeforeInfo ?? OwnTraffic.Totals()).observerLoad)
+            result.rates = applicationRates.next(secondInfo, load: (second.ownTrafficBeforeInfo ?? ownTraffic.current).observerLoad).rates
             result.info = secondInfo
             result.pingMilliseconds = second.pingMilliseconds ?? result.pingMilliseconds
         }
