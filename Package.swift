@@ -35,8 +35,9 @@ let package = Package(
         .target(name: "CachewatchCore", dependencies: [.product(name: "TOMLKit", package: "TOMLKit")]),
 
         // MARK: - Adapters
-        .target(name: "CachewatchRedis", dependencies: ["CachewatchCore", "CHiredis"], swiftSettings: swift5),
-        .target(name: "CachewatchLogs", dependencies: ["CachewatchCore"], swiftSettings: swift5),
+        .target(name: "CachewatchThreads", swiftSettings: swift5),
+        .target(name: "CachewatchRedis", dependencies: ["CachewatchCore", "CachewatchThreads", "CHiredis"], swiftSettings: swift5),
+        .target(name: "CachewatchLogs", dependencies: ["CachewatchCore", "CachewatchThreads"], swiftSettings: swift5),
         .target(name: "CachewatchUI", dependencies: ["CachewatchCore"]),
         .target(name: "CachewatchTerminal", dependencies: ["CachewatchUI", "CNcursesw"], swiftSettings: swift5),
 
@@ -44,7 +45,7 @@ let package = Package(
         .executableTarget(
             name: "cachewatch",
             dependencies: [
-                "CachewatchCore", "CachewatchRedis", "CachewatchLogs", "CachewatchUI", "CachewatchTerminal",
+                "CachewatchCore", "CachewatchRedis", "CachewatchLogs", "CachewatchUI", "CachewatchTerminal", "CachewatchThreads",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swift5,

@@ -1,4 +1,5 @@
 import CachewatchCore
+import CachewatchThreads
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -127,8 +128,7 @@ public final class LogMonitor {
     private var stdinReader: StreamReader?
     private var stdinSourceID: Int?
     private var stdinProcessor: LogLineProcessor
-    private let stopFlag = StopFlag()
-    private let pollFinished = DispatchSemaphore(value: 0)
+    private let worker = WorkerThread(name: "cachewatch-logs")
     private var started = false
     private var lastGlobExpansion = Date.distantPast
 
@@ -187,12 +187,7 @@ public final class LogMonitor {
         guard !started else { lock.unlock(); return }
         started = true
         lock.unlock()
-        let thread = Thread { [weak self] in
-            self?.runPollLoop()
-            self?.pollFinished.signal()
-        }
-        thread.name = "cachewatch-logs"
-        thread.start()
+        worker.start { [weak self] in self?.runPollLoop() }
         if let id = stdinSourceID { startStdin(id: id) }
     }
 
@@ -203,8 +198,7 @@ public final class LogMonitor {
         started = false
         lock.unlock()
         guard wasStarted else { return }
-        stopFlag.stop()
-        pollFinished.wait()
+        worker.stop()
         stdinReader?.stop()
     }
 
@@ -246,26 +240,31 @@ public final class LogMonitor {
         return followerBytesRead
     }
 
+    /// Receives a report after every poll cycle, on the poll thread (set before `start()`): the monitor's owner posts
+    /// it into its store, so readers never call into the monitor.
+    public var onReport: ((LogsReport) -> Void)?
+
     private func runPollLoop() {
-        while !stopFlag.isStopped {
+        while !worker.isStopping {
             pollFiles()
-            if stopFlag.isStopped { break }
+            if worker.isStopping { break }
             let now = clock()
             lock.lock()
             evaluator.evaluate(counter: counter, now: now)
             pollsCompleted += 1
             lock.unlock()
-            stopFlag.sleep(seconds: pollIntervalSeconds)
+            if let onReport { onReport(report(now: now)) }
+            worker.sleep(seconds: pollIntervalSeconds)
         }
     }
 
     // MARK: - Report
 
-    /// A value snapshot of the sources, counts and alert state at `now` (thread-safe; advances the alert).
+    /// A value snapshot of the sources, counts and alert state at `now` (thread-safe). Only reads: the alert state is
+    /// advanced by the poll thread (or `pollOnce()`/`evaluate(now:)`), never by a reader.
     public func report(now: Date) -> LogsReport {
         lock.lock()
         defer { lock.unlock() }
-        evaluator.evaluate(counter: counter, now: now)
         let sources = published.map { entry -> LogSourceStatus in
             var status = entry.source.status
             var detail = entry.source.detail
@@ -320,7 +319,7 @@ public final class LogMonitor {
         follower.identityGone = { [unowned self] identity in
             offsetsByIdentity[identity] = nil
         }
-        follower.shouldStop = { [stopFlag] in stopFlag.isStopped }
+        follower.shouldStop = { [worker] in worker.isStopping }
         fileSources.append(source)
     }
 
@@ -331,7 +330,7 @@ public final class LogMonitor {
             reexpandGlobs()
         }
         for source in fileSources {
-            if stopFlag.isStopped { return }
+            if worker.isStopping { return }
             source.state.pointee.arrival = clock()
             source.follower.poll(now: source.state.pointee.arrival, callbacks: callbacks(for: source))
             publish(source)

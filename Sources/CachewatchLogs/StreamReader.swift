@@ -1,4 +1,5 @@
 import CachewatchCore
+import CachewatchThreads
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -12,8 +13,7 @@ final class StreamReader {
     typealias EndHandler = (inout LineSplitter, _ error: String?) -> Void
 
     let descriptor: Int32
-    private let stopFlag = StopFlag()
-    private let finished = DispatchSemaphore(value: 0)
+    private let worker = WorkerThread(name: "cachewatch-stream")
     private let onChunk: ChunkHandler
     private let onEnd: EndHandler
     private var running = false
@@ -28,20 +28,14 @@ final class StreamReader {
     func start() {
         guard !running else { return }
         running = true
-        let thread = Thread { [self] in
-            run()
-            finished.signal()
-        }
-        thread.name = "cachewatch-stream"
-        thread.start()
+        worker.start { [self] in run() }
     }
 
     /// Stops reading and waits for the thread (at most ~100 ms more).
     func stop() {
         guard running else { return }
         running = false
-        stopFlag.stop()
-        finished.wait()
+        worker.stop()
     }
 
     private func run() {
@@ -50,7 +44,7 @@ final class StreamReader {
         let buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
         defer { buffer.deallocate() }
         var error: String?
-        while !stopFlag.isStopped {
+        while !worker.isStopping {
             var descriptorPoll = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
             let ready = poll(&descriptorPoll, 1, 100)
             if ready < 0 {
@@ -68,6 +62,6 @@ final class StreamReader {
             if count == 0 { break }
             onChunk(UnsafeBufferPointer(start: buffer, count: count), &splitter)
         }
-        if !stopFlag.isStopped { onEnd(&splitter, error) }
+        if !worker.isStopping { onEnd(&splitter, error) }
     }
 }

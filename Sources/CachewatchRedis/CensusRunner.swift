@@ -1,4 +1,5 @@
 import CachewatchCore
+import CachewatchThreads
 import Foundation
 
 /// Walks a DB with `SCAN` and pipelined `TYPE`/`PTTL` (and `MEMORY USAGE` with `--memory`), feeding a
@@ -25,28 +26,23 @@ public final class CensusRunner: @unchecked Sendable {
 
     // MARK: - Worker state (published values guarded by `lock`)
 
-    private let worker: RedisWorker
+    private let worker = WorkerThread(name: "cachewatch.census")
     private let lock = NSLock()
     private var latestComplete: CensusReport?
     private var latestProgress: CensusProgress?
 
     // MARK: - Features learned from the server (worker thread only)
 
-    private var typeAllowed = true
-    private var memoryAllowed = true
-    /// False once `STRLEN`/`GETRANGE` were denied (ACL) or unknown: values are not looked at again.
-    private var valuesAllowed = true
-    /// nil: not answered yet; true: `CLIENT NO-TOUCH ON` was accepted; false: the server has no CLIENT NO-TOUCH
-    /// (before 7.2) or denies it (ACL), so this runner never sends it again.
-    private var noTouchSupported: Bool?
+    /// What the server allows (commands refused once are not sent again; `notes` says what is missing).
+    private var features = ServerFeatures()
     /// The `RedisClient.connectionGeneration` `CLIENT NO-TOUCH ON` was last sent on. NO-TOUCH is per-connection
     /// state, so it leads the first pipeline on each connection (the first of a run and the first after every
     /// transparent reconnect), never every page.
     private var noTouchConnectionGeneration: Int?
-    private var notes: [String] = []
-    private var dbsizeNote: String?
     private var pace: CensusPace?
     private var lastPingCheck = Date.distantPast
+    /// Connection errors in a row (kept across the passes a reconnect restarts).
+    private var consecutiveFailures = 0
 
     /// A census on `client` (its endpoint's DB must be `options.db`, otherwise a client on that DB is opened).
     public init(client: RedisClient, options: CensusOptions,
@@ -61,7 +57,6 @@ public final class CensusRunner: @unchecked Sendable {
             scanClient = RedisClient(endpoint: endpoint, ownTraffic: client.ownTraffic)
         }
         self.client = scanClient
-        worker = RedisWorker(name: "cachewatch.census", client: scanClient)
         self.options = options
         self.onReport = onReport
         self.onProgress = onProgress
@@ -76,7 +71,6 @@ public final class CensusRunner: @unchecked Sendable {
                  onProgress: (@Sendable (CensusProgress) -> Void)?) {
         self.ownTraffic = nil
         self.client = client
-        worker = RedisWorker(name: "cachewatch.census", client: client)
         self.options = options
         self.onReport = { _ in }
         self.onProgress = onProgress
@@ -100,12 +94,16 @@ public final class CensusRunner: @unchecked Sendable {
         }
         let options = CensusOptions(db: db, mode: .full, memory: memory, scanCount: scanCount, maxFamilies: maxFamilies)
         let runner = CensusRunner(client: scanClient, options: options, maxConsecutiveFailures: 4, onProgress: progress)
-        do {
-            return try runner.runPass(number: 1)
-        } catch let error as RedisError {
-            throw error
-        } catch {
-            throw RedisError.connectionClosed(address: client.endpoint.displayAddress, detail: "census stopped")
+        while true {
+            do {
+                return try runner.runPass(number: 1)
+            } catch is PassRestart {
+                continue   // reconnected: walk again from the start (recover() gives up after a few failures)
+            } catch let error as RedisError {
+                throw error
+            } catch {
+                throw RedisError.connectionClosed(address: client.endpoint.displayAddress, detail: "census stopped")
+            }
         }
     }
 
@@ -132,7 +130,7 @@ public final class CensusRunner: @unchecked Sendable {
 
     /// Stops the worker (interrupting a blocked pipeline) and waits for it. Idempotent.
     public func stop() {
-        worker.stop()
+        worker.stop(interrupt: { [client] in client.interrupt() })
     }
 
     private func work() {
@@ -148,6 +146,8 @@ public final class CensusRunner: @unchecked Sendable {
                 passNumber += 1
             } catch is StopSignal {
                 break
+            } catch is PassRestart {
+                continue
             } catch let error as RedisError {
                 onError?(error)
                 // A fatal denial (SCAN/PTTL): retry slowly; the operator may fix the ACL.
@@ -167,50 +167,41 @@ public final class CensusRunner: @unchecked Sendable {
     private func sleep(until date: Date) -> Bool { worker.sleep(until: date) }
 
     private struct StopSignal: Error {}
+    /// The pass's connection was lost: the pass is dropped and a new one starts (after the reconnect back-off).
+    struct PassRestart: Error {}
 
     // MARK: - One pass
 
     /// Scans the whole DB once and returns the complete report.
     func runPass(number: Int) throws -> CensusReport {
         let countPerPage = options.effectiveScanCount
-        var accumulator = CensusAccumulator(db: options.db, maxFamilies: options.maxFamilies)
-        var seen = KeyFingerprintSet()
-        var cursor: [UInt8] = Array("0".utf8)
-        var scanDone = false
-        var pending: [[UInt8]] = []
-        /// Value probes for the next pipeline: `STRLEN` for keys the accumulator reserved, then `GETRANGE` (or
-        /// `PTTL` for an empty value) for the short ones.
-        var pendingProbes: [ValueProbe] = []
-        var scanned = 0
-        var failures = 0
+        var walk = CensusPassState(db: options.db, maxFamilies: options.maxFamilies)
         var lastPublish = Date()
         let isFirstPass = latestCompleteReport == nil
 
         let dbsize: Int
         do {
-            dbsize = try retrying(&failures) { try client.send(.dbsize).integerValue.map(Int.init) ?? 0 }
+            dbsize = try retrying { try client.send(.dbsize).integerValue.map(Int.init) ?? 0 }
         } catch let error as RedisError where !error.isConnectionError {
             // DBSIZE denied or renamed: the census still runs, without a progress total.
             dbsize = 0
-            if dbsizeNote == nil {
-                dbsizeNote = "DBSIZE failed (\(error.message)), so progress has no total."
-                notes.append(dbsizeNote!)
-            }
+            features.disable(.dbsize, because: error)
         }
         let passStarted = Date()
-        var paceStarted = passStarted
-        var paceKeys = 0
-        var paceRate = pace?.keysPerSecond
+        var pacer = pace.map { CensusPacer(now: passStarted, keysPerSecond: $0.keysPerSecond) }
+        // The connection this pass reads on: a reconnect (Redis restarted, our connection killed) starts a new pass,
+        // since the cursor and the keys already counted may describe a keyspace that no longer exists.
+        let passConnection = client.connectionGeneration
 
         func rate() -> Double {
             let elapsed = Date().timeIntervalSince(passStarted)
-            return elapsed > 0 ? Double(scanned) / elapsed : 0
+            return elapsed > 0 ? Double(walk.scanned) / elapsed : 0
         }
         func makeProgress(complete: Bool) -> CensusProgress {
             let keysPerSecond = rate()
-            let remaining = dbsize - scanned
+            let remaining = dbsize - walk.scanned
             let eta: Double? = complete ? nil : (keysPerSecond > 0 && remaining > 0 ? Double(remaining) / keysPerSecond : nil)
-            return CensusProgress(pass: number, scannedKeys: scanned, dbsizeKeys: dbsize, keysPerSecond: keysPerSecond,
+            return CensusProgress(pass: number, scannedKeys: walk.scanned, dbsizeKeys: dbsize, keysPerSecond: keysPerSecond,
                                   etaSeconds: eta, budgetKeysPerSecond: pace?.keysPerSecond, complete: complete)
         }
 
@@ -226,31 +217,12 @@ public final class CensusRunner: @unchecked Sendable {
         defer { if unreadPipelines > 0 { client.disconnect() } }
 
         /// True when nothing is left to send in this pass.
-        func finished() -> Bool { scanDone && pending.isEmpty && (pendingProbes.isEmpty || !probingValues) }
+        func finished() -> Bool { walk.finished(probingValues: probingValues) }
 
-        /// Takes `pending` (and the value probes) into the next page's pipeline.
+        /// The next page's pipeline.
         func makeBatch() -> PageBatch {
-            var batch = PageBatch(keys: pending, noTouch: needsNoTouch(), type: typeAllowed,
-                                  memory: options.memory && memoryAllowed, scan: !scanDone)
-            pending = []
-            if probingValues { batch.probes = pendingProbes }
-            pendingProbes = []
-            batch.commands.reserveCapacity(batch.keys.count * 3 + batch.probes.count + 2)
-            if batch.noTouch { batch.commands.append(.clientNoTouch(true)) }
-            if batch.scan { batch.commands.append(.scan(cursor: cursor, count: countPerPage)) }
-            for key in batch.keys {
-                if batch.type { batch.commands.append(.type(key: key)) }
-                batch.commands.append(.pttl(key: key))
-                if batch.memory { batch.commands.append(.memoryUsage(key: key, samples: 0)) }
-            }
-            for probe in batch.probes {
-                switch probe.stage {
-                case .length: batch.commands.append(.strlen(key: probe.key))
-                case .bytes: batch.commands.append(.getrange(key: probe.key, start: 0, end: ValueClass.maximumProbedBytes - 1))
-                case .exists: batch.commands.append(.pttl(key: probe.key))
-                }
-            }
-            return batch
+            walk.nextBatch(noTouch: needsNoTouch(), type: features.typeAllowed, memory: options.memory && features.memoryAllowed,
+                           probingValues: probingValues, scanCount: countPerPage)
         }
 
         /// Writes a batch's pipeline without reading it (and notes the connection NO-TOUCH went out on).
@@ -262,68 +234,6 @@ public final class CensusRunner: @unchecked Sendable {
             batch.written = written
             unreadPipelines += 1
             if batch.noTouch { noTouchConnectionGeneration = written.connectionGeneration }
-        }
-
-        /// Feeds one page's observations to the accumulator, reserving value probes while values are looked at.
-        func record(_ keys: [[UInt8]], _ observations: [KeyObservation], observedAt: Date) {
-            let probing = probingValues
-            if !probing { pendingProbes = [] }
-            for (key, observation) in zip(keys, observations) {
-                if probing, observation.type == "string" {
-                    if let ticket = accumulator.addReservingValueProbe(key: key, type: observation.type,
-                                                                       pttlMilliseconds: observation.pttlMilliseconds,
-                                                                       memoryBytes: observation.memoryBytes, observedAt: observedAt) {
-                        pendingProbes.append(ValueProbe(key: key, ticket: ticket, stage: .length))
-                    }
-                } else {
-                    accumulator.add(key: key, type: observation.type, pttlMilliseconds: observation.pttlMilliseconds,
-                                    memoryBytes: observation.memoryBytes, observedAt: observedAt)
-                }
-            }
-        }
-
-        /// Reads the value probes' replies (after a page's lookups): classifies what can be, and queues the
-        /// next step (`GETRANGE` for values of ≤ 13 bytes, `PTTL` for empty ones) into `pendingProbes`.
-        func readProbes(_ probes: [ValueProbe], _ replies: ArraySlice<RedisReply>, hits: inout Int, misses: inout Int) {
-            for (probe, reply) in zip(probes, replies) {
-                if let text = reply.errorText {
-                    if text.hasPrefix("WRONGTYPE") {
-                        hits += 1   // no longer a string: nothing to say about it
-                    } else {
-                        disableValues(text, command: probe.stage.commandName)
-                    }
-                    continue
-                }
-                switch probe.stage {
-                case .length:
-                    guard let length = reply.integerValue.map(Int.init) else { continue }
-                    if length == 0 {
-                        misses += 1
-                        pendingProbes.append(ValueProbe(key: probe.key, ticket: probe.ticket, stage: .exists))
-                    } else if length > ValueClass.maximumProbedBytes {
-                        hits += 1
-                        accumulator.addValue(.other, ticket: probe.ticket)
-                    } else {
-                        hits += 1
-                        pendingProbes.append(ValueProbe(key: probe.key, ticket: probe.ticket, stage: .bytes(length)))
-                    }
-                case .bytes(let length):
-                    let bytes = reply.bytesValue ?? []
-                    if bytes.isEmpty { misses += 1 } else { hits += 1 }
-                    if let valueClass = ValueClass.classify(lengthBytes: length, bytes: bytes) {
-                        accumulator.addValue(valueClass, ticket: probe.ticket)
-                    }
-                case .exists:
-                    // STRLEN says 0 for a missing key too: only a key that still exists holds the empty string.
-                    guard case .integer(let pttl) = reply else { continue }
-                    if pttl == -2 {
-                        misses += 1
-                    } else {
-                        hits += 1
-                        accumulator.addValue(.falsy, ticket: probe.ticket)
-                    }
-                }
-            }
         }
 
         while true {
@@ -340,10 +250,14 @@ public final class CensusRunner: @unchecked Sendable {
             var scanError: RedisError?
             let lookupReplies: [RedisReply]
             do {
-                if batch.written == nil { try write(&batch) }
+                if batch.written == nil {
+                    // Nothing is written on another connection than the pass's: that one is gone (see below).
+                    if client.connectionGeneration != passConnection { throw PassRestart() }
+                    try write(&batch)
+                }
                 guard let written = batch.written else { continue }
                 let head = try client.readReplies(count: batch.headCount, of: written)
-                if batch.noTouch { noTouchSupported = head[0].errorText == nil }
+                if batch.noTouch { features.noTouchSupported = head[0].errorText == nil }
                 if batch.scan, let reply = head.last {
                     if let text = reply.errorText {
                         let error = client.mappedError(text, command: "scan")
@@ -354,15 +268,7 @@ public final class CensusRunner: @unchecked Sendable {
                             throw error
                         }
                     } else {
-                        guard let parts = reply.arrayValue, parts.count == 2, let next = parts[0].bytesValue,
-                              let keys = parts[1].arrayValue else {
-                            throw RedisError.protocolError(address: client.endpoint.displayAddress, detail: "unexpected SCAN reply")
-                        }
-                        for keyReply in keys {
-                            if let key = keyReply.bytesValue, seen.insert(key) { pending.append(key) }
-                        }
-                        cursor = next
-                        if next == Array("0".utf8) { scanDone = true }
+                        try walk.absorbScan(reply, address: client.endpoint.displayAddress)
                     }
                 }
                 // Full mode: the next page goes on the wire before this page's lookups are read.
@@ -374,69 +280,32 @@ public final class CensusRunner: @unchecked Sendable {
                 }
                 lookupReplies = try client.readReplies(count: batch.commands.count - batch.headCount, of: written)
                 unreadPipelines -= 1
-                failures = 0
+                consecutiveFailures = 0
             } catch let error as RedisError where error.isConnectionError {
-                // The connection is gone with every unread reply: those lookups (and the SCAN, when its reply
-                // was lost, from the same cursor) are sent again on the next connection. Their value probes are
-                // dropped: those keys were counted already, they are just not looked at.
-                pending = batch.keys + (inFlight?.keys ?? []) + pending
+                // The connection is gone with every unread reply. The next connection may reach a restarted server
+                // with other keys (and the SCAN cursor means nothing there): this pass is dropped and a new one starts.
                 inFlight = nil
                 unreadPipelines = 0
-                try recover(from: error, failures: &failures)
-                continue
+                try recover(from: error, failures: &consecutiveFailures)
+                throw PassRestart()
             }
 
             // TTLs count from the moment they were read.
             let observedAt = Date()
-            var lookupHits = 0
-            var lookupMisses = 0
-            var index = 0
-            var observations: [KeyObservation] = []
-            observations.reserveCapacity(batch.keys.count)
-            for _ in batch.keys {
-                var type: String?
-                if batch.type {
-                    let reply = lookupReplies[index]
-                    index += 1
-                    if let text = reply.errorText {
-                        disableType(text)
-                    } else if let value = reply.stringValue, value != "none" {
-                        type = value
-                        lookupHits += 1
-                    } else {
-                        lookupMisses += 1
-                    }
-                }
-                let pttlReply = lookupReplies[index]
-                index += 1
-                guard case .integer(let pttl) = pttlReply else {
-                    throw client.mappedError(pttlReply.errorText ?? "ERR unexpected PTTL reply", command: "pttl")
-                }
-                if pttl == -2 { lookupMisses += 1 } else { lookupHits += 1 }
-                var memoryBytes: Int?
-                if batch.memory {
-                    let reply = lookupReplies[index]
-                    index += 1
-                    if let text = reply.errorText {
-                        disableMemory(text)
-                    } else if let bytes = reply.integerValue {
-                        memoryBytes = Int(bytes)
-                        lookupHits += 1
-                    } else {
-                        lookupMisses += 1
-                    }
-                }
-                observations.append(KeyObservation(type: type, pttlMilliseconds: pttl, memoryBytes: memoryBytes))
-            }
-            readProbes(batch.probes, lookupReplies[index...], hits: &lookupHits, misses: &lookupMisses)
+            let decoded = try batch.decodeLookups(lookupReplies, features: &features, client: client)
+            let observations = decoded.observations
+            var lookupHits = decoded.hits
+            var lookupMisses = decoded.misses
+            let index = decoded.probeRepliesStart
+            let probeCounts = walk.readProbes(batch.probes, lookupReplies[index...], features: &features, client: client)
+            lookupHits += probeCounts.hits
+            lookupMisses += probeCounts.misses
             // The client books the commands (`RedisClient.ownTraffic`); the lookups went in as hits when sent,
             // now the replies say which were misses or denied.
             ownTraffic?.add(commands: 0, keyspaceHits: lookupHits - batch.lookupCount, keyspaceMisses: lookupMisses)
-            scanned += batch.keys.count
-            paceKeys += batch.keys.count
-            record(batch.keys, observations, observedAt: observedAt)
+            walk.record(batch.keys, observations, observedAt: observedAt, probingValues: probingValues)
             if let scanError {
-                try recover(from: scanError, failures: &failures)
+                try recover(from: scanError, failures: &consecutiveFailures)
                 continue
             }
 
@@ -447,8 +316,8 @@ public final class CensusRunner: @unchecked Sendable {
                 let progress = makeProgress(complete: false)
                 publishProgress(progress)
                 if isFirstPass && maxConsecutiveFailures == nil {
-                    var partial = accumulator.report(dbsizeKeys: dbsize, complete: false, keysPerSecond: progress.keysPerSecond, now: now)
-                    partial.notes += notes
+                    var partial = walk.accumulator.report(dbsizeKeys: dbsize, complete: false, keysPerSecond: progress.keysPerSecond, now: now)
+                    partial.notes += features.notes
                     onReport(partial)
                 }
             }
@@ -456,13 +325,9 @@ public final class CensusRunner: @unchecked Sendable {
             // Budgeted: pace the walk and watch latency.
             if pace != nil {
                 try checkLatency()
-                if let current = pace?.keysPerSecond {
-                    if current != paceRate {
-                        paceRate = current
-                        paceStarted = Date()
-                        paceKeys = 0
-                    }
-                    let due = paceStarted.addingTimeInterval(Double(paceKeys) / current)
+                if let current = pace?.keysPerSecond, var active = pacer {
+                    let due = active.nextSend(afterReading: batch.keys.count, now: Date(), keysPerSecond: current)
+                    pacer = active
                     if due > Date(), !sleep(until: due) { throw StopSignal() }
                 }
             }
@@ -470,58 +335,9 @@ public final class CensusRunner: @unchecked Sendable {
 
         let progress = makeProgress(complete: true)
         publishProgress(progress)
-        var report = accumulator.report(dbsizeKeys: dbsize, complete: true, keysPerSecond: progress.keysPerSecond, now: Date())
-        report.notes += notes
+        var report = walk.accumulator.report(dbsizeKeys: dbsize, complete: true, keysPerSecond: progress.keysPerSecond, now: Date())
+        report.notes += features.notes
         return report
-    }
-
-    /// One page's pipeline, built from the keys of the previous SCAN reply.
-    private struct PageBatch {
-        var keys: [[UInt8]]
-        /// Starts with `CLIENT NO-TOUCH ON` (the first pipeline on its connection).
-        var noTouch: Bool
-        var type: Bool
-        var memory: Bool
-        var scan: Bool
-        /// Value probes, sent after the lookups.
-        var probes: [ValueProbe] = []
-        var commands: [RedisCommand] = []
-        /// Set once written.
-        var written: RedisClient.WrittenPipeline?
-        /// The replies read before the lookups: NO-TOUCH and SCAN.
-        var headCount: Int { (noTouch ? 1 : 0) + (scan ? 1 : 0) }
-        /// Commands that look a key up (TYPE, PTTL, MEMORY USAGE, value probes): everything but the head.
-        var lookupCount: Int { commands.count - headCount }
-    }
-
-    /// One step of the bounded look at a string value.
-    private struct ValueProbe {
-        enum Stage: Equatable {
-            /// `STRLEN key`.
-            case length
-            /// `GETRANGE key 0 12` of a value `STRLEN` said is this many (1…13) bytes long.
-            case bytes(Int)
-            /// `PTTL key` after `STRLEN` said 0: an empty string, or a key that vanished?
-            case exists
-
-            var commandName: String {
-                switch self {
-                case .length: return "strlen"
-                case .bytes: return "getrange"
-                case .exists: return "pttl"
-                }
-            }
-        }
-        var key: [UInt8]
-        var ticket: ValueProbeTicket
-        var stage: Stage
-    }
-
-    /// What TYPE, PTTL and MEMORY USAGE said about one key.
-    private struct KeyObservation {
-        var type: String?
-        var pttlMilliseconds: Int64
-        var memoryBytes: Int?
     }
 
     // MARK: - Helpers
@@ -529,7 +345,7 @@ public final class CensusRunner: @unchecked Sendable {
     /// True when the next pipeline must start with `CLIENT NO-TOUCH ON`: the server has not refused it and it
     /// was not sent yet on the connection that pipeline will be written on (none open: the write opens a new one).
     private func needsNoTouch() -> Bool {
-        guard noTouchSupported != false else { return false }
+        guard features.noTouchSupported != false else { return false }
         guard let sentOn = noTouchConnectionGeneration else { return true }
         return client.connectionGeneration != sentOn
     }
@@ -556,14 +372,14 @@ public final class CensusRunner: @unchecked Sendable {
     }
 
     /// Runs `body`, recovering from connection errors like the page loop does.
-    private func retrying<T>(_ failures: inout Int, _ body: () throws -> T) throws -> T {
+    private func retrying<T>(_ body: () throws -> T) throws -> T {
         while true {
             do {
                 let value = try body()
-                failures = 0
+                consecutiveFailures = 0
                 return value
             } catch let error as RedisError where error.isConnectionError || error == .loading(address: client.endpoint.displayAddress) {
-                try recover(from: error, failures: &failures)
+                try recover(from: error, failures: &consecutiveFailures)
             }
         }
     }
@@ -580,47 +396,12 @@ public final class CensusRunner: @unchecked Sendable {
         if !sleep(until: Date().addingTimeInterval(min(5, 0.25 * Double(failures)))) { throw StopSignal() }
     }
 
-    private func disableType(_ text: String) {
-        guard typeAllowed else { return }
-        typeAllowed = false
-        let error = client.mappedError(text, command: "type")
-        if case .noPermission = error {
-            notes.append("TYPE is denied to this user (ACL NOPERM), so the census shows no type mix.")
-        } else {
-            notes.append("TYPE failed (\(error.message)), so the census shows no type mix.")
-        }
-    }
-
     /// Values are looked at (for `__NOT_FOUND__` and falsy values) unless denied, without TYPE, or, in budgeted
     /// mode, while the pace is backed off (latency rose: nothing extra is asked of Redis then).
     private var probingValues: Bool {
-        guard valuesAllowed, typeAllowed else { return false }
+        guard features.valuesAllowed, features.typeAllowed else { return false }
         if let pace, pace.keysPerSecond < pace.budgetKeysPerSecond { return false }
         return true
-    }
-
-    private func disableValues(_ text: String, command: String) {
-        guard valuesAllowed else { return }
-        valuesAllowed = false
-        let error = client.mappedError(text, command: command)
-        let name = command.uppercased()
-        let consequence = "so the census does not look for \"\(ValueClass.notFoundSentinelText)\" negative caches or falsy values."
-        if case .noPermission = error {
-            notes.append("\(name) is denied to this user (ACL NOPERM), \(consequence)")
-        } else {
-            notes.append("\(name) failed (\(error.message)), \(consequence)")
-        }
-    }
-
-    private func disableMemory(_ text: String) {
-        guard memoryAllowed else { return }
-        memoryAllowed = false
-        let error = client.mappedError(text, command: "memory|usage")
-        if case .noPermission = error {
-            notes.append("MEMORY USAGE is denied to this user (ACL NOPERM), so the census shows no memory column.")
-        } else {
-            notes.append("MEMORY USAGE failed (\(error.message)), so the census shows no memory column.")
-        }
     }
 }
 

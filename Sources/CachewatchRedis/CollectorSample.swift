@@ -14,6 +14,10 @@ public struct CollectorSample: Sendable {
     /// The client's `OwnTraffic` totals just before INFO was sent (nil without a ledger): Redis's counters in
     /// that INFO reply include everything we sent before it, so rates subtract the difference of these.
     public var ownTrafficBeforeInfo: OwnTraffic.Totals?
+    /// Other cachewatch processes seen in `CLIENT LIST` this tick (nil: not asked this tick, or denied).
+    public var otherCachewatch: Int?
+    /// Why `CLIENT LIST` cannot tell (denied by ACL …); set once, on the tick it failed.
+    public var clientListError: RedisError?
 
     public init(takenAt: Date, infoText: String?, pingMilliseconds: Double?, state: ConnectionState, error: RedisError?,
                 ownTrafficBeforeInfo: OwnTraffic.Totals? = nil) {

@@ -1,3 +1,4 @@
+import CachewatchCore
 import Foundation
 
 /// Counts the commands cachewatch itself sends and the keyspace hits/misses they cause.
@@ -16,6 +17,11 @@ public final class OwnTraffic: @unchecked Sendable {
         /// replies are read), so at an INFO sample a SCAN is never counted by Redis but not yet here; one
         /// booked but not yet run is carried to the next interval (`InfoRates.unseenObserverScans`).
         public var scans = 0
+
+        /// The same numbers for the core's `ApplicationRates`.
+        public var observerLoad: ObserverLoad {
+            ObserverLoad(commands: commands, scans: scans, keyspaceHits: keyspaceHits, keyspaceMisses: keyspaceMisses)
+        }
 
         public init(commands: Int = 0, keyspaceHits: Int = 0, keyspaceMisses: Int = 0, scans: Int = 0) {
             self.commands = commands
@@ -38,6 +44,29 @@ public final class OwnTraffic: @unchecked Sendable {
         totals.scans += scans
         totals.keyspaceHits += keyspaceHits
         totals.keyspaceMisses += keyspaceMisses
+    }
+
+    private var openConnections: [ObjectIdentifier: String?] = [:]
+
+    /// Notes an open connection and its local address (`127.0.0.1:53422`; nil for a unix socket).
+    func connectionOpened(_ id: ObjectIdentifier, localAddress: String?) {
+        lock.lock()
+        defer { lock.unlock() }
+        openConnections[id] = localAddress
+    }
+
+    /// Forgets a closed connection.
+    func connectionClosed(_ id: ObjectIdentifier) {
+        lock.lock()
+        defer { lock.unlock() }
+        openConnections[id] = nil
+    }
+
+    /// Our open connections: how many, and the local addresses of the TCP ones (to find them in `CLIENT LIST`).
+    public var ownConnections: (count: Int, addresses: Set<String>) {
+        lock.lock()
+        defer { lock.unlock() }
+        return (openConnections.count, Set(openConnections.values.compactMap { $0 }))
     }
 
     /// The totals so far.

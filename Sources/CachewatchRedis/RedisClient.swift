@@ -38,7 +38,10 @@ public final class RedisClient: @unchecked Sendable {
         self.backoffSeconds = initialBackoffSeconds
     }
 
-    deinit { connection?.close() }
+    deinit {
+        if let connection { ownTraffic?.connectionClosed(ObjectIdentifier(connection)) }
+        connection?.close()
+    }
 
     /// What the connection is doing now (`connecting` before the first connect).
     public var state: ConnectionState {
@@ -170,8 +173,14 @@ public final class RedisClient: @unchecked Sendable {
             throw error
         }
         do {
-            let conn = try RedisConnection(endpoint: endpoint)
+            // Registered as soon as the socket is open, so `interrupt()` also cuts a handshake short.
+            let conn = try RedisConnection(endpoint: endpoint) { [stateLock] opened in
+                stateLock.lock()
+                self.liveConnection = opened
+                stateLock.unlock()
+            }
             ownTraffic?.add(commands: conn.handshakeCommands)
+            ownTraffic?.connectionOpened(ObjectIdentifier(conn), localAddress: conn.localAddress)
             connection = conn
             openedConnections += 1
             backoffSeconds = initialBackoffSeconds
@@ -193,6 +202,7 @@ public final class RedisClient: @unchecked Sendable {
         stateLock.lock()
         liveConnection = nil
         stateLock.unlock()
+        if let connection { ownTraffic?.connectionClosed(ObjectIdentifier(connection)) }
         connection?.close()
         connection = nil
         guard let reason else { return }

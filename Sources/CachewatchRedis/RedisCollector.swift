@@ -1,4 +1,5 @@
 import CachewatchCore
+import CachewatchThreads
 import Foundation
 
 /// A worker thread that samples PING and `INFO everything` every `intervalSeconds` and posts
@@ -8,11 +9,14 @@ public final class RedisCollector: @unchecked Sendable {
     public let intervalSeconds: Double
     private let onSample: @Sendable (CollectorSample) -> Void
 
-    private let worker: RedisWorker
+    private let worker = WorkerThread(name: "cachewatch.collector")
+    /// How often `CLIENT LIST` is asked for other cachewatch processes (it costs the server O(clients)).
+    public var clientListIntervalSeconds: Double = 10
+    private var lastClientList = Date.distantPast
+    private var clientListDenied = false
 
     public init(client: RedisClient, intervalSeconds: Double = 1, onSample: @escaping @Sendable (CollectorSample) -> Void) {
         self.client = client
-        worker = RedisWorker(name: "cachewatch.collector", client: client)
         self.intervalSeconds = max(0.05, intervalSeconds)
         self.onSample = onSample
     }
@@ -33,7 +37,7 @@ public final class RedisCollector: @unchecked Sendable {
 
     /// Stops the worker and waits for it (a blocked command is interrupted). Idempotent.
     public func stop() {
-        worker.stop()
+        worker.stop(interrupt: { [client] in client.interrupt() })
     }
 
     /// Takes one sample synchronously (what the worker does each tick).
@@ -62,8 +66,28 @@ public final class RedisCollector: @unchecked Sendable {
                 if firstError == nil { firstError = error }
             } catch {}
         }
-        return CollectorSample(takenAt: takenAt, infoText: infoText, pingMilliseconds: pingMilliseconds,
-                               state: client.state, error: firstError, ownTrafficBeforeInfo: ownBeforeInfo)
+        var sample = CollectorSample(takenAt: takenAt, infoText: infoText, pingMilliseconds: pingMilliseconds,
+                                     state: client.state, error: firstError, ownTrafficBeforeInfo: ownBeforeInfo)
+        if firstError == nil { lookForOtherCachewatch(&sample) }
+        return sample
+    }
+
+    /// Every `clientListIntervalSeconds`: counts the other cachewatch processes in `CLIENT LIST` (their load is in
+    /// INFO's counters and cannot be told apart there). A server that denies it is not asked again.
+    private func lookForOtherCachewatch(_ sample: inout CollectorSample) {
+        guard !clientListDenied, let ledger = client.ownTraffic, Date().timeIntervalSince(lastClientList) >= clientListIntervalSeconds else { return }
+        lastClientList = Date()
+        do {
+            let own = ledger.ownConnections
+            guard let text = try client.send(.clientList).stringValue else { return }
+            sample.otherCachewatch = ClientList.otherCachewatchCount(in: ClientList.parse(text), ownAddresses: own.addresses,
+                                                                     ownConnectionCount: own.count)
+        } catch let error as RedisError {
+            if !error.isConnectionError {
+                clientListDenied = true
+                sample.clientListError = error
+            }
+        } catch {}
     }
 
     // MARK: - Worker

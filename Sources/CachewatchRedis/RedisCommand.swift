@@ -17,15 +17,13 @@ public struct RedisCommand: Equatable, Sendable, CustomStringConvertible {
 
     /// Command names (upper case, with the subcommand for container commands) that may be sent.
     public static let allowList: Set<String> = [
-        "PING", "INFO", "SCAN", "TYPE", "PTTL", "TTL", "STRLEN", "GETRANGE", "DBSIZE", "READONLY", "SELECT", "AUTH", "HELLO",
-        "MEMORY USAGE", "OBJECT ENCODING", "OBJECT IDLETIME", "OBJECT FREQ",
-        "CLIENT SETNAME", "CLIENT NO-TOUCH",
-        "CLUSTER SHARDS", "CLUSTER NODES", "CLUSTER INFO",
-        "CONFIG GET", "SLOWLOG GET", "LATENCY LATEST",
+        "PING", "INFO", "SCAN", "TYPE", "PTTL", "STRLEN", "GETRANGE", "DBSIZE", "SELECT", "AUTH",
+        "MEMORY USAGE", "CLIENT SETNAME", "CLIENT NO-TOUCH", "CLIENT LIST",
     ]
 
     /// Commands whose first argument is a subcommand.
-    static let containerCommands: Set<String> = ["MEMORY", "OBJECT", "CLIENT", "CLUSTER", "CONFIG", "SLOWLOG", "LATENCY"]
+    static let containerCommands: Set<String> = ["MEMORY", "OBJECT", "CLIENT", "CLUSTER", "CONFIG", "SLOWLOG", "LATENCY", "ACL", "SCRIPT",
+                                                 "FUNCTION", "MODULE", "XINFO", "XGROUP", "COMMAND", "DEBUG"]
 
     /// The command name as the allow-list spells it (`MEMORY USAGE`, `PING`), from an argv.
     static func name(of arguments: [[UInt8]]) -> String {
@@ -99,46 +97,24 @@ public struct RedisCommand: Equatable, Sendable, CustomStringConvertible {
     public static func getrange(key: [UInt8], start: Int, end: Int) -> RedisCommand {
         RedisCommand(unchecked: [getrangeWord, key, Array(String(start).utf8), Array(String(end).utf8)])
     }
-    /// `TTL key` (seconds).
-    public static func ttl(key: [UInt8]) -> RedisCommand { RedisCommand("TTL", bytes: [key]) }
     /// `MEMORY USAGE key SAMPLES n` (0 = sample every nested value).
     public static func memoryUsage(key: [UInt8], samples: Int = 0) -> RedisCommand {
         RedisCommand(unchecked: [memoryWord, usageWord, key, samplesWord, Array(String(samples).utf8)])
     }
-    /// `OBJECT ENCODING key`.
-    public static func objectEncoding(key: [UInt8]) -> RedisCommand { RedisCommand("OBJECT", "ENCODING", bytes: [key]) }
-    /// `OBJECT IDLETIME key`.
-    public static func objectIdleTime(key: [UInt8]) -> RedisCommand { RedisCommand("OBJECT", "IDLETIME", bytes: [key]) }
-    /// `OBJECT FREQ key`.
-    public static func objectFreq(key: [UInt8]) -> RedisCommand { RedisCommand("OBJECT", "FREQ", bytes: [key]) }
     /// `DBSIZE`.
     public static let dbsize = RedisCommand("DBSIZE")
     /// `CLIENT SETNAME name` (only sets our own connection's name).
     public static func clientSetName(_ name: String) -> RedisCommand { RedisCommand("CLIENT", "SETNAME", name) }
+    /// `CLIENT LIST TYPE normal` (the other cachewatch processes are recognised by their client name).
+    public static let clientList = RedisCommand("CLIENT", "LIST", "TYPE", "normal")
     /// `CLIENT NO-TOUCH ON|OFF` (Redis 7.2+: our reads do not change LRU/LFU).
     public static func clientNoTouch(_ on: Bool) -> RedisCommand { RedisCommand("CLIENT", "NO-TOUCH", on ? "ON" : "OFF") }
-    /// `CLUSTER SHARDS`.
-    public static let clusterShards = RedisCommand("CLUSTER", "SHARDS")
-    /// `CLUSTER NODES`.
-    public static let clusterNodes = RedisCommand("CLUSTER", "NODES")
-    /// `CLUSTER INFO`.
-    public static let clusterInfo = RedisCommand("CLUSTER", "INFO")
-    /// `READONLY` (reads from a cluster replica).
-    public static let readonly = RedisCommand("READONLY")
-    /// `CONFIG GET pattern`.
-    public static func configGet(_ pattern: String) -> RedisCommand { RedisCommand("CONFIG", "GET", pattern) }
-    /// `SLOWLOG GET count`.
-    public static func slowlogGet(_ count: Int) -> RedisCommand { RedisCommand("SLOWLOG", "GET", String(count)) }
-    /// `LATENCY LATEST`.
-    public static let latencyLatest = RedisCommand("LATENCY", "LATEST")
     /// `SELECT db` (changes only our connection's database).
     public static func select(_ db: Int) -> RedisCommand { RedisCommand("SELECT", String(db)) }
     /// `AUTH password` (legacy requirepass / default user).
     public static func auth(password: String) -> RedisCommand { RedisCommand("AUTH", password) }
     /// `AUTH username password` (ACL user).
     public static func auth(user: String, password: String) -> RedisCommand { RedisCommand("AUTH", user, password) }
-    /// `HELLO` (server handshake info; no protocol switch, no arguments).
-    public static let hello = RedisCommand("HELLO")
 }
 
 extension String {

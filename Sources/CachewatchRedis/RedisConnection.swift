@@ -13,6 +13,8 @@ public final class RedisConnection {
     public private(set) var deadReason: RedisError?
     /// Commands the connection sent while opening (AUTH, CLIENT SETNAME, SELECT).
     public private(set) var handshakeCommands = 0
+    /// Our end of a TCP connection as the server names it in `CLIENT LIST` (`127.0.0.1:53422`); nil for a unix socket.
+    public private(set) var localAddress: String?
     /// The socket descriptor while open; guarded by `descriptorLock` so `interrupt()` never touches a reused fd.
     private var fileDescriptor: Int32 = -1
     private let descriptorLock = NSLock()
@@ -25,7 +27,9 @@ public final class RedisConnection {
     // MARK: - Connect
 
     /// Connects, authenticates, selects the DB and names the client. Throws a `RedisError`.
-    public init(endpoint: RedisEndpoint) throws {
+    /// `connected` runs once the socket is open, before the handshake, so an owner can `interrupt()` a handshake
+    /// that a server never answers.
+    public init(endpoint: RedisEndpoint, connected: ((RedisConnection) -> Void)? = nil) throws {
         _ = ignoreSIGPIPEOnce
         self.endpoint = endpoint
         let connectTimeout = cw_timeval_ms(max(1, endpoint.connectTimeoutMilliseconds))
@@ -49,6 +53,8 @@ public final class RedisConnection {
         fileDescriptor = cw_context_fd(ctx)
         descriptorLock.unlock()
         _ = redisSetTimeout(ctx, cw_timeval_ms(max(1, endpoint.commandTimeoutMilliseconds)))
+        localAddress = Self.localAddress(of: cw_context_fd(ctx))
+        connected?(self)
         do {
             try handshake()
         } catch {
@@ -83,12 +89,19 @@ public final class RedisConnection {
         }
         // CLIENT SETNAME first: its NOAUTH tells us early that a password is needed.
         let nameReply = try handshakeSend(.clientSetName(endpoint.clientName))
-        if let text = nameReply.errorText, text.uppercased().hasPrefix("NOAUTH") {
-            throw mapped(text, command: "client|setname")
+        if let text = nameReply.errorText {
+            // NOAUTH: a password is needed. `max number of clients reached`: the server turned us away (it closes the
+            // connection next). Anything else (NOPERM for CLIENT SETNAME) leaves the connection usable, unnamed.
+            let error = mapped(text, command: "client|setname")
+            if case .authRequired = error { throw error }
+            if case .maxClients = error { throw error }
         }
         if endpoint.db != 0 {
             let reply = try handshakeSend(.select(endpoint.db))
             if let text = reply.errorText {
+                if text.lowercased().contains("out of range") {
+                    throw RedisError.noSuchDatabase(address: endpoint.displayAddress, db: endpoint.db)
+                }
                 throw mapped(text, command: "select")
             }
         }
@@ -239,6 +252,16 @@ public final class RedisConnection {
 
     /// Marks the connection dead after an I/O or protocol error and returns the mapped error.
     private func kill(_ ctx: UnsafeMutablePointer<redisContext>) -> RedisError {
+        // A server that turns a connection away (maxclients) writes one error reply and closes: our write then fails
+        // (EPIPE, reset) before that reply is read. It is still in the socket's receive queue: read it for the reason.
+        if let text = pendingErrorReply(cw_context_fd(ctx)) {
+            let error = mapped(text, command: "connect")
+            if case .maxClients = error {
+                deadReason = error
+                free(ctx)
+                return error
+            }
+        }
         let error = RedisError.fromContext(code: cw_context_error(ctx), text: String(cString: cw_context_errstr(ctx)),
                                            address: endpoint.displayAddress, timeoutMilliseconds: endpoint.commandTimeoutMilliseconds)
         deadReason = error
@@ -252,6 +275,37 @@ public final class RedisConnection {
         redisFree(ctx)
         descriptorLock.unlock()
         context = nil
+    }
+
+    /// `ip:port` of a TCP socket's local end (IPv6 as `[::1]:port` is not how Redis prints it: `::1:port`).
+    private static func localAddress(of descriptor: Int32) -> String? {
+        var storage = sockaddr_storage()
+        var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+        let status = withUnsafeMutablePointer(to: &storage) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
+        }
+        guard status == 0 else { return nil }
+        var host = [CChar](repeating: 0, count: Int(NI_MAXHOST))
+        var service = [CChar](repeating: 0, count: Int(NI_MAXSERV))
+        let family = Int32(storage.ss_family)
+        guard family == AF_INET || family == AF_INET6 else { return nil }
+        let named = withUnsafePointer(to: &storage) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                getnameinfo($0, length, &host, socklen_t(host.count), &service, socklen_t(service.count), NI_NUMERICHOST | NI_NUMERICSERV)
+            }
+        }
+        guard named == 0 else { return nil }
+        return String(cString: host) + ":" + String(cString: service)
+    }
+
+    /// An error reply (`-ERR …`) waiting unread in the socket, without blocking (nil when there is none).
+    private func pendingErrorReply(_ descriptor: Int32) -> String? {
+        guard descriptor >= 0 else { return nil }
+        var buffer = [UInt8](repeating: 0, count: 256)
+        let count = buffer.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, Int32(MSG_DONTWAIT) | Int32(MSG_PEEK)) }
+        guard count > 1, buffer[0] == UInt8(ascii: "-") else { return nil }
+        let line = buffer[1..<count].prefix { $0 != 13 && $0 != 10 }
+        return String(decoding: line, as: UTF8.self)
     }
 
     /// Thread-safe: shuts the socket down so a read blocked in another thread returns at once

@@ -27,6 +27,12 @@ public enum RedisError: Error, Equatable, Sendable, CustomStringConvertible {
     case connectionClosed(address: String, detail: String)
     /// cachewatch refused to send a command that is not on the read-only allow-list.
     case commandNotAllowed(command: String)
+    /// The server turned the connection away: it already has `maxclients` clients (`ERR max number of clients reached`).
+    case maxClients(address: String)
+    /// `SELECT db` failed: the server has fewer databases (`ERR DB index is out of range`).
+    case noSuchDatabase(address: String, db: Int)
+    /// The unix socket path does not exist (ENOENT).
+    case socketNotFound(path: String)
 
     /// One sentence for people.
     public var message: String {
@@ -56,6 +62,12 @@ public enum RedisError: Error, Equatable, Sendable, CustomStringConvertible {
             return "The connection to Redis at \(address) was closed (\(detail))."
         case .commandNotAllowed(let command):
             return "cachewatch refused to send '\(command)': it only sends read-only commands."
+        case .maxClients(let address):
+            return "Redis at \(address) refused the connection: max number of clients reached (its maxclients setting)."
+        case .noSuchDatabase(let address, let db):
+            return "Redis at \(address) has no database \(db) (SELECT: DB index is out of range; see its `databases` setting)."
+        case .socketNotFound(let path):
+            return "Could not connect to Redis at \(path): no such file (is redis-server listening on that unix socket?)."
         }
     }
 
@@ -76,13 +88,17 @@ public enum RedisError: Error, Equatable, Sendable, CustomStringConvertible {
         case .serverError(_, let command, _): return "'\(command)' failed"
         case .connectionClosed: return "connection closed"
         case .commandNotAllowed: return "command not allowed"
+        case .maxClients: return "max number of clients reached"
+        case .noSuchDatabase(_, let db): return "no database \(db) on this server"
+        case .socketNotFound: return "no such socket file"
         }
     }
 
     /// True when the connection that produced this error is unusable and must be reopened.
     public var isConnectionError: Bool {
         switch self {
-        case .connectionRefused, .hostNotFound, .timeout, .protocolError, .connectionClosed, .authRequired, .wrongPassword:
+        case .connectionRefused, .hostNotFound, .timeout, .protocolError, .connectionClosed, .authRequired, .wrongPassword,
+             .maxClients, .noSuchDatabase, .socketNotFound:
             return true
         case .noPermission, .loading, .masterDown, .serverError, .commandNotAllowed:
             return false
@@ -104,6 +120,7 @@ public enum RedisError: Error, Equatable, Sendable, CustomStringConvertible {
         case "LOADING": return .loading(address: address)
         case "MASTERDOWN": return .masterDown(address: address)
         default:
+            if text.lowercased().contains("max number of clients reached") { return .maxClients(address: address) }
             if text.lowercased().contains("invalid password") { return .wrongPassword(address: address, username: username) }
             var clean = text
             if let password, !password.isEmpty { clean = clean.replacingOccurrences(of: password, with: "****") }
@@ -117,7 +134,8 @@ public enum RedisError: Error, Equatable, Sendable, CustomStringConvertible {
     /// Maps a hiredis context error (err code + errstr) to a case.
     static func fromContext(code: Int32, text: String, address: String, timeoutMilliseconds: Int) -> RedisError {
         let lower = text.lowercased()
-        if lower.contains("refused") || lower.contains("no such file") { return .connectionRefused(address: address) }
+        if lower.contains("no such file") { return .socketNotFound(path: address) }
+        if lower.contains("refused") { return .connectionRefused(address: address) }
         if lower.contains("name or service not known") || lower.contains("nodename nor servname") || lower.contains("no address associated")
             || lower.contains("temporary failure in name resolution") || lower.contains("can't resolve") || lower.contains("not known") {
             return .hostNotFound(address: address)

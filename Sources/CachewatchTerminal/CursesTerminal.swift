@@ -13,12 +13,12 @@ public struct TerminalError: Error, CustomStringConvertible {
 /// A minimal event loop (the executable owns the real one):
 ///
 ///     let theme = try Theme.named(themeName, searchDirectories: ["themes"])   // fails with file:line: reason
-///     TerminalStop.installHandlers()                                        // SIGINT/SIGTERM/SIGHUP → flag
+///     installStopHandlers()                                                 // the executable: signals → a flag
 ///     let terminal = CursesTerminal(theme: theme, stderrLogPath: logPath)
 ///     try terminal.start()
 ///     defer { terminal.restore() }
 ///     var state = DashboardState()
-///     while !TerminalStop.isRequested {
+///     while !stopRequested {
 ///         let model = latestSnapshot()                                       // frozen while state.paused
 ///         terminal.paint(DashboardRenderer.render(model: model, state: state, size: terminal.size(), glyphs: terminal.glyphs))
 ///         guard let key = terminal.readKey(timeoutMilliseconds: 250) else { continue }
@@ -29,7 +29,7 @@ public struct TerminalError: Error, CustomStringConvertible {
 ///     }
 ///
 /// Threading: every method must be called from the one thread that runs the event loop (curses is not
-/// thread-safe). Signal handlers must not call it: they raise `TerminalStop.request()` and the loop calls
+/// thread-safe). Signal handlers must not call it: they raise a flag (the executable's `StopRequest`) and the loop calls
 /// `restore()`. `restore()` is idempotent and also registered with `atexit`, so `exit()` restores the terminal.
 public final class CursesTerminal {
     // MARK: - State

@@ -30,6 +30,10 @@ public struct HeaderInfo: Equatable, Sendable {
     /// The server's name (`redis`, `valkey`, `dragonfly` …; nil: `redis`), shown before `redisVersion`,
     /// which then holds that server's own version (`valkey 8.1.8`, not its `redis_version` 7.2.4).
     public var serverName: String?
+    /// Other cachewatch processes whose load is in these rates (`rates include 2 other cachewatch`); nil: unknown.
+    public var otherCachewatch: Int?
+    /// Seconds since Redis last answered while it should have (the header says `slow`); nil while on time.
+    public var staleSeconds: Double?
 
     public init(address: String, db: Int = 0, redisVersion: String? = nil, role: String? = nil, uptimeSeconds: Double? = nil,
                 connection: ConnectionState = .connecting, opsPerSecond: Double? = nil, hitRatio: Double? = nil,
@@ -148,6 +152,9 @@ public struct DashboardModel: Equatable, Sendable {
     /// Redis ≥ 8 `INFO keysizes` histograms of the watched DB (empty before Redis 8): the family detail view
     /// shows the DB-wide size distribution of the family's types next to the census's own numbers.
     public var keySizes: [KeySizeHistogram] = []
+    /// A standing problem in one sentence (a census error, INFO denied): shown in the footer row until it clears,
+    /// never over the header.
+    public var problem: String?
 
     public init(header: HeaderInfo, histories: HeaderHistories = HeaderHistories(), census: CensusReport? = nil,
                 censusProgress: CensusProgress? = nil, logs: LogsReport? = nil, findings: [Finding] = [],

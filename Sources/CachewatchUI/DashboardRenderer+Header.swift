@@ -52,7 +52,7 @@ extension DashboardRenderer {
             memory.tail = "no limit"
             memory.series = hist.usedMemoryBytes
         }
-        let row1: [Meter] = [
+        var row1: [Meter] = [
             Meter(label: "ops/s", value: h.opsPerSecond.map(Humanize.count) ?? "-", valueRole: role(.value),
                   series: hist.opsPerSecond, graphPriority: 1),
             Meter(label: "hit", value: h.hitRatio.map { Humanize.percent($0) } ?? "-", valueRole: role(hitRole),
@@ -81,6 +81,10 @@ extension DashboardRenderer {
             row2.insert(Meter(label: "scan/s", value: Humanize.count(scans),
                               valueRole: role(scans > t.appScanWarnPerSecond ? .warn : .value),
                               tail: h.delPerSecond.map { "(del/s \(Humanize.count($0)))" }), at: 2)
+        }
+        // Other cachewatch processes' census and polling are in Redis's counters and cannot be taken out: say so.
+        if let others = h.otherCachewatch, others > 0 {
+            row1.append(Meter(label: "rates include", value: "\(others) other cachewatch", valueRole: .warn, dropRank: 0))
         }
         drawMeterRow(into: &grid, meters: row1, y: y, width: width, glyphs: glyphs)
         drawMeterRow(into: &grid, meters: row2, y: y + 1, width: width, glyphs: glyphs)

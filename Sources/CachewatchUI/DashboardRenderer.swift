@@ -24,7 +24,7 @@ public enum DashboardRenderer {
                 if let findings = layout.findings { renderFindings(into: &grid, model: model, rect: findings, glyphs: glyphs) }
                 renderFailOpen(into: &grid, model: model, state: state, rect: layout.failOpen, glyphs: glyphs)
             }
-            renderFooter(into: &grid, state: state, y: layout.footerY, width: size.width, glyphs: glyphs)
+            renderFooter(into: &grid, model: model, state: state, y: layout.footerY, width: size.width, glyphs: glyphs)
         }
         if state.helpOpen { renderHelp(into: &grid, glyphs: glyphs) }
         return grid
@@ -127,7 +127,11 @@ public enum DashboardRenderer {
 
     static func connectionText(_ model: DashboardModel, glyphs: Glyphs) -> (String, StyleRole) {
         switch model.header.connection {
-        case .connected: return ("\(glyphs.bullet) connected", .ok)
+        case .connected:
+            if let stale = model.header.staleSeconds, stale >= 1 {
+                return ("\(glyphs.bullet) slow, no answer for \(Humanize.duration(stale))", .warn)
+            }
+            return ("\(glyphs.bullet) connected", .ok)
         case .connecting: return ("\(glyphs.isASCII ? "o" : "○") connecting\(glyphs.isASCII ? "..." : "…")", .warn)
         case .disconnected(let since, let reason):
             let dash = glyphs.isASCII ? "-" : "—"
@@ -197,7 +201,16 @@ public enum DashboardRenderer {
 
     // MARK: - Footer
 
-    static func renderFooter(into grid: inout Grid, state: DashboardState, y: Int, width: Int, glyphs: Glyphs) {
+    static func renderFooter(into grid: inout Grid, model: DashboardModel, state: DashboardState, y: Int, width: Int, glyphs: Glyphs) {
+        if let problem = model.problem, !problem.isEmpty, !state.editingFilter {
+            // A standing problem takes the key hints' row (help and quit stay, pinned right), not the header.
+            let keys: [(key: String, label: String)] = [("?", "help"), ("q", "quit")]
+            let keysWidth = 16
+            var x = grid.put(" ! ", at: 0, y, role: .warn)
+            x = grid.put(safe(problem), at: x, y, maxWidth: max(0, width - x - keysWidth - 1), role: .warn, ellipsis: glyphs.ellipsis)
+            FunctionKeyBar.draw(into: &grid, items: keys, x: max(x + 1, width - keysWidth), y: y, width: min(keysWidth, width - x - 1), pinLast: true)
+            return
+        }
         if state.editingFilter {
             var x = grid.put(" / ", at: 0, y, role: .key)
             x = grid.put(safe(state.filter), at: x, y, maxWidth: max(0, width - 34), role: .value, ellipsis: glyphs.ellipsis)

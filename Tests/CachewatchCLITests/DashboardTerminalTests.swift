@@ -192,15 +192,6 @@ final class DashboardTerminalTests: DashboardTestCase {
 
     // MARK: - Helpers
 
-    /// Terminal columns of a captured row: East Asian wide characters take two.
-    private func displayColumns(_ row: String) -> Int {
-        row.unicodeScalars.reduce(0) { total, scalar in
-            let wide: [ClosedRange<UInt32>] = [0x1100...0x115F, 0x2E80...0xA4CF, 0xAC00...0xD7A3, 0xF900...0xFAFF,
-                                               0xFE30...0xFE4F, 0xFF00...0xFF60, 0xFFE0...0xFFE6, 0x20000...0x3FFFD]
-            return total + (wide.contains { $0.contains(scalar.value) } ? 2 : 1)
-        }
-    }
-
     /// True while `pid` exists and is not a zombie.
     private func processIsAlive(_ pid: Int32) -> Bool {
         guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8) else { return kill(pid, 0) == 0 }

@@ -106,10 +106,10 @@ class DashboardTestCase: XCTestCase {
                      "CACHE_REDIS_HOST", "CACHE_REDIS_PORT", "CACHE_REDIS_DB", "CACHE_REDIS_PASSWORD", "XDG_CONFIG_HOME", "CACHEWATCH_CONFIG"]
         let envWords = ["env"] + unset.flatMap { ["-u", $0] } + env.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
         let command = (envWords + [CLIRunner.binaryPath] + arguments).map(TmuxSession.quote).joined(separator: " ")
-        // The trap keeps this script alive through a Ctrl-C meant for the dashboard (the child starts with
+        // The trap keeps this script alive through a Ctrl-C or Ctrl-\ meant for the dashboard (the child starts with
         // SIGINT at its default, as a trapped signal is reset on exec).
         let script = """
-            trap 'true' INT
+            trap 'true' INT QUIT
             sh -c 'echo $$ > "$0"; exec "$@"' \(TmuxSession.quote(pidPath)) \(command)
             echo "EXITED-$?"
             exec sleep 120
@@ -177,6 +177,15 @@ class DashboardTestCase: XCTestCase {
                        file: file, line: line)
         if let pid = dashboardPID(timeoutSeconds: 0) {
             XCTAssertNotEqual(kill(pid, 0), 0, "the dashboard process \(pid) still exists", file: file, line: line)
+        }
+    }
+
+    /// Terminal columns of a captured row: East Asian wide characters take two.
+    func displayColumns(_ row: String) -> Int {
+        row.unicodeScalars.reduce(0) { total, scalar in
+            let wide: [ClosedRange<UInt32>] = [0x1100...0x115F, 0x2E80...0xA4CF, 0xAC00...0xD7A3, 0xF900...0xFAFF,
+                                               0xFE30...0xFE4F, 0xFF00...0xFF60, 0xFFE0...0xFFE6, 0x20000...0x3FFFD]
+            return total + (wide.contains { $0.contains(scalar.value) } ? 2 : 1)
         }
     }
 }

@@ -54,7 +54,7 @@ final class SnapshotCLITests: XCTestCase {
         XCTAssertEqual(ordered["metrics"]?.keys, ["ops_per_second", "hits_per_second", "misses_per_second", "hit_ratio",
                                                   "used_memory_bytes", "expired_keys_per_second", "evicted_keys_per_second",
                                                   "connected_clients", "blocked_clients", "ping_ms", "app_scan_per_second",
-                                                  "del_per_second"])
+                                                  "del_per_second", "other_cachewatch"])
         XCTAssertEqual(ordered["schema"]?.kind, "integer")
         XCTAssertEqual(ordered["taken_at"]?.kind, "string")
         XCTAssertEqual(ordered["target"]?["db"]?.kind, "integer")

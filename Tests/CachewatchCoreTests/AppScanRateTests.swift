@@ -107,10 +107,10 @@ final class AppScanRateTests: XCTestCase {
         let document = SnapshotDocument(takenAt: t0, target: TargetDescription(address: "h:1", db: 0), info: latest, rates: rates,
                                         pingMilliseconds: 0.2, census: nil, logs: nil, redisError: nil)
         guard case let .object(pairs)? = document.json["metrics"] else { return XCTFail("metrics is not an object") }
-        XCTAssertEqual(pairs.suffix(3).map(\.0), ["ping_ms", "app_scan_per_second", "del_per_second"])
+        XCTAssertEqual(pairs.suffix(4).map(\.0), ["ping_ms", "app_scan_per_second", "del_per_second", "other_cachewatch"])
         XCTAssertEqual(document.json["metrics"]?["app_scan_per_second"], .double(20))
         XCTAssertEqual(document.json["metrics"]?["del_per_second"], .double(350))
-        XCTAssertTrue(document.json.serialized().contains(#""ping_ms":0.2,"app_scan_per_second":20,"del_per_second":350}"#),
+        XCTAssertTrue(document.json.serialized().contains(#""ping_ms":0.2,"app_scan_per_second":20,"del_per_second":350,"other_cachewatch":null}"#),
                       document.json.serialized())
     }
 

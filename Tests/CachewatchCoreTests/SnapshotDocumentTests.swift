@@ -32,7 +32,7 @@ final class SnapshotDocumentTests: XCTestCase {
                                               "name", "redis_version"])
         XCTAssertEqual(keys(json["metrics"]), ["ops_per_second", "hits_per_second", "misses_per_second", "hit_ratio", "used_memory_bytes",
                                                "expired_keys_per_second", "evicted_keys_per_second", "connected_clients",
-                                               "blocked_clients", "ping_ms", "app_scan_per_second", "del_per_second"])
+                                               "blocked_clients", "ping_ms", "app_scan_per_second", "del_per_second", "other_cachewatch"])
         guard case let .array(keyspace)? = json["keyspace"] else { return XCTFail("keyspace is not an array") }
         XCTAssertEqual(keyspace.map(keys), [["db", "keys", "expires", "avg_ttl_ms"], ["db", "keys", "expires", "avg_ttl_ms"]])
         XCTAssertEqual(json["census"], census.json)

@@ -160,10 +160,14 @@ final class FileFollowerTests: XCTestCase {
         let monitor = LogMonitor(paths: [path], timeZone: utcZone, alertRule: rule, clock: clock.read)
         monitor.pollOnce()
         XCTAssertEqual(monitor.report(now: clock.now).failOpen.state, .ok, "crit must hold 30 s first")
+        // Reading never advances the alert state (issue 8 §3): only the poll thread / evaluate(now:) does.
+        XCTAssertEqual(monitor.report(now: clock.now.addingTimeInterval(30)).failOpen.state, .ok, "a read advanced the alert")
+        monitor.evaluate(now: clock.now.addingTimeInterval(30))
         XCTAssertEqual(monitor.report(now: clock.now.addingTimeInterval(30)).failOpen.state, .crit)
         clock.now = clock.now.addingTimeInterval(90)
         monitor.pollOnce()   // no new line: the window empties
         XCTAssertEqual(monitor.report(now: clock.now).failOpen.state, .crit, "ok must hold 30 s first")
+        monitor.evaluate(now: clock.now.addingTimeInterval(30))
         let report = monitor.report(now: clock.now.addingTimeInterval(30))
         XCTAssertEqual(report.failOpen.state, .ok)
         XCTAssertEqual(report.failOpen.history.map(\.to), [.crit, .ok])

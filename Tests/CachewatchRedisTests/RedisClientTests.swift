@@ -107,7 +107,9 @@ final class RedisClientTests: XCTestCase {
         XCTAssertEqual(ep.displayAddress, path)
         XCTAssertEqual(try RedisClient(endpoint: ep).send(.ping), .status("PONG"))
         XCTAssertThrowsError(try RedisClient(endpoint: RedisEndpoint(socketPath: path + ".missing")).send(.ping)) { error in
-            XCTAssertEqual(error as? RedisError, .connectionRefused(address: path + ".missing"))
+            // A missing socket file reads as "no such file", not "connection refused" (issue 8 §7).
+            XCTAssertEqual(error as? RedisError, .socketNotFound(path: path + ".missing"))
+            XCTAssertTrue((error as? RedisError)?.message.contains("no such file") == true)
         }
     }
 
@@ -179,13 +181,16 @@ final class RedisClientTests: XCTestCase {
     func testPipelineReturnsErrorRepliesInPlace() throws {
         let server = try RedisServerFixture()
         server.redisCLI(["SET", "s", "v"])
+        server.redisCLI(["HSET", "h", "f", "v"])
         let client = RedisClient(endpoint: endpoint(server))
-        let replies = try client.pipeline([.ping, .configGet("maxmemory-policy"), .slowlogGet(1), .objectEncoding(key: Array("missing".utf8)), .dbsize])
+        let replies = try client.pipeline([.ping, .type(key: Array("s".utf8)), .strlen(key: Array("h".utf8)),
+                                           .pttl(key: Array("missing".utf8)), .dbsize])
         XCTAssertEqual(replies.count, 5)
         XCTAssertEqual(replies[0], .status("PONG"))
-        XCTAssertEqual(replies[1], .array([.bulk(Array("maxmemory-policy".utf8)), .bulk(Array("noeviction".utf8))]))
-        XCTAssertNotNil(replies[3].errorText ?? (replies[3] == .null ? "" : nil))
-        XCTAssertEqual(replies[4], .integer(1))
+        XCTAssertEqual(replies[1], .status("string"))
+        XCTAssertTrue(replies[2].errorText?.hasPrefix("WRONGTYPE") == true, "\(replies[2])")
+        XCTAssertEqual(replies[3], .integer(-2))
+        XCTAssertEqual(replies[4], .integer(2))
         XCTAssertEqual(client.state, .connected)
     }
 

@@ -17,6 +17,16 @@ final class RedisErrorTests: XCTestCase {
         XCTAssertTrue(RedisError.timeout(address: address, milliseconds: 5).isConnectionError)
     }
 
+    func testMaxClientsAndMissingDatabaseMapToTheirOwnSentences() {
+        let full = RedisError.fromReply("ERR max number of clients reached", command: "client|setname", address: address)
+        XCTAssertEqual(full, .maxClients(address: address))
+        XCTAssertTrue(full.isConnectionError)
+        XCTAssertEqual(full.summary, "max number of clients reached")
+        XCTAssertTrue(RedisError.noSuchDatabase(address: address, db: 99).message.contains("has no database 99"))
+        XCTAssertEqual(RedisError.fromContext(code: 1, text: "No such file or directory", address: "/tmp/x.sock", timeoutMilliseconds: 5),
+                       .socketNotFound(path: "/tmp/x.sock"))
+    }
+
     func testServerTextNeverCarriesThePassword() {
         let error = RedisError.fromReply("ERR weird 'hunter2' echoed\u{1b}[31m", command: "auth", address: address, password: "hunter2")
         XCTAssertFalse(error.message.contains("hunter2"))
@@ -40,6 +50,7 @@ final class RedisErrorTests: XCTestCase {
             .authRequired(address: address), .wrongPassword(address: address, username: "bob"), .noPermission(address: address, command: "info"),
             .loading(address: address), .masterDown(address: address), .protocolError(address: address, detail: "bad"),
             .serverError(address: address, command: "x", message: "ERR x"), .connectionClosed(address: address, detail: "eof"),
+            .maxClients(address: address), .noSuchDatabase(address: address, db: 99),
         ]
         for error in all {
             XCTAssertTrue(error.message.contains(address), error.message)

@@ -31,6 +31,19 @@ public struct CensusReport: Equatable, Sendable {
         self.notes = notes
     }
 
+    /// A census that could not run (SCAN or PTTL denied, …): no families, and the reason as its only note.
+    public static func unavailable(db: Int, reason: String) -> CensusReport {
+        CensusReport(db: db, complete: false, scannedKeys: 0, estimatedKeys: 0, families: [],
+                     forecast: Array(repeating: 0, count: 60), notes: [reason])
+    }
+
+    /// The report to show once `incoming` arrives: a complete report stays until the next complete one, so the partial
+    /// reports of a pass started later (`F`, `m`, the budgeted walk resuming) never replace exact counts with estimates.
+    public static func shown(current: CensusReport?, incoming: CensusReport) -> CensusReport {
+        guard let current, current.complete, !incoming.complete else { return incoming }
+        return current
+    }
+
     /// The `census` object of the snapshot document.
     public var json: JSONValue {
         .object([

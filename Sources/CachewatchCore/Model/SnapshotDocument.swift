@@ -21,6 +21,10 @@ public struct SnapshotDocument: Sendable, Equatable {
     public var findings: [Finding]
     /// One sentence explaining why Redis could not be read (never holding the password).
     public var redisError: String?
+    /// How old the server numbers are when the poll is late (`stale_seconds`, only then; `watch`).
+    public var staleSeconds: Double?
+    /// Other cachewatch processes on the server (`metrics.other_cachewatch`): their load is in the rates. nil: unknown.
+    public var otherCachewatch: Int?
 
     public init(takenAt: Date, target: TargetDescription, info: InfoSnapshot?, rates: InfoRates?, pingMilliseconds: Double?,
                 census: CensusReport?, logs: LogsReport?, findings: [Finding] = [], redisError: String?) {
@@ -51,6 +55,7 @@ public struct SnapshotDocument: Sendable, Equatable {
         if let logs { pairs.append(("logs", logs.json)) }
         pairs.append(("findings", .array(findings.map(\.json))))
         if let redisError { pairs.append(("error", .string(redisError))) }
+        if let staleSeconds { pairs.append(("stale_seconds", .number((staleSeconds * 10).rounded() / 10))) }
         return .object(pairs)
     }
 
@@ -90,6 +95,7 @@ public struct SnapshotDocument: Sendable, Equatable {
             ("ping_ms", .number(pingMilliseconds)),
             ("app_scan_per_second", .number(rates?.scanCallsPerSecond)),
             ("del_per_second", .number(rates?.delCallsPerSecond)),
+            ("other_cachewatch", .integer(otherCachewatch)),
         ])
     }
 }

@@ -28,7 +28,7 @@ final class DashboardApp {
         try terminal.start()
         defer { terminal.restore() }
         var model = buildModel(now: Date())
-        while !TerminalStop.isRequested {
+        while !StopRequest.isRequested {
             let now = Date()
             if let deadline, now >= deadline { break }
             if !state.paused { model = buildModel(now: now) }

@@ -10,7 +10,7 @@ enum DashboardModelBuilder {
         let info = state.info
         let rates = state.rates
         let keyspace = info?.keyspace.first { $0.db == session.endpoint.db }
-        let header = HeaderInfo(
+        var header = HeaderInfo(
             address: session.options.displayAddress, db: session.endpoint.db, redisVersion: info?.server.version,
             role: info?.clusterEnabled == true ? "cluster" : info?.role, uptimeSeconds: info?.uptimeSeconds.map(Double.init),
             connection: state.connection, opsPerSecond: rates?.opsPerSecond, hitRatio: rates?.hitRatio,
@@ -19,6 +19,11 @@ enum DashboardModelBuilder {
             clients: info?.connectedClients, blockedClients: info?.blockedClients, pingMilliseconds: state.pingMilliseconds,
             keysTotal: info == nil ? nil : (keyspace?.keys ?? 0),
             appScanPerSecond: rates?.scanCallsPerSecond, delPerSecond: rates?.delCallsPerSecond, serverName: info?.server.name)
+        header.otherCachewatch = state.otherCachewatch
+        if state.connection == .connected, let received = state.infoReceivedAt {
+            let late = now.timeIntervalSince(received) - session.intervalSeconds
+            if late >= 1 { header.staleSeconds = late }
+        }
         let histories = HeaderHistories(
             opsPerSecond: state.histories.opsPerSecond.elements, hitRatio: state.histories.hitRatio.elements,
             usedMemoryBytes: state.histories.usedMemoryBytes.elements,
@@ -33,13 +38,18 @@ enum DashboardModelBuilder {
                                                    dbsizeKeys: worker.dbsizeKeys > 0 ? worker.dbsizeKeys : (keyspace?.keys ?? 0),
                                                    keysPerSecond: worker.keysPerSecond, etaSeconds: worker.etaSeconds)
         }
-        var message = notice
-        if message == nil, state.connection == .connected, let error = state.censusError { message = "census: " + error }
-        let logs = session.logs?.report(now: now)
-        let findings = session.findings(state, logs: logs)
+        // Standing problems go to their own row (the footer), never over the header; they clear when the cause does.
+        var problem: String?
+        if state.connection == .connected, info == nil, let error = state.redisError {
+            problem = error   // e.g. INFO denied by ACL: the header's dashes need a reason
+        } else if state.connection == .connected, let error = state.censusError {
+            problem = "census: " + error
+        }
+        let findings = session.findings(state, logs: state.logs)
         var model = DashboardModel(header: header, histories: histories, census: state.census, censusProgress: progress,
-                                   logs: logs, findings: findings,
-                                   now: now, thresholds: thresholds, notice: message.map(session.options.redact))
+                                   logs: state.logs, findings: findings,
+                                   now: now, thresholds: thresholds, notice: notice.map(session.options.redact))
+        model.problem = problem.map(session.options.redact)
         model.keySizes = info?.keySizes.filter { $0.db == session.endpoint.db } ?? []
         return model
     }

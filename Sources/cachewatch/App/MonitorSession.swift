@@ -20,6 +20,8 @@ final class MonitorSession {
     /// The config file's `[findings]` thresholds and `[[silence]]` entries (set once, before `start`).
     var findingThresholds = FindingThresholds()
     var silences: [FindingSilence] = []
+    private let switchLock = NSLock()
+    private var stopped = false
 
     /// What the census worker does.
     struct CensusSettings {
@@ -29,15 +31,29 @@ final class MonitorSession {
         var maxFamilies = 200
     }
 
+    /// The collector's period (INFO and PING).
+    let intervalSeconds: Double
+
     init(options: ConnectionOptions, endpoint: RedisEndpoint, intervalSeconds: Double, census: CensusSettings, logs: LogMonitor?) {
         self.options = options
         self.endpoint = endpoint
         self.logs = logs
+        self.intervalSeconds = intervalSeconds
         censusSettings = census
         let store = self.store
+        let restarted = RestartSignal()
         collector = RedisCollector(client: RedisClient(endpoint: endpoint, ownTraffic: store.ownTraffic), intervalSeconds: intervalSeconds) { sample in
-            store.ingest(sample)
+            if store.ingest(sample) { restarted.fire() }
         }
+        // The log followers post their reports into the store from their own thread.
+        logs?.onReport = { store.ingest(logs: $0) }
+        restarted.action = { [weak self] in self?.restartCensusAfterServerRestart() }
+    }
+
+    /// Calls `action` when the collector sees Redis restarted (set after init, so the closure may reference the session).
+    private final class RestartSignal: @unchecked Sendable {
+        var action: (() -> Void)?
+        func fire() { action?() }
     }
 
     /// A session for the parsed flags, with the config file's values under them.
@@ -68,6 +84,9 @@ final class MonitorSession {
     /// Stops every worker and waits for them.
     func stop() {
         collector.stop()
+        switchLock.lock()
+        defer { switchLock.unlock() }
+        stopped = true
         lock.lock()
         let runner = census
         census = nil
@@ -101,6 +120,15 @@ final class MonitorSession {
         if !already && censusSettings.enabled { startCensus(full: full) }
     }
 
+    /// Redis restarted (collector thread): the census of the old keyspace was dropped; walk the new one.
+    private func restartCensusAfterServerRestart() {
+        lock.lock()
+        let running = census != nil
+        let full = censusIsFull
+        lock.unlock()
+        if running { startCensus(full: full) }
+    }
+
     /// True while a full pass requested with `F` runs.
     var fullCensusRunning: Bool {
         lock.lock()
@@ -109,6 +137,10 @@ final class MonitorSession {
     }
 
     private func startCensus(full: Bool) {
+        // One switch at a time (the UI's `F`/`m` and the collector's restart detection may race).
+        switchLock.lock()
+        defer { switchLock.unlock() }
+        guard !stopped else { return }
         lock.lock()
         let previous = census
         census = nil
@@ -121,10 +153,11 @@ final class MonitorSession {
                                     mode: full ? .full : .budgeted(keysPerSecond: settings.budgetKeysPerSecond),
                                     memory: settings.memory, maxFamilies: settings.maxFamilies)
         let store = self.store
+        let generation = store.beginCensusGeneration()
         let runner = CensusRunner(client: RedisClient(endpoint: endpoint, ownTraffic: store.ownTraffic), options: options,
-                                  onReport: { store.ingest(census: $0) },
-                                  onProgress: { store.ingest(censusProgress: $0) },
-                                  onError: { store.ingest(censusError: $0) }, ownTraffic: store.ownTraffic)
+                                  onReport: { store.ingest(census: $0, generation: generation) },
+                                  onProgress: { store.ingest(censusProgress: $0, generation: generation) },
+                                  onError: { store.ingest(censusError: $0, generation: generation) }, ownTraffic: store.ownTraffic)
         lock.lock()
         census = runner
         censusIsFull = full
@@ -148,6 +181,12 @@ extension MonitorSession {
         case .disconnected(_, let reason):
             input.redisError = options.redact(state.redisError ?? reason)
         }
-        return Doctor.findings(input, thresholds: findingThresholds, silences: silences)
+        let findings = Doctor.findings(input, thresholds: findingThresholds, silences: silences)
+        // Other cachewatch processes' SCANs and lookups are in the rates: no finding is raised from that traffic.
+        guard (state.otherCachewatch ?? 0) > 0 else { return findings }
+        return findings.filter { !Self.codesFromTraffic.contains($0.code) }
     }
+
+    /// Findings that other cachewatch processes' own SCANs and lookups could raise.
+    static let codesFromTraffic: Set<String> = ["pattern-invalidation", "low-hit-ratio"]
 }

@@ -17,23 +17,32 @@ final class MonitorStore: @unchecked Sendable {
         var census: CensusReport?
         var censusProgress: CensusProgress?
         var censusError: String?
+        /// When the last INFO sample arrived (how old the numbers are; nil before the first).
+        var infoReceivedAt: Date?
+        /// Other cachewatch processes on the server (`CLIENT LIST`); nil while unknown.
+        var otherCachewatch: Int?
+        /// Why other cachewatch processes cannot be recognised (`CLIENT LIST` denied), if so.
+        var otherCachewatchUnknownReason: String?
+        /// The log followers' latest report (nil without `--log`).
+        var logs: LogsReport?
     }
 
     /// The census books its own commands here; rates subtract them.
     let ownTraffic = OwnTraffic()
     private let lock = NSLock()
     private var state = Snapshot()
-    private var previousInfo: InfoSnapshot?
-    private var ownAtPreviousInfo = OwnTraffic.Totals()
-    /// Our SCANs sent before the previous INFO that Redis ran after it (they belong to the next interval).
-    private var carriedOwnScans = 0
-    /// Our commands and lookups booked before the previous INFO that Redis counted after it.
-    private var carriedOwn = (commands: 0, keyspaceHits: 0, keyspaceMisses: 0)
+    /// The application's rates: INFO's deltas minus our own load (the computation `snapshot` uses too).
+    private var applicationRates = ApplicationRates()
+    /// Census reports are accepted from this generation only (a replaced runner's last reports are dropped).
+    private var censusGeneration = 0
 
     // MARK: - Writers (worker threads)
 
     /// Records a collector tick: parses INFO, computes rates against the previous tick, extends histories.
-    func ingest(_ sample: CollectorSample) {
+    /// Returns true when INFO says Redis restarted since the previous tick (another `run_id`, or its uptime went
+    /// back): the census of the old keyspace is dropped then, and the caller starts a new one.
+    @discardableResult
+    func ingest(_ sample: CollectorSample) -> Bool {
         let info = sample.infoText.map { InfoSnapshot(text: $0, takenAt: sample.takenAt) }
         // Our totals as of the moment INFO was sent (what Redis's counters in that reply can include).
         let own = sample.ownTrafficBeforeInfo ?? ownTraffic.current
@@ -42,49 +51,73 @@ final class MonitorStore: @unchecked Sendable {
         state.connection = sample.state
         state.pingMilliseconds = sample.pingMilliseconds
         state.redisError = sample.error?.message
-        guard let info else { return }
-        if let previousInfo, let observed = InfoRates.overInterval(previousInfo, info) {
-            let ownScans = own.scans - ownAtPreviousInfo.scans + carriedOwnScans
-            carriedOwnScans = observed.unseenObserverScans(ownScans)
-            let ownCommands = own.commands - ownAtPreviousInfo.commands + carriedOwn.commands
-            let ownHits = own.keyspaceHits - ownAtPreviousInfo.keyspaceHits + carriedOwn.keyspaceHits
-            let ownMisses = own.keyspaceMisses - ownAtPreviousInfo.keyspaceMisses + carriedOwn.keyspaceMisses
-            carriedOwn = observed.unseenObserverLoad(commands: ownCommands, keyspaceHits: ownHits, keyspaceMisses: ownMisses)
-            let rates = observed.excludingObserver(commands: ownCommands, scans: ownScans,
-                                                   keyspaceHits: ownHits, keyspaceMisses: ownMisses)
+        if let others = sample.otherCachewatch { state.otherCachewatch = others }
+        if let error = sample.clientListError {
+            state.otherCachewatch = nil
+            state.otherCachewatchUnknownReason = error.message
+        }
+        guard let info else { return false }
+        state.infoReceivedAt = Date()
+        let (rates, restarted) = applicationRates.next(info, load: own.observerLoad)
+        if restarted {
+            // Another run_id or an uptime that went back: the census describes a keyspace that is gone.
+            state.rates = nil
+            state.census = nil
+            state.censusProgress = nil
+            state.censusError = nil
+            censusGeneration += 1
+        }
+        if let rates {
             state.rates = rates
             state.histories.record(info: info, rates: rates, pingMilliseconds: sample.pingMilliseconds)
-        } else if previousInfo != nil {
+        } else if state.info != nil {
             // A reset (restart, CONFIG RESETSTAT, a garbled counter): this interval's rates are unknown.
             state.rates = nil
-            carriedOwnScans = 0
-            carriedOwn = (0, 0, 0)
         }
-        previousInfo = info
-        ownAtPreviousInfo = own
         state.info = info
+        return restarted
     }
 
-    /// Records a census report (partial or complete).
-    func ingest(census report: CensusReport) {
+    /// Starts a census generation (a new runner); reports of earlier ones are ignored from now on.
+    func beginCensusGeneration() -> Int {
         lock.lock()
         defer { lock.unlock() }
-        state.census = report
+        censusGeneration += 1
+        return censusGeneration
+    }
+
+    /// Records a census report. A complete report stays until the next complete one: partial reports of a later
+    /// pass (a restarted budgeted census after `F` or `m`) never replace it.
+    func ingest(census report: CensusReport, generation: Int) {
+        lock.lock()
+        defer { lock.unlock() }
+        guard generation == censusGeneration else { return }
+        state.census = CensusReport.shown(current: state.census, incoming: report)
         state.censusError = nil
     }
 
-    /// Records census progress.
-    func ingest(censusProgress progress: CensusProgress) {
+    /// Records census progress (progress also means the census works again: its error is cleared).
+    func ingest(censusProgress progress: CensusProgress, generation: Int) {
         lock.lock()
         defer { lock.unlock() }
+        guard generation == censusGeneration else { return }
         state.censusProgress = progress
+        state.censusError = nil
     }
 
     /// Records a census error sentence.
-    func ingest(censusError error: RedisError) {
+    func ingest(censusError error: RedisError, generation: Int) {
         lock.lock()
         defer { lock.unlock() }
+        guard generation == censusGeneration else { return }
         state.censusError = error.message
+    }
+
+    /// Records the log followers' latest report (posted by their poll thread).
+    func ingest(logs report: LogsReport) {
+        lock.lock()
+        defer { lock.unlock() }
+        state.logs = report
     }
 
     /// Forgets the histories and rates (`r` in the dashboard); the next tick starts them again.
@@ -93,9 +126,7 @@ final class MonitorStore: @unchecked Sendable {
         defer { lock.unlock() }
         state.histories = MetricHistories()
         state.rates = nil
-        previousInfo = nil
-        carriedOwnScans = 0
-        carriedOwn = (0, 0, 0)
+        applicationRates = ApplicationRates()
     }
 
     // MARK: - Readers

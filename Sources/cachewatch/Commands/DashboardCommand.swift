@@ -28,7 +28,7 @@ struct Dashboard: ParsableCommand {
     var interval: DurationArgument?
 
     func run() throws {
-        TerminalStop.installHandlers()
+        StopRequest.installHandlers()
         let settings = try config.load()
         let intervalSeconds = try interval.bounded(.interval, config: settings.interval, default: 1).seconds
         let display = self.display.merged(with: settings)

@@ -29,7 +29,7 @@ struct Demo: ParsableCommand {
     var text = false
 
     func run() throws {
-        TerminalStop.installHandlers()
+        StopRequest.installHandlers()
         var deadline: Date?
         if let duration {
             deadline = Date().addingTimeInterval(try duration.bounded(.demoDuration).seconds)
@@ -67,7 +67,7 @@ struct Demo: ParsableCommand {
         } else {
             print("cachewatch demo: redis-server on 127.0.0.1:\(server.port), app log \(logPath); Ctrl-C stops")
             var nextPrint = Date().addingTimeInterval(2)
-            while !TerminalStop.isRequested {
+            while !StopRequest.isRequested {
                 if let deadline, Date() >= deadline { break }
                 if Date() >= nextPrint {
                     let document = Watch.document(session: session, now: Date())

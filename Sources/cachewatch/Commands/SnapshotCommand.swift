@@ -58,13 +58,15 @@ struct Snapshot: ParsableCommand {
         logs?.pollOnce()
         let now = Date()
         let logsReport = logs?.report(now: now)
-        let document = SnapshotDocument(takenAt: now, target: options.target(info: redis.info), info: redis.info,
+        var document = SnapshotDocument(takenAt: now, target: options.target(info: redis.info), info: redis.info,
                                         rates: redis.rates, pingMilliseconds: redis.pingMilliseconds, census: redis.census,
                                         logs: logsReport,
                                         findings: Doctor.findings(DoctorInput(census: redis.census, info: redis.info, rates: redis.rates,
                                                                               logs: logsReport, redisError: redis.error.map(options.redact)),
-                                                                  thresholds: settings.thresholds, silences: settings.silences),
+                                                                  thresholds: settings.thresholds, silences: settings.silences)
+                                            .filter { (redis.otherCachewatch ?? 0) == 0 || !MonitorSession.codesFromTraffic.contains($0.code) },
                                         redisError: redis.error.map(options.redact))
+        document.otherCachewatch = redis.otherCachewatch
         // Unreachable Redis and nothing else to report: only the sentence on stderr, exit 1. With something to
         // report (INFO, logs, or a census when only INFO is denied) the document is printed and the sentence follows.
         let hasSomethingToShow = redis.error == nil || redis.info != nil || redis.census != nil || logsReport != nil
@@ -88,6 +90,7 @@ struct Snapshot: ParsableCommand {
         var pingMilliseconds: Double?
         var census: CensusReport?
         var error: String?
+        var otherCachewatch: Int?
     }
 
     /// Two INFO samples `intervalSeconds` apart (rates without our own load), with a budgeted census sample
@@ -108,6 +111,7 @@ struct Snapshot: ParsableCommand {
 
         let maxFamilies = censusArguments.maxFamilies ?? 200
         let partial = LockedBox<CensusReport?>(nil)
+        let censusError = LockedBox<RedisError?>(nil)
         var sampler: CensusRunner?
         if !full && !noCensus {
             let options = CensusOptions(db: endpoint.db, mode: .budgeted(keysPerSecond: budget), memory: censusArguments.memory,
@@ -115,7 +119,7 @@ struct Snapshot: ParsableCommand {
             sampler = CensusRunner(client: RedisClient(endpoint: endpoint, ownTraffic: ownTraffic), options: options, onReport: { report in
                 // Keep the first complete pass; otherwise the newest partial one.
                 partial.update { current in if current?.complete != true { current = report } }
-            }, ownTraffic: ownTraffic)
+            }, onError: { error in censusError.update { $0 = error } }, ownTraffic: ownTraffic)
             sampler?.start()
         }
         Thread.sleep(forTimeInterval: intervalSeconds)
@@ -125,22 +129,27 @@ struct Snapshot: ParsableCommand {
         let second = collector.sampleOnce()
         if let firstInfo, let text = second.infoText {
             let secondInfo = InfoSnapshot(text: text, takenAt: second.takenAt)
-            // What we sent between the two INFO commands (the first INFO, the second PING, the census).
-            let before = first.ownTrafficBeforeInfo ?? OwnTraffic.Totals()
-            let own = second.ownTrafficBeforeInfo ?? ownTraffic.current
-            result.rates = InfoRates.overInterval(firstInfo, secondInfo)?
-                .excludingObserver(commands: own.commands - before.commands, scans: own.scans - before.scans,
-                                   keyspaceHits: own.keyspaceHits - before.keyspaceHits,
-                                   keyspaceMisses: own.keyspaceMisses - before.keyspaceMisses)
+            // What we sent between the two INFO commands (the first INFO, the second PING, the census) is left out,
+            // by the same computation the dashboard and watch use.
+            var applicationRates = ApplicationRates()
+            _ = applicationRates.next(firstInfo, load: (first.ownTrafficBeforeInfo ?? OwnTraffic.Totals()).observerLoad)
+            result.rates = applicationRates.next(secondInfo, load: (second.ownTrafficBeforeInfo ?? ownTraffic.current).observerLoad).rates
             result.info = secondInfo
             result.pingMilliseconds = second.pingMilliseconds ?? result.pingMilliseconds
         }
         result.census = partial.value
+        // SCAN or PTTL denied (ACL): no census, but the document says why instead of leaving it out silently.
+        if result.census == nil, let error = censusError.value, !error.isConnectionError {
+            result.census = CensusReport.unavailable(db: endpoint.db, reason: "The census cannot run: " + error.message)
+        }
+        result.otherCachewatch = first.otherCachewatch
         if full && !noCensus {
             do {
                 result.census = try CensusRunner.runFull(client: client, db: endpoint.db, memory: censusArguments.memory,
                                                          maxFamilies: maxFamilies, progress: json ? nil : ProgressLine.census)
                 ProgressLine.clear()
+            } catch let error as RedisError where !error.isConnectionError {
+                result.census = CensusReport.unavailable(db: endpoint.db, reason: "The census cannot run: " + error.message)
             } catch let error as RedisError {
                 result.error = error.message
             } catch {

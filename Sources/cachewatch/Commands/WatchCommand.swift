@@ -35,7 +35,7 @@ struct Watch: ParsableCommand {
     var count: Int?
 
     func run() throws {
-        TerminalStop.installHandlers()
+        StopRequest.installHandlers()
         let settings = try config.load()
         let intervalSeconds = try interval.bounded(.interval, config: settings.interval, default: 1).seconds
         if let count, count < 1 { throw CLIError("--count must be at least 1.") }
@@ -45,7 +45,7 @@ struct Watch: ParsableCommand {
         defer { session.stop() }
         var written = 0
         var next = Date().addingTimeInterval(intervalSeconds)
-        while !TerminalStop.isRequested {
+        while !StopRequest.isRequested {
             let now = Date()
             if now < next {
                 Thread.sleep(forTimeInterval: min(0.05, next.timeIntervalSince(now)))
@@ -61,21 +61,42 @@ struct Watch: ParsableCommand {
     }
 
     /// The document for the session's current state.
+    ///
+    /// Numbers are never presented as new when the poll is late: once the last INFO is older than one collector
+    /// interval (plus slack) the document carries `stale_seconds`; past `interval + 2 s` it also carries `error`
+    /// and no server numbers (Redis is stalled or too slow to answer).
     static func document(session: MonitorSession, now: Date) -> SnapshotDocument {
         let state = session.store.snapshot()
-        let census = state.census
-        let error: String?
+        var census = state.census
+        if census == nil, let reason = state.censusError {
+            census = CensusReport.unavailable(db: session.endpoint.db, reason: "The census cannot run: " + reason)
+        }
+        var error: String?
         switch state.connection {
         case .connected: error = nil
         case .connecting: error = state.info == nil ? "Connecting to Redis at \(session.endpoint.displayAddress)." : nil
         case .disconnected(_, let reason): error = state.redisError ?? reason
         }
-        let logs = session.logs?.report(now: now)
-        return SnapshotDocument(takenAt: now, target: session.options.target(info: state.info),
-                                info: error == nil ? state.info : nil, rates: error == nil ? state.rates : nil,
-                                pingMilliseconds: state.pingMilliseconds, census: census,
-                                logs: logs, findings: session.findings(state, logs: logs),
-                                redisError: (error ?? state.redisError).map(session.options.redact))
+        // Connected but INFO failed (denied by ACL): say why instead of a document of nulls without a reason.
+        if error == nil, state.info == nil, let reason = state.redisError { error = reason }
+        var staleSeconds: Double?
+        if error == nil, let received = state.infoReceivedAt {
+            let age = now.timeIntervalSince(received)
+            if age > session.intervalSeconds + 0.5 { staleSeconds = age }
+            if age > session.intervalSeconds + 2 {
+                error = "Redis at \(session.endpoint.displayAddress) has not answered for \(Int(age)) s (stalled or too slow)."
+            }
+        }
+        let rates = error == nil ? state.rates : nil
+        var document = SnapshotDocument(takenAt: now, target: session.options.target(info: state.info),
+                                        info: error == nil ? state.info : nil, rates: rates,
+                                        pingMilliseconds: error == nil ? state.pingMilliseconds : nil, census: census,
+                                        logs: state.logs,
+                                        findings: session.findings(state, logs: state.logs),
+                                        redisError: (error ?? state.redisError).map(session.options.redact))
+        document.staleSeconds = staleSeconds
+        document.otherCachewatch = state.otherCachewatch
+        return document
     }
 
     /// Writes one line to stdout and flushes it; false when stdout is closed.

@@ -1,10 +1,11 @@
+import CachewatchThreads
 import Foundation
 
 /// Writes an app log in the boilerplate's `detailed` format, with fail-open bursts, for the demo.
 final class DemoLogWriter {
     let path: String
     private var random = SplitMix64(seed: 7)
-    private var worker: PeriodicThread?
+    private var worker: WorkerThread?
     private var second = 1200
     private let formatter: DateFormatter
 
@@ -25,7 +26,7 @@ final class DemoLogWriter {
             history += lines(at: now.addingTimeInterval(Double(second)), cycleSecond: second + 1200)
         }
         try append(history)
-        worker = PeriodicThread(name: "demo-log", intervalSeconds: 1) { [weak self] in self?.tick() }
+        worker = WorkerThread.periodic(name: "demo-log", intervalSeconds: 1) { [weak self] in self?.tick() }
     }
 
     /// Stops appending.

@@ -1,3 +1,4 @@
+import CachewatchThreads
 import Foundation
 
 /// Feeds the demo's redis-server with the guide's traffic through `redis-cli --pipe`.
@@ -6,7 +7,7 @@ final class DemoTraffic {
     private var keyspace = DemoKeyspace()
     private var process: Process?
     private var input: FileHandle?
-    private var worker: PeriodicThread?
+    private var worker: WorkerThread?
     private var second = 0
 
     init(port: Int) {
@@ -17,7 +18,7 @@ final class DemoTraffic {
     func start() throws {
         try openPipe()
         send(keyspace.initialFill())
-        worker = PeriodicThread(name: "demo-traffic", intervalSeconds: 1) { [weak self] in self?.tick() }
+        worker = WorkerThread.periodic(name: "demo-traffic", intervalSeconds: 1) { [weak self] in self?.tick() }
     }
 
     /// Stops the traffic thread and the redis-cli process.

@@ -1,0 +1,72 @@
+import CachewatchCore
+import Foundation
+
+/// One census pass's walk: the SCAN cursor, the keys waiting for their lookups, the value probes, what was counted.
+/// The runner's pass loop drives it page by page; it holds no connection and sends nothing itself.
+struct CensusPassState {
+    var accumulator: CensusAccumulator
+    /// Keys already taken this pass (SCAN may return a key twice).
+    private var seen = KeyFingerprintSet()
+    private(set) var cursor: [UInt8] = Array("0".utf8)
+    private(set) var scanDone = false
+    /// Keys of the last SCAN reply not yet looked up.
+    var pending: [[UInt8]] = []
+    var valueProbes = ValueProbeQueue()
+    /// Keys looked up so far.
+    var scanned = 0
+
+    init(db: Int, maxFamilies: Int) {
+        accumulator = CensusAccumulator(db: db, maxFamilies: maxFamilies)
+    }
+
+    /// True when nothing is left to send in this pass.
+    func finished(probingValues: Bool) -> Bool {
+        scanDone && pending.isEmpty && (valueProbes.pending.isEmpty || !probingValues)
+    }
+
+    /// Takes the pending keys (and the value probes, while values are looked at) into the next page's pipeline.
+    mutating func nextBatch(noTouch: Bool, type: Bool, memory: Bool, probingValues: Bool, scanCount: Int) -> PageBatch {
+        let batch = PageBatch(keys: pending, probes: probingValues ? valueProbes.pending : [], noTouch: noTouch, type: type,
+                              memory: memory, scanCursor: scanDone ? nil : cursor, scanCount: scanCount)
+        pending = []
+        valueProbes.pending = []
+        return batch
+    }
+
+    /// Takes a SCAN reply: keys not seen yet this pass join `pending`, and the cursor moves on (0: the walk is done).
+    mutating func absorbScan(_ reply: RedisReply, address: String) throws {
+        guard let parts = reply.arrayValue, parts.count == 2, let next = parts[0].bytesValue, let keys = parts[1].arrayValue else {
+            throw RedisError.protocolError(address: address, detail: "unexpected SCAN reply")
+        }
+        for keyReply in keys {
+            if let key = keyReply.bytesValue, seen.insert(key) { pending.append(key) }
+        }
+        cursor = next
+        if next == Array("0".utf8) { scanDone = true }
+    }
+
+    /// Reads the value probes' replies into the accumulator (see `ValueProbeQueue.read`).
+    mutating func readProbes(_ probes: [ValueProbe], _ replies: ArraySlice<RedisReply>, features: inout ServerFeatures,
+                             client: RedisClient) -> (hits: Int, misses: Int) {
+        valueProbes.read(probes, replies, accumulator: &accumulator, features: &features, client: client)
+    }
+
+    /// Feeds one page's observations to the accumulator, reserving value probes for string keys while values are
+    /// looked at (`probingValues`).
+    mutating func record(_ keys: [[UInt8]], _ observations: [KeyObservation], observedAt: Date, probingValues: Bool) {
+        if !probingValues { valueProbes.pending = [] }
+        scanned += keys.count
+        for (key, observation) in zip(keys, observations) {
+            if probingValues, observation.type == "string" {
+                if let ticket = accumulator.addReservingValueProbe(key: key, type: observation.type,
+                                                                   pttlMilliseconds: observation.pttlMilliseconds,
+                                                                   memoryBytes: observation.memoryBytes, observedAt: observedAt) {
+                    valueProbes.pending.append(ValueProbe(key: key, ticket: ticket, stage: .length))
+                }
+            } else {
+                accumulator.add(key: key, type: observation.type, pttlMilliseconds: observation.pttlMilliseconds,
+                                memoryBytes: observation.memoryBytes, observedAt: observedAt)
+            }
+        }
+    }
+}
