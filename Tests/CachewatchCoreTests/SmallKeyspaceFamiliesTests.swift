@@ -90,8 +90,31 @@ final class SmallKeyspaceFamiliesTests: XCTestCase {
         // Every key seen (scanned = DBSIZE) before SCAN said so: already settled.
         let whole = census.report(dbsizeKeys: corpus.count, complete: false, keysPerSecond: 0, now: Date())
         XCTAssertEqual(Set(whole.families.map(\.pattern)), expected)
-        // Half way through a bigger keyspace: absolute evidence still (usernames stay literal for now).
+        // 90 % of the way: relative evidence already (31 usernames over 31 keys).
+        let late = census.report(dbsizeKeys: corpus.count * 10 / 9, complete: false, keysPerSecond: 0, now: Date())
+        XCTAssertTrue(late.families.contains { $0.pattern == "user:{str}" })
+        // Half way through a bigger keyspace: the streaming evidence still (usernames stay literal for now).
         let partial = census.report(dbsizeKeys: corpus.count * 2, complete: false, keysPerSecond: 0, now: Date())
         XCTAssertFalse(partial.families.contains { $0.pattern == "user:{str}" })
+        // Without DBSIZE, a partial pass cannot know how much is left: streaming evidence.
+        let unknown = census.report(dbsizeKeys: 0, complete: false, keysPerSecond: 0, now: Date())
+        XCTAssertFalse(unknown.families.contains { $0.pattern == "user:{str}" })
+    }
+
+    /// The evidence a position needs falls from the streaming rule (16 words, 32 keys) at half the pass to
+    /// more than 5 words at the end.
+    func testSettledEvidenceFallsAsThePassNearsItsEnd() {
+        XCTAssertEqual(FamilyTrie.settledDistinct(1), 5)
+        XCTAssertEqual(FamilyTrie.settledMinimumKeys(1), 0)
+        XCTAssertEqual(FamilyTrie.settledDistinct(0.9), 5)
+        XCTAssertEqual(FamilyTrie.settledDistinct(0.75), 8)
+        XCTAssertEqual(FamilyTrie.settledMinimumKeys(0.75), 16)
+        XCTAssertEqual(FamilyTrie.settledDistinct(0.51), 16)
+        XCTAssertEqual(FamilyTrie.settledMinimumKeys(0.51), 32)
+        // A handful of literal names stays apart even with the whole keyspace seen.
+        let few = ["queue:default", "queue:mailers", "queue:critical", "queue:low", "queue:high"]
+        XCTAssertEqual(Set(patterns(few)), Set(few))
+        let six = few + ["queue:bulk"]
+        XCTAssertEqual(Set(patterns(six)), ["queue:{str}"])
     }
 }

@@ -127,11 +127,13 @@ public struct CensusAccumulator: Sendable {
     // MARK: - Report
 
     /// The census so far. `dbsizeKeys`: DBSIZE at the start of the pass; `complete`: a full SCAN pass ended.
-    /// Once the pass has seen the whole keyspace (`complete`, or at least `dbsizeKeys` keys), families are
-    /// named from a settled copy of the trie (`FamilyTrie.settle()`: small keyspaces group as well as big ones).
+    /// Once the pass has seen most of the keyspace (`complete`, or more than half of `dbsizeKeys`), families
+    /// are named from a settled copy of the trie (`FamilyTrie.settle(seenFraction:)`: small keyspaces group as
+    /// well as big ones; the evidence needed falls as the pass nears DBSIZE, and is relative at the end).
     public func report(dbsizeKeys: Int, complete: Bool, keysPerSecond: Double, now: Date) -> CensusReport {
         var trie = self.trie
-        if complete || (dbsizeKeys > 0 && scannedKeys >= dbsizeKeys) { trie.settle() }
+        let seenFraction = complete ? 1 : (dbsizeKeys > 0 ? Double(scannedKeys) / Double(dbsizeKeys) : 0)
+        trie.settle(seenFraction: seenFraction)
         // Group by canonical family, then by rendered pattern (two families could render alike).
         var byID: [Int32: FamilyStats] = [:]
         for (id, stat) in stats { byID[trie.canonical(id), default: FamilyStats()].merge(stat) }

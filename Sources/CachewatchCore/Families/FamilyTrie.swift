@@ -62,8 +62,8 @@ struct FamilyTrie: Sendable {
     private var tokens: [Tokenizer.Token] = []
     private var segments: [Tokenizer.Segment] = []
     private var signature: [UInt8] = []
-    /// True while `settle()` runs: evidence is judged on the complete keyspace.
-    private var settling = false
+    /// The seen fraction while `settle(seenFraction:)` runs (nil: streaming evidence).
+    private var settlingFraction: Double?
 
     static let lightMinimum = 8
     static let distinctThreshold = 16
@@ -244,21 +244,35 @@ struct FamilyTrie: Sendable {
 
     // MARK: - Evidence
 
-    /// Judges every word position again with complete information: the input is whole (offline `families`)
-    /// or the census pass has seen every key (complete, or as many keys as DBSIZE). Then nothing can arrive
-    /// to prove a light word a family of its own, so the evidence is relative to what was seen: a non-root
-    /// position collapses when it holds more than `settledDistinctThreshold` distinct light words that are
-    /// mostly new (distinct > half their keys), whatever the node's size. The root keeps its absolute rule
-    /// (`top_widgets`, `popular_widgets` and other singletons there are real families). Deterministic; a
-    /// decision is never undone. One sweep over the nodes (linear in the trie's size).
-    mutating func settle() {
-        settling = true
-        defer { settling = false }
+    /// Judges every word position again once most or all of the keyspace has been seen: `seenFraction` is the
+    /// share of the final pass classified (1: the input is whole — offline `families`, a complete census pass,
+    /// as many keys as DBSIZE). Then few keys can still arrive to prove a light word a family of its own, so
+    /// the evidence is relative to what was seen: a non-root position collapses when it holds more than
+    /// `settledDistinct(seenFraction)` distinct light words that are mostly new (distinct > half their keys),
+    /// over at least `settledMinimumKeys(seenFraction)` keys. At 1 that is more than 5 words, whatever the
+    /// node's size (31 usernames are `user:{str}`); the requirement grows back to the streaming rule
+    /// (16 words, 32 keys) as the fraction falls to one half. The root keeps its absolute rule (`top_widgets`,
+    /// `popular_widgets` and other singletons there are real families). Deterministic; a decision is never
+    /// undone. One sweep over the nodes (linear in the trie's size).
+    mutating func settle(seenFraction: Double = 1) {
+        guard seenFraction.isFinite, seenFraction > 0.5 else { return }
+        settlingFraction = min(1, seenFraction)
+        defer { settlingFraction = nil }
         var n = 1
         while n < nodes.count {
             if redirect[n] == Int32(n) && nodes[n].wordEdges.count > Self.settledDistinctThreshold { evaluate(Int32(n)) }
             n += 1
         }
+    }
+
+    /// Distinct light words a non-root position needs when `fraction` of the pass has been seen (> 0.5).
+    static func settledDistinct(_ fraction: Double) -> Int {
+        min(distinctThreshold, max(settledDistinctThreshold, Int((2 * Double(distinctThreshold) * (1 - fraction)).rounded(.up))))
+    }
+
+    /// Word keys a non-root position needs when `fraction` of the pass has been seen (> 0.5).
+    static func settledMinimumKeys(_ fraction: Double) -> Int {
+        min(minimumNodeKeys, max(0, Int((2 * Double(minimumNodeKeys) * (1 - fraction)).rounded(.up))))
     }
 
     private func lightThreshold(_ node: Int32) -> Int {
@@ -269,8 +283,10 @@ struct FamilyTrie: Sendable {
     @discardableResult
     private mutating func evaluate(_ node: Int32) -> Bool {
         let state = nodes[Int(node)]
-        let relaxed = settling && node != 0
-        guard state.wordEdges.count > (relaxed ? Self.settledDistinctThreshold : Self.distinctThreshold) else { return false }
+        let fraction = node == 0 ? nil : settlingFraction
+        let distinctNeeded = fraction.map(Self.settledDistinct) ?? (node == 0 ? Self.rootDistinctThreshold : Self.distinctThreshold)
+        let keysNeeded = fraction.map(Self.settledMinimumKeys) ?? Self.minimumNodeKeys
+        guard state.wordEdges.count > min(distinctNeeded, Self.distinctThreshold) else { return false }
         if state.wordEdges.count >= Self.wordEdgeCap {
             collapse(node, fallback: [])
             return true
@@ -281,8 +297,7 @@ struct FamilyTrie: Sendable {
             distinct += 1
             lightKeys += edges[Int(e)].count
         }
-        let needed = node == 0 ? Self.rootDistinctThreshold : (relaxed ? Self.settledDistinctThreshold : Self.distinctThreshold)
-        guard distinct > needed, distinct * 2 > lightKeys, relaxed || state.wordKeys >= Self.minimumNodeKeys else { return false }
+        guard distinct > distinctNeeded, distinct * 2 > lightKeys, state.wordKeys >= keysNeeded else { return false }
         collapse(node, fallback: [])
         return true
     }
