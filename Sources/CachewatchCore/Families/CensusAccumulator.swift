@@ -127,9 +127,9 @@ public struct CensusAccumulator: Sendable {
     // MARK: - Report
 
     /// The census so far. `dbsizeKeys`: DBSIZE at the start of the pass; `complete`: a full SCAN pass ended.
-    /// Once the pass has seen most of the keyspace (`complete`, or more than half of `dbsizeKeys`), families
-    /// are named from a settled copy of the trie (`FamilyTrie.settle(seenFraction:)`: small keyspaces group as
-    /// well as big ones; the evidence needed falls as the pass nears DBSIZE, and is relative at the end).
+    /// Families are named from a settled copy of the trie (`FamilyTrie.settle(seenFraction:)` with
+    /// scanned / `dbsizeKeys`, or 1 when `complete`): small keyspaces group as well as big ones, the evidence
+    /// needed falls as the pass nears DBSIZE. Without DBSIZE a partial pass keeps the streaming evidence.
     public func report(dbsizeKeys: Int, complete: Bool, keysPerSecond: Double, now: Date) -> CensusReport {
         var trie = self.trie
         let seenFraction = complete ? 1 : (dbsizeKeys > 0 ? Double(scannedKeys) / Double(dbsizeKeys) : 0)

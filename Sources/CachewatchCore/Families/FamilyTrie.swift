@@ -244,18 +244,18 @@ struct FamilyTrie: Sendable {
 
     // MARK: - Evidence
 
-    /// Judges every word position again once most or all of the keyspace has been seen: `seenFraction` is the
-    /// share of the final pass classified (1: the input is whole — offline `families`, a complete census pass,
-    /// as many keys as DBSIZE). Then few keys can still arrive to prove a light word a family of its own, so
-    /// the evidence is relative to what was seen: a non-root position collapses when it holds more than
+    /// Judges every word position again with what the pass has seen so far: `seenFraction` is the share of
+    /// the final pass classified (scanned / DBSIZE; 1: the input is whole — offline `families`, a complete
+    /// census pass). Keys still to come are what could prove a light word a family of its own, so the evidence
+    /// is relative to the part still unseen: a non-root position collapses when it holds more than
     /// `settledDistinct(seenFraction)` distinct light words that are mostly new (distinct > half their keys),
-    /// over at least `settledMinimumKeys(seenFraction)` keys. At 1 that is more than 5 words, whatever the
-    /// node's size (31 usernames are `user:{str}`); the requirement grows back to the streaming rule
-    /// (16 words, 32 keys) as the fraction falls to one half. The root keeps its absolute rule (`top_widgets`,
+    /// over at least `settledMinimumKeys(seenFraction)` keys. At 0 that is the streaming rule (16 words,
+    /// 32 keys); at a third of the pass the key minimum is gone; at the end it is more than 5 words, whatever
+    /// the node's size (31 usernames are `user:{str}`). The root keeps its absolute rule (`top_widgets`,
     /// `popular_widgets` and other singletons there are real families). Deterministic; a decision is never
     /// undone. One sweep over the nodes (linear in the trie's size).
     mutating func settle(seenFraction: Double = 1) {
-        guard seenFraction.isFinite, seenFraction > 0.5 else { return }
+        guard seenFraction.isFinite, seenFraction > 0 else { return }
         settlingFraction = min(1, seenFraction)
         defer { settlingFraction = nil }
         var n = 1
@@ -265,14 +265,16 @@ struct FamilyTrie: Sendable {
         }
     }
 
-    /// Distinct light words a non-root position needs when `fraction` of the pass has been seen (> 0.5).
+    /// Distinct light words a non-root position needs when `fraction` (0…1) of the pass has been seen.
     static func settledDistinct(_ fraction: Double) -> Int {
-        min(distinctThreshold, max(settledDistinctThreshold, Int((2 * Double(distinctThreshold) * (1 - fraction)).rounded(.up))))
+        let unseen = fraction.isFinite ? min(1, max(0, 1 - fraction)) : 1
+        return min(distinctThreshold, max(settledDistinctThreshold, Int((Double(distinctThreshold) * unseen).rounded(.up))))
     }
 
-    /// Word keys a non-root position needs when `fraction` of the pass has been seen (> 0.5).
+    /// Word keys a non-root position needs when `fraction` (0…1) of the pass has been seen.
     static func settledMinimumKeys(_ fraction: Double) -> Int {
-        min(minimumNodeKeys, max(0, Int((2 * Double(minimumNodeKeys) * (1 - fraction)).rounded(.up))))
+        let unseen = fraction.isFinite ? min(1, max(0, 1 - 3 * fraction)) : 1
+        return Int((Double(minimumNodeKeys) * unseen).rounded(.up))
     }
 
     private func lightThreshold(_ node: Int32) -> Int {
