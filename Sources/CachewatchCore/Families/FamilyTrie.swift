@@ -9,7 +9,9 @@
 /// `{str}` edge (keeping the text all of them share at the start and end, e.g. `q=owner={str}`) and their
 /// subtrees merge. Heavy edges (real families) stay literal. A node holding 128 word signatures collapses
 /// regardless (memory bound). Decisions are deterministic functions of the key sequence and never undone,
-/// so a family keeps its name once its position has been decided.
+/// so a family keeps its name once its position has been decided. When the share of the pass already seen
+/// is known, `settle(seenFraction:)` (FamilyTrie+Settle) judges positions again on evidence relative to it
+/// (more than 5 light words once everything was seen), so small keyspaces group as well as big ones.
 ///
 /// A family is a trie node where keys end (`familyID`); merged nodes redirect to the survivor
 /// (`canonical(_:)`). Past `maxNodes`, keys on new paths go to the overflow family (`FamilyTrie.overflow`).
@@ -56,14 +58,14 @@ struct FamilyTrie: Sendable {
 
     private(set) var nodes: [Node] = [Node()]
     private(set) var edges: [Edge] = []
-    private var redirect: [Int32] = [0]
+    private(set) var redirect: [Int32] = [0]
     let maxNodes: Int
 
     private var tokens: [Tokenizer.Token] = []
     private var segments: [Tokenizer.Segment] = []
     private var signature: [UInt8] = []
-    /// The seen fraction while `settle(seenFraction:)` runs (nil: streaming evidence).
-    private var settlingFraction: Double?
+    /// The seen fraction while `settle(seenFraction:)` runs (nil: streaming evidence; see FamilyTrie+Settle).
+    var settlingFraction: Double?
 
     static let lightMinimum = 8
     static let distinctThreshold = 16
@@ -244,46 +246,13 @@ struct FamilyTrie: Sendable {
 
     // MARK: - Evidence
 
-    /// Judges every word position again with what the pass has seen so far: `seenFraction` is the share of
-    /// the final pass classified (scanned / DBSIZE; 1: the input is whole — offline `families`, a complete
-    /// census pass). Keys still to come are what could prove a light word a family of its own, so the evidence
-    /// is relative to the part still unseen: a non-root position collapses when it holds more than
-    /// `settledDistinct(seenFraction)` distinct light words that are mostly new (distinct > half their keys),
-    /// over at least `settledMinimumKeys(seenFraction)` keys. At 0 that is the streaming rule (16 words,
-    /// 32 keys); at a third of the pass the key minimum is gone; at the end it is more than 5 words, whatever
-    /// the node's size (31 usernames are `user:{str}`). The root keeps its absolute rule (`top_widgets`,
-    /// `popular_widgets` and other singletons there are real families). Deterministic; a decision is never
-    /// undone. One sweep over the nodes (linear in the trie's size).
-    mutating func settle(seenFraction: Double = 1) {
-        guard seenFraction.isFinite, seenFraction > 0 else { return }
-        settlingFraction = min(1, seenFraction)
-        defer { settlingFraction = nil }
-        var n = 1
-        while n < nodes.count {
-            if redirect[n] == Int32(n) && nodes[n].wordEdges.count > Self.settledDistinctThreshold { evaluate(Int32(n)) }
-            n += 1
-        }
-    }
-
-    /// Distinct light words a non-root position needs when `fraction` (0…1) of the pass has been seen.
-    static func settledDistinct(_ fraction: Double) -> Int {
-        let unseen = fraction.isFinite ? min(1, max(0, 1 - fraction)) : 1
-        return min(distinctThreshold, max(settledDistinctThreshold, Int((Double(distinctThreshold) * unseen).rounded(.up))))
-    }
-
-    /// Word keys a non-root position needs when `fraction` (0…1) of the pass has been seen.
-    static func settledMinimumKeys(_ fraction: Double) -> Int {
-        let unseen = fraction.isFinite ? min(1, max(0, 1 - 3 * fraction)) : 1
-        return Int((Double(minimumNodeKeys) * unseen).rounded(.up))
-    }
-
     private func lightThreshold(_ node: Int32) -> Int {
         max(Self.lightMinimum, nodes[Int(node)].wordKeys / 20)
     }
 
     /// Collapses `node` when its word positions are proven variable; true when it collapsed.
     @discardableResult
-    private mutating func evaluate(_ node: Int32) -> Bool {
+    mutating func evaluate(_ node: Int32) -> Bool {
         let state = nodes[Int(node)]
         let fraction = node == 0 ? nil : settlingFraction
         let distinctNeeded = fraction.map(Self.settledDistinct) ?? (node == 0 ? Self.rootDistinctThreshold : Self.distinctThreshold)
