@@ -41,6 +41,10 @@ final class ServerIdentityTests: XCTestCase {
     func testNewFixturesParseCleanly() throws {
         for name in Self.fixtures {
             let snapshot = try info(name)
+            // Every line stays reachable as text, whatever the typed accessors make of it.
+            for (section, fields) in InfoFixtures.naive(try InfoFixtures.text(name)) {
+                for (key, value) in fields { XCTAssertEqual(snapshot[section: section, key: key], value, "\(name): \(section).\(key)") }
+            }
             XCTAssertEqual(snapshot.unparsedLineCount, 0, name)
             XCTAssertNotNil(snapshot.usedMemoryBytes, name)
             XCTAssertFalse(snapshot.keyspace.isEmpty, name)
