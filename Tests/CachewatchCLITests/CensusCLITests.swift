@@ -39,7 +39,7 @@ final class CensusCLITests: XCTestCase {
 
     private var server: RedisServerFixture {
         get throws {
-            guard let server = Self.server else { throw XCTSkip("redis-server could not be started") }
+            guard let server = Self.server else { throw prerequisiteMissing("redis-server could not be started") }
             return server
         }
     }

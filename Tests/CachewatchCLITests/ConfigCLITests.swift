@@ -8,7 +8,7 @@ final class ConfigCLITests: XCTestCase {
     private var directory: TempDirectory!
 
     override func setUpWithError() throws {
-        do { server = try RedisServerFixture() } catch { throw XCTSkip("redis-server could not be started") }
+        do { server = try RedisServerFixture() } catch { throw prerequisiteMissing("redis-server could not be started") }
         directory = try TempDirectory("config")
     }
 

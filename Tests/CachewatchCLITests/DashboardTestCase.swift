@@ -18,7 +18,7 @@ class DashboardTestCase: XCTestCase {
 
     override func setUpWithError() throws {
         try super.setUpWithError()
-        guard TmuxSession.isAvailable else { throw XCTSkip("tmux is not installed") }
+        guard TmuxSession.isAvailable else { throw prerequisiteMissing("tmux is not installed") }
         guard FileManager.default.isExecutableFile(atPath: CLIRunner.binaryPath) else {
             throw DashboardDidNotStart(description: "build cachewatch first (swift build): \(CLIRunner.binaryPath) is missing")
         }

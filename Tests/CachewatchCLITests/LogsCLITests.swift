@@ -120,7 +120,7 @@ final class LogsCLITests: XCTestCase {
     }
 
     func testAllFiveFormatsTogetherAgainstALiveServer() throws {
-        guard let server = Self.server else { throw XCTSkip("redis-server could not be started") }
+        guard let server = Self.server else { throw prerequisiteMissing("redis-server could not be started") }
         let now = Date()
         var arguments = ["snapshot", "--json", "--no-census", "--interval", "0.1s", "-p", String(server.port),
                          "--warn-rate", "10", "--crit-rate", "15"]
@@ -261,7 +261,7 @@ final class LogsCLITests: XCTestCase {
     }
 
     func testMissingLogIsReportedNotFatal() throws {
-        guard let server = Self.server else { throw XCTSkip("redis-server could not be started") }
+        guard let server = Self.server else { throw prerequisiteMissing("redis-server could not be started") }
         let path = directory.file("not-yet.log")
         let result = try CLIRunner.run(["snapshot", "--json", "--no-census", "--interval", "0.1s", "-p", String(server.port), "--log", path])
         XCTAssertEqual(result.status, 0, result.stderr)

@@ -23,7 +23,7 @@ final class PatternInvalidationSnapshotCLITests: XCTestCase {
 
     private var server: RedisServerFixture {
         get throws {
-            guard let server = Self.server else { throw XCTSkip("redis-server could not be started") }
+            guard let server = Self.server else { throw prerequisiteMissing("redis-server could not be started") }
             return server
         }
     }

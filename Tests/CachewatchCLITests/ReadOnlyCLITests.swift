@@ -26,7 +26,7 @@ final class ReadOnlyCLITests: XCTestCase {
 
     func testSnapshotAndWatchSendOnlyReadCommandsAndNameThemselves() throws {
         let server: RedisServerFixture
-        do { server = try RedisServerFixture() } catch { throw XCTSkip("redis-server could not be started") }
+        do { server = try RedisServerFixture() } catch { throw prerequisiteMissing("redis-server could not be started") }
         defer { server.teardown() }
         var seed: [[String]] = (1...200).map { ["SET", "widget:\($0)", "v", "EX", "900"] }
         seed += (1...20).map { ["HSET", "cart:\($0):items", "sku", "1"] }

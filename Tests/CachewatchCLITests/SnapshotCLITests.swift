@@ -28,7 +28,7 @@ final class SnapshotCLITests: XCTestCase {
 
     private var server: RedisServerFixture {
         get throws {
-            guard let server = Self.server else { throw XCTSkip("redis-server could not be started") }
+            guard let server = Self.server else { throw prerequisiteMissing("redis-server could not be started") }
             return server
         }
     }
@@ -354,7 +354,7 @@ final class SnapshotAuthCLITests: XCTestCase {
 
     private var server: RedisServerFixture {
         get throws {
-            guard let server = Self.server else { throw XCTSkip("redis-server could not be started") }
+            guard let server = Self.server else { throw prerequisiteMissing("redis-server could not be started") }
             return server
         }
     }
@@ -450,7 +450,7 @@ final class SnapshotAuthCLITests: XCTestCase {
 final class SnapshotSocketCLITests: XCTestCase {
     func testUnixSocket() throws {
         let server: RedisServerFixture
-        do { server = try RedisServerFixture(options: .init(unixSocket: true)) } catch { throw XCTSkip("redis-server could not be started") }
+        do { server = try RedisServerFixture(options: .init(unixSocket: true)) } catch { throw prerequisiteMissing("redis-server could not be started") }
         defer { server.teardown() }
         server.pipe([["SET", "widget:1", "a", "EX", "100"], ["SET", "widget:2", "b"]])
         let socket = try XCTUnwrap(server.socketPath)
@@ -474,7 +474,7 @@ final class SnapshotSocketCLITests: XCTestCase {
 final class SnapshotTimeoutCLITests: XCTestCase {
     func testPausedServerGivesATimeoutSentence() throws {
         let server: RedisServerFixture
-        do { server = try RedisServerFixture() } catch { throw XCTSkip("redis-server could not be started") }
+        do { server = try RedisServerFixture() } catch { throw prerequisiteMissing("redis-server could not be started") }
         defer { server.teardown() }
         // (No CLIENT UNPAUSE: a new connection's UNPAUSE waits for the pause too; teardown kills the server.)
         XCTAssertEqual(server.redisCLI(["CLIENT", "PAUSE", "20000", "ALL"]), "OK")
@@ -491,7 +491,7 @@ final class SnapshotClusterCLITests: XCTestCase {
         let server: RedisServerFixture
         do {
             server = try RedisServerFixture(options: .init(extraConfig: ["cluster-enabled yes", "cluster-config-file nodes.conf"]))
-        } catch { throw XCTSkip("redis-server could not be started: \(error)") }
+        } catch { throw prerequisiteMissing("redis-server could not be started: \(error)") }
         defer { server.teardown() }
         let result = try CLIRunner.run(["snapshot", "--json", "--full", "--interval", "0.1s", "-p", String(server.port)])
         XCTAssertEqual(result.status, 0, result.stderr)

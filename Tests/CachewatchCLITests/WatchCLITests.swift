@@ -13,7 +13,7 @@ final class WatchCLITests: XCTestCase {
         do {
             server = try RedisServerFixture()
         } catch {
-            throw XCTSkip("redis-server could not be started: \(error)")
+            throw prerequisiteMissing("redis-server could not be started: \(error)")
         }
         server.pipe((1...20).map { ["SET", "widget:\($0)", "x", "EX", "600"] })
         directory = try TempDirectory("watch")
