@@ -41,6 +41,10 @@ final class ServerIdentityTests: XCTestCase {
     func testNewFixturesParseCleanly() throws {
         for name in Self.fixtures {
             let snapshot = try info(name)
+            // Every line stays reachable as text, whatever the typed accessors make of it.
+            for (section, fields) in InfoFixtures.naive(try InfoFixtures.text(name)) {
+                for (key, value) in fields { XCTAssertEqual(snapshot[section: section, key: key], value, "\(name): \(section).\(key)") }
+            }
             XCTAssertEqual(snapshot.unparsedLineCount, 0, name)
             XCTAssertNotNil(snapshot.usedMemoryBytes, name)
             XCTAssertFalse(snapshot.keyspace.isEmpty, name)
@@ -117,6 +121,23 @@ final class ServerIdentityTests: XCTestCase {
         XCTAssertEqual(redis8.keySizes.first { $0.metric == "hashes_items" }?.type, "hash")
         XCTAssertFalse(redis8.keySizes.first { $0.metric == "zsets_items" }!.countsBytes)
         for older in ["info-redis7.txt", "info-valkey8.txt", "info-dragonfly.txt"] { XCTAssertEqual(try info(older).keySizes, [], older) }
+    }
+
+    func testKeysizesAreAddedLastToTheirKeyspaceEntryInJSON() throws {
+        let target = TargetDescription(address: "127.0.0.1:6379", db: 0)
+        let redis8 = SnapshotDocument(takenAt: t0, target: target, info: try info("info-redis8.txt"), rates: nil,
+                                      pingMilliseconds: nil, census: nil, logs: nil, redisError: nil)
+        guard case .array(let entries)? = redis8.json["keyspace"] else { return XCTFail("no keyspace array") }
+        guard case .object(let db0) = entries[0], case .object(let db3) = entries[1] else { return XCTFail("entries are not objects") }
+        XCTAssertEqual(db0.map(\.0), ["db", "keys", "expires", "avg_ttl_ms", "key_sizes"])
+        XCTAssertEqual(db3.map(\.0), ["db", "keys", "expires", "avg_ttl_ms", "key_sizes"])
+        let text = redis8.json.serialized()
+        XCTAssertTrue(text.contains(#""key_sizes":[{"type":"hash","metric":"hashes_items","unit":"items","bins":[{"min":2,"keys":1},{"min":16,"keys":1}]}"#), text)
+        XCTAssertTrue(text.contains(#"{"type":"string","metric":"strings_sizes","unit":"bytes","bins":[{"min":8,"keys":4},{"min":16,"keys":2},{"min":2097152,"keys":1}]}"#), text)
+        // Before Redis 8 the entries are unchanged.
+        let redis7 = SnapshotDocument(takenAt: t0, target: target, info: try info("info-redis7.txt"), rates: nil,
+                                      pingMilliseconds: nil, census: nil, logs: nil, redisError: nil)
+        XCTAssertFalse(redis7.json.serialized().contains("key_sizes"))
     }
 
     func testMalformedKeysizesLinesAreCountedNotFatal() {

@@ -90,8 +90,51 @@ final class SmallKeyspaceFamiliesTests: XCTestCase {
         // Every key seen (scanned = DBSIZE) before SCAN said so: already settled.
         let whole = census.report(dbsizeKeys: corpus.count, complete: false, keysPerSecond: 0, now: Date())
         XCTAssertEqual(Set(whole.families.map(\.pattern)), expected)
-        // Half way through a bigger keyspace: absolute evidence still (usernames stay literal for now).
-        let partial = census.report(dbsizeKeys: corpus.count * 2, complete: false, keysPerSecond: 0, now: Date())
+        // 90 % of the way: relative evidence already (31 usernames over 31 keys).
+        let late = census.report(dbsizeKeys: corpus.count * 10 / 9, complete: false, keysPerSecond: 0, now: Date())
+        XCTAssertTrue(late.families.contains { $0.pattern == "user:{str}" })
+        // A hundredth of a far bigger keyspace: nearly the streaming evidence (31 keys are not 32).
+        let partial = census.report(dbsizeKeys: corpus.count * 100, complete: false, keysPerSecond: 0, now: Date())
         XCTAssertFalse(partial.families.contains { $0.pattern == "user:{str}" })
+        // Without DBSIZE, a partial pass cannot know how much is left: streaming evidence.
+        let unknown = census.report(dbsizeKeys: 0, complete: false, keysPerSecond: 0, now: Date())
+        XCTAssertFalse(unknown.families.contains { $0.pattern == "user:{str}" })
+    }
+
+    /// Partial reports of the big corpus settle only into groups the whole keyspace also has (no premature
+    /// `{str}` that the end of the pass would not confirm).
+    func testPartialPassesOfTheBigCorpusNeverInventGroups() {
+        let corpus = CensusCorpus.generate(seed: 3)
+        let whole = Set(FamiliesTable(keys: corpus.map(\.key), maxFamilies: 1000).rows.map(\.pattern))
+        for fraction in [0.05, 0.2, 0.4, 0.7] {
+            var census = CensusAccumulator(db: 0, maxFamilies: 1000)
+            for item in corpus.prefix(Int(Double(corpus.count) * fraction)) {
+                census.add(key: item.key, type: "string", pttlMilliseconds: 60_000, memoryBytes: nil)
+            }
+            let partial = census.report(dbsizeKeys: corpus.count, complete: false, keysPerSecond: 0, now: Date())
+            let invented = partial.families.map(\.pattern).filter { $0.contains("{str}") && !whole.contains($0) }
+            XCTAssertEqual(invented, [], "at \(fraction)")
+        }
+    }
+
+    /// The evidence a position needs falls from the streaming rule (16 words, 32 keys) at the start of a pass
+    /// to more than 5 words at the end.
+    func testSettledEvidenceFallsAsThePassNearsItsEnd() {
+        XCTAssertEqual(FamilyTrie.settledDistinct(0), 16)
+        XCTAssertEqual(FamilyTrie.settledMinimumKeys(0), 32)
+        XCTAssertEqual(FamilyTrie.settledDistinct(0.25), 12)
+        XCTAssertEqual(FamilyTrie.settledMinimumKeys(0.25), 8)
+        XCTAssertEqual(FamilyTrie.settledDistinct(0.5), 8)
+        XCTAssertEqual(FamilyTrie.settledMinimumKeys(0.5), 0)
+        XCTAssertEqual(FamilyTrie.settledDistinct(0.75), 5)
+        XCTAssertEqual(FamilyTrie.settledDistinct(1), 5)
+        XCTAssertEqual(FamilyTrie.settledMinimumKeys(1), 0)
+        XCTAssertEqual(FamilyTrie.settledDistinct(.nan), 16)
+        XCTAssertEqual(FamilyTrie.settledMinimumKeys(-.infinity), 32)
+        // A handful of literal names stays apart even with the whole keyspace seen.
+        let few = ["queue:default", "queue:mailers", "queue:critical", "queue:low", "queue:high"]
+        XCTAssertEqual(Set(patterns(few)), Set(few))
+        let six = few + ["queue:bulk"]
+        XCTAssertEqual(Set(patterns(six)), ["queue:{str}"])
     }
 }

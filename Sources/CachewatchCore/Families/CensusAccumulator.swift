@@ -132,11 +132,13 @@ public struct CensusAccumulator: Sendable {
     // MARK: - Report
 
     /// The census so far. `dbsizeKeys`: DBSIZE at the start of the pass; `complete`: a full SCAN pass ended.
-    /// Once the pass has seen the whole keyspace (`complete`, or at least `dbsizeKeys` keys), families are
-    /// named from a settled copy of the trie (`FamilyTrie.settle()`: small keyspaces group as well as big ones).
+    /// Families are named from a settled copy of the trie (`FamilyTrie.settle(seenFraction:)` with
+    /// scanned / `dbsizeKeys`, or 1 when `complete`): small keyspaces group as well as big ones, the evidence
+    /// needed falls as the pass nears DBSIZE. Without DBSIZE a partial pass keeps the streaming evidence.
     public func report(dbsizeKeys: Int, complete: Bool, keysPerSecond: Double, now: Date) -> CensusReport {
         var trie = self.trie
-        if complete || (dbsizeKeys > 0 && scannedKeys >= dbsizeKeys) { trie.settle() }
+        let seenFraction = complete ? 1 : (dbsizeKeys > 0 ? Double(scannedKeys) / Double(dbsizeKeys) : 0)
+        trie.settle(seenFraction: seenFraction)
         // Group by canonical family, then by rendered pattern (two families could render alike).
         var byID: [Int32: FamilyStats] = [:]
         for (id, stat) in stats { byID[trie.canonical(id), default: FamilyStats()].merge(stat) }

@@ -9,7 +9,9 @@
 /// `{str}` edge (keeping the text all of them share at the start and end, e.g. `q=owner={str}`) and their
 /// subtrees merge. Heavy edges (real families) stay literal. A node holding 128 word signatures collapses
 /// regardless (memory bound). Decisions are deterministic functions of the key sequence and never undone,
-/// so a family keeps its name once its position has been decided.
+/// so a family keeps its name once its position has been decided. When the share of the pass already seen
+/// is known, `settle(seenFraction:)` (FamilyTrie+Settle) judges positions again on evidence relative to it
+/// (more than 5 light words once everything was seen), so small keyspaces group as well as big ones.
 ///
 /// A family is a trie node where keys end (`familyID`); merged nodes redirect to the survivor
 /// (`canonical(_:)`). Past `maxNodes`, keys on new paths go to the overflow family (`FamilyTrie.overflow`).
@@ -56,14 +58,14 @@ struct FamilyTrie: Sendable {
 
     private(set) var nodes: [Node] = [Node()]
     private(set) var edges: [Edge] = []
-    private var redirect: [Int32] = [0]
+    private(set) var redirect: [Int32] = [0]
     let maxNodes: Int
 
     private var tokens: [Tokenizer.Token] = []
     private var segments: [Tokenizer.Segment] = []
     private var signature: [UInt8] = []
-    /// True while `settle()` runs: evidence is judged on the complete keyspace.
-    private var settling = false
+    /// The seen fraction while `settle(seenFraction:)` runs (nil: streaming evidence; see FamilyTrie+Settle).
+    var settlingFraction: Double?
 
     static let lightMinimum = 8
     static let distinctThreshold = 16
@@ -244,33 +246,18 @@ struct FamilyTrie: Sendable {
 
     // MARK: - Evidence
 
-    /// Judges every word position again with complete information: the input is whole (offline `families`)
-    /// or the census pass has seen every key (complete, or as many keys as DBSIZE). Then nothing can arrive
-    /// to prove a light word a family of its own, so the evidence is relative to what was seen: a non-root
-    /// position collapses when it holds more than `settledDistinctThreshold` distinct light words that are
-    /// mostly new (distinct > half their keys), whatever the node's size. The root keeps its absolute rule
-    /// (`top_widgets`, `popular_widgets` and other singletons there are real families). Deterministic; a
-    /// decision is never undone. One sweep over the nodes (linear in the trie's size).
-    mutating func settle() {
-        settling = true
-        defer { settling = false }
-        var n = 1
-        while n < nodes.count {
-            if redirect[n] == Int32(n) && nodes[n].wordEdges.count > Self.settledDistinctThreshold { evaluate(Int32(n)) }
-            n += 1
-        }
-    }
-
     private func lightThreshold(_ node: Int32) -> Int {
         max(Self.lightMinimum, nodes[Int(node)].wordKeys / 20)
     }
 
     /// Collapses `node` when its word positions are proven variable; true when it collapsed.
     @discardableResult
-    private mutating func evaluate(_ node: Int32) -> Bool {
+    mutating func evaluate(_ node: Int32) -> Bool {
         let state = nodes[Int(node)]
-        let relaxed = settling && node != 0
-        guard state.wordEdges.count > (relaxed ? Self.settledDistinctThreshold : Self.distinctThreshold) else { return false }
+        let fraction = node == 0 ? nil : settlingFraction
+        let distinctNeeded = fraction.map(Self.settledDistinct) ?? (node == 0 ? Self.rootDistinctThreshold : Self.distinctThreshold)
+        let keysNeeded = fraction.map(Self.settledMinimumKeys) ?? Self.minimumNodeKeys
+        guard state.wordEdges.count > min(distinctNeeded, Self.distinctThreshold) else { return false }
         if state.wordEdges.count >= Self.wordEdgeCap {
             collapse(node, fallback: [])
             return true
@@ -281,8 +268,7 @@ struct FamilyTrie: Sendable {
             distinct += 1
             lightKeys += edges[Int(e)].count
         }
-        let needed = node == 0 ? Self.rootDistinctThreshold : (relaxed ? Self.settledDistinctThreshold : Self.distinctThreshold)
-        guard distinct > needed, distinct * 2 > lightKeys, relaxed || state.wordKeys >= Self.minimumNodeKeys else { return false }
+        guard distinct > distinctNeeded, distinct * 2 > lightKeys, state.wordKeys >= keysNeeded else { return false }
         collapse(node, fallback: [])
         return true
     }

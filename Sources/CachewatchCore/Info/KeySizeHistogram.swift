@@ -62,6 +62,12 @@ public struct KeySizeHistogram: Sendable, Equatable {
         return bins.last?.lowerBound
     }
 
+    /// `{"type": "string", "metric": "strings_sizes", "unit": "bytes", "bins": [{"min": 4, "keys": 3}, …]}`.
+    public var json: JSONValue {
+        .object([("type", .string(type)), ("metric", .string(metric)), ("unit", .string(countsBytes ? "bytes" : "items")),
+                 ("bins", .array(bins.map { .object([("min", .int($0.lowerBound)), ("keys", .int($0.keys))]) }))])
+    }
+
     // MARK: - Parsing
 
     static let maxBins = 64

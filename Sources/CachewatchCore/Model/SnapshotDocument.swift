@@ -49,13 +49,21 @@ public struct SnapshotDocument: Sendable, Equatable {
             ("target", targetJSON),
             ("server", serverJSON),
             ("metrics", metricsJSON),
-            ("keyspace", .array((info?.keyspace ?? []).map(\.json))),
+            ("keyspace", .array((info?.keyspace ?? []).map(keyspaceJSON))),
         ]
         if let census { pairs.append(("census", census.json)) }
         if let logs { pairs.append(("logs", logs.json)) }
         pairs.append(("findings", .array(findings.map(\.json))))
         if let redisError { pairs.append(("error", .string(redisError))) }
         if let staleSeconds { pairs.append(("stale_seconds", .number((staleSeconds * 10).rounded() / 10))) }
+        return .object(pairs)
+    }
+
+    /// A `keyspace` element; on Redis ≥ 8 with its `INFO keysizes` histograms added last as `key_sizes`.
+    func keyspaceJSON(_ entry: KeyspaceEntry) -> JSONValue {
+        let histograms = info?.keySizes.filter { $0.db == entry.db } ?? []
+        guard !histograms.isEmpty, case .object(var pairs) = entry.json else { return entry.json }
+        pairs.append(("key_sizes", .array(histograms.map(\.json))))
         return .object(pairs)
     }
 
