@@ -35,6 +35,7 @@ let package = Package(
         // MARK: - Adapters
         .target(name: "CachewatchRedis", dependencies: ["CachewatchCore", "CHiredis"], swiftSettings: swift5),
         .target(name: "CachewatchLogs", dependencies: ["CachewatchCore"], swiftSettings: swift5),
+        .target(name: "CachewatchMemcached", dependencies: ["CachewatchCore"], swiftSettings: swift5),
         .target(name: "CachewatchUI", dependencies: ["CachewatchCore"]),
         .target(name: "CachewatchTerminal", dependencies: ["CachewatchUI", "CNcursesw"], swiftSettings: swift5),
 
@@ -42,7 +43,7 @@ let package = Package(
         .executableTarget(
             name: "cachewatch",
             dependencies: [
-                "CachewatchCore", "CachewatchRedis", "CachewatchLogs", "CachewatchUI", "CachewatchTerminal",
+                "CachewatchCore", "CachewatchRedis", "CachewatchLogs", "CachewatchMemcached", "CachewatchUI", "CachewatchTerminal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swift5
@@ -52,6 +53,7 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: swift5),
         .testTarget(name: "CachewatchCoreTests", dependencies: ["CachewatchCore"], exclude: ["Fixtures"], swiftSettings: swift5),
         .testTarget(name: "CachewatchRedisTests", dependencies: ["CachewatchRedis", "TestSupport"], swiftSettings: swift5),
+        .testTarget(name: "CachewatchMemcachedTests", dependencies: ["CachewatchMemcached", "TestSupport"], swiftSettings: swift5),
         .testTarget(name: "CachewatchLogsTests", dependencies: ["CachewatchLogs", "TestSupport"], swiftSettings: swift5),
         .testTarget(name: "CachewatchUITests", dependencies: ["CachewatchUI"], exclude: ["Snapshots"], swiftSettings: swift5),
         .testTarget(name: "CachewatchCLITests", dependencies: ["TestSupport"], swiftSettings: swift5),

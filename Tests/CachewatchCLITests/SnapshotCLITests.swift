@@ -144,7 +144,7 @@ final class SnapshotCLITests: XCTestCase {
         for family in families {
             XCTAssertEqual(family.keys, ["pattern", "keys", "sampled", "share", "types", "no_ttl", "ttl_seconds", "ttl_histogram",
                                          "ttl_bands", "memory_bytes", "examples", "lockstep", "values_probed", "negative_cache",
-                                         "falsy_values"])
+                                         "falsy_values", "never_read"])
             XCTAssertEqual(family["ttl_seconds"]?.keys, ["min", "p50", "p90", "max"])
             XCTAssertEqual(family["negative_cache"]?.keys, ["keys", "long_ttl", "no_ttl", "max_ttl_seconds"])
             for bucket in family["ttl_histogram"]?.elements ?? [] { XCTAssertEqual(bucket.keys, ["upper_seconds", "keys"]) }

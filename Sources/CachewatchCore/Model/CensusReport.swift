@@ -93,6 +93,8 @@ public struct FamilyReport: Equatable, Sendable {
     public var negativeCacheMaxTTLSeconds: Double?
     /// Estimated keys whose value Python treats as false (`[]`, `{}`, `0`, `""` …): read back as misses.
     public var falsyValueKeys = 0
+    /// Memcached: estimated keys written and never read since (`fetch=no`); nil for Redis (not known).
+    public var neverReadKeys: Int?
 
     public init(pattern: String, keys: Int, sampled: Int, share: Double, types: [String: Int], noTTL: Int,
                 ttlMinSeconds: Double? = nil, ttlP50Seconds: Double? = nil, ttlP90Seconds: Double? = nil,
@@ -141,6 +143,7 @@ public struct FamilyReport: Equatable, Sendable {
                 ("no_ttl", .int(negativeCacheNoTTL)), ("max_ttl_seconds", .number(negativeCacheMaxTTLSeconds)),
             ])),
             ("falsy_values", .int(falsyValueKeys)),
+            ("never_read", .integer(neverReadKeys)),
         ])
     }
 }

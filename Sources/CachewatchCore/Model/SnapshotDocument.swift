@@ -45,7 +45,7 @@ public struct SnapshotDocument: Sendable, Equatable {
             ("target", targetJSON),
             ("server", serverJSON),
             ("metrics", metricsJSON),
-            ("keyspace", .array((info?.keyspace ?? []).map(\.json))),
+            ("keyspace", .array(info?.isMemcached == true ? [] : (info?.keyspace ?? []).map(\.json))),
         ]
         if let census { pairs.append(("census", census.json)) }
         if let logs { pairs.append(("logs", logs.json)) }
@@ -63,6 +63,7 @@ public struct SnapshotDocument: Sendable, Equatable {
 
     var serverJSON: JSONValue {
         guard let info else { return .null }
+        if let memcached = MemcachedStats(info: info) { return Self.memcachedServerJSON(memcached) }
         return .object([
             ("version", .text(info.redisVersion)),
             ("uptime_seconds", .integer(info.uptimeSeconds)),
@@ -74,6 +75,7 @@ public struct SnapshotDocument: Sendable, Equatable {
 
     var metricsJSON: JSONValue {
         guard let info else { return .null }
+        if let memcached = MemcachedStats(info: info) { return memcachedMetricsJSON(memcached) }
         return .object([
             ("ops_per_second", .number(rates?.opsPerSecond)),
             ("hits_per_second", .number(rates?.hitsPerSecond)),

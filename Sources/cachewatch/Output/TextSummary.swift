@@ -8,7 +8,9 @@ enum TextSummary {
     static func render(document: SnapshotDocument, info: InfoSnapshot?, rates: InfoRates?) -> String {
         var out = ""
         let target = document.target
-        if let info {
+        if let info, let stats = MemcachedStats(info: info) {
+            out += memcachedLines(stats, document: document, rates: rates)
+        } else if let info {
             out += "redis \(info.redisVersion ?? "?") at \(target.address) db\(target.db) \(info.role ?? "") up \(Humanize.uptime(Double(info.uptimeSeconds ?? 0)))\n"
             var health: [String] = []
             if let rates {
@@ -24,7 +26,8 @@ enum TextSummary {
             if let ping = document.pingMilliseconds { health.append("ping \(Humanize.milliseconds(ping))") }
             out += health.joined(separator: "  ") + "\n"
         } else {
-            out += "redis at \(target.address) db\(target.db): \(document.census == nil ? "unreachable" : "no INFO")\n"
+            out += target.kind == "memcached" ? "memcached at \(target.address): unreachable\n"
+                : "redis at \(target.address) db\(target.db): \(document.census == nil ? "unreachable" : "no INFO")\n"
         }
         if let error = document.redisError { out += "error: \(DisplayEscaper.escape(error))\n" }
         if let census = document.census {
