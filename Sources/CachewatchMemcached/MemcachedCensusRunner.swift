@@ -163,7 +163,9 @@ public final class MemcachedCensusRunner: @unchecked Sendable {
                 let now = Date()
                 if now.timeIntervalSince(lastReport) >= 1 {
                     lastReport = now
-                    publish(census, items: items, started: started, pass: number, complete: false, now: now)
+                    // Partial reports only until a first pass is complete; after that the last complete one stands.
+                    publish(census, items: items, started: started, pass: number, complete: false, now: now,
+                            report: self.census == nil)
                 }
                 return !isStopping
             }
@@ -174,10 +176,10 @@ public final class MemcachedCensusRunner: @unchecked Sendable {
         publish(census, items: serverItems, started: started, pass: number, complete: true, now: Date())
     }
 
-    private func publish(_ census: MetadumpCensus, items: Int, started: Date, pass: Int, complete: Bool, now: Date) {
+    private func publish(_ census: MetadumpCensus, items: Int, started: Date, pass: Int, complete: Bool, now: Date, report: Bool = true) {
         let elapsed = now.timeIntervalSince(started)
         let rate = elapsed > 0 ? Double(census.items) / elapsed : 0
-        onReport(census.report(serverItems: items, complete: complete, keysPerSecond: rate, now: now))
+        if report { onReport(census.report(serverItems: items, complete: complete, keysPerSecond: rate, now: now)) }
         onProgress(MemcachedCensusProgress(pass: pass, scannedKeys: census.items, serverItems: max(items, census.items),
                                            keysPerSecond: rate, complete: complete))
     }

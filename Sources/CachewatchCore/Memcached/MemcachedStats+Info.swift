@@ -14,43 +14,51 @@ extension MemcachedStats {
     public static let infoSection = "memcached"
 
     /// An INFO-shaped view of these stats (see the extension's comment).
-    public var infoSnapshot: InfoSnapshot {
-        var info = InfoSnapshot(text: "", takenAt: takenAt)
-        var server: [String: String] = ["memcached_version": fields["version"] ?? ""]
-        if let uptime = uptimeSeconds { server["uptime_in_seconds"] = String(uptime) }
-        if let pid = fields["pid"] { server["run_id"] = pid }
-        var clients: [String: String] = [:]
-        if let connections = currentConnections { clients["connected_clients"] = String(connections) }
-        var memory: [String: String] = [:]
-        if let bytes { memory["used_memory"] = String(bytes) }
-        if let limit = limitMaxBytes { memory["maxmemory"] = String(limit) }
-        var stats: [String: String] = [:]
+    public var infoSnapshot: InfoSnapshot { InfoSnapshot(text: infoText, takenAt: takenAt) }
+
+    /// The INFO text `infoSnapshot` parses (what a collector posts where an INFO reply would go).
+    public var infoText: String {
+        var lines = ["# Server", "memcached_version:" + (fields["version"] ?? "")]
+        if let uptime = uptimeSeconds { lines.append("uptime_in_seconds:\(uptime)") }
+        if let pid = fields["pid"] { lines.append("run_id:" + pid) }
+        lines.append("# Clients")
+        if let connections = currentConnections { lines.append("connected_clients:\(connections)") }
+        lines.append("# Memory")
+        if let bytes { lines.append("used_memory:\(bytes)") }
+        if let limit = limitMaxBytes { lines.append("maxmemory:\(limit)") }
+        lines.append("# Stats")
         if let gets = commandGets, let sets = commandSets, let deletes {
             let (partial, o1) = gets.addingReportingOverflow(sets)
             let (total, o2) = partial.addingReportingOverflow(deletes)
-            stats["total_commands_processed"] = String(o1 || o2 ? Int.max : total)
+            lines.append("total_commands_processed:\(o1 || o2 ? Int.max : total)")
         }
-        if let hits = getHits { stats["keyspace_hits"] = String(hits) }
-        if let misses = getMisses { stats["keyspace_misses"] = String(misses) }
-        if let evictions { stats["evicted_keys"] = String(evictions) }
-        if let rejected = rejectedConnections { stats["rejected_connections"] = String(rejected) }
-        var commandStats: [String: CommandStat] = [:]
-        var commandFields: [String: String] = [:]
+        if let hits = getHits { lines.append("keyspace_hits:\(hits)") }
+        if let misses = getMisses { lines.append("keyspace_misses:\(misses)") }
+        if let evictions { lines.append("evicted_keys:\(evictions)") }
+        if let rejected = rejectedConnections { lines.append("rejected_connections:\(rejected)") }
+        lines.append("# Commandstats")
         typealias Counter = MemcachedRates.Counter
         let counters = [(Counter.gets, commandGets), (Counter.sets, commandSets), (Counter.deletes, deletes),
                         (Counter.evictions, evictions), (Counter.expiredUnfetched, expiredUnfetched),
                         (Counter.evictedUnfetched, evictedUnfetched), (Counter.rejectedConnections, rejectedConnections)]
         for (name, calls) in counters {
-            guard let calls else { continue }
-            commandStats[name] = CommandStat(calls: calls, usec: 0, usecPerCall: 0)
-            commandFields["cmdstat_" + name] = "calls=\(calls),usec=0,usec_per_call=0.00"
+            if let calls { lines.append("cmdstat_\(name):calls=\(calls),usec=0,usec_per_call=0.00") }
         }
-        info.fields = ["server": server, "clients": clients, "memory": memory, "stats": stats,
-                       "commandstats": commandFields, Self.infoSection: fields]
-        info.sectionOrder = ["server", "clients", "memory", "stats", "commandstats", Self.infoSection]
-        info.commandStats = commandStats
-        if let items = currentItems { info.keyspace = [KeyspaceEntry(db: 0, keys: items, expires: 0, avgTTLMilliseconds: 0)] }
-        return info
+        lines.append("# Keyspace")
+        if let items = currentItems { lines.append("db0:keys=\(items),expires=0,avg_ttl=0") }
+        lines.append("# " + Self.infoSection)
+        for (name, value) in fields.sorted(by: { $0.key < $1.key }) where Self.isSafeRawName(name) {
+            lines.append(name + ":" + value)
+        }
+        return lines.joined(separator: "\r\n") + "\r\n"
+    }
+
+    /// Raw field names that cannot be taken for another INFO line (`cmdstat_…`, `dbN`, a colon).
+    static func isSafeRawName(_ name: String) -> Bool {
+        guard !name.isEmpty, !name.contains(":"), !name.hasPrefix("#"), !name.hasPrefix("cmdstat_"), !name.hasPrefix("errorstat_"),
+              !name.hasPrefix("latency_percentiles_usec_") else { return false }
+        if name.hasPrefix("db"), name.dropFirst(2).allSatisfy(\.isNumber) { return false }
+        return name.unicodeScalars.allSatisfy { $0.value > 0x20 && $0.value != 0x7F }
     }
 
     /// The memcached stats an INFO view made by `infoSnapshot` carries; nil for a Redis INFO.

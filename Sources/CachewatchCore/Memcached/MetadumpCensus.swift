@@ -141,7 +141,7 @@ public struct MetadumpCensus: Sendable {
             notes.append("\(accumulator.vanishedKeys) items had already expired (memcached reclaims them lazily); they are not counted.")
         }
         if malformedLines > 0 { notes.append("\(malformedLines) metadump lines could not be read and were skipped.") }
-        notes.append("memory_bytes is memcached's item size (key, value and item header), from the metadump's size field.")
+        notes.append("Sizes (memory_bytes) are memcached's whole item: key, value and item header.")
         report.notes = notes
         return report
     }

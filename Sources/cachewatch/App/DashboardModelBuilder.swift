@@ -5,13 +5,13 @@ import Foundation
 /// Maps what the workers know into the dashboard's view model.
 enum DashboardModelBuilder {
     /// The model for one frame.
-    static func model(session: MonitorSession, thresholds: Thresholds, notice: String?, now: Date) -> DashboardModel {
+    static func model(session: MonitoringSession, thresholds: Thresholds, notice: String?, now: Date) -> DashboardModel {
         let state = session.store.snapshot()
         let info = state.info
         let rates = state.rates
-        let keyspace = info?.keyspace.first { $0.db == session.endpoint.db }
-        let header = HeaderInfo(
-            address: session.options.displayAddress, db: session.endpoint.db, redisVersion: info?.redisVersion,
+        let keyspace = info?.keyspace.first { $0.db == session.db }
+        var header = HeaderInfo(
+            address: session.displayAddress, db: session.db, redisVersion: info?.redisVersion,
             role: info?.clusterEnabled == true ? "cluster" : info?.role, uptimeSeconds: info?.uptimeSeconds.map(Double.init),
             connection: state.connection, opsPerSecond: rates?.opsPerSecond, hitRatio: rates?.hitRatio,
             usedMemoryBytes: info?.usedMemoryBytes.map(Double.init), maxMemoryBytes: info?.maxmemoryBytes.map(Double.init),
@@ -19,6 +19,13 @@ enum DashboardModelBuilder {
             clients: info?.connectedClients, blockedClients: info?.blockedClients, pingMilliseconds: state.pingMilliseconds,
             keysTotal: info == nil ? nil : (keyspace?.keys ?? 0),
             appScanPerSecond: rates?.scanCallsPerSecond, delPerSecond: rates?.delCallsPerSecond)
+        header.product = session.product
+        if let memcached = info.flatMap(MemcachedStats.init(info:)) {
+            // memcached has no expired-keys or blocked-clients counters: show nothing rather than 0.
+            header.redisVersion = memcached.version
+            header.expiredPerSecond = nil
+            header.blockedClients = nil
+        }
         let histories = HeaderHistories(
             opsPerSecond: state.histories.opsPerSecond.elements, hitRatio: state.histories.hitRatio.elements,
             usedMemoryBytes: state.histories.usedMemoryBytes.elements,
@@ -37,6 +44,6 @@ enum DashboardModelBuilder {
             + RateFindings.evaluate(rates: rates, scanWarnPerSecond: thresholds.appScanWarnPerSecond)
         return DashboardModel(header: header, histories: histories, census: state.census, censusProgress: progress,
                               logs: session.logs?.report(now: now), findings: findings,
-                              now: now, thresholds: thresholds, notice: message.map(session.options.redact))
+                              now: now, thresholds: thresholds, notice: message.map(session.redact))
     }
 }

@@ -39,7 +39,7 @@ struct Watch: ParsableCommand {
         let settings = try config.load()
         let intervalSeconds = try parseInterval(interval ?? settings.interval ?? "1s")
         if let count, count < 1 { throw CLIError("--count must be at least 1.") }
-        let session = try MonitorSession.make(connection: connection, logs: logArguments, census: censusArguments, settings: settings,
+        let session = try makeMonitoringSession(connection: connection, logs: logArguments, census: censusArguments, settings: settings,
                                               noCensus: noCensus, intervalSeconds: min(intervalSeconds, 1))
         session.start()
         defer { session.stop() }
@@ -61,20 +61,20 @@ struct Watch: ParsableCommand {
     }
 
     /// The document for the session's current state.
-    static func document(session: MonitorSession, now: Date) -> SnapshotDocument {
+    static func document(session: MonitoringSession, now: Date) -> SnapshotDocument {
         let state = session.store.snapshot()
         let census = state.census
         let error: String?
         switch state.connection {
         case .connected: error = nil
-        case .connecting: error = state.info == nil ? "Connecting to Redis at \(session.endpoint.displayAddress)." : nil
+        case .connecting: error = state.info == nil ? "Connecting to \(session.productName) at \(session.displayAddress)." : nil
         case .disconnected(_, let reason): error = state.redisError ?? reason
         }
-        return SnapshotDocument(takenAt: now, target: session.options.target(info: state.info),
+        return SnapshotDocument(takenAt: now, target: session.target(info: state.info),
                                 info: error == nil ? state.info : nil, rates: error == nil ? state.rates : nil,
                                 pingMilliseconds: state.pingMilliseconds, census: census,
                                 logs: session.logs?.report(now: now), findings: (census.map(Findings.evaluate) ?? []) + RateFindings.evaluate(rates: error == nil ? state.rates : nil),
-                                redisError: (error ?? state.redisError).map(session.options.redact))
+                                redisError: (error ?? state.redisError).map(session.redact))
     }
 
     /// Writes one line to stdout and flushes it; false when stdout is closed.
