@@ -128,3 +128,37 @@ final class MemcachedSnapshotCLITests: XCTestCase {
         XCTAssertEqual(last["census"]?["scanned_keys"], .number("52"))
     }
 }
+
+/// The app's `Memcached doesn't support pattern-based deletion` ERROR lines are counted per pattern, from a
+/// followed file and from stdin, and reported as one finding.
+final class MemcachedPatternDeletionSnapshotCLITests: XCTestCase {
+    func testPatternDeletionLinesAreCountedPerPattern() throws {
+        if !MemcachedServerFixture.isInstalled && !MemcachedServerFixture.mustExist { throw XCTSkip("memcached is not installed") }
+        let server = try MemcachedServerFixture()
+        let directory = try TempDirectory("pattern-deletion")
+        defer { directory.cleanup() }
+        let log = directory.file("app.log")
+        let stamp = { () -> String in
+            let formatter = DateFormatter()
+            formatter.dateFormat = "yyyy-MM-dd HH:mm:ss"
+            return formatter.string(from: Date())
+        }()
+        var text = ""
+        for pattern in ["user_5_widgets:*", "user_5_widgets:*", "widget_search:*"] {
+            text += "\(stamp) [   ERROR] src.infrastructure.cache: Memcached doesn't support pattern-based deletion. Pattern '\(pattern)' cannot be used.\n"
+        }
+        text += "\(stamp) [    INFO] uvicorn: Application startup complete.\n"
+        try text.write(toFile: log, atomically: true, encoding: .utf8)
+        for source in [["--log", log], ["--log", "-"]] {
+            let result = try CLIRunner.run(["snapshot", "--json", "--no-census", "--interval", "0.2s", "--memcached", server.address] + source,
+                                           stdin: source.last == "-" ? Data(text.utf8) : nil)
+            XCTAssertEqual(result.status, 0, result.stderr)
+            let document = try OrderedJSON.parse(result.stdout)
+            let deletions = try XCTUnwrap(document["logs"]?["memcached_pattern_deletions"])
+            XCTAssertEqual(deletions["total"], .number("3"))
+            XCTAssertEqual(deletions["by_pattern"]?.elements.first,
+                           .object([("pattern", .string("user_5_widgets:*")), ("count", .number("2"))]))
+            XCTAssertTrue((document["findings"]?.elements ?? []).contains { $0["code"] == .string("pattern-deletion-ignored") })
+        }
+    }
+}

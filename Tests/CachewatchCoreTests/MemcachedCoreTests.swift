@@ -263,3 +263,38 @@ final class MemcachedConnectionOptionsTests: XCTestCase {
         XCTAssertThrowsError(try servers(env: ["CACHE_BACKEND": "memcached", "CACHE_MEMCACHED_PORT": "x"]))
     }
 }
+
+final class PatternDeletionTests: XCTestCase {
+    func testThePatternIsFoundInEveryFormatAndEscaped() {
+        let lines = [
+            "2026-11-26 22:30:01 [   ERROR] src.infrastructure.cache.backends: Memcached doesn't support pattern-based deletion. Pattern 'user_5_widgets:*' cannot be used.",
+            "2026-11-26 22:30:01,123 - src.cache - ERROR - Memcached doesn't support pattern-based deletion. Pattern 'user_5_widgets:*' cannot be used.",
+            "timestamp=2026-11-26T22:30:01Z level=ERROR module=cache message=\"Memcached doesn't support pattern-based deletion. Pattern 'user_5_widgets:*' cannot be used.\"",
+            "{\"timestamp\": \"2026-11-26T22:30:01Z\", \"level\": \"ERROR\", \"message\": \"Memcached doesn't support pattern-based deletion. Pattern 'user_5_widgets:*' cannot be used.\"}",
+        ]
+        for line in lines { XCTAssertEqual(PatternDeletionCounts.pattern(in: Array(line.utf8)), "user_5_widgets:*", line) }
+        XCTAssertNil(PatternDeletionCounts.pattern(in: Array("Cache backend not available: x".utf8)))
+        XCTAssertEqual(PatternDeletionCounts.pattern(in: Array("Memcached doesn't support pattern-based deletion. Pattern 'a\u{1b}[2J*' cannot be used.".utf8)),
+                       "a\\x1b[2J*")
+        let long = "Memcached doesn't support pattern-based deletion. Pattern '" + String(repeating: "x", count: 5000)
+        XCTAssertEqual(PatternDeletionCounts.pattern(in: Array(long.utf8))?.count, PatternDeletionCounts.maximumPatternBytes + 1)
+    }
+
+    func testCountsAreBoundedAndMergeAndGiveOneFinding() throws {
+        var counts = PatternDeletionCounts()
+        XCTAssertNil(counts.finding)
+        for i in 0..<150 { counts.record("p\(i)*") }
+        counts.record("p0*")
+        XCTAssertEqual(counts.total, 151)
+        XCTAssertEqual(counts.byPattern.count, PatternDeletionCounts.maximumPatterns + 1)
+        XCTAssertEqual(counts.byPattern["(other)"], 50)
+        var merged = PatternDeletionCounts()
+        merged.merge(counts)
+        merged.merge(counts)
+        XCTAssertEqual(merged.total, 302)
+        XCTAssertEqual(merged.top(limit: 1).first?.pattern, "(other)")
+        let finding = try XCTUnwrap(counts.finding)
+        XCTAssertEqual(finding.code, "pattern-deletion-ignored")
+        XCTAssertTrue(finding.message.contains("151 pattern invalidations"), finding.message)
+    }
+}

@@ -40,10 +40,12 @@ enum DashboardModelBuilder {
         }
         var message = notice
         if message == nil, state.connection == .connected, let error = state.censusError { message = "census: " + error }
+        let logs = session.logs?.report(now: now)
         let findings = (state.census.map(Findings.evaluate) ?? [])
             + RateFindings.evaluate(rates: rates, scanWarnPerSecond: thresholds.appScanWarnPerSecond)
+            + (logs?.patternDeletions.finding.map { [$0] } ?? [])
         return DashboardModel(header: header, histories: histories, census: state.census, censusProgress: progress,
-                              logs: session.logs?.report(now: now), findings: findings,
+                              logs: logs, findings: findings,
                               now: now, thresholds: thresholds, notice: message.map(session.redact))
     }
 }

@@ -28,6 +28,7 @@ extension Snapshot {
         let now = Date()
         let logsReport = logs?.report(now: now)
         var findings = sample.census.map(Findings.evaluate) ?? []
+        if let finding = logsReport?.patternDeletions.finding { findings.append(finding) }
         if let note = sample.censusUnavailable {
             findings.append(Finding(severity: .ok, code: "census-unavailable", pattern: nil, message: note))
         }

@@ -61,7 +61,8 @@ struct Snapshot: ParsableCommand {
         let logsReport = logs?.report(now: now)
         let document = SnapshotDocument(takenAt: now, target: options.target(info: redis.info), info: redis.info,
                                         rates: redis.rates, pingMilliseconds: redis.pingMilliseconds, census: redis.census,
-                                        logs: logsReport, findings: (redis.census.map(Findings.evaluate) ?? []) + RateFindings.evaluate(rates: redis.rates),
+                                        logs: logsReport, findings: (redis.census.map(Findings.evaluate) ?? []) + RateFindings.evaluate(rates: redis.rates)
+                                            + (logsReport?.patternDeletions.finding.map { [$0] } ?? []),
                                         redisError: redis.error.map(options.redact))
         // Unreachable Redis and nothing else to report: only the sentence on stderr, exit 1. With something to
         // report (INFO, logs, or a census when only INFO is denied) the document is printed and the sentence follows.

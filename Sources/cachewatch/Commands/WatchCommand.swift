@@ -70,10 +70,12 @@ struct Watch: ParsableCommand {
         case .connecting: error = state.info == nil ? "Connecting to \(session.productName) at \(session.displayAddress)." : nil
         case .disconnected(_, let reason): error = state.redisError ?? reason
         }
+        let logs = session.logs?.report(now: now)
         return SnapshotDocument(takenAt: now, target: session.target(info: state.info),
                                 info: error == nil ? state.info : nil, rates: error == nil ? state.rates : nil,
                                 pingMilliseconds: state.pingMilliseconds, census: census,
-                                logs: session.logs?.report(now: now), findings: (census.map(Findings.evaluate) ?? []) + RateFindings.evaluate(rates: error == nil ? state.rates : nil),
+                                logs: logs, findings: (census.map(Findings.evaluate) ?? []) + RateFindings.evaluate(rates: error == nil ? state.rates : nil)
+                                    + (logs?.patternDeletions.finding.map { [$0] } ?? []),
                                 redisError: (error ?? state.redisError).map(session.redact))
     }
 
