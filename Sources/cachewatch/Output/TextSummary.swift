@@ -31,7 +31,7 @@ enum TextSummary {
         }
         if let error = document.redisError { out += "error: \(DisplayEscaper.escape(error))\n" }
         if let census = document.census {
-            out += "\n" + familiesTable(census)
+            out += "\n" + familiesTable(census, scope: target.kind == "memcached" ? "" : " in db\(census.db)")
         }
         if let logs = document.logs {
             let failOpen = logs.failOpen
@@ -50,9 +50,9 @@ enum TextSummary {
         return out
     }
 
-    private static func familiesTable(_ census: CensusReport) -> String {
+    private static func familiesTable(_ census: CensusReport, scope where: String) -> String {
         let scope = census.complete ? "full pass" : "sample of \(Humanize.count(census.scannedKeys))"
-        var out = "families in db\(census.db): \(census.families.count) (\(scope), ~\(Humanize.count(census.estimatedKeys)) keys)\n"
+        var out = "families\(`where`): \(census.families.count) (\(scope), ~\(Humanize.count(census.estimatedKeys)) keys)\n"
         out += pad("KEYS", 8) + pad("SHARE", 7) + pad("NO-TTL", 8) + pad("P50", 7) + pad("P90", 7) + "  FAMILY\n"
         for family in census.families.prefix(20) {
             out += pad(Humanize.count(family.keys), 8) + pad(Humanize.percent(family.share), 7)
