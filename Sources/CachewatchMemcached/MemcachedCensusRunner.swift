@@ -143,7 +143,8 @@ public final class MemcachedCensusRunner: @unchecked Sendable {
                 throw MemcachedError.protocolError(address: client.endpoint.displayAddress, detail: "'stats' has no server time")
             }
             if startedPass { census.useClock(clock) } else { census.startPass(clock: clock); startedPass = true }
-            serverItems += stats.currentItems ?? 0
+            let (sum, overflow) = serverItems.addingReportingOverflow(stats.currentItems ?? 0)
+            serverItems = overflow ? Int.max : sum
             let items = serverItems
             let complete = try client.metadump { line in
                 switch line {

@@ -70,8 +70,21 @@ public struct MetadumpItem: Equatable, Sendable {
     public static let maximumKeyBytes = 1024
     /// Times beyond this (year 2500) are refused.
     static let maximumUnixSeconds: Int64 = 16_725_225_600
-    /// Sizes beyond this (16 GiB) are refused.
-    static let maximumSizeBytes = 1 << 34
+    /// Sizes beyond this (2 GiB; memcached's largest item is 1 GiB) are refused.
+    static let maximumSizeBytes = 1 << 31
+
+    /// Field names and values of a metadump line, as bytes.
+    enum Field {
+        static let key: [UInt8] = Array("key".utf8)
+        static let exp: [UInt8] = Array("exp".utf8)
+        static let lastAccess: [UInt8] = Array("la".utf8)
+        static let fetch: [UInt8] = Array("fetch".utf8)
+        static let slabClass: [UInt8] = Array("cls".utf8)
+        static let size: [UInt8] = Array("size".utf8)
+        static let never: [UInt8] = Array("-1".utf8)
+        static let yes: [UInt8] = Array("yes".utf8)
+        static let no: [UInt8] = Array("no".utf8)
+    }
 
     /// Parses `key=… exp=… …`; nil when the key is missing or malformed or `exp` is missing or out of range.
     public static func parse(_ line: ArraySlice<UInt8>) -> MetadumpItem? {
@@ -86,16 +99,19 @@ public struct MetadumpItem: Equatable, Sendable {
             guard let equals = token.firstIndex(of: 0x3D) else { continue }
             let name = token[token.startIndex..<equals]
             let value = token[token.index(after: equals)...]
-            switch String(decoding: name.prefix(8), as: UTF8.self) {
-            case "key": key = urlDecoded(value)
-            case "exp":
-                if value.elementsEqual("-1".utf8) { expires = .some(nil) } else if let seconds = unixSeconds(value) { expires = .some(seconds) }
-            case "la": item.lastAccess = unixSeconds(value)
-            case "fetch":
-                if value.elementsEqual("yes".utf8) { item.fetched = true } else if value.elementsEqual("no".utf8) { item.fetched = false }
-            case "cls": item.slabClass = integer(value, maximum: 1 << 16)
-            case "size": item.sizeBytes = integer(value, maximum: maximumSizeBytes)
-            default: continue
+            // Byte comparisons, no String per token: a dump has millions of them.
+            if name.elementsEqual(Field.key) {
+                key = urlDecoded(value)
+            } else if name.elementsEqual(Field.exp) {
+                if value.elementsEqual(Field.never) { expires = .some(nil) } else if let seconds = unixSeconds(value) { expires = .some(seconds) }
+            } else if name.elementsEqual(Field.lastAccess) {
+                item.lastAccess = unixSeconds(value)
+            } else if name.elementsEqual(Field.fetch) {
+                if value.elementsEqual(Field.yes) { item.fetched = true } else if value.elementsEqual(Field.no) { item.fetched = false }
+            } else if name.elementsEqual(Field.slabClass) {
+                item.slabClass = integer(value, maximum: 1 << 16)
+            } else if name.elementsEqual(Field.size) {
+                item.sizeBytes = integer(value, maximum: maximumSizeBytes)
             }
         }
         guard let key, !key.isEmpty, let expires else { return nil }
