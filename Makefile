@@ -36,10 +36,11 @@ demo: deps
 	$(SWIFT) build -c release
 	.build/release/cachewatch demo
 
-## bench: census and log benchmarks against redis-cli, a C hiredis program and grep.
+## bench: census and log benchmarks against redis-cli, a C hiredis program and grep; memcached census against a plain metadump read.
 bench: deps
 	$(SWIFT) build -c release
 	bash bench/run.sh
+	bash bench/memcached.sh
 
 clean:
 	rm -rf .build bench/out
