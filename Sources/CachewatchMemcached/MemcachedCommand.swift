@@ -76,9 +76,9 @@ public enum MemcachedError: Error, Equatable, Sendable, CustomStringConvertible 
         case .crawlerBusy(let address):
             return "memcached at \(address) is busy with another LRU crawl; the census will retry later."
         case .crawlerDisabled(let address):
-            return "memcached at \(address) has its LRU crawler disabled (-o no_lru_crawler), so keys cannot be listed: metrics only."
+            return "memcached at \(address) has its LRU crawler disabled (-o no_lru_crawler): no key census, metrics only."
         case .metadumpNotAllowed(let address):
-            return "memcached at \(address) does not allow listing keys (lru_crawler metadump is disabled, -X, or unsupported): metrics only."
+            return "memcached at \(address) refuses lru_crawler metadump (-X, or too old): no key census, metrics only."
         case .serverError(let address, let command, let message):
             return "memcached at \(address) answered '\(command)' with an error: \(message)."
         case .stopped:

@@ -78,7 +78,7 @@ final class MemcachedClientTests: XCTestCase {
     }
 
     func testDisabledCrawlerAndMetadumpDegradeWithOneSentence() throws {
-        for (arguments, expected) in [(["-o", "no_lru_crawler"], "LRU crawler disabled"), (["-X"], "does not allow listing keys")] {
+        for (arguments, expected) in [(["-o", "no_lru_crawler"], "LRU crawler disabled"), (["-X"], "refuses lru_crawler metadump")] {
             let server = try startMemcached(arguments)
             try server.set("widget:1", exptimeSeconds: 60)
             XCTAssertThrowsError(try MemcachedCensusRunner.runFull(endpoints: [endpoint(server)])) { error in
