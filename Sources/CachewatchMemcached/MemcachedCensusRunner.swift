@@ -146,9 +146,11 @@ public final class MemcachedCensusRunner: @unchecked Sendable {
             let (sum, overflow) = serverItems.addingReportingOverflow(stats.currentItems ?? 0)
             serverItems = overflow ? Int.max : sum
             let items = serverItems
+            census.reserveCapacity(items)
             let complete = try client.metadump { line in
+                let now = Date()
                 switch line {
-                case .item(let item): census.add(item, observedAt: Date())
+                case .item(let item): census.add(item, observedAt: now)
                 case .malformed: census.addMalformedLine()
                 default: break
                 }
@@ -161,7 +163,6 @@ public final class MemcachedCensusRunner: @unchecked Sendable {
                         slotCount = 0
                     }
                 }
-                let now = Date()
                 if now.timeIntervalSince(lastReport) >= 1 {
                     lastReport = now
                     // Partial reports only until a first pass is complete; after that the last complete one stands.

@@ -87,6 +87,13 @@ public struct MetadumpCensus: Sendable {
         self.clock = clock
     }
 
+    /// Makes room for `items` keys in this pass (at most 16 M reserved ahead; more still fit).
+    public mutating func reserveCapacity(_ items: Int) {
+        let wanted = min(max(0, items), 1 << 24)
+        if wanted > index.capacity { index.reserveCapacity(wanted) }
+        if wanted > records.capacity { records.reserveCapacity(wanted) }
+    }
+
     /// Counts a line that could not be parsed.
     public mutating func addMalformedLine() {
         malformedLines += 1
