@@ -60,6 +60,10 @@ public final class MemcachedClient: @unchecked Sendable {
                 guard decoded.hasPrefix("STAT ") else { throw self.unexpected(DisplayEscaper.escape(Array(line.prefix(200))), command: command) }
                 lines += 1
                 if lines <= 4096 { text += decoded + "\n" }
+                if lines > 100_000 {
+                    self.disconnect()
+                    throw MemcachedError.protocolError(address: self.endpoint.displayAddress, detail: "'\(command.name)' sent more than 100000 lines")
+                }
             }
         }
     }

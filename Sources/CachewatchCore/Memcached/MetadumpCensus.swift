@@ -47,6 +47,10 @@ public struct MetadumpCensus: Sendable {
     public private(set) var duplicateItems = 0
     /// Lines that were neither an item nor a known reply line.
     public private(set) var malformedLines = 0
+    /// Items counted past `maximumKeptItems` (not checked for duplicates).
+    public private(set) var untrackedItems = 0
+    /// Items kept per pass for the duplicate check (about 60 bytes each); a hostile endless dump stops growing here.
+    public static let maximumKeptItems = 1 << 24
     private var duplicatesChangedCounts = false
     private var index: [UInt64: Int32] = [:]
     private var records: [Record] = []
@@ -79,6 +83,7 @@ public struct MetadumpCensus: Sendable {
         arena = []
         duplicateItems = 0
         malformedLines = 0
+        untrackedItems = 0
         duplicatesChangedCounts = false
     }
 
@@ -120,7 +125,13 @@ public struct MetadumpCensus: Sendable {
             }
             return
         }
-        guard records.count < Int(Int32.max) else { return }
+        guard records.count < Self.maximumKeptItems else {
+            // Past the bound the pass is counted as it streams, without the duplicate check.
+            untrackedItems += 1
+            accumulator.addItem(key: item.key, pttlMilliseconds: record.pttlMilliseconds, sizeBytes: record.sizeBytes,
+                                fetched: record.fetched, observedAt: observedAt)
+            return
+        }
         index[fingerprint] = Int32(records.count)
         arena.append(contentsOf: item.key)
         records.append(record)
@@ -130,7 +141,8 @@ public struct MetadumpCensus: Sendable {
 
     /// Ends a complete pass: recounts it from the kept items when a later sighting of a key changed its facts.
     public mutating func finishPass() {
-        guard duplicatesChangedCounts else { return }
+        // With items past the bound the pass cannot be recounted from what was kept: it stands as streamed.
+        guard duplicatesChangedCounts, untrackedItems == 0 else { return }
         accumulator.startNewPass()
         for record in records {
             let key = Array(arena[record.keyOffset..<(record.keyOffset + record.keyLength)])
@@ -148,6 +160,9 @@ public struct MetadumpCensus: Sendable {
             notes.append("\(accumulator.vanishedKeys) items had already expired (memcached reclaims them lazily); they are not counted.")
         }
         if malformedLines > 0 { notes.append("\(malformedLines) metadump lines could not be read and were skipped.") }
+        if untrackedItems > 0 {
+            notes.append("\(untrackedItems) items past the first \(Self.maximumKeptItems) were counted without the duplicate check.")
+        }
         notes.append("Sizes (memory_bytes) are memcached's whole item: key, value and item header.")
         report.notes = notes
         return report

@@ -58,7 +58,7 @@ final class DashboardApp {
             show("rates and histories reset")
         case .sampleMemory:
             session.enableMemorySampling()
-            show("sampling MEMORY USAGE from the next census pass")
+            show(session.product == "redis" ? "sampling MEMORY USAGE from the next census pass" : "item sizes always come with memcached's census")
         case .pauseChanged(let paused):
             show(paused ? "paused: display frozen, collectors keep running" : "resumed")
         case .redraw:
