@@ -58,7 +58,14 @@ final class MemcachedClientTests: XCTestCase {
         try server.get((1...5).map { "flag:\($0)" })
         // report:* are never read.
 
+        let before = MemcachedStats(text: try server.send("stats\r\n", until: "END\r\n"), takenAt: Date())
         let report = try MemcachedCensusRunner.runFull(endpoints: [endpoint(server)])
+        _ = MemcachedCollector(endpoints: [endpoint(server)], intervalSeconds: 1) { _ in }.sampleOnce()
+        // Read-only, and invisible in the app's counters: no get, set, touch, delete or flush was counted.
+        let after = MemcachedStats(text: try server.send("stats\r\n", until: "END\r\n"), takenAt: Date())
+        for counter in ["cmd_get", "get_hits", "get_misses", "cmd_set", "cmd_touch", "cmd_flush", "delete_hits", "delete_misses", "total_items"] {
+            XCTAssertEqual(after.integer(counter), before.integer(counter), counter)
+        }
         XCTAssertTrue(report.complete)
         XCTAssertEqual(report.scannedKeys, 73)
         func family(_ pattern: String) throws -> FamilyReport { try XCTUnwrap(report.families.first { $0.pattern == pattern }, pattern) }
