@@ -48,10 +48,11 @@ demo: deps
 	$(SWIFT) build -c release
 	.build/release/cachewatch demo
 
-## bench: census and log benchmarks against redis-cli, a C hiredis program and grep.
+## bench: census and log benchmarks against redis-cli, a C hiredis program and grep; memcached census against a plain metadump read.
 bench: deps
 	$(SWIFT) build -c release
 	bash bench/run.sh
+	bash bench/memcached.sh
 
 ## soak: a day of polling compressed into SOAK_SECONDS (default 72 min at 50 ms): RSS, fds, threads stay flat.
 soak: deps

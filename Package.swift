@@ -38,6 +38,7 @@ let package = Package(
         .target(name: "CachewatchThreads", swiftSettings: swift5),
         .target(name: "CachewatchRedis", dependencies: ["CachewatchCore", "CachewatchThreads", "CHiredis"], swiftSettings: swift5),
         .target(name: "CachewatchLogs", dependencies: ["CachewatchCore", "CachewatchThreads"], swiftSettings: swift5),
+        .target(name: "CachewatchMemcached", dependencies: ["CachewatchCore", "CachewatchThreads"], swiftSettings: swift5),
         .target(name: "CachewatchUI", dependencies: ["CachewatchCore"]),
         .target(name: "CachewatchTerminal", dependencies: ["CachewatchUI", "CNcursesw"], swiftSettings: swift5),
 
@@ -45,7 +46,7 @@ let package = Package(
         .executableTarget(
             name: "cachewatch",
             dependencies: [
-                "CachewatchCore", "CachewatchRedis", "CachewatchLogs", "CachewatchUI", "CachewatchTerminal", "CachewatchThreads",
+                "CachewatchCore", "CachewatchRedis", "CachewatchLogs", "CachewatchUI", "CachewatchTerminal", "CachewatchThreads", "CachewatchMemcached",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swift5,
@@ -58,6 +59,7 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: swift5),
         .testTarget(name: "CachewatchCoreTests", dependencies: ["CachewatchCore"], exclude: ["Fixtures"], swiftSettings: swift5),
         .testTarget(name: "CachewatchRedisTests", dependencies: ["CachewatchRedis", "TestSupport"], swiftSettings: swift5),
+        .testTarget(name: "CachewatchMemcachedTests", dependencies: ["CachewatchMemcached", "TestSupport"], swiftSettings: swift5),
         .testTarget(name: "CachewatchLogsTests", dependencies: ["CachewatchLogs", "TestSupport"], swiftSettings: swift5),
         .testTarget(name: "CachewatchUITests", dependencies: ["CachewatchUI"], exclude: ["Snapshots"], swiftSettings: swift5),
         .testTarget(name: "CachewatchCLITests", dependencies: ["TestSupport"], swiftSettings: swift5),

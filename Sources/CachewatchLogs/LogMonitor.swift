@@ -43,6 +43,7 @@ public final class LogMonitor {
         var detail: String?
         var lastLineAt: Date?
         var followingSince: Date?
+        var patternDeletions = PatternDeletionCounts()
 
         /// Takes the processor's counts and format; a source that delivered new lines was heard from `now`.
         mutating func absorb(_ processor: LogLineProcessor, now: Date) {
@@ -52,6 +53,7 @@ public final class LogMonitor {
             truncated = processor.truncated
             unparsedTime = processor.unparsedTime
             format = processor.formatName
+            patternDeletions = processor.patternDeletions
         }
     }
 
@@ -69,6 +71,8 @@ public final class LogMonitor {
     private struct LineState {
         var processor: LogLineProcessor
         var needles: NeedleScanner
+        /// Finds memcached pattern-deletion lines (`PatternDeletionCounts.needle`) the same way.
+        var deletionNeedles = NeedleScanner(needle: PatternDeletionCounts.needle)
         var events: [FailOpenEvent] = []
         var arrival = Date()
 
@@ -84,6 +88,7 @@ public final class LogMonitor {
             let everyLineMayContain = needles.needle.isEmpty
             var lineStart = base
             var hit = needles.firstOccurrence(from: base)
+            var deletionHit = deletionNeedles.firstOccurrence(from: base)
             while lineStart < end {
                 guard let found = memchr(lineStart, 0x0A, end - lineStart) else { break }
                 let newline = UnsafePointer(found.assumingMemoryBound(to: UInt8.self))
@@ -94,6 +99,8 @@ public final class LogMonitor {
                 } else {
                     processor.countLineWithoutPrefix(line)
                 }
+                if let occurrence = deletionHit, occurrence < lineStart { deletionHit = deletionNeedles.firstOccurrence(from: lineStart) }
+                if let occurrence = deletionHit, occurrence < newline { processor.notePatternDeletion(in: line) }
                 lineStart = newline + 1
             }
         }
@@ -285,7 +292,9 @@ public final class LogMonitor {
             perMinute: counter.perMinute(now: now), state: evaluator.level, since: evaluator.since,
             byError: counter.topErrors(), byFamily: counter.topFamilies(),
             warnPerMinute: alertRule.warnPerMinute, critPerMinute: alertRule.critPerMinute, history: evaluator.history)
-        return LogsReport(sources: sources, failOpen: summary)
+        var deletions = PatternDeletionCounts()
+        for entry in published { deletions.merge(entry.source.patternDeletions) }
+        return LogsReport(sources: sources, failOpen: summary, patternDeletions: deletions)
     }
 
     // MARK: - Files
@@ -354,6 +363,7 @@ public final class LogMonitor {
                                                                mayContainPrefix: mayContain) {
                     state.pointee.events.append(event)
                 }
+                if state.pointee.deletionNeedles.mayContain(bytes) { state.pointee.processor.notePatternDeletion(in: bytes) }
             },
             backfillBegins: { cutoff in
                 state.pointee.processor.notBefore = cutoff
@@ -365,11 +375,13 @@ public final class LogMonitor {
             },
             chunkDone: { [unowned self, unowned source] in
                 state.pointee.needles.end()
+                state.pointee.deletionNeedles.end()
                 publish(source)
                 state.pointee.arrival = clock()
             },
             chunkBegins: { chunk in
                 state.pointee.needles.begin(chunk)
+                state.pointee.deletionNeedles.begin(chunk)
             },
             lines: { block in
                 state.pointee.processBlock(block)
@@ -477,6 +489,7 @@ public final class LogMonitor {
                 let arrival = clock()
                 splitter.feed(bytes) { line, truncated in
                     if let event = stdinProcessor.process(line, arrival: arrival, truncated: truncated) { events.append(event) }
+                    stdinProcessor.notePatternDeletion(in: line)
                 }
                 publishStdin(id: id, events: events, detail: nil)
             },
@@ -485,6 +498,7 @@ public final class LogMonitor {
                 let arrival = clock()
                 splitter.flush { line, truncated in
                     if let event = stdinProcessor.process(line, arrival: arrival, truncated: truncated) { events.append(event) }
+                    stdinProcessor.notePatternDeletion(in: line)
                 }
                 let detail = error.map { "Reading standard input failed: \($0)." } ?? "Standard input ended (EOF); counts are final."
                 publishStdin(id: id, events: events, detail: detail)

@@ -7,6 +7,8 @@ public struct HeaderInfo: Equatable, Sendable {
     public var address: String
     public var db: Int
     public var redisVersion: String?
+    /// What is watched, shown before the version and in outage lines: `redis` or `memcached`.
+    public var product = "redis"
     /// `master`, `replica`, `cluster` …
     public var role: String?
     public var uptimeSeconds: Double?

@@ -18,7 +18,7 @@ extension DashboardRenderer {
             grid.put(text, at: width > DisplayWidth.of(text) + 1 ? 1 : 0, 0, maxWidth: width, role: .banner, ellipsis: glyphs.ellipsis)
         } else if case .disconnected(let since, _) = h.connection {
             grid.fill(Rect(x: 0, y: 0, width: width, height: 1), role: .crit)
-            grid.put("redis down since \(Humanize.clock(since, timeZone: model.timeZone))", at: 0, 0, maxWidth: width, role: .crit,
+            grid.put("\(h.product) down since \(Humanize.clock(since, timeZone: model.timeZone))", at: 0, 0, maxWidth: width, role: .crit,
                      ellipsis: glyphs.ellipsis)
         } else {
             var (connection, role) = connectionText(model, glyphs: glyphs)
@@ -81,7 +81,7 @@ extension DashboardRenderer {
         // Extras while rows remain: connection detail, census, keys.
         let footer = grid.height >= 7 ? grid.height - 1 : grid.height
         if y < footer, case .disconnected(_, let reason) = h.connection, !reason.isEmpty {
-            grid.put("redis: " + safe(reason), at: 0, y, maxWidth: width, role: .crit, ellipsis: glyphs.ellipsis)
+            grid.put(h.product + ": " + safe(reason), at: 0, y, maxWidth: width, role: .crit, ellipsis: glyphs.ellipsis)
             y += 1
         }
         if y < footer, let progress = model.censusProgress, progress.running, progress.dbsizeKeys > 0 {

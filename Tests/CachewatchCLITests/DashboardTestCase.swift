@@ -95,11 +95,11 @@ class DashboardTestCase: XCTestCase {
     /// `pidPath`), then `echo EXITED-$?` on whatever screen the dashboard left behind, then a `sleep` that
     /// keeps the pane alive (tmux may drop a dead pane's last output: the dashboard's endwin and the marker).
     func launchDashboard(width: Int = 80, height: Int = 24, arguments extra: [String] = [],
-                         environment: [String: String] = [:], withLog: Bool = true) throws -> TmuxSession {
+                         environment: [String: String] = [:], withLog: Bool = true, target: [String]? = nil) throws -> TmuxSession {
         // HOME is the temp dir: no user config or theme directory changes what the test sees.
         var env = ["TERM": "xterm-256color", "LANG": "C.UTF-8", "HOME": directory.path]
         for (key, value) in environment { env[key] = value }
-        var arguments = ["-p", String(redis.port)]
+        var arguments = target ?? ["-p", String(redis.port)]
         if withLog { arguments += ["--log", logPath] }
         arguments += ["--stderr-log", stderrLogPath] + extra
         let unset = ["LC_ALL", "LC_CTYPE", "LC_MESSAGES", "NO_COLOR", "COLORTERM", "REDISCLI_AUTH",

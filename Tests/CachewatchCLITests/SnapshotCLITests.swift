@@ -146,7 +146,7 @@ final class SnapshotCLITests: XCTestCase {
         for family in families {
             XCTAssertEqual(family.keys, ["pattern", "keys", "sampled", "share", "types", "no_ttl", "ttl_seconds", "ttl_histogram",
                                          "ttl_bands", "memory_bytes", "examples", "lockstep", "values_probed", "negative_cache",
-                                         "falsy_values"])
+                                         "falsy_values", "never_read"])
             XCTAssertEqual(family["ttl_seconds"]?.keys, ["min", "p50", "p90", "max"])
             XCTAssertEqual(family["negative_cache"]?.keys, ["keys", "long_ttl", "no_ttl", "max_ttl_seconds"])
             for bucket in family["ttl_histogram"]?.elements ?? [] { XCTAssertEqual(bucket.keys, ["upper_seconds", "keys"]) }
@@ -161,7 +161,7 @@ final class SnapshotCLITests: XCTestCase {
         XCTAssertEqual(census["forecast"]?.elements.first?.keys, ["minute", "keys"])
 
         let logs = try XCTUnwrap(document["logs"])
-        XCTAssertEqual(logs.keys, ["sources", "fail_open"])
+        XCTAssertEqual(logs.keys, ["sources", "fail_open", "memcached_pattern_deletions"])
         XCTAssertEqual(logs["sources"]?.elements.first?.keys, ["path", "format", "lines", "unparsed", "truncated", "status", "detail", "unparsed_time"])
         let failOpen = try XCTUnwrap(logs["fail_open"])
         XCTAssertEqual(failOpen.keys, ["last_1m", "last_5m", "last_15m", "total", "per_minute", "state", "since", "by_error",

@@ -210,7 +210,7 @@ final class ValueProbeTests: XCTestCase {
         guard case .object(let fields) = json else { return XCTFail("not an object") }
         XCTAssertEqual(fields.map(\.0), ["pattern", "keys", "sampled", "share", "types", "no_ttl", "ttl_seconds", "ttl_histogram",
                                          "ttl_bands", "memory_bytes", "examples", "lockstep", "values_probed", "negative_cache",
-                                         "falsy_values"])
+                                         "falsy_values", "never_read"])
         let byName = Dictionary(uniqueKeysWithValues: fields)
         XCTAssertEqual(byName["values_probed"], .int(4))
         XCTAssertEqual(byName["falsy_values"], .int(1))

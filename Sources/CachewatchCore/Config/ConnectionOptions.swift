@@ -154,13 +154,13 @@ public struct ConnectionOptions: Sendable, Equatable {
 
     // MARK: - Validation
 
-    private static func given(_ value: String?) -> String? {
+    static func given(_ value: String?) -> String? {
         guard let value else { return nil }
         let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
         return trimmed.isEmpty ? nil : value
     }
 
-    private static func validHost(_ raw: String, source: String) throws -> String {
+    static func validHost(_ raw: String, source: String) throws -> String {
         var host = raw.trimmingCharacters(in: .whitespaces)
         if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
         if host.contains("://") {
@@ -172,7 +172,7 @@ public struct ConnectionOptions: Sendable, Equatable {
         return host
     }
 
-    private static func validPort(_ raw: String, source: String) throws -> Int {
+    static func validPort(_ raw: String, source: String) throws -> Int {
         let text = raw.trimmingCharacters(in: .whitespaces)
         guard text.allSatisfy(\.isASCIIDigit), let port = Int(text), (1...65535).contains(port) else {
             throw ConnectionOptionsError(kind: .badPort,

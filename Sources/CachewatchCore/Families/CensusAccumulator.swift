@@ -23,7 +23,7 @@ public struct CensusAccumulator: Sendable {
     private var trie = FamilyTrie()
     /// When the first timed PTTL of this pass was read (ms since 1970), nil when adds are untimed.
     private var originMilliseconds: Int64?
-    private var stats: [Int32: FamilyStats] = [:]
+    var stats: [Int32: FamilyStats] = [:]
     /// The most rows `maxFamilies` can ask for (`--max-families`, `max_families`).
     public static let maximumFamilies = 100_000
     /// The highest `--scan-budget` / `scan_budget`, in keys per second.
@@ -84,14 +84,14 @@ public struct CensusAccumulator: Sendable {
         stats[id]!.addValue(valueClass, pttlMilliseconds: ticket.pttlMilliseconds)
     }
 
-    private mutating func offset(_ observedAt: Date) -> Int64 {
+    mutating func offset(_ observedAt: Date) -> Int64 {
         let milliseconds = Clamp.int64((observedAt.timeIntervalSince1970 * 1000).rounded())
         if originMilliseconds == nil { originMilliseconds = milliseconds }
         return Clamp.difference(milliseconds, originMilliseconds!)
     }
 
     /// Counts the key; returns the id of the family it was counted in (nil when it vanished).
-    private mutating func add(key: [UInt8], type: String?, pttlMilliseconds: Int64, memoryBytes: Int?, offsetMilliseconds: Int64) -> Int32? {
+    mutating func add(key: [UInt8], type: String?, pttlMilliseconds: Int64, memoryBytes: Int?, offsetMilliseconds: Int64) -> Int32? {
         guard pttlMilliseconds >= -1 else {
             vanishedKeys += 1
             return nil
@@ -226,6 +226,7 @@ public struct CensusAccumulator: Sendable {
             report.negativeCacheMaxTTLSeconds = stat.notFoundMaxTTLMilliseconds >= 0 ? Double(stat.notFoundMaxTTLMilliseconds) / 1000 : nil
             report.falsyValueKeys = estimated(stat.falsyKeys)
         }
+        if stat.fetchKnown > 0 { report.neverReadKeys = scaled(stat.neverRead, scale) }
         report.exampleKeys = zip(report.examples, stat.exampleFacts).map { key, facts in
             ExampleKey(key: key, type: facts.type,
                        ttlSeconds: facts.pttlMilliseconds >= 0 ? Double(facts.pttlMilliseconds) / 1000 : nil,

@@ -39,6 +39,9 @@ struct FamilyStats: Sendable {
     var notFoundMaxTTLMilliseconds: Int64 = -1
     /// Probed values the boilerplate reads back as a miss (`[]`, `{}`, `0`, `""` …).
     var falsyKeys = 0
+    /// Memcached: keys whose metadump said whether they were read (`fetch=`), and those never read (`fetch=no`).
+    var fetchKnown = 0
+    var neverRead = 0
     /// The guide's longest negative-cache TTL.
     static let negativeCacheMaxTTLMilliseconds: Int64 = 120_000
 
@@ -162,6 +165,8 @@ struct FamilyStats: Sendable {
         notFoundNoTTL += other.notFoundNoTTL
         notFoundMaxTTLMilliseconds = max(notFoundMaxTTLMilliseconds, other.notFoundMaxTTLMilliseconds)
         falsyKeys += other.falsyKeys
+        fetchKnown += other.fetchKnown
+        neverRead += other.neverRead
         for (example, facts) in zip(other.examples, other.exampleFacts) where examples.count < 3 && !examples.contains(example) {
             examples.append(example)
             exampleFacts.append(facts)

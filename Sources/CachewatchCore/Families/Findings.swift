@@ -5,7 +5,8 @@
 /// 15 minutes — the guide's TTL table), `mixed-ttl-pages` (pages of one paginated family whose longest
 /// TTLs differ by ≥ 2× and ≥ 60 s: the guide's anti-pattern), `long-negative-ttl` (`__NOT_FOUND__` sentinels
 /// living longer than the guide's 30–120 s, or forever), `falsy-values` (values the boilerplate reads back as
-/// a miss, so they are rewritten on every request), then the key-shape findings of `KeyShapeFindings`.
+/// a miss, so they are rewritten on every request), `never-read` (memcached: most of a family's keys were written and
+/// never read), then the key-shape findings of `KeyShapeFindings`.
 /// `(other)` is never judged. One sentence each, with the numbers behind it as `evidence`.
 public enum Findings {
     /// Warn findings for `report`, in family order.
@@ -46,6 +47,13 @@ public enum Findings {
                 + "that the boilerplate reads back as a miss (estimated from \(family.valuesProbed) values looked at), "
                 + "so they are recomputed and rewritten on every request; cache a non-empty wrapper or skip caching them.",
                 evidence: [FindingEvidence("keys", family.falsyValueKeys), FindingEvidence("values_probed", family.valuesProbed)]))
+        }
+        if let neverRead = family.neverReadKeys, family.keys >= 10, neverRead > 0, Double(neverRead) >= 0.5 * Double(family.keys) {
+            findings.append(Finding(severity: .warn, code: "never-read", pattern: pattern, message:
+                "\(grouped(neverRead)) of \(grouped(family.keys)) keys of \(pattern) (\(percent(Double(neverRead) / Double(family.keys)))) "
+                + "were written and never read since (memcached fetch=no), so the family is cached for nothing; "
+                + "check that reads use the same key, or stop caching it.",
+                evidence: [FindingEvidence("keys_never_read", neverRead), FindingEvidence("keys", family.keys)]))
         }
         if let p50 = family.ttlP50Seconds {
             if isPaginated(pattern), p50 > thresholds.paginatedTTLMaxSeconds {

@@ -45,6 +45,8 @@ public struct LogLineProcessor: Sendable {
     public var untimedEventsOutsideWindows = false
     private var inTraceback = false
     private var errorTexts = ErrorTextCache()
+    /// Memcached pattern-deletion lines seen in this source (see `notePatternDeletion(in:)`).
+    public private(set) var patternDeletions = PatternDeletionCounts()
 
     public init(timeZone: TimeZone = .current, matcher: FailOpenMatcher = FailOpenMatcher()) {
         parser = LogLineParser(timeZone: timeZone)
@@ -166,6 +168,13 @@ public struct LogLineProcessor: Sendable {
             }
         }
         _ = process(raw, arrival: Date(timeIntervalSince1970: 0), mayContainPrefix: false)
+    }
+
+    /// Counts a memcached pattern-deletion line: call after `process`/`countLineWithoutPrefix` for a line in
+    /// which `PatternDeletionCounts.needle` occurs. Lines skipped before the backfill window are not counted.
+    public mutating func notePatternDeletion(in line: UnsafeBufferPointer<UInt8>) {
+        guard notBefore == nil, let pattern = PatternDeletionCounts.pattern(in: line) else { return }
+        patternDeletions.record(pattern)
     }
 
     // MARK: - Tracebacks

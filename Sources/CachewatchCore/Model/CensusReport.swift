@@ -108,6 +108,8 @@ public struct FamilyReport: Equatable, Sendable {
     public var falsyValueKeys = 0
     /// Paginated families only: the remaining TTLs, for `mixed-ttl-pages` (not in the JSON).
     public var ttlProfile: TTLProfile?
+    /// Memcached: estimated keys written and never read since (`fetch=no`); nil for Redis (not known).
+    public var neverReadKeys: Int?
 
     public init(pattern: String, keys: Int, sampled: Int, share: Double, types: [String: Int], noTTL: Int,
                 ttlMinSeconds: Double? = nil, ttlP50Seconds: Double? = nil, ttlP90Seconds: Double? = nil,
@@ -156,6 +158,7 @@ public struct FamilyReport: Equatable, Sendable {
                 ("no_ttl", .int(negativeCacheNoTTL)), ("max_ttl_seconds", .number(negativeCacheMaxTTLSeconds)),
             ])),
             ("falsy_values", .int(falsyValueKeys)),
+            ("never_read", .integer(neverReadKeys)),
         ])
     }
 }

@@ -4,14 +4,18 @@ import Foundation
 public struct LogsReport: Equatable, Sendable {
     public var sources: [LogSourceStatus]
     public var failOpen: FailOpenSummary
+    /// Memcached pattern invalidations the app logged as impossible, per pattern (all sources).
+    public var patternDeletions: PatternDeletionCounts
 
-    public init(sources: [LogSourceStatus], failOpen: FailOpenSummary) {
+    public init(sources: [LogSourceStatus], failOpen: FailOpenSummary, patternDeletions: PatternDeletionCounts = PatternDeletionCounts()) {
         self.sources = sources
         self.failOpen = failOpen
+        self.patternDeletions = patternDeletions
     }
 
     public var json: JSONValue {
-        .object([("sources", .array(sources.map(\.json))), ("fail_open", failOpen.json)])
+        .object([("sources", .array(sources.map(\.json))), ("fail_open", failOpen.json),
+                 ("memcached_pattern_deletions", patternDeletions.json)])
     }
 }
 

@@ -49,7 +49,7 @@ public struct SnapshotDocument: Sendable, Equatable {
             ("target", targetJSON),
             ("server", serverJSON),
             ("metrics", metricsJSON),
-            ("keyspace", .array((info?.keyspace ?? []).map(keyspaceJSON))),
+            ("keyspace", .array(info?.isMemcached == true ? [] : (info?.keyspace ?? []).map(keyspaceJSON))),
         ]
         if let census { pairs.append(("census", census.json)) }
         if let logs { pairs.append(("logs", logs.json)) }
@@ -76,6 +76,7 @@ public struct SnapshotDocument: Sendable, Equatable {
 
     var serverJSON: JSONValue {
         guard let info else { return .null }
+        if let memcached = MemcachedStats(info: info) { return Self.memcachedServerJSON(memcached) }
         let server = info.server
         return .object([
             ("version", .text(server.version)),
@@ -90,6 +91,7 @@ public struct SnapshotDocument: Sendable, Equatable {
 
     var metricsJSON: JSONValue {
         guard let info else { return .null }
+        if let memcached = MemcachedStats(info: info) { return memcachedMetricsJSON(memcached) }
         return .object([
             ("ops_per_second", .number(rates?.opsPerSecond)),
             ("hits_per_second", .number(rates?.hitsPerSecond)),

@@ -9,7 +9,7 @@ import Foundation
 /// grid, paints the cells that changed, and waits up to 250 ms for a key. SIGINT/SIGTERM/SIGHUP only
 /// raise a flag; the loop sees it, stops the workers and restores the terminal.
 final class DashboardApp {
-    private let session: MonitorSession
+    private let session: MonitoringSession
     private let terminal: CursesTerminal
     private let bell: Bool
     private let thresholds = Thresholds()
@@ -17,7 +17,7 @@ final class DashboardApp {
     private var notice: (text: String, until: Date)?
     private var lastLevel: AlertLevel = .ok
 
-    init(session: MonitorSession, terminal: CursesTerminal, bell: Bool) {
+    init(session: MonitoringSession, terminal: CursesTerminal, bell: Bool) {
         self.session = session
         self.terminal = terminal
         self.bell = bell
@@ -58,7 +58,7 @@ final class DashboardApp {
             show("rates and histories reset")
         case .sampleMemory:
             session.enableMemorySampling()
-            show("sampling MEMORY USAGE from the next census pass")
+            show(session.product == "redis" ? "sampling MEMORY USAGE from the next census pass" : "item sizes always come with memcached's census")
         case .pauseChanged(let paused):
             show(paused ? "paused: display frozen, collectors keep running" : "resumed")
         case .redraw:

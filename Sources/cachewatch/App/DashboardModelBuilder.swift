@@ -5,13 +5,13 @@ import Foundation
 /// Maps what the workers know into the dashboard's view model.
 enum DashboardModelBuilder {
     /// The model for one frame.
-    static func model(session: MonitorSession, thresholds: Thresholds, notice: String?, now: Date) -> DashboardModel {
+    static func model(session: MonitoringSession, thresholds: Thresholds, notice: String?, now: Date) -> DashboardModel {
         let state = session.store.snapshot()
         let info = state.info
         let rates = state.rates
-        let keyspace = info?.keyspace.first { $0.db == session.endpoint.db }
+        let keyspace = info?.keyspace.first { $0.db == session.db }
         var header = HeaderInfo(
-            address: session.options.displayAddress, db: session.endpoint.db, redisVersion: info?.server.version,
+            address: session.displayAddress, db: session.db, redisVersion: info?.server.version,
             role: info?.clusterEnabled == true ? "cluster" : info?.role, uptimeSeconds: info?.uptimeSeconds.map(Double.init),
             connection: state.connection, opsPerSecond: rates?.opsPerSecond, hitRatio: rates?.hitRatio,
             usedMemoryBytes: info?.usedMemoryBytes.map(Double.init), maxMemoryBytes: info?.maxmemoryBytes.map(Double.init),
@@ -19,10 +19,18 @@ enum DashboardModelBuilder {
             clients: info?.connectedClients, blockedClients: info?.blockedClients, pingMilliseconds: state.pingMilliseconds,
             keysTotal: info == nil ? nil : (keyspace?.keys ?? 0),
             appScanPerSecond: rates?.scanCallsPerSecond, delPerSecond: rates?.delCallsPerSecond, serverName: info?.server.name)
+        header.product = session.product
         header.otherCachewatch = state.otherCachewatch
         if state.connection == .connected, let received = state.infoReceivedAt {
             let late = now.timeIntervalSince(received) - session.intervalSeconds
             if late >= 1 { header.staleSeconds = late }
+        }
+        if let memcached = info.flatMap(MemcachedStats.init(info:)) {
+            // memcached has no expired-keys or blocked-clients counters: show nothing rather than 0.
+            header.serverName = nil
+            header.redisVersion = memcached.version
+            header.expiredPerSecond = nil
+            header.blockedClients = nil
         }
         let histories = HeaderHistories(
             opsPerSecond: state.histories.opsPerSecond.elements, hitRatio: state.histories.hitRatio.elements,
@@ -48,9 +56,9 @@ enum DashboardModelBuilder {
         let findings = session.findings(state, logs: state.logs)
         var model = DashboardModel(header: header, histories: histories, census: state.census, censusProgress: progress,
                                    logs: state.logs, findings: findings,
-                                   now: now, thresholds: thresholds, notice: notice.map(session.options.redact))
-        model.problem = problem.map(session.options.redact)
-        model.keySizes = info?.keySizes.filter { $0.db == session.endpoint.db } ?? []
+                                   now: now, thresholds: thresholds, notice: notice.map(session.redact))
+        model.problem = problem.map(session.redact)
+        model.keySizes = info?.keySizes.filter { $0.db == session.db } ?? []
         return model
     }
 }

@@ -120,6 +120,13 @@ final class MonitorStore: @unchecked Sendable {
         state.logs = report
     }
 
+    /// Records a census error sentence from a worker that is not Redis's (memcached).
+    func ingest(censusErrorMessage message: String) {
+        lock.lock()
+        defer { lock.unlock() }
+        state.censusError = message
+    }
+
     /// Forgets the histories and rates (`r` in the dashboard); the next tick starts them again.
     func resetCounters() {
         lock.lock()

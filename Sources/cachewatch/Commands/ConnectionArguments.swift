@@ -33,7 +33,10 @@ struct ConnectionArguments: ParsableArguments {
     @Flag(name: .customLong("no-auth-warning"), help: "Do not warn about a password given with -a.")
     var noAuthWarning = false
 
-    @Option(name: .customLong("env-file"), help: "The app's .env file to read CACHE_REDIS_* from (default: ./.env when present).")
+    @Option(name: .customLong("memcached"), help: "Watch this memcached server (host:port) instead of Redis; repeatable for several servers.")
+    var memcached: [String] = []
+
+    @Option(name: .customLong("env-file"), help: "The app's .env file to read CACHE_REDIS_* / CACHE_BACKEND / CACHE_MEMCACHED_* from (default: ./.env when present).")
     var envFile: String?
 }
 

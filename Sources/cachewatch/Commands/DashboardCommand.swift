@@ -33,7 +33,7 @@ struct Dashboard: ParsableCommand {
         let intervalSeconds = try interval.bounded(.interval, config: settings.interval, default: 1).seconds
         let display = self.display.merged(with: settings)
         let terminal = try display.makeTerminal()
-        let session = try MonitorSession.make(connection: connection, logs: logArguments, census: censusArguments, settings: settings,
+        let session = try makeMonitoringSession(connection: connection, logs: logArguments, census: censusArguments, settings: settings,
                                               noCensus: noCensus, intervalSeconds: intervalSeconds)
         session.start()
         defer { session.stop() }

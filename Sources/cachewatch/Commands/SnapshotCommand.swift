@@ -38,6 +38,7 @@ struct Snapshot: ParsableCommand {
 
     func run() throws {
         let settings = try config.load()
+        if let servers = try connection.memcachedServers() { return try runMemcached(servers: servers, settings: settings) }
         let logArguments = self.logArguments.merged(with: settings)
         let censusArguments = self.censusArguments.merged(with: settings)
         let options = try connection.resolve(config: settings.connection, configPath: settings.path)

@@ -39,7 +39,7 @@ struct Watch: ParsableCommand {
         let settings = try config.load()
         let intervalSeconds = try interval.bounded(.interval, config: settings.interval, default: 1).seconds
         if let count, count < 1 { throw CLIError("--count must be at least 1.") }
-        let session = try MonitorSession.make(connection: connection, logs: logArguments, census: censusArguments, settings: settings,
+        let session = try makeMonitoringSession(connection: connection, logs: logArguments, census: censusArguments, settings: settings,
                                               noCensus: noCensus, intervalSeconds: min(intervalSeconds, 1))
         session.start()
         defer { session.stop() }
@@ -65,16 +65,16 @@ struct Watch: ParsableCommand {
     /// Numbers are never presented as new when the poll is late: once the last INFO is older than one collector
     /// interval (plus slack) the document carries `stale_seconds`; past `interval + 2 s` it also carries `error`
     /// and no server numbers (Redis is stalled or too slow to answer).
-    static func document(session: MonitorSession, now: Date) -> SnapshotDocument {
+    static func document(session: MonitoringSession, now: Date) -> SnapshotDocument {
         let state = session.store.snapshot()
         var census = state.census
         if census == nil, let reason = state.censusError {
-            census = CensusReport.unavailable(db: session.endpoint.db, reason: "The census cannot run: " + reason)
+            census = CensusReport.unavailable(db: session.db, reason: "The census cannot run: " + reason)
         }
         var error: String?
         switch state.connection {
         case .connected: error = nil
-        case .connecting: error = state.info == nil ? "Connecting to Redis at \(session.endpoint.displayAddress)." : nil
+        case .connecting: error = state.info == nil ? "Connecting to \(session.productName) at \(session.displayAddress)." : nil
         case .disconnected(_, let reason): error = state.redisError ?? reason
         }
         // Connected but INFO failed (denied by ACL): say why instead of a document of nulls without a reason.
@@ -84,16 +84,16 @@ struct Watch: ParsableCommand {
             let age = now.timeIntervalSince(received)
             if age > session.intervalSeconds + 0.5 { staleSeconds = age }
             if age > session.intervalSeconds + 2 {
-                error = "Redis at \(session.endpoint.displayAddress) has not answered for \(Int(age)) s (stalled or too slow)."
+                error = "\(session.productName) at \(session.displayAddress) has not answered for \(Int(age)) s (stalled or too slow)."
             }
         }
         let rates = error == nil ? state.rates : nil
-        var document = SnapshotDocument(takenAt: now, target: session.options.target(info: state.info),
+        var document = SnapshotDocument(takenAt: now, target: session.target(info: state.info),
                                         info: error == nil ? state.info : nil, rates: rates,
                                         pingMilliseconds: error == nil ? state.pingMilliseconds : nil, census: census,
                                         logs: state.logs,
                                         findings: session.findings(state, logs: state.logs),
-                                        redisError: (error ?? state.redisError).map(session.options.redact))
+                                        redisError: (error ?? state.redisError).map(session.redact))
         document.staleSeconds = staleSeconds
         document.otherCachewatch = state.otherCachewatch
         return document

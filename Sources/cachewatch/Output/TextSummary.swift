@@ -8,7 +8,9 @@ enum TextSummary {
     static func render(document: SnapshotDocument, info: InfoSnapshot?, rates: InfoRates?) -> String {
         var out = ""
         let target = document.target
-        if let info {
+        if let info, let stats = MemcachedStats(info: info) {
+            out += memcachedLines(stats, document: document, rates: rates)
+        } else if let info {
             out += "\(info.server.displayText) at \(target.address) db\(target.db) \(info.role ?? "") up \(info.uptimeSeconds.map { Humanize.uptime(Double($0)) } ?? "?")\n"
             var health: [String] = []
             if let rates {
@@ -25,11 +27,12 @@ enum TextSummary {
             if let ping = document.pingMilliseconds { health.append("ping \(Humanize.milliseconds(ping))") }
             out += health.joined(separator: "  ") + "\n"
         } else {
-            out += "redis at \(target.address) db\(target.db): \(document.census == nil ? "unreachable" : "no INFO")\n"
+            out += target.kind == "memcached" ? "memcached at \(target.address): unreachable\n"
+                : "redis at \(target.address) db\(target.db): \(document.census == nil ? "unreachable" : "no INFO")\n"
         }
         if let error = document.redisError { out += "error: \(DisplayEscaper.escape(error))\n" }
         if let census = document.census {
-            out += "\n" + familiesTable(census)
+            out += "\n" + familiesTable(census, scope: target.kind == "memcached" ? "" : " in db\(census.db)")
         }
         if let logs = document.logs {
             let failOpen = logs.failOpen
@@ -49,9 +52,9 @@ enum TextSummary {
         return out
     }
 
-    private static func familiesTable(_ census: CensusReport) -> String {
+    private static func familiesTable(_ census: CensusReport, scope where: String) -> String {
         let scope = census.complete ? "full pass" : "sample of \(Humanize.count(census.scannedKeys))"
-        var out = "families in db\(census.db): \(census.families.count) (\(scope), ~\(Humanize.count(census.estimatedKeys)) keys)\n"
+        var out = "families\(`where`): \(census.families.count) (\(scope), ~\(Humanize.count(census.estimatedKeys)) keys)\n"
         out += pad("KEYS", 8) + pad("SHARE", 7) + pad("NO-TTL", 8) + pad("P50", 7) + pad("P90", 7) + "  FAMILY\n"
         for family in census.families.prefix(20) {
             out += pad(Humanize.count(family.keys), 8) + pad(Humanize.percent(family.share), 7)

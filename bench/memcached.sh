@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# `make bench`, memcached part: a census of BENCH_MC_ITEMS items (default 1,000,000) by
+# `cachewatch snapshot --json --full --memcached` against a plain read of `lru_crawler metadump all`
+# (the same command, read to END by a few lines of Python: nc is not installed by make deps).
+#
+#   1. a private memcached (loopback, free port, -m 1024, -U 0) loaded with items in the guide's shapes,
+#      with expiries, some without, through the text protocol (noreply sets);
+#   2. both contenders BENCH_RUNS times (default 3): fastest wall time, highest peak RSS;
+#   3. counts checked: the census sees exactly the items the plain read lists;
+#   4. a table on stdout and in bench/out/memcached.md. A slow run never fails the script; a wrong count does.
+# Memcached paces its own crawler, so the plain read is the floor: the goal is a ratio near 1.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+ITEMS=${BENCH_MC_ITEMS:-1000000}
+RUNS=${BENCH_RUNS:-3}
+BIN=${CACHEWATCH_BIN:-.build/release/cachewatch}
+OUT=bench/out
+RESULTS=$OUT/memcached.md
+
+die() { echo "bench: $*" >&2; exit 1; }
+for tool in memcached python3 awk; do command -v "$tool" >/dev/null || die "$tool is not installed (make deps installs it)."; done
+[ -x /usr/bin/time ] || die "/usr/bin/time (GNU time) is not installed: apt-get install time."
+[ -x "$BIN" ] || die "$BIN does not exist: run swift build -c release first (make bench does)."
+[[ $ITEMS =~ ^[0-9]+$ && $ITEMS -ge 1 ]] || die "BENCH_MC_ITEMS must be a positive integer, not '$ITEMS'."
+[[ $RUNS =~ ^[0-9]+$ && $RUNS -ge 1 ]] || die "BENCH_RUNS must be a positive integer, not '$RUNS'."
+
+mkdir -p "$OUT"
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/cachewatch-bench-mc.XXXXXX")
+MC_PID=""
+cleanup() {
+    if [ -n "$MC_PID" ] && kill -0 "$MC_PID" 2>/dev/null; then kill "$MC_PID" 2>/dev/null || true; wait "$MC_PID" 2>/dev/null || true; fi
+    rm -rf "$TMP"
+}
+trap cleanup EXIT
+trap 'echo "bench: interrupted" >&2; exit 130' INT
+trap 'exit 143' TERM HUP
+log() { printf '%s  %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+
+PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
+USER_FLAG=(); [ "$(id -u)" = 0 ] && USER_FLAG=(-u root)
+memcached "${USER_FLAG[@]}" -l 127.0.0.1 -p "$PORT" -U 0 -m 1024 &
+MC_PID=$!
+for _ in $(seq 100); do python3 -c "import socket; socket.create_connection(('127.0.0.1', $PORT)).close()" 2>/dev/null && break; sleep 0.1; done
+
+log "loading $ITEMS items into memcached on port $PORT"
+python3 - "$PORT" "$ITEMS" <<'PY'
+import socket, sys
+port, items = int(sys.argv[1]), int(sys.argv[2])
+s = socket.create_connection(("127.0.0.1", port))
+shapes = [(b"widget:%d", 3600), (b"user_%d_widgets:page_1:size_10", 120), (b"session:%08x", 86400), (b"feature_flags:%d", 0)]
+batch = []
+for i in range(items):
+    shape, ttl = shapes[i % 4]
+    batch.append(b"set " + (shape % i) + b" 0 %d 2 noreply\r\nab\r\n" % (ttl + (i % 60 if ttl else 0)))
+    if len(batch) == 10000:
+        s.sendall(b"".join(batch)); batch = []
+s.sendall(b"".join(batch) + b"version\r\n")
+reply = b""
+while not reply.endswith(b"\r\n"): reply += s.recv(100)
+PY
+
+cat > "$TMP/plain.py" <<PY
+import socket
+s = socket.create_connection(("127.0.0.1", $PORT))
+s.sendall(b"lru_crawler metadump all\r\n")
+tail, lines = b"", 0
+while True:
+    data = s.recv(1 << 20)
+    if not data: break
+    chunk = tail + data
+    lines += chunk.count(b"\nkey=") + (1 if lines == 0 and chunk.startswith(b"key=") else 0)
+    tail = chunk[-4:]
+    if chunk.endswith(b"END\r\n"): break
+print(lines)
+PY
+
+# measure NAME CMD...: fastest wall seconds in WALL, highest peak RSS (MB) in RSS_MB, stdout of the last run in $TMP/NAME.out.
+measure() {
+    local name=$1; shift
+    WALL=""; RSS_MB=0
+    for _ in $(seq "$RUNS"); do
+        local start end
+        start=$(date +%s.%N)
+        /usr/bin/time -f %M -o "$TMP/rss" "$@" > "$TMP/$name.out" 2> "$TMP/$name.err" || die "$name failed: $(head -c 400 "$TMP/$name.err")"
+        end=$(date +%s.%N)
+        local wall; wall=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.2f", b - a }')
+        WALL=$(awk -v w="$wall" -v best="$WALL" 'BEGIN { print (best == "" || w < best) ? w : best }')
+        local rss; rss=$(awk '{ printf "%.1f", $1 / 1024 }' "$TMP/rss")
+        RSS_MB=$(awk -v r="$rss" -v m="$RSS_MB" 'BEGIN { print (r > m) ? r : m }')
+    done
+}
+
+log "plain metadump read"
+measure plain python3 "$TMP/plain.py"
+PLAIN_WALL=$WALL; PLAIN_COUNT=$(cat "$TMP/plain.out")
+log "cachewatch census"
+measure census "$BIN" snapshot --json --full --interval 100ms --memcached "127.0.0.1:$PORT"
+CW_WALL=$WALL; CW_RSS=$RSS_MB
+CW_COUNT=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["census"]["scanned_keys"])' "$TMP/census.out")
+[ "$CW_COUNT" = "$PLAIN_COUNT" ] || die "count mismatch: cachewatch $CW_COUNT, plain metadump $PLAIN_COUNT"
+[ "$CW_COUNT" = "$ITEMS" ] || die "count mismatch: cachewatch $CW_COUNT, loaded $ITEMS"
+
+RATIO=$(awk -v a="$CW_WALL" -v b="$PLAIN_WALL" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }')
+{
+    echo "| what | baseline | cachewatch | ratio | peak RSS |"
+    echo "|---|---:|---:|---:|---:|"
+    echo "| memcached census of $ITEMS items | plain \`lru_crawler metadump all\` read: ${PLAIN_WALL} s | ${CW_WALL} s | ${RATIO}× | ${CW_RSS} MB |"
+} | tee "$RESULTS"
