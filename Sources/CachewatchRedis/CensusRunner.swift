@@ -256,21 +256,7 @@ public final class CensusRunner: @unchecked Sendable {
                     try write(&batch)
                 }
                 guard let written = batch.written else { continue }
-                let head = try client.readReplies(count: batch.headCount, of: written)
-                if batch.noTouch { features.noTouchSupported = head[0].errorText == nil }
-                if batch.scan, let reply = head.last {
-                    if let text = reply.errorText {
-                        let error = client.mappedError(text, command: "scan")
-                        switch error {
-                        case .loading, .masterDown:
-                            scanError = error   // the lookups below still count; then wait and SCAN again
-                        default:
-                            throw error
-                        }
-                    } else {
-                        try walk.absorbScan(reply, address: client.endpoint.displayAddress)
-                    }
-                }
+                scanError = try readHead(of: batch, written: written, into: &walk)
                 // Full mode: the next page goes on the wire before this page's lookups are read.
                 if overlap, scanError == nil, !finished(), !(maxConsecutiveFailures == nil && isStopping) {
                     var next = makeBatch()
@@ -323,14 +309,7 @@ public final class CensusRunner: @unchecked Sendable {
             }
 
             // Budgeted: pace the walk and watch latency.
-            if pace != nil {
-                try checkLatency()
-                if let current = pace?.keysPerSecond, var active = pacer {
-                    let due = active.nextSend(afterReading: batch.keys.count, now: Date(), keysPerSecond: current)
-                    pacer = active
-                    if due > Date(), !sleep(until: due) { throw StopSignal() }
-                }
-            }
+            if pacer != nil { try waitForPace(afterReading: batch.keys.count, pacer: &pacer) }
         }
 
         let progress = makeProgress(complete: true)
@@ -341,6 +320,34 @@ public final class CensusRunner: @unchecked Sendable {
     }
 
     // MARK: - Helpers
+
+    /// Reads a page's head replies: whether `CLIENT NO-TOUCH` was accepted, and the SCAN reply (its keys join the
+    /// walk). Returns a SCAN refusal to wait out (`LOADING`, `MASTERDOWN`: the page's lookups still count); any other
+    /// SCAN error is thrown (a denied SCAN stops the census).
+    private func readHead(of batch: PageBatch, written: RedisClient.WrittenPipeline, into walk: inout CensusPassState) throws -> RedisError? {
+        let head = try client.readReplies(count: batch.headCount, of: written)
+        if batch.noTouch, let first = head.first { features.noTouchSupported = first.errorText == nil }
+        guard batch.scan, let reply = head.last else { return nil }
+        guard let text = reply.errorText else {
+            try walk.absorbScan(reply, address: client.endpoint.displayAddress)
+            return nil
+        }
+        let error = client.mappedError(text, command: "scan")
+        switch error {
+        case .loading, .masterDown: return error
+        default: throw error
+        }
+    }
+
+    /// Budgeted mode, after a page: PING about once a second (slow answers halve the pace), then sleep until the
+    /// pacer lets the next page go. Throws `StopSignal` when stopped while waiting.
+    private func waitForPace(afterReading keys: Int, pacer: inout CensusPacer?) throws {
+        try checkLatency()
+        guard let current = pace?.keysPerSecond, var active = pacer else { return }
+        let due = active.nextSend(afterReading: keys, now: Date(), keysPerSecond: current)
+        pacer = active
+        if due > Date(), !sleep(until: due) { throw StopSignal() }
+    }
 
     /// True when the next pipeline must start with `CLIENT NO-TOUCH ON`: the server has not refused it and it
     /// was not sent yet on the connection that pipeline will be written on (none open: the write opens a new one).
