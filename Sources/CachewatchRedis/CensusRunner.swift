@@ -94,11 +94,16 @@ public final class CensusRunner: @unchecked Sendable {
         }
         let options = CensusOptions(db: db, mode: .full, memory: memory, scanCount: scanCount, maxFamilies: maxFamilies)
         let runner = CensusRunner(client: scanClient, options: options, maxConsecutiveFailures: 4, onProgress: progress)
+        var restarts = 0
         while true {
             do {
                 return try runner.runPass(number: 1)
-            } catch is PassRestart {
-                continue   // reconnected: walk again from the start (recover() gives up after a few failures)
+            } catch let restart as PassRestart {
+                // Reconnected: walk again from the start, a few times (a connection that keeps dropping mid-pass
+                // would otherwise restart the walk forever).
+                restarts += 1
+                if restarts >= 5 { throw restart.cause }
+                continue
             } catch let error as RedisError {
                 throw error
             } catch {
@@ -168,7 +173,10 @@ public final class CensusRunner: @unchecked Sendable {
 
     private struct StopSignal: Error {}
     /// The pass's connection was lost: the pass is dropped and a new one starts (after the reconnect back-off).
-    struct PassRestart: Error {}
+    struct PassRestart: Error {
+        /// What ended the pass's connection (nil: it was already gone when the next page was due).
+        var cause: RedisError
+    }
 
     // MARK: - One pass
 
@@ -252,7 +260,10 @@ public final class CensusRunner: @unchecked Sendable {
             do {
                 if batch.written == nil {
                     // Nothing is written on another connection than the pass's: that one is gone (see below).
-                    if client.connectionGeneration != passConnection { throw PassRestart() }
+                    if client.connectionGeneration != passConnection {
+                        throw PassRestart(cause: client.lastConnectionError
+                            ?? .connectionClosed(address: client.endpoint.displayAddress, detail: "reconnected during a census pass"))
+                    }
                     try write(&batch)
                 }
                 guard let written = batch.written else { continue }
@@ -273,7 +284,7 @@ public final class CensusRunner: @unchecked Sendable {
                 inFlight = nil
                 unreadPipelines = 0
                 try recover(from: error, failures: &consecutiveFailures)
-                throw PassRestart()
+                throw PassRestart(cause: error)
             }
 
             // TTLs count from the moment they were read.
