@@ -63,5 +63,6 @@ let package = Package(
         .testTarget(name: "CachewatchLogsTests", dependencies: ["CachewatchLogs", "TestSupport"], swiftSettings: swift5),
         .testTarget(name: "CachewatchUITests", dependencies: ["CachewatchUI"], exclude: ["Snapshots"], swiftSettings: swift5),
         .testTarget(name: "CachewatchCLITests", dependencies: ["TestSupport"], swiftSettings: swift5),
+        .testTarget(name: "CachewatchThreadsTests", dependencies: ["CachewatchThreads"], swiftSettings: swift5),
     ]
 )

@@ -94,11 +94,16 @@ public final class CensusRunner: @unchecked Sendable {
         }
         let options = CensusOptions(db: db, mode: .full, memory: memory, scanCount: scanCount, maxFamilies: maxFamilies)
         let runner = CensusRunner(client: scanClient, options: options, maxConsecutiveFailures: 4, onProgress: progress)
+        var restarts = 0
         while true {
             do {
                 return try runner.runPass(number: 1)
-            } catch is PassRestart {
-                continue   // reconnected: walk again from the start (recover() gives up after a few failures)
+            } catch let restart as PassRestart {
+                // Reconnected: walk again from the start, a few times (a connection that keeps dropping mid-pass
+                // would otherwise restart the walk forever).
+                restarts += 1
+                if restarts >= 5 { throw restart.cause }
+                continue
             } catch let error as RedisError {
                 throw error
             } catch {
@@ -168,7 +173,10 @@ public final class CensusRunner: @unchecked Sendable {
 
     private struct StopSignal: Error {}
     /// The pass's connection was lost: the pass is dropped and a new one starts (after the reconnect back-off).
-    struct PassRestart: Error {}
+    struct PassRestart: Error {
+        /// What ended the pass's connection (nil: it was already gone when the next page was due).
+        var cause: RedisError
+    }
 
     // MARK: - One pass
 
@@ -252,25 +260,14 @@ public final class CensusRunner: @unchecked Sendable {
             do {
                 if batch.written == nil {
                     // Nothing is written on another connection than the pass's: that one is gone (see below).
-                    if client.connectionGeneration != passConnection { throw PassRestart() }
+                    if client.connectionGeneration != passConnection {
+                        throw PassRestart(cause: client.lastConnectionError
+                            ?? .connectionClosed(address: client.endpoint.displayAddress, detail: "reconnected during a census pass"))
+                    }
                     try write(&batch)
                 }
                 guard let written = batch.written else { continue }
-                let head = try client.readReplies(count: batch.headCount, of: written)
-                if batch.noTouch { features.noTouchSupported = head[0].errorText == nil }
-                if batch.scan, let reply = head.last {
-                    if let text = reply.errorText {
-                        let error = client.mappedError(text, command: "scan")
-                        switch error {
-                        case .loading, .masterDown:
-                            scanError = error   // the lookups below still count; then wait and SCAN again
-                        default:
-                            throw error
-                        }
-                    } else {
-                        try walk.absorbScan(reply, address: client.endpoint.displayAddress)
-                    }
-                }
+                scanError = try readHead(of: batch, written: written, into: &walk)
                 // Full mode: the next page goes on the wire before this page's lookups are read.
                 if overlap, scanError == nil, !finished(), !(maxConsecutiveFailures == nil && isStopping) {
                     var next = makeBatch()
@@ -287,7 +284,7 @@ public final class CensusRunner: @unchecked Sendable {
                 inFlight = nil
                 unreadPipelines = 0
                 try recover(from: error, failures: &consecutiveFailures)
-                throw PassRestart()
+                throw PassRestart(cause: error)
             }
 
             // TTLs count from the moment they were read.
@@ -323,14 +320,7 @@ public final class CensusRunner: @unchecked Sendable {
             }
 
             // Budgeted: pace the walk and watch latency.
-            if pace != nil {
-                try checkLatency()
-                if let current = pace?.keysPerSecond, var active = pacer {
-                    let due = active.nextSend(afterReading: batch.keys.count, now: Date(), keysPerSecond: current)
-                    pacer = active
-                    if due > Date(), !sleep(until: due) { throw StopSignal() }
-                }
-            }
+            if pacer != nil { try waitForPace(afterReading: batch.keys.count, pacer: &pacer) }
         }
 
         let progress = makeProgress(complete: true)
@@ -341,6 +331,34 @@ public final class CensusRunner: @unchecked Sendable {
     }
 
     // MARK: - Helpers
+
+    /// Reads a page's head replies: whether `CLIENT NO-TOUCH` was accepted, and the SCAN reply (its keys join the
+    /// walk). Returns a SCAN refusal to wait out (`LOADING`, `MASTERDOWN`: the page's lookups still count); any other
+    /// SCAN error is thrown (a denied SCAN stops the census).
+    private func readHead(of batch: PageBatch, written: RedisClient.WrittenPipeline, into walk: inout CensusPassState) throws -> RedisError? {
+        let head = try client.readReplies(count: batch.headCount, of: written)
+        if batch.noTouch, let first = head.first { features.noTouchSupported = first.errorText == nil }
+        guard batch.scan, let reply = head.last else { return nil }
+        guard let text = reply.errorText else {
+            try walk.absorbScan(reply, address: client.endpoint.displayAddress)
+            return nil
+        }
+        let error = client.mappedError(text, command: "scan")
+        switch error {
+        case .loading, .masterDown: return error
+        default: throw error
+        }
+    }
+
+    /// Budgeted mode, after a page: PING about once a second (slow answers halve the pace), then sleep until the
+    /// pacer lets the next page go. Throws `StopSignal` when stopped while waiting.
+    private func waitForPace(afterReading keys: Int, pacer: inout CensusPacer?) throws {
+        try checkLatency()
+        guard let current = pace?.keysPerSecond, var active = pacer else { return }
+        let due = active.nextSend(afterReading: keys, now: Date(), keysPerSecond: current)
+        pacer = active
+        if due > Date(), !sleep(until: due) { throw StopSignal() }
+    }
 
     /// True when the next pipeline must start with `CLIENT NO-TOUCH ON`: the server has not refused it and it
     /// was not sent yet on the connection that pipeline will be written on (none open: the write opens a new one).

@@ -84,6 +84,14 @@ extension DashboardRenderer {
             grid.put(h.product + ": " + safe(reason), at: 0, y, maxWidth: width, role: .crit, ellipsis: glyphs.ellipsis)
             y += 1
         }
+        if y < footer, let problem = model.problem, !problem.isEmpty {
+            grid.put("! " + safe(problem), at: 0, y, maxWidth: width, role: .warn, ellipsis: glyphs.ellipsis)
+            y += 1
+        }
+        if y < footer, let others = h.otherCachewatch, others > 0 {
+            grid.put("rates include \(others) other cachewatch", at: 0, y, maxWidth: width, role: .warn, ellipsis: glyphs.ellipsis)
+            y += 1
+        }
         if y < footer, let progress = model.censusProgress, progress.running, progress.dbsizeKeys > 0 {
             let fraction = min(1, Double(progress.scannedKeys) / Double(progress.dbsizeKeys))
             grid.put("census " + Humanize.percent(fraction, decimals: 0) + " " + Humanize.count(progress.keysPerSecond) + "/s",

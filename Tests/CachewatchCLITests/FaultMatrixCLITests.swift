@@ -57,9 +57,10 @@ final class FaultMatrixCLITests: XCTestCase {
             server?.redisCLI(["DEBUG", "SLEEP", "4"])
             sleeper.leave()
         }
-        Thread.sleep(forTimeInterval: 1.6)
+        // Documents written well after the stall began (redis-cli may take a moment to start) and before it ends.
+        Thread.sleep(forTimeInterval: 2.2)
         let lateFrom = watch.lines.count
-        Thread.sleep(forTimeInterval: 2.0)
+        Thread.sleep(forTimeInterval: 1.6)
         let lateTo = watch.lines.count
         sleeper.wait()
         let late = documents(watch, from: lateFrom, to: lateTo)

@@ -44,4 +44,14 @@ final class HeaderProblemTests: XCTestCase {
         let alone = render(model)
         XCTAssertFalse((0..<4).contains { alone.rowText($0).contains("other cachewatch") })
     }
+
+    func testTheCompactViewShowsTheProblemAndOtherCachewatch() {
+        var model = Fixtures.model()
+        model.problem = "census: SCAN denied"
+        model.header.otherCachewatch = 1
+        let grid = render(model, width: 40, height: 10)
+        let text = (0..<10).map(grid.rowText).joined(separator: "\n")
+        XCTAssertTrue(text.contains("! census: SCAN denied"), text)
+        XCTAssertTrue(text.contains("rates include 1 other cachewatch"), text)
+    }
 }

@@ -45,8 +45,10 @@ final class MonitorSession {
         collector = RedisCollector(client: RedisClient(endpoint: endpoint, ownTraffic: store.ownTraffic), intervalSeconds: intervalSeconds) { sample in
             if store.ingest(sample) { restarted.fire() }
         }
-        // The log followers post their reports into the store from their own thread.
+        // The log followers post their reports into the store from their own thread (a first one now, so every
+        // document and frame has its logs section from the start).
         logs?.onReport = { store.ingest(logs: $0) }
+        if let logs { store.ingest(logs: logs.report(now: Date())) }
         restarted.action = { [weak self] in self?.restartCensusAfterServerRestart() }
     }
 

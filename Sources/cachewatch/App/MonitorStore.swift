@@ -21,8 +21,6 @@ final class MonitorStore: @unchecked Sendable {
         var infoReceivedAt: Date?
         /// Other cachewatch processes on the server (`CLIENT LIST`); nil while unknown.
         var otherCachewatch: Int?
-        /// Why other cachewatch processes cannot be recognised (`CLIENT LIST` denied), if so.
-        var otherCachewatchUnknownReason: String?
         /// The log followers' latest report (nil without `--log`).
         var logs: LogsReport?
     }
@@ -52,10 +50,7 @@ final class MonitorStore: @unchecked Sendable {
         state.pingMilliseconds = sample.pingMilliseconds
         state.redisError = sample.error?.message
         if let others = sample.otherCachewatch { state.otherCachewatch = others }
-        if let error = sample.clientListError {
-            state.otherCachewatch = nil
-            state.otherCachewatchUnknownReason = error.message
-        }
+        if sample.clientListError != nil { state.otherCachewatch = nil }   // CLIENT LIST denied: unknown from now on
         guard let info else { return false }
         state.infoReceivedAt = Date()
         let (rates, restarted) = applicationRates.next(info, load: own.observerLoad)
