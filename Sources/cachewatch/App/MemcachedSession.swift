@@ -140,15 +140,16 @@ final class MemcachedSession: MonitoringSession {
         lock.unlock()
         previous?.stop()
         let store = self.store
+        let generation = store.beginCensusGeneration()
         let runner = MemcachedCensusRunner(
             endpoints: endpoints, mode: full ? .full : .budgeted(keysPerSecond: settings.budgetKeysPerSecond),
             maxFamilies: settings.maxFamilies, passPauseSeconds: settings.passPauseSeconds,
-            onReport: { store.ingest(census: $0) },
+            onReport: { store.ingest(census: $0, generation: generation) },
             onProgress: { progress in
                 store.ingest(censusProgress: CensusProgress(pass: progress.pass, scannedKeys: progress.scannedKeys,
                                                             dbsizeKeys: progress.serverItems, keysPerSecond: progress.keysPerSecond,
                                                             etaSeconds: progress.etaSeconds, budgetKeysPerSecond: nil,
-                                                            complete: progress.complete))
+                                                            complete: progress.complete), generation: generation)
             },
             onError: { store.ingest(censusErrorMessage: $0.message) })
         lock.lock()

@@ -25,12 +25,7 @@ extension ConnectionArguments {
     /// The memcached endpoints for `servers`, with the connect (`--connect-timeout`, default 5 s) and command timeouts.
     func memcachedEndpoints(_ servers: [MemcachedServerAddress]) throws -> [MemcachedEndpoint] {
         var connectSeconds = ConnectionOptions.defaultConnectTimeoutSeconds
-        if let connectTimeout {
-            guard let seconds = DurationText.seconds(connectTimeout) ?? Double(connectTimeout), seconds.isFinite, seconds > 0, seconds <= 3600 else {
-                throw CLIError("--connect-timeout must be a duration such as 5s, not \(DisplayEscaper.escape(connectTimeout)).")
-            }
-            connectSeconds = seconds
-        }
+        if let connectTimeout { connectSeconds = try connectTimeout.bounded(.connectTimeout).seconds }
         let commandMilliseconds = try commandTimeoutMilliseconds()
         return servers.map {
             MemcachedEndpoint(host: $0.host, port: $0.port, connectTimeoutMilliseconds: Int((connectSeconds * 1000).rounded()),

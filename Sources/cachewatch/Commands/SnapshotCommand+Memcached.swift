@@ -10,7 +10,7 @@ extension Snapshot {
     func runMemcached(servers: [MemcachedServerAddress], settings: ConfigFile) throws {
         let logArguments = self.logArguments.merged(with: settings)
         let censusArguments = self.censusArguments.merged(with: settings)
-        let intervalSeconds = try parseInterval(interval ?? settings.interval ?? "1s")
+        let intervalSeconds = try interval.bounded(.interval, config: settings.interval, default: 1).seconds
         let endpoints = try connection.memcachedEndpoints(servers)
         let logs = try logArguments.makeMonitor()
         let budget = try censusArguments.validatedBudget()
@@ -27,8 +27,9 @@ extension Snapshot {
         logs?.pollOnce()
         let now = Date()
         let logsReport = logs?.report(now: now)
-        var findings = sample.census.map(Findings.evaluate) ?? []
-        if let finding = logsReport?.patternDeletions.finding { findings.append(finding) }
+        var findings = Doctor.findings(DoctorInput(census: sample.census, info: sample.info, rates: sample.rates, logs: logsReport,
+                                                   redisError: sample.error),
+                                       thresholds: settings.thresholds, silences: settings.silences)
         if let note = sample.censusUnavailable {
             findings.append(Finding(severity: .ok, code: "census-unavailable", pattern: nil, message: note))
         }
