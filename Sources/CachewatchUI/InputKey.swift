@@ -33,4 +33,6 @@ public enum Action: Equatable, Sendable {
     case pauseChanged(Bool)
     /// Repaint everything (after a resize or Ctrl-L).
     case redraw
+    /// Put a marker with this note on the timeline (`M`, typed note, enter).
+    case addMarker(note: String)
 }

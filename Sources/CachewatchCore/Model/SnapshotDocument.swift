@@ -25,6 +25,8 @@ public struct SnapshotDocument: Sendable, Equatable {
     public var staleSeconds: Double?
     /// Other cachewatch processes on the server (`metrics.other_cachewatch`): their load is in the rates. nil: unknown.
     public var otherCachewatch: Int?
+    /// The timeline, newest first (`events`; written when set: `watch`, `snapshot`, recordings).
+    public var events: [Event]?
 
     public init(takenAt: Date, target: TargetDescription, info: InfoSnapshot?, rates: InfoRates?, pingMilliseconds: Double?,
                 census: CensusReport?, logs: LogsReport?, findings: [Finding] = [], redisError: String?) {
@@ -56,6 +58,7 @@ public struct SnapshotDocument: Sendable, Equatable {
         pairs.append(("findings", .array(findings.map(\.json))))
         if let redisError { pairs.append(("error", .string(redisError))) }
         if let staleSeconds { pairs.append(("stale_seconds", .number((staleSeconds * 10).rounded() / 10))) }
+        if let events { pairs.append(("events", .array(events.map(\.json)))) }
         return .object(pairs)
     }
 

@@ -63,6 +63,9 @@ final class DashboardApp {
             show(paused ? "paused: display frozen, collectors keep running" : "resumed")
         case .redraw:
             terminal.invalidate()
+        case .addMarker(let note):
+            session.store.mark(note: note)
+            show("marker added to the timeline (e shows it)")
         }
         return true
     }

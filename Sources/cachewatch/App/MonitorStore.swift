@@ -23,6 +23,8 @@ final class MonitorStore: @unchecked Sendable {
         var otherCachewatch: Int?
         /// The log followers' latest report (nil without `--log`).
         var logs: LogsReport?
+        /// The timeline: restarts, outages, failovers, config changes, drops, fail-open transitions, markers.
+        var events = EventLog()
     }
 
     /// The census books its own commands here; rates subtract them.
@@ -31,6 +33,11 @@ final class MonitorStore: @unchecked Sendable {
     private var state = Snapshot()
     /// The application's rates: INFO's deltas minus our own load (the computation `snapshot` uses too).
     private var applicationRates = ApplicationRates()
+    /// Turns what the workers post into timeline events (state.events is its log).
+    private var detector = EventDetector()
+    /// The newest fail-open transition already on the timeline.
+    private var lastAlertTransitionAt: Date?
+
     /// Census reports are accepted from this generation only (a replaced runner's last reports are dropped).
     private var censusGeneration = 0
 
@@ -51,6 +58,8 @@ final class MonitorStore: @unchecked Sendable {
         state.redisError = sample.error?.message
         if let others = sample.otherCachewatch { state.otherCachewatch = others }
         if sample.clientListError != nil { state.otherCachewatch = nil }   // CLIENT LIST denied: unknown from now on
+        detector.observe(connection: sample.state, at: sample.takenAt)
+        state.events = detector.log
         guard let info else { return false }
         state.infoReceivedAt = Date()
         let (rates, restarted) = applicationRates.next(info, load: own.observerLoad)
@@ -70,6 +79,8 @@ final class MonitorStore: @unchecked Sendable {
             state.rates = nil
         }
         state.info = info
+        detector.observe(info: info, pingMilliseconds: sample.pingMilliseconds)
+        state.events = detector.log
         return restarted
     }
 
@@ -88,6 +99,10 @@ final class MonitorStore: @unchecked Sendable {
         defer { lock.unlock() }
         guard generation == censusGeneration else { return }
         state.census = CensusReport.shown(current: state.census, incoming: report)
+        if report.complete {
+            detector.observe(census: report, at: Date())
+            state.events = detector.log
+        }
         state.censusError = nil
     }
 
@@ -113,6 +128,11 @@ final class MonitorStore: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         state.logs = report
+        for transition in report.failOpen.history where transition.at > (lastAlertTransitionAt ?? .distantPast) {
+            detector.observe(alert: transition)
+            lastAlertTransitionAt = transition.at
+        }
+        state.events = detector.log
     }
 
     /// Records a census error sentence from a worker that is not Redis's (memcached).
@@ -120,6 +140,14 @@ final class MonitorStore: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         state.censusError = message
+    }
+
+    /// Adds a marker typed by the engineer (`M` in the dashboard).
+    func mark(note: String, at now: Date = Date()) {
+        lock.lock()
+        defer { lock.unlock() }
+        detector.mark(note: note, at: now)
+        state.events = detector.log
     }
 
     /// Forgets the histories and rates (`r` in the dashboard); the next tick starts them again.

@@ -68,6 +68,7 @@ struct Snapshot: ParsableCommand {
                                             .filter { (redis.otherCachewatch ?? 0) == 0 || !MonitorSession.codesFromTraffic.contains($0.code) },
                                         redisError: redis.error.map(options.redact))
         document.otherCachewatch = redis.otherCachewatch
+        document.events = EventDetector.events(fromAlerts: logsReport?.failOpen.history ?? [])
         // Unreachable Redis and nothing else to report: only the sentence on stderr, exit 1. With something to
         // report (INFO, logs, or a census when only INFO is denied) the document is printed and the sentence follows.
         let hasSomethingToShow = redis.error == nil || redis.info != nil || redis.census != nil || logsReport != nil

@@ -96,6 +96,7 @@ struct Watch: ParsableCommand {
                                         redisError: (error ?? state.redisError).map(session.redact))
         document.staleSeconds = staleSeconds
         document.otherCachewatch = state.otherCachewatch
+        document.events = state.events.newestFirst
         return document
     }
 
