@@ -110,15 +110,20 @@ lines=$(in_root cachewatch watch --json --interval 200ms --count 2 -h 127.0.0.1 
 [ "$lines" = 2 ] || fail "watch --json --count 2 printed $lines lines."
 pass "cachewatch watch --json --count 2"
 
-completion=$(in_root bash -c '
-  source /usr/share/bash-completion/completions/cachewatch || exit 1
-  complete -p cachewatch >/dev/null || exit 2
-  function=$(complete -p cachewatch | sed -n "s/.*-F \([^ ]*\) .*/\1/p")
-  COMP_WORDS=(cachewatch snap); COMP_CWORD=1; COMP_LINE="cachewatch snap"; COMP_POINT=${#COMP_LINE}
-  "$function" cachewatch snap cachewatch 2>/dev/null
-  printf "%s\n" "${COMPREPLY[@]}"') || fail "sourcing the bash completion script (status $?)."
-grep -qx 'snapshot' <<<"$completion" || fail "bash completion of 'cachewatch snap' offers: $completion"
-pass "bash completion: 'cachewatch snap<TAB>' -> snapshot"
+complete_line() {   # prints what the installed bash completion offers for the words given
+  in_root bash --norc -c '
+    source /usr/share/bash-completion/completions/cachewatch || exit 1
+    function=$(complete -p cachewatch | sed -n "s/.*-F \([^ ]*\) .*/\1/p")
+    [ -n "$function" ] || exit 2
+    COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); COMP_LINE="$*"; COMP_POINT=${#COMP_LINE}; COMPREPLY=()
+    "$function" cachewatch "${!#}" "${COMP_WORDS[COMP_CWORD - 1]}" 2>/dev/null
+    printf "%s\n" "${COMPREPLY[@]}"' bash "$@"
+}
+offered=$(complete_line cachewatch snap) || fail "sourcing the bash completion script."
+grep -qx 'snapshot' <<<"$offered" || fail "bash completion of 'cachewatch snap' offers: $offered"
+offered=$(complete_line cachewatch snapshot --js) || fail "sourcing the bash completion script."
+grep -qx -- '--json' <<<"$offered" || fail "bash completion of 'cachewatch snapshot --js' offers: $offered"
+pass "bash completion: 'cachewatch snap<TAB>' -> snapshot, 'cachewatch snapshot --js<TAB>' -> --json"
 
 # Every library the packaged binary loads comes from a package in its Depends, or from glibc.
 depends=$(in_root dpkg-query -W -f '${Depends}' cachewatch | tr ',' '\n' | sed 's/(.*//; s/|.*//; s/ //g')
