@@ -17,6 +17,13 @@ step() { printf '\n== %s\n' "$*"; }
 fail() { echo "stage: $*" >&2; exit 1; }
 
 step "release build, Swift runtime linked statically ($SCRATCH)"
+# SwiftPM runs BuildCommitPlugin's prebuild command only when it plans the build, and reuses a cached
+# plan otherwise; removing the plan makes --version name the commit being built.
+rm -f "$SCRATCH/release/description.json"
+expected_commit=$(git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
+if [ "$expected_commit" != unknown ] && [ -n "$(git status --porcelain --untracked-files=no 2>/dev/null)" ]; then
+  expected_commit="$expected_commit-dirty"
+fi
 # shellcheck disable=SC2086
 "$SWIFT" build -c release --static-swift-stdlib --scratch-path "$SCRATCH" --product cachewatch $JOBS
 BUILT="$SCRATCH/release/cachewatch"
@@ -29,6 +36,8 @@ if ldd "$BIN" | grep -q 'libswift\|libFoundation\|libdispatch\|libBlocksRuntime\
 fi
 VERSION=$("$BIN" --version | head -1 | cut -d' ' -f2)
 [[ "$VERSION" =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]] || fail "cannot read the version from --version ($VERSION)."
+commit=$("$BIN" --version | sed -n 's/^commit: //p')
+[ "$commit" = "$expected_commit" ] || fail "--version says commit $commit, the tree is at $expected_commit."
 
 # `swift package plugin generate-manual --help` builds the plugin's tool and stops before the plugin would
 # build the whole package a second time (in release, without the static runtime); the tool is then run
