@@ -76,7 +76,13 @@ pass "man -w cachewatch: $page"
 for theme in default dark-8 high-contrast monochrome; do
   [ -f "$ROOT/usr/share/cachewatch/themes/$theme.toml" ] || fail "theme $theme is not installed."
 done
-pass "themes in /usr/share/cachewatch/themes"
+
+# The installed themes folder is where cachewatch looks (a broken theme there is reported by its path).
+printf 'name = "broken"\ncolors = 7\n' >"$ROOT/usr/share/cachewatch/themes/broken.toml"
+message=$(in_root cachewatch --theme broken 2>&1 >/dev/null) && fail "a broken theme was accepted."
+grep -q '^cachewatch: /usr/share/cachewatch/themes/broken.toml:2: ' <<<"$message" || fail "theme lookup: $message"
+rm "$ROOT/usr/share/cachewatch/themes/broken.toml"
+pass "themes in /usr/share/cachewatch/themes, and cachewatch looks there"
 
 families=$(printf 'widget:1\nwidget:2\nsession:3f1c0a9e-1d2b-4c5d-8e9f-0a1b2c3d4e5f\n' | chroot "$ROOT" /usr/bin/env -i PATH=/usr/bin:/bin cachewatch families --tsv) \
   || fail "cachewatch families."
@@ -143,5 +149,24 @@ while read -r library; do
   echo "    $library ($owner)"
 done < <(in_root ldd /usr/bin/cachewatch | awk '/=> \// {print $3} /^\t\// {print $1}')
 pass "ldd names only libraries from Depends and glibc"
+
+# make install (the staged build of make dist) into a DESTDIR, then make uninstall.
+INSTALL_ROOT="$SCRATCH/install-test"
+rm -rf "$INSTALL_ROOT"
+SKIP_STAGE=1 DESTDIR="$INSTALL_ROOT" PREFIX=/usr/local bash packaging/install.sh >/dev/null
+for file in bin/cachewatch share/man/man1/cachewatch.1 share/bash-completion/completions/cachewatch \
+  share/zsh/site-functions/_cachewatch share/fish/vendor_completions.d/cachewatch.fish \
+  share/cachewatch/themes/default.toml share/doc/cachewatch/README.md share/doc/cachewatch/LICENSE; do
+  [ -s "$INSTALL_ROOT/usr/local/$file" ] || fail "make install did not install $file."
+done
+printf 'name = "broken"\ncolors = 7\n' >"$INSTALL_ROOT/usr/local/share/cachewatch/themes/broken.toml"
+message=$(env -i PATH=/usr/bin:/bin HOME=/nonexistent "$INSTALL_ROOT/usr/local/bin/cachewatch" --theme broken 2>&1 >/dev/null) \
+  && fail "a broken theme was accepted."
+grep -q "$INSTALL_ROOT/usr/local/share/cachewatch/themes/broken.toml:2: " <<<"$message" || fail "theme lookup: $message"
+DESTDIR="$INSTALL_ROOT" PREFIX=/usr/local bash packaging/install.sh uninstall >/dev/null
+left=$(find "$INSTALL_ROOT" -type f)
+[ -z "$left" ] || fail "make uninstall left: $left"
+rm -rf "$INSTALL_ROOT"
+pass "make install DESTDIR=… PREFIX=/usr/local (themes looked up in <prefix>/share), make uninstall"
 
 echo "dist-test: all checks passed in a Debian 12 minbase root without Swift."
