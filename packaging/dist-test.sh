@@ -38,9 +38,22 @@ if [ ! -x "$CACHE_ROOT/usr/bin/man" ]; then
   mv "$CACHE_ROOT.tmp" "$CACHE_ROOT"
 fi
 
+# Processes running inside the test root (their /proc/PID/root is it).
+root_processes() {
+  local real pid
+  real=$(realpath "$ROOT")
+  for pid in /proc/[0-9]*; do
+    [ "$(readlink "$pid/root" 2>/dev/null)" = "$real" ] && echo "${pid#/proc/} $(tr '\0' ' ' <"$pid/cmdline" 2>/dev/null)"
+  done
+  return 0
+}
+
 REDIS_PID=""
 cleanup() {
+  set +e   # every step runs, whatever failed before
   [ -n "$REDIS_PID" ] && kill "$REDIS_PID" 2>/dev/null && wait "$REDIS_PID" 2>/dev/null
+  [ -n "${TMUX_SOCKET:-}" ] && tmux -L "$TMUX_SOCKET" kill-server 2>/dev/null
+  root_processes | while read -r pid _; do kill "$pid" 2>/dev/null || true; done
   if mountpoint -q "$ROOT/proc"; then umount "$ROOT/proc" || umount -l "$ROOT/proc"; fi
   if mountpoint -q "$ROOT/proc"; then echo "dist-test: $ROOT/proc is still mounted; not removing $ROOT" >&2; return; fi
   rm -rf --one-file-system "$ROOT"
@@ -115,6 +128,33 @@ lines=$(in_root cachewatch watch --json --interval 200ms --count 2 -h 127.0.0.1 
   || fail "cachewatch watch --json exits non-zero."
 [ "$lines" = 2 ] || fail "watch --json --count 2 printed $lines lines."
 pass "cachewatch watch --json --count 2"
+
+# The dashboard, in a tmux pane on the host running the chroot's binary (TERM=screen is in ncurses-base).
+TMUX_SOCKET="cachewatch-dist-test-$$"
+tmux -L "$TMUX_SOCKET" new-session -d -x 80 -y 24 \
+  "chroot '$ROOT' /usr/bin/env -i PATH=/usr/bin:/bin HOME=/root LANG=C.UTF-8 TERM=screen cachewatch -h 127.0.0.1 -p $PORT; sleep 30"
+screen=""
+for _ in $(seq 100); do
+  screen=$(tmux -L "$TMUX_SOCKET" capture-pane -p 2>/dev/null || true)
+  grep -q "cachewatch 127.0.0.1:$PORT" <<<"$screen" && grep -q 'widget:{id}' <<<"$screen" && break
+  sleep 0.1
+done
+grep -q "cachewatch 127.0.0.1:$PORT" <<<"$screen" && grep -q 'widget:{id}' <<<"$screen" \
+  || { echo "$screen" >&2; fail "the dashboard did not show the header and the widget family."; }
+tmux -L "$TMUX_SOCKET" send-keys q
+for _ in $(seq 50); do root_processes | grep -q . || break; sleep 0.1; done
+[ -z "$(root_processes)" ] || fail "the dashboard did not quit on q."
+tmux -L "$TMUX_SOCKET" kill-server 2>/dev/null || true
+pass "the dashboard draws (80x24, tmux) and quits on q"
+
+# cachewatch demo needs redis-server (Suggests); policy-rc.d keeps its package from starting a service.
+printf '#!/bin/sh\nexit 101\n' >"$ROOT/usr/sbin/policy-rc.d" && chmod 0755 "$ROOT/usr/sbin/policy-rc.d"
+in_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends redis-server \
+  >>"$SCRATCH/dist-test-apt.log" 2>&1 || fail "apt-get install redis-server in the test root."
+demo=$(in_root cachewatch demo --text --duration 3s 2>&1) || { echo "$demo" >&2; fail "cachewatch demo --text exits non-zero."; }
+grep -q 'redis-server on 127.0.0.1:' <<<"$demo" || { echo "$demo" >&2; fail "cachewatch demo --text output."; }
+[ -z "$(root_processes)" ] || fail "cachewatch demo left a process running: $(root_processes)"
+pass "cachewatch demo --text --duration 3s (with redis-server installed)"
 
 complete_line() {   # prints what the installed bash completion offers for the words given
   in_root bash --norc -c '

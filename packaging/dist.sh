@@ -64,6 +64,7 @@ Maintainer: cachewatch authors <cachewatch@localhost>
 Installed-Size: $(du -sk --exclude=DEBIAN "$ROOT" | cut -f1)
 Depends: $DEPENDS
 Recommends: redis-tools
+Suggests: redis-server
 Section: utils
 Priority: optional
 Description: terminal dashboard for a web app's Redis cache
