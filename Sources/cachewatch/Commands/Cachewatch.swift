@@ -2,7 +2,7 @@ import ArgumentParser
 import CachewatchRedis
 import CachewatchTerminal
 
-/// The root command: `cachewatch [dashboard] | snapshot | watch | families | demo`.
+/// The root command: `cachewatch [dashboard] | snapshot | watch | check | families | demo`.
 struct Cachewatch: ParsableCommand {
     static let version = "0.1.0"
 
@@ -16,7 +16,7 @@ struct Cachewatch: ParsableCommand {
         (from the environment, then ./.env), then 127.0.0.1:6379. Precedence: flags > URL > env > .env > defaults.
         """,
         version: "cachewatch \(version) (hiredis \(hiredisVersion), \(cursesVersion()))",
-        subcommands: [Dashboard.self, Snapshot.self, Watch.self, Families.self, Demo.self],
+        subcommands: [Dashboard.self, Snapshot.self, Watch.self, Check.self, Families.self, Demo.self],
         defaultSubcommand: Dashboard.self,
         helpNames: [.long]
     )
