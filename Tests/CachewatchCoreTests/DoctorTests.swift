@@ -249,4 +249,44 @@ final class DoctorTests: XCTestCase {
         XCTAssertEqual(Finding(severity: .ok, code: "x", pattern: nil, message: "m").json.serialized(),
                        #"{"severity":"ok","code":"x","pattern":null,"message":"m","evidence":{}}"#)
     }
+
+    // MARK: - Hostile numbers
+
+    func testHostileINFONumbersDoNotTrap() {
+        let hostile = info(["# Memory", "used_memory:9223372036854775807", "maxmemory:1", "maxmemory_policy:noeviction",
+                            "# Keyspace", "db0:keys=9223372036854775807,expires=9223372036854775807,avg_ttl=1"])
+        let findings = Doctor.findings(DoctorInput(info: hostile, rates: rates(hits: 1e300, misses: 1e300, evicted: 1e300,
+                                                                              calls: ["keys": 1e300, "scan": .infinity],
+                                                                              errors: ["OOM": 1e300, "NOAUTH": .nan])))
+        XCTAssertTrue(findings.contains { $0.code == "memory-near-max" && $0.severity == .crit })
+        XCTAssertTrue(findings.contains { $0.code == "oom-errors" })
+        let verdict = CheckVerdict.evaluate(findings: findings, metrics: CheckMetrics(info: hostile, rates: nil, pingMilliseconds: .nan, logs: nil),
+                                            unreachable: nil, failOn: .warn)
+        XCTAssertEqual(verdict.status, .critical)
+        XCTAssertFalse(verdict.line.contains("nan") || verdict.line.contains("inf"), verdict.line)
+        for finding in findings { _ = finding.json.serialized() }
+    }
+
+    // MARK: - check's verdict
+
+    func testVerdictStatusesAndLine() {
+        let warn = Finding(severity: .warn, code: "no-ttl", pattern: "cart:{id}:items", message: "m")
+        let crit = Finding(severity: .crit, code: "fail-open", pattern: nil, message: "m")
+        let metrics = CheckMetrics(opsPerSecond: 521.25, hitRatio: 0.9245, keys: 10, failOpenPerMinute: 3)
+        XCTAssertEqual(CheckVerdict.evaluate(findings: [], metrics: metrics, unreachable: nil, failOn: .warn).line,
+                       "CACHEWATCH OK - no findings (10 keys, hit ratio 92 %, fail-open 3/min) | ops_per_second=521.25;;;0; "
+                       + "hit_ratio=0.9245;0.8:;0.5:;0;1 fail_open_per_minute=3;10;50;0; keys=10;;;0; findings_warn=0;;;0; findings_crit=0;;;0;")
+        XCTAssertEqual(CheckVerdict.evaluate(findings: [warn], metrics: metrics, unreachable: nil, failOn: .warn).status, .warning)
+        XCTAssertEqual(CheckVerdict.evaluate(findings: [warn], metrics: metrics, unreachable: nil, failOn: .crit).status, .ok)
+        XCTAssertEqual(CheckVerdict.evaluate(findings: [warn, crit], metrics: metrics, unreachable: nil, failOn: .crit).summary,
+                       "1 crit, 1 warn (not failing: --fail-on crit): fail-open, no-ttl cart:{id}:items")
+        let down = Finding(severity: .crit, code: "redis-unreachable", pattern: nil, message: "m")
+        XCTAssertEqual(CheckVerdict.evaluate(findings: [down], metrics: CheckMetrics(), unreachable: "Connection refused.", failOn: .warn).line,
+                       "CACHEWATCH UNKNOWN - Connection refused. | findings_warn=0;;;0; findings_crit=0;;;0;")
+        XCTAssertEqual(CheckVerdict.evaluate(findings: [down, crit], metrics: CheckMetrics(), unreachable: "Connection refused.", failOn: .warn).status,
+                       .critical, "the logs prove the outage")
+        let pipe = Finding(severity: .warn, code: "no-ttl", pattern: "a|b", message: "m")
+        XCTAssertFalse(CheckVerdict.evaluate(findings: [pipe], metrics: CheckMetrics(), unreachable: nil, failOn: .warn).summary.contains("|"))
+        XCTAssertEqual(CheckStatus.allCases.map(\.exitCode), [0, 1, 2, 3])
+    }
 }

@@ -109,7 +109,7 @@ public struct CheckVerdict: Equatable, Sendable {
     private static func describe(_ metrics: CheckMetrics) -> String {
         var facts: [String] = []
         if let keys = metrics.keys { facts.append("\(keys) keys") }
-        if let ratio = metrics.hitRatio { facts.append("hit ratio \(Int((ratio * 100).rounded())) %") }
+        if let ratio = metrics.hitRatio, ratio.isFinite { facts.append("hit ratio \(ServerFindings.percent(ratio))") }
         if let failOpen = metrics.failOpenPerMinute { facts.append("fail-open \(perf(failOpen))/min") }
         return facts.isEmpty ? "" : " (" + facts.joined(separator: ", ") + ")"
     }

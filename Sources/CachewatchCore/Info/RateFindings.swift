@@ -16,6 +16,8 @@ public enum RateFindings {
 
     /// `14`, or `2.5` below 10.
     static func perSecond(_ value: Double) -> String {
-        value >= 10 ? "\(Int(value.rounded()))" : String(Double((value * 10).rounded()) / 10)
+        guard value.isFinite else { return "?" }
+        let value = min(max(value, 0), 9e15)   // a rate from hostile counters must not trap in Int()
+        return value >= 10 ? "\(Int(value.rounded()))" : String(Double((value * 10).rounded()) / 10)
     }
 }
