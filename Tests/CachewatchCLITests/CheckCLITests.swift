@@ -33,8 +33,8 @@ final class CheckCLITests: XCTestCase {
         }
     }
 
-    private func check(_ arguments: [String]) throws -> CLIRunner.Result {
-        try CLIRunner.run(["check", "--interval", "200ms"] + arguments)
+    private func check(_ arguments: [String], environment: [String: String] = [:]) throws -> CLIRunner.Result {
+        try CLIRunner.run(["check", "--interval", "200ms"] + arguments, environment: environment)
     }
 
     private func assertOneLine(_ result: CLIRunner.Result, _ status: Int32, _ prefix: String, file: StaticString = #filePath, line: UInt = #line) {
@@ -90,6 +90,14 @@ final class CheckCLITests: XCTestCase {
         let result = try check(["-p", closed])
         assertOneLine(result, 3, "CACHEWATCH UNKNOWN - Could not connect to Redis at 127.0.0.1:\(closed)")
         XCTAssertTrue(result.stdout.contains("findings_crit=0"), "unreachable alone is UNKNOWN, not a crit finding: \(result.stdout)")
+    }
+
+    func testWrongPasswordIsUnknown() throws {
+        let locked = try RedisServerFixture(options: .init(password: "right-pw"))
+        defer { locked.teardown() }
+        let result = try check(["-p", String(locked.port)], environment: ["REDISCLI_AUTH": "wrong-pw"])
+        assertOneLine(result, 3, "CACHEWATCH UNKNOWN - ")
+        XCTAssertFalse(result.stdout.contains("wrong-pw") || result.stderr.contains("wrong-pw"), "never print the password")
     }
 
     func testCommandLineAndConfigProblemsAreUnknownNot64() throws {

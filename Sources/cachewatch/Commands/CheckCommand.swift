@@ -62,16 +62,17 @@ struct Check: ParsableCommand {
         logs?.pollOnce()
         let now = Date()
         let logsReport = logs?.report(now: now)
-        // Reachable means INFO answered; a census-only failure (INFO worked) is a finding-free note, not UNKNOWN.
-        let unreachable = redis.info == nil ? redis.error.map(options.redact) : nil
+        // Any Redis error (connection, auth, a census cut short) means the sample is incomplete: UNKNOWN, unless
+        // the findings that were made are critical.
+        let redisError = redis.error.map(options.redact)
         let findings = Doctor.findings(DoctorInput(census: redis.census, info: redis.info, rates: redis.rates, logs: logsReport,
-                                                   redisError: unreachable),
+                                                   redisError: redisError),
                                        thresholds: settings.thresholds, silences: settings.silences)
         let rule = logsReport?.failOpen
         let verdict = CheckVerdict.evaluate(findings: findings,
                                             metrics: CheckMetrics(info: redis.info, rates: redis.rates,
                                                                   pingMilliseconds: redis.pingMilliseconds, logs: logsReport),
-                                            unreachable: unreachable, failOn: failLevel, thresholds: settings.thresholds,
+                                            unreachable: redisError, failOn: failLevel, thresholds: settings.thresholds,
                                             failOpenWarn: rule?.warnPerMinute ?? 10, failOpenCrit: rule?.critPerMinute ?? 50)
         print(json ? verdict.json(takenAt: now).prettyPrinted() : verdict.line)
         fflush(stdout)
