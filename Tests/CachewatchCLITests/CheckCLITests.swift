@@ -60,6 +60,11 @@ final class CheckCLITests: XCTestCase {
         assertOneLine(lenient, 0, "CACHEWATCH OK - 1 warn (not failing: --fail-on crit): no-ttl cart:{id}:items | ")
     }
 
+    func testFullCensusAndNoCensus() throws {
+        assertOneLine(try check(["-p", port, "-n", "2", "--full"]), 1, "CACHEWATCH WARNING - 1 warn: no-ttl cart:{id}:items | ")
+        assertOneLine(try check(["-p", port, "-n", "2", "--no-census"]), 0, "CACHEWATCH OK - no findings (")
+    }
+
     func testSilencedFindingsDoNotCount() throws {
         let config = FileManager.default.temporaryDirectory.appendingPathComponent("cw-check-\(UUID().uuidString).toml")
         defer { try? FileManager.default.removeItem(at: config) }
