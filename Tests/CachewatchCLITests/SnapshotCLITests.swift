@@ -176,6 +176,7 @@ final class SnapshotCLITests: XCTestCase {
         XCTAssertTrue(findings.contains { $0["code"] == .string("lockstep-expiry") && $0["pattern"] == .string("widget:{id}") },
                       "lockstep finding for widget:{id}")
         XCTAssertTrue(findings.contains { $0["code"] == .string("no-ttl") }, "no-ttl finding for top_widgets")
+        // v1 fields in their order, `evidence` added last.
         for finding in findings { XCTAssertEqual(finding.keys, ["severity", "code", "pattern", "message", "evidence"]) }
     }
 

@@ -12,7 +12,8 @@ final class DashboardApp {
     private let session: MonitoringSession
     private let terminal: CursesTerminal
     private let bell: Bool
-    private let thresholds = Thresholds()
+    /// The header's colours follow the config's `[findings]` thresholds, so the bars and the findings agree.
+    private let thresholds: Thresholds
     private var state = DashboardState()
     private var notice: (text: String, until: Date)?
     private var lastLevel: AlertLevel = .ok
@@ -21,6 +22,10 @@ final class DashboardApp {
         self.session = session
         self.terminal = terminal
         self.bell = bell
+        let configured = session.findingThresholds
+        thresholds = Thresholds(memoryWarnFraction: configured.memoryWarnFraction, memoryCritFraction: configured.memoryCritFraction,
+                                hitRatioWarn: configured.hitRatioWarn, hitRatioCrit: configured.hitRatioCrit,
+                                appScanWarnPerSecond: configured.scanPerSecond)
     }
 
     /// Runs until `q`, a stop signal, or `until` (when given); the terminal is restored on every path.
