@@ -35,7 +35,7 @@ struct Check: ParsableCommand {
     var failOn: String?
 
     @Option(name: .long, help: "Time between the two INFO samples the rates come from. (default 1s)")
-    var interval: String?
+    var interval: DurationArgument?
 
     func run() throws {
         let settings = try config.load()
@@ -46,7 +46,7 @@ struct Check: ParsableCommand {
         let logArguments = self.logArguments.merged(with: settings)
         let censusArguments = self.censusArguments.merged(with: settings)
         let options = try connection.resolve(config: settings.connection, configPath: settings.path)
-        let intervalSeconds = try parseInterval(interval ?? settings.interval ?? "1s")
+        let intervalSeconds = try interval.bounded(.interval, config: settings.interval, default: 1).seconds
         let endpoint = options.endpoint(commandTimeoutMilliseconds: try connection.commandTimeoutMilliseconds())
         let logs = try logArguments.makeMonitor()
         let budget = try censusArguments.validatedBudget()
