@@ -16,7 +16,8 @@
 # small). Crash inputs land in .build/fuzz/artifacts/<name>/. Any crash, sanitizer report, timeout
 # or out-of-memory fails the run (exit 1). Executions per target and the total are printed.
 #
-# Merge: minimises the grown corpus into the committed seed folder (libFuzzer -merge=1).
+# Merge: adds to the committed seed folder the fewest grown inputs that bring new coverage
+# (libFuzzer -set_cover_merge=1); the seeds already there stay.
 #
 # Environment: FUZZ_SECONDS (default 60), FUZZ_TARGETS (space-separated subset), FUZZ_RSS_MB (2048),
 # FUZZ_TIMEOUT (per input, seconds, default 10), FUZZ_MAX_LEN (default per target: 8192 for INFO and
@@ -136,12 +137,12 @@ run() {
 
 merge() {
     for t in "${targets[@]}"; do
-        local new=$OUT/merge/$t
-        rm -rf "$new"; mkdir -p "$new"
-        "$OUT/$t" -merge=1 -max_len="$(max_len "$t")" "$new" "$FUZZ_DIR/Corpus/$t" "$OUT/corpus/$t" >"$OUT/logs/$t.merge.log" 2>&1
-        rm -rf "${FUZZ_DIR:?}/Corpus/$t"; mkdir -p "$FUZZ_DIR/Corpus/$t"
-        cp "$new"/* "$FUZZ_DIR/Corpus/$t/" 2>/dev/null || true
-        echo "fuzz: $t corpus minimised to $(find "$FUZZ_DIR/Corpus/$t" -type f | wc -l) files"
+        mkdir -p "$FUZZ_DIR/Corpus/$t" "$OUT/logs"
+        local before; before=$(find "$FUZZ_DIR/Corpus/$t" -type f | wc -l)
+        SWIFT_BACKTRACE=enable=no ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0} \
+        "$OUT/$t" -set_cover_merge=1 -max_len="$(max_len "$t")" "$FUZZ_DIR/Corpus/$t" "$OUT/corpus/$t" \
+            >"$OUT/logs/$t.merge.log" 2>&1
+        echo "fuzz: $t corpus $before -> $(find "$FUZZ_DIR/Corpus/$t" -type f | wc -l) files"
     done
 }
 
