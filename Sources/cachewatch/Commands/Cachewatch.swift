@@ -16,7 +16,7 @@ struct Cachewatch: ParsableCommand {
         (from the environment, then ./.env), then 127.0.0.1:6379. Precedence: flags > URL > env > .env > defaults.
         """,
         version: "cachewatch \(version) (hiredis \(hiredisVersion), \(cursesVersion()))",
-        subcommands: [Dashboard.self, Snapshot.self, Watch.self, Families.self, Diff.self, Demo.self],
+        subcommands: [Dashboard.self, Snapshot.self, Watch.self, Record.self, Replay.self, Families.self, Diff.self, Demo.self],
         defaultSubcommand: Dashboard.self,
         helpNames: [.long]
     )
