@@ -151,7 +151,10 @@ final class RecordReplayCLITests: XCTestCase {
         server.pipe((1...40).map { ["SET", "cart:\($0)", "x", "EX", "900"] })
         guard let second = watch.waitForDocument(after: seen, timeoutSeconds: 30, {
             (($0["census"] as? [String: Any])?["families"] as? [[String: Any]])?.contains { ($0["pattern"] as? String)?.hasPrefix("cart") == true } == true
-        }), let after = second["taken_at"] as? String else { return XCTFail("no census with cart") }
+        }), let cartSeen = second["taken_at"] as? String else { return XCTFail("no census with cart") }
+        // taken_at has second precision: pick a later second, whose every document has the cart family.
+        guard let later = watch.waitForDocument(after: seen, timeoutSeconds: 10, { ($0["taken_at"] as? String ?? "") > cartSeen }),
+              let after = later["taken_at"] as? String else { return XCTFail("no later document") }
         watch.send(SIGTERM)
         _ = watch.waitForExit(timeoutSeconds: 10)
         running = nil
