@@ -22,6 +22,8 @@ public final class RecordingWriter {
     public private(set) var bytesWritten = 0
     /// Uncompressed bytes (lines) written so far.
     public private(set) var textBytesWritten = 0
+    /// True when the last entry written carried its census (not a `census_ref`).
+    public private(set) var lastEntryHeldCensus = false
     private var encoder = RecordingEncoder()
     private let compression: Compression
     private var compressor: ZlibCompressor
@@ -58,7 +60,9 @@ public final class RecordingWriter {
 
     /// Adds one document (a `watch` document's JSON) and flushes it to the file.
     public func append(document: JSONValue) throws {
-        try writeLine(encoder.entryLine(document: document))
+        let line = encoder.entryLine(document: document)
+        lastEntryHeldCensus = encoder.lastEntryHeldCensus
+        try writeLine(line)
     }
 
     /// Ends the gzip stream (trailer with CRC) and closes the file; safe to call twice.

@@ -8,7 +8,9 @@ import Foundation
 public struct RecordingEncoder: Sendable {
     /// Entries (documents) encoded so far.
     public private(set) var entries = 0
-    private var lastCensusText: String?
+    /// True when the last line written carried its census in full.
+    public private(set) var lastEntryHeldCensus = false
+    private var lastCensus: JSONValue?
     private var lastCensusEntry = 0
 
     public init() {}
@@ -21,17 +23,20 @@ public struct RecordingEncoder: Sendable {
     /// The line (no newline) for the next document.
     public mutating func entryLine(document: JSONValue) -> String {
         entries += 1
+        lastEntryHeldCensus = false
         guard case let .object(pairs) = document, let position = pairs.firstIndex(where: { $0.0 == "census" }) else {
             return document.serialized()
         }
-        let censusText = pairs[position].1.serialized()
-        if censusText == lastCensusText {
+        // Compared as values: no serialisation of a census that is not written.
+        let census = pairs[position].1
+        if census == lastCensus {
             var compact = pairs
             compact[position] = ("census_ref", .int(lastCensusEntry))
             return JSONValue.object(compact).serialized()
         }
-        lastCensusText = censusText
+        lastCensus = census
         lastCensusEntry = entries
+        lastEntryHeldCensus = true
         return document.serialized()
     }
 }
