@@ -169,6 +169,26 @@ final class RecordReplayCLITests: XCTestCase {
         assertOneSentenceError(try CLIRunner.run(["diff", "\(directory.file("none.cwrec"))@10:00", "\(recording)@\(hhmm)"]))
     }
 
+    /// The replay dashboard end to end: it opens on the recording, pauses, seeks, and quits cleanly.
+    func testReplayDashboardInATerminal() throws {
+        guard TmuxSession.isAvailable else { throw prerequisiteMissing("tmux is not installed") }
+        let recording = directory.file("tui.cwrec")
+        let recorded = try CLIRunner.run(["record", recording, "--count", "6", "--interval", "0.3s", "-p", String(server.port)])
+        XCTAssertEqual(recorded.status, 0, recorded.stderr)
+        let session = try TmuxSession(command: [CLIRunner.binaryPath, "replay", recording], width: 80, height: 24,
+                                      environment: ["LC_ALL": "C.UTF-8", "TERM": "xterm-256color"])
+        defer { session.kill() }
+        let screen = session.waitFor(timeoutSeconds: 20) { $0.contains("REPLAY") && $0.contains("widget:{id}") }
+        XCTAssertTrue(screen.contains("REPLAY"), screen)
+        XCTAssertTrue(screen.contains("space"), "the replay keys in the footer: \(screen)")
+        session.send("Space")
+        XCTAssertTrue(session.waitFor(timeoutSeconds: 10) { $0.contains("paused") }.contains("paused"))
+        session.send("+")
+        XCTAssertTrue(session.waitFor(timeoutSeconds: 10) { $0.contains("×2") }.contains("×2"))
+        session.send("q")
+        XCTAssertTrue(session.waitUntilExited(timeoutSeconds: 10), "q quits")
+    }
+
     // MARK: - Helpers
 
     private func replayCount(_ path: String) throws -> Int {
