@@ -152,32 +152,25 @@ private struct ReadState {
 /// Splits decompressed bytes into lines, bounding the longest line.
 private struct LineStream {
     private var pending: [UInt8] = []
-    private var overlong = false
 
-    var hasPartialLine: Bool { !pending.isEmpty || overlong }
+    var hasPartialLine: Bool { !pending.isEmpty }
 
     mutating func append(_ bytes: [UInt8], to state: inout ReadState) -> Bool {
         var start = 0
         while let newline = bytes[start...].firstIndex(of: 0x0A) {
-            if overlong {
-                overlong = false
-                pending.removeAll()
-                _ = state.decoder   // the overlong line is dropped and counted below
-                state.damage("an entry is longer than 64 MiB")
-            } else {
-                pending.append(contentsOf: bytes[start..<newline])
-                let line = pending
-                pending.removeAll(keepingCapacity: true)
-                if !state.line(line) { return false }
-            }
+            pending.append(contentsOf: bytes[start..<newline])
+            let line = pending
+            pending.removeAll(keepingCapacity: true)
+            if !state.line(line) { return false }
             start = newline + 1
         }
-        if !overlong {
-            pending.append(contentsOf: bytes[start...])
-            if pending.count > RecordingDecoder.maximumLineBytes {
-                overlong = true
-                pending.removeAll()
-            }
+        pending.append(contentsOf: bytes[start...])
+        if pending.count > RecordingDecoder.maximumLineBytes {
+            // No writer produces such a line: the rest of the file is not read (bounded memory).
+            pending.removeAll()
+            state.damage("an entry is longer than 64 MiB")
+            state.stopped = true
+            return false
         }
         return true
     }
