@@ -168,4 +168,31 @@ final class RecordingFileTests: XCTestCase {
         print("recording sizes for 600 entries: streaming \(streamingBytes) B, members \(memberBytes) B")
         XCTAssertLessThan(streamingBytes, memberBytes)
     }
+
+    /// Damage anywhere (flipped bytes, cuts, garbage appended) gives documents and at most a sentence, never a crash.
+    func testRandomDamageNeverCrashes() throws {
+        let (file, written) = try writeRecording("fuzz.cwrec", documents: 40)
+        let original = try Data(contentsOf: URL(fileURLWithPath: file))
+        var seed: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func next(_ bound: Int) -> Int {
+            seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((seed >> 33) % UInt64(max(1, bound)))
+        }
+        for round in 0..<150 {
+            var data = original
+            switch round % 3 {
+            case 0: for _ in 0..<(1 + next(4)) { let at = next(data.count); data[at] ^= UInt8(1 + next(255)) }
+            case 1: data = data.prefix(next(data.count))
+            default: data.append(contentsOf: (0..<next(200)).map { _ in UInt8(next(256)) })
+            }
+            let damaged = path("damaged-\(round).cwrec")
+            try data.write(to: URL(fileURLWithPath: damaged))
+            do {
+                let (read, _) = try readAll(damaged)
+                XCTAssertLessThanOrEqual(read.count, written.count + 1)
+            } catch let error as RecordingError {
+                XCTAssertTrue(error.description.hasSuffix("."), error.description)
+            }
+        }
+    }
 }
