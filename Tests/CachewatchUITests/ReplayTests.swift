@@ -101,6 +101,43 @@ final class ReplayTests: XCTestCase {
         XCTAssertEqual(timeline.markers.map(\.kind), ["deploy"])
     }
 
+    /// Documents whose every field has the wrong type or an absurd value still draw (no trap).
+    func testHostileDocumentsStillDraw() {
+        let weird: [JSONValue] = [.null, .bool(true), .int(Int.max), .int(Int.min), .double(-1e308), .double(1e308),
+                                  .string("\u{1b}[2J\u{7}"), .array([.null]), .object([])]
+        let timeline = ReplayTimeline(target: .object([("address", .string("\u{1b}]0;x\u{7}")), ("db", .int(-4))]))
+        for (second, value) in weird.enumerated() {
+            let taken = Self.start.addingTimeInterval(Double(second))
+            let document: JSONValue = .object([
+                ("schema", .int(1)), ("taken_at", .string(ISOTime.format(taken))), ("target", value),
+                ("server", .object([("version", value), ("uptime_seconds", value), ("maxmemory_bytes", value)])),
+                ("metrics", .object([("ops_per_second", value), ("hit_ratio", value), ("used_memory_bytes", value),
+                                     ("connected_clients", value), ("ping_ms", value)])),
+                ("keyspace", .array([.object([("db", value), ("keys", value)])])),
+                ("census", .object([("families", .array([.object([("pattern", .string("p")), ("keys", value), ("share", value),
+                                                                   ("ttl_seconds", value), ("ttl_bands", .array([value])),
+                                                                   ("types", .object([("string", value)]))])])),
+                                    ("forecast", .array([.object([("keys", value)])]))])),
+                ("logs", .object([("fail_open", .object([("per_minute", .array([value])), ("state", value), ("since", value),
+                                                         ("history", .array([.object([("at", value)])]))]))])),
+                ("findings", .array([.object([("code", .string("c")), ("message", value), ("severity", value)])])),
+                ("events", .array([value])), ("error", second % 2 == 0 ? value : .string("down")),
+            ])
+            timeline.append(RecordedDocument(takenAt: taken, document: document))
+        }
+        timeline.finishLoading()
+        var cursor = ReplayCursor(start: Self.start, end: Self.start.addingTimeInterval(Double(weird.count)))
+        for second in 0..<weird.count {
+            cursor.jump(to: Self.start.addingTimeInterval(Double(second)))
+            for (width, height) in [(80, 24), (132, 43), (40, 10)] {
+                let grid = ReplayScreen.render(timeline: timeline, cursor: cursor, state: DashboardState(), notice: "\u{1b}[31m",
+                                               prompt: nil, size: TerminalSize(width: width, height: height), glyphs: .unicode,
+                                               timeZone: Fixtures.utc)
+                XCTAssertFalse(grid.text().unicodeScalars.contains { $0.value == 0x1B }, "escape bytes never reach the screen")
+            }
+        }
+    }
+
     func testCursorPlaysSeeksAndClamps() {
         var cursor = ReplayCursor(start: Self.start, end: Self.start.addingTimeInterval(600))
         cursor.changeSpeed(up: true)
