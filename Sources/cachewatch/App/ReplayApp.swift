@@ -26,6 +26,9 @@ final class ReplayApp {
     /// Loads the recording, opens the screen and replays until `q` or a stop signal.
     static func run(path: String, display: DisplayArguments) throws {
         TerminalStop.installHandlers()
+        guard isatty(STDOUT_FILENO) == 1 else {
+            throw CLIError("The replay dashboard needs a terminal on stdout; use `cachewatch replay FILE --json` for scripts.")
+        }
         let (timeline, problem) = try load(path: path)
         guard !timeline.frames.isEmpty else {
             throw CLIError("The recording \(DisplayEscaper.escape(path)) holds no document to replay.")
