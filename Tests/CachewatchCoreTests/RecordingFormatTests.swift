@@ -66,6 +66,16 @@ final class RecordingFormatTests: XCTestCase {
             XCTAssertEqual(recorded.takenAt, start.addingTimeInterval(Double(second)))
         }
         XCTAssertNil(decoder.firstProblem)
+
+        // The printer reuses a census's text across documents and prints exactly what serialized() does.
+        var replay = RecordingDecoder()
+        var printer = RecordedDocumentPrinter()
+        _ = replay.decode(line: Array(encoder.headerLine(header()).utf8))
+        for (second, line) in lines.enumerated() {
+            guard case let .document(recorded) = replay.decode(line: Array(line.utf8)) else { return XCTFail("line \(second)") }
+            XCTAssertEqual(printer.line(recorded), recorded.document.serialized())
+        }
+        XCTAssertEqual(printer.line(RecordedDocument(takenAt: start, document: .object([]), censusEntry: 3)), "{}")
     }
 
     func testDecoderRejectsWhatIsNotARecordingAndReadsOlderVersions() {

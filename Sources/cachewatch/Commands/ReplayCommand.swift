@@ -46,6 +46,7 @@ struct Replay: ParsableCommand {
     private func printDocuments() throws {
         let output = BufferedOutput()
         var window: ClosedRange<Date>?
+        var printer = RecordedDocumentPrinter()
         let summary: RecordingReadSummary
         do {
             summary = try RecordingReader.read(path: file, onHeader: { header in
@@ -53,7 +54,7 @@ struct Replay: ParsableCommand {
             }, each: { recorded in
                 guard let window else { return false }
                 if recorded.takenAt > window.upperBound { return false }
-                if recorded.takenAt >= window.lowerBound { output.write(recorded.document.serialized() + "\n") }
+                if recorded.takenAt >= window.lowerBound { output.write(printer.line(recorded) + "\n") }
                 return true
             })
         } catch let error as RecordingError {
