@@ -9,6 +9,9 @@ public enum InputKey: Equatable, Sendable {
     case down
     case left
     case right
+    /// Shift-← / shift-→ (replay: seek a minute).
+    case shiftLeft
+    case shiftRight
     case pageUp
     case pageDown
     case home

@@ -17,6 +17,10 @@ final class DashboardApp {
     private var state = DashboardState()
     private var notice: (text: String, until: Date)?
     private var lastLevel: AlertLevel = .ok
+    /// Writes each interval's document when the dashboard was opened with --record.
+    var recorder: SessionRecorder?
+    /// Why the recording stopped (reported once the screen is restored).
+    private(set) var recordingFailure: Error?
 
     init(session: MonitoringSession, terminal: CursesTerminal, bell: Bool) {
         self.session = session
@@ -41,6 +45,7 @@ final class DashboardApp {
             let size = terminal.size()
             terminal.paint(DashboardRenderer.render(model: model, state: state, size: size, glyphs: terminal.glyphs))
             session.maintain()
+            recordIfDue(now: now)
             guard let key = terminal.readKey(timeoutMilliseconds: 250) else { continue }
             let (next, action) = DashboardController.handle(key: key, state: state, model: model, size: terminal.size())
             state = next
@@ -73,6 +78,17 @@ final class DashboardApp {
             show("marker added to the timeline (e shows it)")
         }
         return true
+    }
+
+    private func recordIfDue(now: Date) {
+        guard let recorder else { return }
+        do {
+            try recorder.recordIfDue(session: session, now: now)
+        } catch {
+            recordingFailure = error
+            self.recorder = nil
+            show("recording stopped (see the message after quitting)")
+        }
     }
 
     private func show(_ text: String) {

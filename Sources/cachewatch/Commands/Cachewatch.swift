@@ -13,7 +13,7 @@ struct Cachewatch: ParsableCommand {
         Precedence: flags > URL > env > .env > config file > defaults. `check` judges the cache once for monitoring.
         """,
         version: VersionInfo.current.text,
-        subcommands: [Dashboard.self, Snapshot.self, Watch.self, Check.self, Families.self, Diff.self, Demo.self],
+        subcommands: [Dashboard.self, Snapshot.self, Watch.self, Check.self, Record.self, Replay.self, Families.self, Diff.self, Demo.self],
         defaultSubcommand: Dashboard.self,
         helpNames: [.long]
     )
