@@ -25,7 +25,7 @@ final class ReplayApp {
 
     /// Loads the recording, opens the screen and replays until `q` or a stop signal.
     static func run(path: String, display: DisplayArguments) throws {
-        TerminalStop.installHandlers()
+        StopRequest.installHandlers()
         guard isatty(STDOUT_FILENO) == 1 else {
             throw CLIError("The replay dashboard needs a terminal on stdout; use `cachewatch replay FILE --json` for scripts.")
         }
@@ -70,7 +70,7 @@ final class ReplayApp {
         try terminal.start()
         defer { terminal.restore() }
         var last = Date()
-        while !TerminalStop.isRequested {
+        while !StopRequest.isRequested {
             let now = Date()
             cursor.advance(by: now.timeIntervalSince(last))
             last = now
@@ -117,6 +117,7 @@ final class ReplayApp {
         case .quit?: return false
         case .redraw?: terminal.invalidate()
         case .fullCensus?, .resetCounters?, .sampleMemory?: show("not available in a replay", seconds: 3)
+        case .addMarker?: show("markers are added while recording, not in a replay", seconds: 3)
         case .pauseChanged?, nil: break
         }
         state.paused = false   // `p` is play/pause here (handled above); the frame shows the recorded time

@@ -12,8 +12,8 @@ final class SessionRecorder {
     private(set) var entries = 0
 
     /// Creates the file (refusing an existing one unless `force`) and writes its header.
-    init(path: String, force: Bool, session: MonitorSession, intervalSeconds: Double, now: Date = Date()) throws {
-        let header = RecordingHeader(cachewatchVersion: Cachewatch.version, target: session.options.target(info: nil).json,
+    init(path: String, force: Bool, session: MonitoringSession, intervalSeconds: Double, now: Date = Date()) throws {
+        let header = RecordingHeader(cachewatchVersion: VersionInfo.release, target: session.target(info: nil).json,
                                      startedAt: now, intervalSeconds: intervalSeconds)
         do {
             writer = try RecordingWriter(path: path, overwrite: force, header: header)
@@ -35,7 +35,7 @@ final class SessionRecorder {
     }
 
     /// For loops that turn faster than the interval (the dashboard): records when an interval is due.
-    func recordIfDue(session: MonitorSession, now: Date) throws {
+    func recordIfDue(session: MonitoringSession, now: Date) throws {
         guard now >= next else { return }
         next = next.addingTimeInterval(intervalSeconds)
         if next < now { next = now.addingTimeInterval(intervalSeconds) }

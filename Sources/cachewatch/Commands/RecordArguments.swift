@@ -14,7 +14,7 @@ struct RecordArguments: ParsableArguments {
     }
 
     /// The recorder for a session, nil without --record.
-    func makeRecorder(session: MonitorSession, intervalSeconds: Double) throws -> SessionRecorder? {
+    func makeRecorder(session: MonitoringSession, intervalSeconds: Double) throws -> SessionRecorder? {
         guard let record else { return nil }
         return try SessionRecorder(path: record, force: force, session: session, intervalSeconds: intervalSeconds)
     }

@@ -32,17 +32,17 @@ struct Record: ParsableCommand {
     var noCensus = false
 
     @Option(name: .long, help: "Time between entries. (default 1s)")
-    var interval: String?
+    var interval: DurationArgument?
 
     @Option(name: .long, help: "Stop after this many entries (default: run until interrupted).")
     var count: Int?
 
     func run() throws {
-        TerminalStop.installHandlers()
+        StopRequest.installHandlers()
         let settings = try config.load()
-        let intervalSeconds = try parseInterval(interval ?? settings.interval ?? "1s")
+        let intervalSeconds = try interval.bounded(.interval, config: settings.interval, default: 1).seconds
         if let count, count < 1 { throw CLIError("--count must be at least 1.") }
-        let session = try MonitorSession.make(connection: connection, logs: logArguments, census: censusArguments, settings: settings,
+        let session = try makeMonitoringSession(connection: connection, logs: logArguments, census: censusArguments, settings: settings,
                                               noCensus: noCensus, intervalSeconds: min(intervalSeconds, 1))
         let recorder = try SessionRecorder(path: file, force: force, session: session, intervalSeconds: intervalSeconds)
         session.start()

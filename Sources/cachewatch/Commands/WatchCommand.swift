@@ -53,7 +53,7 @@ struct Watch: ParsableCommand {
 
     /// Builds a document every interval and hands it to `emit` until a stop signal, `count`
     /// documents, or `emit` returns false (shared with `record`).
-    static func loop(session: MonitorSession, intervalSeconds: Double, count: Int?, emit: (SnapshotDocument) throws -> Bool) throws {
+    static func loop(session: MonitoringSession, intervalSeconds: Double, count: Int?, emit: (SnapshotDocument) throws -> Bool) throws {
         var written = 0
         var next = Date().addingTimeInterval(intervalSeconds)
         while !StopRequest.isRequested {
