@@ -63,6 +63,21 @@ final class MemcachedSnapshotCLITests: XCTestCase {
         XCTAssertTrue(codes.contains("no-ttl"), "\(codes)")
     }
 
+    func testCheckJudgesMemcachedLikeRedis() throws {
+        let server = try startMemcached()
+        try seed(server)
+        let warning = try CLIRunner.run(["check", "--full", "--interval", "200ms", "--memcached", server.address])
+        XCTAssertEqual(warning.status, 1, warning.stdout + warning.stderr)
+        XCTAssertTrue(warning.stdout.hasPrefix("CACHEWATCH WARNING - "), warning.stdout)
+        XCTAssertTrue(warning.stdout.contains("no-ttl"), "feature_flags:{id} has no TTL: \(warning.stdout)")
+        XCTAssertEqual(warning.stdout.filter { $0 == "\n" }.count, 1, "one line")
+        let crit = try CLIRunner.run(["check", "--full", "--interval", "200ms", "--memcached", server.address, "--fail-on", "crit"])
+        XCTAssertEqual(crit.status, 0, "a warning does not fail --fail-on crit: \(crit.stdout)")
+        let down = try CLIRunner.run(["check", "--interval", "200ms", "--memcached", "127.0.0.1:1"])
+        XCTAssertEqual(down.status, 3, down.stdout + down.stderr)
+        XCTAssertTrue(down.stdout.hasPrefix("CACHEWATCH UNKNOWN - "), down.stdout)
+    }
+
     func testAppSettingsSelectMemcachedAndTheTextSummaryNamesIt() throws {
         let server = try startMemcached()
         try seed(server)

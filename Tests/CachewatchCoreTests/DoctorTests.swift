@@ -218,6 +218,39 @@ final class DoctorTests: XCTestCase {
         XCTAssertEqual(serverCodes(info: info(["# Memory", "used_memory:990", "maxmemory:0", "maxmemory_policy:allkeys-lru"])), [])
     }
 
+    /// Memcached's stats reach the doctor in INFO form: evictions, memory near `limit_maxbytes` and a low hit
+    /// ratio fire for it as for Redis; Redis-only rules (maxmemory policies) stay quiet.
+    func testMemcachedStatsGetTheServerFindings() {
+        let t0 = Date(timeIntervalSince1970: 1_800_000_000)
+        func stats(at seconds: Double, hits: Int, misses: Int, evictions: Int) -> InfoSnapshot {
+            MemcachedStats(text: """
+            STAT pid 1\r
+            STAT uptime 500\r
+            STAT time 1800000000\r
+            STAT version 1.6.18\r
+            STAT curr_connections 3\r
+            STAT cmd_get \(hits + misses)\r
+            STAT get_hits \(hits)\r
+            STAT get_misses \(misses)\r
+            STAT evictions \(evictions)\r
+            STAT bytes 990000\r
+            STAT limit_maxbytes 1000000\r
+            STAT curr_items 100\r
+            END\r
+
+            """, takenAt: t0.addingTimeInterval(seconds)).infoSnapshot
+        }
+        let before = stats(at: 0, hits: 0, misses: 0, evictions: 0)
+        let after = stats(at: 1, hits: 100, misses: 400, evictions: 600)
+        let rates = InfoRates.overInterval(before, after)
+        XCTAssertNotNil(rates)
+        let found = Doctor.findings(DoctorInput(info: after, rates: rates)).map { "\($0.code) \($0.severity)" }
+        XCTAssertTrue(found.contains("evictions crit"), "\(found)")
+        XCTAssertTrue(found.contains("memory-near-max crit"), "\(found)")
+        XCTAssertTrue(found.contains("low-hit-ratio crit"), "\(found)")
+        XCTAssertFalse(found.contains { $0.hasPrefix("noeviction-cache") || $0.hasPrefix("no-ttl-under-volatile-policy") }, "\(found)")
+    }
+
     func testFailOpenAndUnreachable() {
         let crit = LogsReport(sources: [], failOpen: FailOpenSummary(last1m: 120, state: .crit))
         XCTAssertEqual(Doctor.findings(DoctorInput(logs: crit)).map { "\($0.code) \($0.severity)" }, ["fail-open crit"])

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CachewatchCore
+import CachewatchMemcached
 import CachewatchRedis
 import Foundation
 
@@ -45,16 +46,28 @@ struct Check: ParsableCommand {
         }
         let logArguments = self.logArguments.merged(with: settings)
         let censusArguments = self.censusArguments.merged(with: settings)
-        let options = try connection.resolve(config: settings.connection, configPath: settings.path)
         let intervalSeconds = try interval.bounded(.interval, config: settings.interval, default: 1).seconds
-        let endpoint = options.endpoint(commandTimeoutMilliseconds: try connection.commandTimeoutMilliseconds())
         let logs = try logArguments.makeMonitor()
         let budget = try censusArguments.validatedBudget()
         let readsStdin = logArguments.logs.contains("-")
         if readsStdin { logs?.start() }
 
-        let redis = RedisSampler.sample(endpoint: endpoint, intervalSeconds: intervalSeconds, budget: budget, census: censusArguments,
-                                        full: full, noCensus: noCensus || settings.censusEnabled == false, showProgress: false)
+        let skipCensus = noCensus || settings.censusEnabled == false
+        let sample: (info: InfoSnapshot?, rates: InfoRates?, pingMilliseconds: Double?, census: CensusReport?, error: String?)
+        if let servers = try connection.memcachedServers() {
+            // memcached: the same verdict on its stats (in INFO form) and metadump census.
+            let endpoints = try connection.memcachedEndpoints(servers)
+            let memcached = MemcachedSampler.sample(endpoints: endpoints, intervalSeconds: intervalSeconds, budget: budget,
+                                                    maxFamilies: censusArguments.maxFamilies ?? 200, full: full,
+                                                    noCensus: skipCensus, showProgress: false)
+            sample = (memcached.info, memcached.rates, memcached.pingMilliseconds, memcached.census, memcached.error)
+        } else {
+            let options = try connection.resolve(config: settings.connection, configPath: settings.path)
+            let endpoint = options.endpoint(commandTimeoutMilliseconds: try connection.commandTimeoutMilliseconds())
+            let redis = RedisSampler.sample(endpoint: endpoint, intervalSeconds: intervalSeconds, budget: budget, census: censusArguments,
+                                            full: full, noCensus: skipCensus, showProgress: false)
+            sample = (redis.info, redis.rates, redis.pingMilliseconds, redis.census, redis.error.map(options.redact))
+        }
         if readsStdin, let logs {
             while !logs.stdinEnded { Thread.sleep(forTimeInterval: 0.02) }
             logs.stop()
@@ -62,16 +75,16 @@ struct Check: ParsableCommand {
         logs?.pollOnce()
         let now = Date()
         let logsReport = logs?.report(now: now)
-        // Any Redis error (connection, auth, a census cut short) means the sample is incomplete: UNKNOWN, unless
+        // Any server error (connection, auth, a census cut short) means the sample is incomplete: UNKNOWN, unless
         // the findings that were made are critical.
-        let redisError = redis.error.map(options.redact)
-        let findings = Doctor.findings(DoctorInput(census: redis.census, info: redis.info, rates: redis.rates, logs: logsReport,
+        let redisError = sample.error
+        let findings = Doctor.findings(DoctorInput(census: sample.census, info: sample.info, rates: sample.rates, logs: logsReport,
                                                    redisError: redisError),
                                        thresholds: settings.thresholds, silences: settings.silences)
         let rule = logsReport?.failOpen
         let verdict = CheckVerdict.evaluate(findings: findings,
-                                            metrics: CheckMetrics(info: redis.info, rates: redis.rates,
-                                                                  pingMilliseconds: redis.pingMilliseconds, logs: logsReport),
+                                            metrics: CheckMetrics(info: sample.info, rates: sample.rates,
+                                                                  pingMilliseconds: sample.pingMilliseconds, logs: logsReport),
                                             unreachable: redisError, failOn: failLevel, thresholds: settings.thresholds,
                                             failOpenWarn: rule?.warnPerMinute ?? 10, failOpenCrit: rule?.critPerMinute ?? 50)
         print(json ? verdict.json(takenAt: now).prettyPrinted() : verdict.line)
