@@ -16,8 +16,9 @@
 # small). Crash inputs land in .build/fuzz/artifacts/<name>/. Any crash, sanitizer report, timeout
 # or out-of-memory fails the run (exit 1). Executions per target and the total are printed.
 #
-# Merge: adds to the committed seed folder the fewest grown inputs that bring new coverage
-# (libFuzzer -set_cover_merge=1); the seeds already there stay.
+# Merge: adds to the committed seed folder the fewest grown inputs that bring new edge coverage
+# (libFuzzer -set_cover_merge=1 -use_counters=0: hit counts are not features, so the folder stays
+# at tens of files per target); the seeds already there stay.
 #
 # Environment: FUZZ_SECONDS (default 60), FUZZ_TARGETS (space-separated subset), FUZZ_RSS_MB (2048),
 # FUZZ_TIMEOUT (per input, seconds, default 10), FUZZ_MAX_LEN (default per target: 8192 for INFO and
@@ -140,7 +141,7 @@ merge() {
         mkdir -p "$FUZZ_DIR/Corpus/$t" "$OUT/logs"
         local before; before=$(find "$FUZZ_DIR/Corpus/$t" -type f | wc -l)
         SWIFT_BACKTRACE=enable=no ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0} \
-        "$OUT/$t" -set_cover_merge=1 -max_len="$(max_len "$t")" "$FUZZ_DIR/Corpus/$t" "$OUT/corpus/$t" \
+        "$OUT/$t" -set_cover_merge=1 -use_counters=0 -max_len="$(max_len "$t")" "$FUZZ_DIR/Corpus/$t" "$OUT/corpus/$t" \
             >"$OUT/logs/$t.merge.log" 2>&1
         echo "fuzz: $t corpus $before -> $(find "$FUZZ_DIR/Corpus/$t" -type f | wc -l) files"
     done

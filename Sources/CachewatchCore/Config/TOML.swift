@@ -63,7 +63,8 @@ public struct TOMLError: Error, Equatable, Sendable, CustomStringConvertible {
         self.reason = reason
     }
 
-    public var description: String { "\(file):\(line): \(reason)" }
+    /// `file:line: reason`, one line: control characters from the file (a quoted key holding a newline) are escaped.
+    public var description: String { "\(DisplayEscaper.escape(file)):\(line): \(DisplayEscaper.escape(reason))" }
 }
 
 /// A parsed TOML document flattened into tables and their entries, in file order.

@@ -2,8 +2,8 @@
 //
 // Only the public entry point `ConfigFile.parse(_:file:)` is called (no field of the result), so the
 // target keeps building whichever TOML parser and value types sit behind it (the hand-written parser
-// or TOMLKit, strings or bounded durations). Errors are fine; a trap is not, and an error must be
-// one line that names the file.
+// or TOMLKit, strings or bounded durations). Errors are fine; a trap is not, and an error must name
+// the file.
 import Foundation
 import CachewatchCore
 
