@@ -67,7 +67,7 @@ struct Watch: ParsableCommand {
     /// and no server numbers (Redis is stalled or too slow to answer).
     static func document(session: MonitoringSession, now: Date) -> SnapshotDocument {
         let state = session.store.snapshot()
-        var census = state.census
+        var census = state.agedCensus(now: now)
         if census == nil, let reason = state.censusError {
             census = CensusReport.unavailable(db: session.db, reason: "The census cannot run: " + reason)
         }
