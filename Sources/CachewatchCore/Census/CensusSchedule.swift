@@ -4,7 +4,8 @@ import Foundation
 /// once a second between passes).
 ///
 /// The next pass starts `refreshSeconds` after the last one started, or later on a big keyspace: passes are spaced
-/// so that the census reads on average at most `averageKeysPerSecond` keys (113 k keys: one pass every ~19 min).
+/// so that the census reads on average at most `averageKeysPerSecond` keys (80 by default: TYPE + PTTL for each
+/// stays under 200 commands/s over time; 113 k keys: one pass every ~24 min).
 /// It starts early when INFO keyspace (`keys` or `expires` of the censused DB) moved by more than
 /// `changeThreshold` since the last pass started, but never sooner than `earlyFloorSeconds` (or four times the
 /// last pass's length) after that pass ended.
@@ -37,10 +38,10 @@ public struct CensusSchedule: Sendable, Equatable {
     /// An early pass waits at least this long after the last one ended.
     public var earlyFloorSeconds: Double
 
-    public init(refreshSeconds: Double, averageKeysPerSecond: Double = 100, changeThreshold: Double = 0.10,
+    public init(refreshSeconds: Double, averageKeysPerSecond: Double = 80, changeThreshold: Double = 0.10,
                 earlyFloorSeconds: Double = 10) {
         self.refreshSeconds = refreshSeconds.isFinite ? max(0, refreshSeconds) : 300
-        self.averageKeysPerSecond = averageKeysPerSecond.isFinite && averageKeysPerSecond > 0 ? averageKeysPerSecond : 100
+        self.averageKeysPerSecond = averageKeysPerSecond.isFinite && averageKeysPerSecond > 0 ? averageKeysPerSecond : 80
         self.changeThreshold = changeThreshold.isFinite ? max(0, changeThreshold) : 0.10
         self.earlyFloorSeconds = earlyFloorSeconds.isFinite ? max(0, earlyFloorSeconds) : 10
     }
