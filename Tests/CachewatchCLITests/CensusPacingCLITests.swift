@@ -47,6 +47,10 @@ final class CensusPacingCLITests: XCTestCase {
         XCTAssertEqual(first.flatMap { census($0)?["estimated_keys"] as? Int }, 200, "the first pass completes: \(process.stderr)")
         Thread.sleep(forTimeInterval: 1)
         let settled = lookupCalls()
+        let waiting = process.waitForDocument(after: process.lines.count, timeoutSeconds: 10) { $0["census_freshness"] != nil }
+        let freshness = waiting?["census_freshness"] as? [String: Any]
+        XCTAssertGreaterThan(freshness?["next_pass_in_seconds"] as? Double ?? 0, 3000, "next pass about 1 h away: \(String(describing: freshness))")
+        XCTAssertLessThan(freshness?["completed_seconds_ago"] as? Double ?? 99, 30)
         XCTAssertGreaterThanOrEqual(settled, 400, "the first pass read TYPE and PTTL of every key")
         Thread.sleep(forTimeInterval: 4)
         XCTAssertEqual(lookupCalls(), settled, "no census lookups between passes (--refresh 1h)")

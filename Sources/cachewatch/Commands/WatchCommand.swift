@@ -95,6 +95,10 @@ struct Watch: ParsableCommand {
                                         findings: session.findings(state, logs: state.logs),
                                         redisError: (error ?? state.redisError).map(session.redact))
         document.staleSeconds = staleSeconds
+        if census?.complete == true, let completedAt = state.censusCompletedAt {
+            document.censusFreshness = CensusFreshness(completedSecondsAgo: now.timeIntervalSince(completedAt),
+                                                       nextPassInSeconds: state.censusNextPassAt.map { $0.timeIntervalSince(now) })
+        }
         document.otherCachewatch = state.otherCachewatch
         return document
     }
