@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Steady-state cost of an open cachewatch (issue 9 §1): `cachewatch watch --json --interval 1s` against a private
 # redis-server holding STEADY_KEYS keys (default 100,000; DEBUG POPULATE plus 30 k `widget:N` keys with TTLs); once
-# the first census pass is complete, INFO commandstats is read twice STEADY_SECONDS apart (default 150) and the
+# the first census pass is complete, INFO commandstats is read twice STEADY_SECONDS apart (default 300) and the
 # delta of the commands cachewatch sends (calls and usec; our own two `INFO commandstats` subtracted) gives
 # commands/s and the share of one core Redis spent on them. Goals: <= 200 commands/s and <= 0.5 % of a core.
 # Usage: bench/steady-state.sh [PORT]   Environment: STEADY_KEYS, STEADY_SECONDS, STEADY_REFRESH, CACHEWATCH_BIN.
@@ -9,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=${CACHEWATCH_BIN:-.build/release/cachewatch}
 KEYS=${STEADY_KEYS:-100000}
-SECONDS_WINDOW=${STEADY_SECONDS:-150}
+SECONDS_WINDOW=${STEADY_SECONDS:-300}
 REFRESH=${STEADY_REFRESH:-5m}
 [ -x "$BIN" ] || { echo "steady-state: $BIN does not exist (swift build -c release)." >&2; exit 1; }
 [[ $KEYS =~ ^[0-9]+$ && $KEYS -ge 30000 ]] || { echo "steady-state: STEADY_KEYS must be an integer >= 30000." >&2; exit 1; }
