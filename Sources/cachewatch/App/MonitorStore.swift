@@ -127,7 +127,9 @@ final class MonitorStore: @unchecked Sendable {
     func censusPassDue(now: Date, db: Int, schedule: CensusSchedule) -> Bool {
         lock.lock()
         defer { lock.unlock() }
-        guard let completedAt = state.censusCompletedAt, var pass = completedPass else { return true }
+        guard let completedAt = state.censusCompletedAt else { return true }
+        // A complete report whose start was not seen (never expected): count from its completion, never walk at once.
+        var pass = completedPass ?? PassTiming(startedAt: completedAt, keyspace: nil)
         let current = keyspace(db: db)
         if pass.keyspace == nil, let current {
             // INFO had not arrived when the pass started: measure changes from the first one seen after it.
