@@ -3,9 +3,9 @@ SHELL := /bin/bash
 SWIFT ?= swift
 CONFIG ?= debug
 BIN := .build/$(CONFIG)/cachewatch
-APT_PACKAGES := libhiredis-dev libncurses-dev redis-server redis-tools tmux pkg-config memcached
+APT_PACKAGES := libhiredis-dev libncurses-dev redis-server redis-tools tmux pkg-config memcached zlib1g-dev
 # Debian package name -> a file that proves it is installed.
-DEPS_PROBES := /usr/include/hiredis/hiredis.h /usr/include/ncursesw/curses.h /usr/bin/redis-server /usr/bin/redis-cli /usr/bin/tmux /usr/bin/pkg-config /usr/bin/memcached
+DEPS_PROBES := /usr/include/hiredis/hiredis.h /usr/include/ncursesw/curses.h /usr/bin/redis-server /usr/bin/redis-cli /usr/bin/tmux /usr/bin/pkg-config /usr/bin/memcached /usr/include/zlib.h
 
 .PHONY: all deps build release test demo bench soak fuzz clean valkey dist dist-test install uninstall
 

@@ -14,6 +14,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
     ],
     targets: [
         // MARK: - C system libraries (the only C in the project)
@@ -41,12 +42,18 @@ let package = Package(
         .target(name: "CachewatchMemcached", dependencies: ["CachewatchCore", "CachewatchThreads"], swiftSettings: swift5),
         .target(name: "CachewatchUI", dependencies: ["CachewatchCore"]),
         .target(name: "CachewatchTerminal", dependencies: ["CachewatchUI", "CNcursesw"], swiftSettings: swift5),
+        .target(
+            name: "CachewatchRecording",
+            dependencies: ["CachewatchCore", .product(name: "CompressNIO", package: "compress-nio")],
+            swiftSettings: swift5
+        ),
 
         // MARK: - Executable
         .executableTarget(
             name: "cachewatch",
             dependencies: [
                 "CachewatchCore", "CachewatchRedis", "CachewatchLogs", "CachewatchUI", "CachewatchTerminal", "CachewatchThreads", "CachewatchMemcached",
+                "CachewatchRecording",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swift5,
@@ -60,6 +67,7 @@ let package = Package(
         .testTarget(name: "CachewatchCoreTests", dependencies: ["CachewatchCore"], exclude: ["Fixtures"], swiftSettings: swift5),
         .testTarget(name: "CachewatchRedisTests", dependencies: ["CachewatchRedis", "TestSupport"], swiftSettings: swift5),
         .testTarget(name: "CachewatchMemcachedTests", dependencies: ["CachewatchMemcached", "TestSupport"], swiftSettings: swift5),
+        .testTarget(name: "CachewatchRecordingTests", dependencies: ["CachewatchRecording"], swiftSettings: swift5),
         .testTarget(name: "CachewatchLogsTests", dependencies: ["CachewatchLogs", "TestSupport"], swiftSettings: swift5),
         .testTarget(name: "CachewatchUITests", dependencies: ["CachewatchUI"], exclude: ["Snapshots"], swiftSettings: swift5),
         .testTarget(name: "CachewatchCLITests", dependencies: ["TestSupport"], swiftSettings: swift5),

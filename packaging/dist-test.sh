@@ -38,9 +38,22 @@ if [ ! -x "$CACHE_ROOT/usr/bin/man" ]; then
   mv "$CACHE_ROOT.tmp" "$CACHE_ROOT"
 fi
 
+# Processes running inside the test root (their /proc/PID/root is it).
+root_processes() {
+  local real pid
+  real=$(realpath "$ROOT")
+  for pid in /proc/[0-9]*; do
+    [ "$(readlink "$pid/root" 2>/dev/null)" = "$real" ] && echo "${pid#/proc/} $(tr '\0' ' ' <"$pid/cmdline" 2>/dev/null)"
+  done
+  return 0
+}
+
 REDIS_PID=""
 cleanup() {
+  set +e   # every step runs, whatever failed before
   [ -n "$REDIS_PID" ] && kill "$REDIS_PID" 2>/dev/null && wait "$REDIS_PID" 2>/dev/null
+  [ -n "${TMUX_SOCKET:-}" ] && tmux -L "$TMUX_SOCKET" kill-server 2>/dev/null
+  root_processes | while read -r pid _; do kill "$pid" 2>/dev/null || true; done
   if mountpoint -q "$ROOT/proc"; then umount "$ROOT/proc" || umount -l "$ROOT/proc"; fi
   if mountpoint -q "$ROOT/proc"; then echo "dist-test: $ROOT/proc is still mounted; not removing $ROOT" >&2; return; fi
   rm -rf --one-file-system "$ROOT"
@@ -76,7 +89,13 @@ pass "man -w cachewatch: $page"
 for theme in default dark-8 high-contrast monochrome; do
   [ -f "$ROOT/usr/share/cachewatch/themes/$theme.toml" ] || fail "theme $theme is not installed."
 done
-pass "themes in /usr/share/cachewatch/themes"
+
+# The installed themes folder is where cachewatch looks (a broken theme there is reported by its path).
+printf 'name = "broken"\ncolors = 7\n' >"$ROOT/usr/share/cachewatch/themes/broken.toml"
+message=$(in_root cachewatch --theme broken 2>&1 >/dev/null) && fail "a broken theme was accepted."
+grep -q '^cachewatch: /usr/share/cachewatch/themes/broken.toml:2: ' <<<"$message" || fail "theme lookup: $message"
+rm "$ROOT/usr/share/cachewatch/themes/broken.toml"
+pass "themes in /usr/share/cachewatch/themes, and cachewatch looks there"
 
 families=$(printf 'widget:1\nwidget:2\nsession:3f1c0a9e-1d2b-4c5d-8e9f-0a1b2c3d4e5f\n' | chroot "$ROOT" /usr/bin/env -i PATH=/usr/bin:/bin cachewatch families --tsv) \
   || fail "cachewatch families."
@@ -110,15 +129,47 @@ lines=$(in_root cachewatch watch --json --interval 200ms --count 2 -h 127.0.0.1 
 [ "$lines" = 2 ] || fail "watch --json --count 2 printed $lines lines."
 pass "cachewatch watch --json --count 2"
 
-completion=$(in_root bash -c '
-  source /usr/share/bash-completion/completions/cachewatch || exit 1
-  complete -p cachewatch >/dev/null || exit 2
-  function=$(complete -p cachewatch | sed -n "s/.*-F \([^ ]*\) .*/\1/p")
-  COMP_WORDS=(cachewatch snap); COMP_CWORD=1; COMP_LINE="cachewatch snap"; COMP_POINT=${#COMP_LINE}
-  "$function" cachewatch snap cachewatch 2>/dev/null
-  printf "%s\n" "${COMPREPLY[@]}"') || fail "sourcing the bash completion script (status $?)."
-grep -qx 'snapshot' <<<"$completion" || fail "bash completion of 'cachewatch snap' offers: $completion"
-pass "bash completion: 'cachewatch snap<TAB>' -> snapshot"
+# The dashboard, in a tmux pane on the host running the chroot's binary (TERM=screen is in ncurses-base).
+TMUX_SOCKET="cachewatch-dist-test-$$"
+tmux -L "$TMUX_SOCKET" new-session -d -x 80 -y 24 \
+  "chroot '$ROOT' /usr/bin/env -i PATH=/usr/bin:/bin HOME=/root LANG=C.UTF-8 TERM=screen cachewatch -h 127.0.0.1 -p $PORT; sleep 30"
+screen=""
+for _ in $(seq 100); do
+  screen=$(tmux -L "$TMUX_SOCKET" capture-pane -p 2>/dev/null || true)
+  grep -q "cachewatch 127.0.0.1:$PORT" <<<"$screen" && grep -q 'widget:{id}' <<<"$screen" && break
+  sleep 0.1
+done
+grep -q "cachewatch 127.0.0.1:$PORT" <<<"$screen" && grep -q 'widget:{id}' <<<"$screen" \
+  || { echo "$screen" >&2; fail "the dashboard did not show the header and the widget family."; }
+tmux -L "$TMUX_SOCKET" send-keys q
+for _ in $(seq 50); do root_processes | grep -q . || break; sleep 0.1; done
+[ -z "$(root_processes)" ] || fail "the dashboard did not quit on q."
+tmux -L "$TMUX_SOCKET" kill-server 2>/dev/null || true
+pass "the dashboard draws (80x24, tmux) and quits on q"
+
+# cachewatch demo needs redis-server (Suggests); policy-rc.d keeps its package from starting a service.
+printf '#!/bin/sh\nexit 101\n' >"$ROOT/usr/sbin/policy-rc.d" && chmod 0755 "$ROOT/usr/sbin/policy-rc.d"
+in_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends redis-server \
+  >>"$SCRATCH/dist-test-apt.log" 2>&1 || fail "apt-get install redis-server in the test root."
+demo=$(in_root cachewatch demo --text --duration 3s 2>&1) || { echo "$demo" >&2; fail "cachewatch demo --text exits non-zero."; }
+grep -q 'redis-server on 127.0.0.1:' <<<"$demo" || { echo "$demo" >&2; fail "cachewatch demo --text output."; }
+[ -z "$(root_processes)" ] || fail "cachewatch demo left a process running: $(root_processes)"
+pass "cachewatch demo --text --duration 3s (with redis-server installed)"
+
+complete_line() {   # prints what the installed bash completion offers for the words given
+  in_root bash --norc -c '
+    source /usr/share/bash-completion/completions/cachewatch || exit 1
+    function=$(complete -p cachewatch | sed -n "s/.*-F \([^ ]*\) .*/\1/p")
+    [ -n "$function" ] || exit 2
+    COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); COMP_LINE="$*"; COMP_POINT=${#COMP_LINE}; COMPREPLY=()
+    "$function" cachewatch "${!#}" "${COMP_WORDS[COMP_CWORD - 1]}" 2>/dev/null
+    printf "%s\n" "${COMPREPLY[@]}"' bash "$@"
+}
+offered=$(complete_line cachewatch snap) || fail "sourcing the bash completion script."
+grep -qx 'snapshot' <<<"$offered" || fail "bash completion of 'cachewatch snap' offers: $offered"
+offered=$(complete_line cachewatch snapshot --js) || fail "sourcing the bash completion script."
+grep -qx -- '--json' <<<"$offered" || fail "bash completion of 'cachewatch snapshot --js' offers: $offered"
+pass "bash completion: 'cachewatch snap<TAB>' -> snapshot, 'cachewatch snapshot --js<TAB>' -> --json"
 
 # Every library the packaged binary loads comes from a package in its Depends, or from glibc.
 depends=$(in_root dpkg-query -W -f '${Depends}' cachewatch | tr ',' '\n' | sed 's/(.*//; s/|.*//; s/ //g')
@@ -138,5 +189,24 @@ while read -r library; do
   echo "    $library ($owner)"
 done < <(in_root ldd /usr/bin/cachewatch | awk '/=> \// {print $3} /^\t\// {print $1}')
 pass "ldd names only libraries from Depends and glibc"
+
+# make install (the staged build of make dist) into a DESTDIR, then make uninstall.
+INSTALL_ROOT="$SCRATCH/install-test"
+rm -rf "$INSTALL_ROOT"
+SKIP_STAGE=1 DESTDIR="$INSTALL_ROOT" PREFIX=/usr/local bash packaging/install.sh >/dev/null
+for file in bin/cachewatch share/man/man1/cachewatch.1 share/bash-completion/completions/cachewatch \
+  share/zsh/site-functions/_cachewatch share/fish/vendor_completions.d/cachewatch.fish \
+  share/cachewatch/themes/default.toml share/doc/cachewatch/README.md share/doc/cachewatch/LICENSE; do
+  [ -s "$INSTALL_ROOT/usr/local/$file" ] || fail "make install did not install $file."
+done
+printf 'name = "broken"\ncolors = 7\n' >"$INSTALL_ROOT/usr/local/share/cachewatch/themes/broken.toml"
+message=$(env -i PATH=/usr/bin:/bin HOME=/nonexistent "$INSTALL_ROOT/usr/local/bin/cachewatch" --theme broken 2>&1 >/dev/null) \
+  && fail "a broken theme was accepted."
+grep -q "$INSTALL_ROOT/usr/local/share/cachewatch/themes/broken.toml:2: " <<<"$message" || fail "theme lookup: $message"
+DESTDIR="$INSTALL_ROOT" PREFIX=/usr/local bash packaging/install.sh uninstall >/dev/null
+left=$(find "$INSTALL_ROOT" -type f)
+[ -z "$left" ] || fail "make uninstall left: $left"
+rm -rf "$INSTALL_ROOT"
+pass "make install DESTDIR=… PREFIX=/usr/local (themes looked up in <prefix>/share), make uninstall"
 
 echo "dist-test: all checks passed in a Debian 12 minbase root without Swift."

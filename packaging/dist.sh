@@ -9,6 +9,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 OUT=${DIST_DIR:-dist}
+# File times in the archives are the last commit's (dpkg-deb reads SOURCE_DATE_EPOCH).
+SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-$(git log -1 --format=%ct 2>/dev/null || date +%s)}
+export SOURCE_DATE_EPOCH
 STAGE=${DIST_SCRATCH:-.build-dist}/stage
 bash packaging/stage.sh
 BIN="$STAGE/cachewatch"
@@ -31,7 +34,7 @@ install -D -m 0644 "$STAGE/completion.zsh" "$TREE/share/zsh/site-functions/_cach
 install -D -m 0644 "$STAGE/completion.fish" "$TREE/share/fish/vendor_completions.d/cachewatch.fish"
 for theme in themes/*.toml; do install -D -m 0644 "$theme" "$TREE/share/cachewatch/themes/$(basename "$theme")"; done
 install -m 0644 README.md LICENSE "$TREE/"
-tar --sort=name --owner=0 --group=0 --numeric-owner --mtime="@$(git log -1 --format=%ct 2>/dev/null || date +%s)" \
+tar --sort=name --owner=0 --group=0 --numeric-owner --mtime="@$SOURCE_DATE_EPOCH" \
   -C "$STAGE/tar" -czf "$OUT/$NAME.tar.gz" "$NAME"
 
 step ".deb"
@@ -64,6 +67,7 @@ Maintainer: cachewatch authors <cachewatch@localhost>
 Installed-Size: $(du -sk --exclude=DEBIAN "$ROOT" | cut -f1)
 Depends: $DEPENDS
 Recommends: redis-tools
+Suggests: redis-server
 Section: utils
 Priority: optional
 Description: terminal dashboard for a web app's Redis cache

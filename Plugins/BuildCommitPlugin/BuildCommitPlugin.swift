@@ -5,6 +5,8 @@ import PackagePlugin
 /// `cachewatch --version` names the commit it was built from. Outside a git checkout (a source
 /// tarball) or without git, the commit is "unknown"; uncommitted changes to tracked files add "-dirty".
 /// The file is rewritten only when its text changes, so an unchanged commit recompiles nothing.
+/// SwiftPM runs prebuild commands when it plans a build (a fresh build, a changed manifest or file list),
+/// not on every incremental build: `make dist`/`make install` drop the cached plan and check the result.
 @main
 struct BuildCommitPlugin: BuildToolPlugin {
     func createBuildCommands(context: PluginContext, target: Target) throws -> [Command] {

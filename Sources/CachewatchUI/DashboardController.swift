@@ -7,6 +7,45 @@ public enum DashboardController {
         if key == .ctrlC { return (s, .quit) }
         if key == .resize { return (s, .redraw) }
 
+        // MARK: Marker note: typed, enter adds it to the timeline, esc drops it.
+        if s.editingMarker {
+            switch key {
+            case .enter:
+                s.editingMarker = false
+                let note = s.markerNote
+                s.markerNote = ""
+                return (s, .addMarker(note: note))
+            case .escape:
+                s.editingMarker = false
+                s.markerNote = ""
+            case .backspace, .delete:
+                if !s.markerNote.isEmpty { s.markerNote.removeLast() }
+            case .char(let c):
+                if s.markerNote.count < 120, c.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value != 0x7F }) { s.markerNote.append(c) }
+            default: break
+            }
+            return (s, nil)
+        }
+
+        // MARK: Events pane: esc e q enter close it; up/down scroll; M adds a marker.
+        if s.eventsOpen {
+            switch key {
+            case .escape, .char("e"), .char("q"), .enter, .left, .char("h"):
+                s.eventsOpen = false
+                s.eventsScroll = 0
+            case .up, .char("k"): s.eventsScroll = max(0, s.eventsScroll - 1)
+            case .down, .char("j"): s.eventsScroll = min(max(0, model.events.count - 1), s.eventsScroll + 1)
+            case .pageUp: s.eventsScroll = max(0, s.eventsScroll - 10)
+            case .pageDown: s.eventsScroll = min(max(0, model.events.count - 1), s.eventsScroll + 10)
+            case .home, .char("g"): s.eventsScroll = 0
+            case .char("M"):
+                s.editingMarker = true
+                s.markerNote = ""
+            default: break
+            }
+            return (s, nil)
+        }
+
         // MARK: Help overlay: any of ? esc q enter closes it; other keys are ignored.
         if s.helpOpen {
             switch key {
@@ -47,6 +86,14 @@ public enum DashboardController {
             s.paused.toggle()
             return (s, .pauseChanged(s.paused))
         case .char("L"), .char("\u{0C}"): return (s, .redraw)
+        case .char("e"):
+            s.eventsOpen = true
+            s.eventsScroll = 0
+            return (s, nil)
+        case .char("M"):
+            s.editingMarker = true
+            s.markerNote = ""
+            return (s, nil)
         default: break
         }
 

@@ -161,6 +161,8 @@ public struct DashboardModel: Equatable, Sendable {
     /// A standing problem in one sentence (a census error, INFO denied): shown in the footer row until it clears,
     /// never over the header.
     public var problem: String?
+    /// The timeline, newest first (the events pane, `e`).
+    public var events: [Event] = []
 
     public init(header: HeaderInfo, histories: HeaderHistories = HeaderHistories(), census: CensusReport? = nil,
                 censusProgress: CensusProgress? = nil, logs: LogsReport? = nil, findings: [Finding] = [],

@@ -26,6 +26,8 @@ public enum DashboardRenderer {
             }
             renderFooter(into: &grid, model: model, state: state, y: layout.footerY, width: size.width, glyphs: glyphs)
         }
+        if state.eventsOpen { renderEvents(into: &grid, model: model, state: state, glyphs: glyphs) }
+        if state.editingMarker, grid.height > 0 { renderMarkerEditor(into: &grid, state: state, y: grid.height - 1, glyphs: glyphs) }
         if state.helpOpen { renderHelp(into: &grid, glyphs: glyphs) }
         return grid
     }
@@ -243,6 +245,7 @@ public enum DashboardRenderer {
         ("p", "pause the display (collectors keep running)"),
         ("r", "reset rates, counters and histories"),
         ("m", "sample memory for the family (detail view)"),
+        ("e  M", "events timeline (newest first) / add a marker note"),
         ("", ""),
         ("bands", "<=2m <=5m <=15m <=1h <=24h >24h none"),
         ("!", "the family has findings (enter for details)"),

@@ -39,6 +39,12 @@ public struct DashboardState: Equatable, Sendable {
     /// The family whose detail view is open (nil when closed); kept by pattern so re-sorting does not move it.
     public var detailPattern: String?
     public var helpOpen: Bool = false
+    /// The events pane (`e`) is shown over the dashboard.
+    public var eventsOpen: Bool = false
+    public var eventsScroll: Int = 0
+    /// A marker note is being typed (`M`); `markerNote` holds it.
+    public var editingMarker: Bool = false
+    public var markerNote: String = ""
     /// Display frozen (`p`); the collectors keep running.
     public var paused: Bool = false
 

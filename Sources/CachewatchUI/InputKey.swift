@@ -9,6 +9,9 @@ public enum InputKey: Equatable, Sendable {
     case down
     case left
     case right
+    /// Shift-← / shift-→ (replay: seek a minute).
+    case shiftLeft
+    case shiftRight
     case pageUp
     case pageDown
     case home
@@ -33,4 +36,6 @@ public enum Action: Equatable, Sendable {
     case pauseChanged(Bool)
     /// Repaint everything (after a resize or Ctrl-L).
     case redraw
+    /// Put a marker with this note on the timeline (`M`, typed note, enter).
+    case addMarker(note: String)
 }

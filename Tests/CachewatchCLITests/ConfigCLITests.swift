@@ -71,4 +71,50 @@ final class ConfigCLITests: XCTestCase {
         XCTAssertTrue(result.stderr.contains("Cannot read the config file"), result.stderr)
         XCTAssertEqual(result.stderr.split(separator: "\n").count, 1)
     }
+
+    // MARK: - [connection]
+
+    private func address(_ result: CLIRunner.Result) throws -> String? {
+        let target = try parseJSONObject(result.stdout)["target"] as? [String: Any]
+        return target?["address"] as? String
+    }
+
+    func testConnectionFromTheFileIsTheLowestLayer() throws {
+        let config = try writeConfig("[connection]\nhost = \"127.0.0.1\"\nport = \(server.port)\n")
+        let fromFile = try CLIRunner.run(["snapshot", "--json", "--no-census", "--interval", "200ms", "--config", config])
+        XCTAssertEqual(fromFile.status, 0, fromFile.stderr)
+        XCTAssertEqual(try address(fromFile), "127.0.0.1:\(server.port)")
+        // The app's environment is above the file; a flag above both.
+        let closed = freeLoopbackPort()
+        let fromEnvironment = try CLIRunner.run(["snapshot", "--json", "--no-census", "--interval", "200ms", "--config", config],
+                                                environment: ["CACHE_REDIS_PORT": String(closed)])
+        XCTAssertEqual(fromEnvironment.status, 1, "CACHE_REDIS_PORT beats the file: \(fromEnvironment.stderr)")
+        XCTAssertTrue(fromEnvironment.stderr.contains(":\(closed)"), fromEnvironment.stderr)
+        let fromFlag = try CLIRunner.run(["snapshot", "--json", "--no-census", "--interval", "200ms", "--config", config, "-p", String(closed)])
+        XCTAssertEqual(fromFlag.status, 1, fromFlag.stderr)
+    }
+
+    func testPasswordEnvAndTheReadablePasswordWarning() throws {
+        let locked = try RedisServerFixture(options: .init(password: "s3cret-pw"))
+        defer { locked.teardown() }
+        let byName = try writeConfig("[connection]\nport = \(locked.port)\npassword_env = \"MY_CACHE_PASS\"\n")
+        let ok = try CLIRunner.run(["snapshot", "--json", "--no-census", "--interval", "200ms", "--config", byName],
+                                   environment: ["MY_CACHE_PASS": "s3cret-pw"])
+        XCTAssertEqual(ok.status, 0, ok.stderr)
+        XCTAssertEqual(ok.stderr, "", "no warning for password_env")
+        let unset = try CLIRunner.run(["snapshot", "--json", "--no-census", "--config", byName])
+        XCTAssertEqual(unset.status, 1)
+        XCTAssertTrue(unset.stderr.contains("names the password variable MY_CACHE_PASS (password_env), but it is not set"), unset.stderr)
+
+        let inFile = try writeConfig("[connection]\nport = \(locked.port)\npassword = \"s3cret-pw\"\n")
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: inFile)
+        let warned = try CLIRunner.run(["snapshot", "--json", "--no-census", "--interval", "200ms", "--config", inFile])
+        XCTAssertEqual(warned.status, 0, warned.stderr)
+        XCTAssertTrue(warned.stderr.contains("holds a password and others can read it (mode 644)"), warned.stderr)
+        XCTAssertFalse(warned.stderr.contains("s3cret-pw") || warned.stdout.contains("s3cret-pw"), "the password is never printed")
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: inFile)
+        let quiet = try CLIRunner.run(["snapshot", "--json", "--no-census", "--interval", "200ms", "--config", inFile])
+        XCTAssertEqual(quiet.status, 0, quiet.stderr)
+        XCTAssertEqual(quiet.stderr, "")
+    }
 }

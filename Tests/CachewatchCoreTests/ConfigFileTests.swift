@@ -68,6 +68,7 @@ final class ConfigFileTests: XCTestCase {
             ("[[silence]]\ncode = \"a\"\ncolor = 1\n", "c.toml:3: unknown key color in [[silence]] (expected code, pattern, reason)"),
             ("[check]\nfail_on = \"warning\"\n", "c.toml:2: fail_on must be \"warn\" or \"crit\""),
             ("[census]\nmax_families = 99999999999999999999\n", "c.toml:2: "),
+            ("[census]\n\"scan\\u0000budget\" = 1\n", "c.toml:2: unknown key scan in [census]"),
         ]
         for (text, expected) in cases {
             XCTAssertThrowsError(try ConfigFile.parse(text, file: "c.toml"), expected) { error in

@@ -129,6 +129,10 @@ final class ConnectionOptionsTests: XCTestCase {
         XCTAssertEqual(error(ConnectionFlags(url: "redis://host:abc"))?.kind, .badPort)
         XCTAssertEqual(error(ConnectionFlags(url: "redis://host/abc"))?.kind, .badDB)
         XCTAssertEqual(error(ConnectionFlags(url: "redis://host?db=-1"))?.kind, .badDB)
+        // Found by `make fuzz` (url target): the URL took any database number --db would refuse.
+        XCTAssertEqual(error(ConnectionFlags(url: "redis://host/76389638896389"))?.kind, .badDB)
+        XCTAssertEqual(error(ConnectionFlags(url: "redis://host?db=2147483648"))?.kind, .badDB)
+        XCTAssertEqual(try? resolve(ConnectionFlags(url: "redis://host/2147483647")).db, 2_147_483_647)
         XCTAssertEqual(error(ConnectionFlags(url: "redis://a:b:c"))?.kind, .malformedURL)
         XCTAssertEqual(error(ConnectionFlags(url: "redis://u:p%zz@host"))?.kind, .malformedURL)
         XCTAssertEqual(error(ConnectionFlags(url: "unix://"))?.kind, .malformedURL)

@@ -129,3 +129,67 @@ final class ControllerTests: XCTestCase {
         XCTAssertEqual(s.selectedFamily, 0)
     }
 }
+
+/// The events pane (`e`) and markers (`M`).
+final class EventsPaneTests: XCTestCase {
+    private func model(events: Int) -> DashboardModel {
+        let t0 = Date(timeIntervalSince1970: 1_800_000_000)
+        var model = DashboardModel(header: HeaderInfo(address: "127.0.0.1:6379"), now: t0)
+        var list: [Event] = []
+        for index in 0..<events {
+            let even = index % 2 == 0
+            let event = Event(id: index + 1, at: t0.addingTimeInterval(Double(index)), kind: even ? .restart : .marker,
+                              severity: even ? .warn : .ok, message: "event \(index) \u{1b}[31m")
+            list.insert(event, at: 0)
+        }
+        model.events = list
+        return model
+    }
+
+    func testEOpensAndEscClosesTheEventsPane() {
+        let model = model(events: 3)
+        var (state, action) = DashboardController.handle(key: .char("e"), state: DashboardState(), model: model)
+        XCTAssertTrue(state.eventsOpen)
+        XCTAssertNil(action)
+        (state, _) = DashboardController.handle(key: .down, state: state, model: model)
+        XCTAssertEqual(state.eventsScroll, 1)
+        (state, action) = DashboardController.handle(key: .char("q"), state: state, model: model)
+        XCTAssertFalse(state.eventsOpen, "q closes the pane, it does not quit")
+        XCTAssertNil(action)
+    }
+
+    func testMTypesANoteAndEnterAddsTheMarker() {
+        let model = model(events: 0)
+        var state = DashboardState()
+        var action: Action?
+        (state, _) = DashboardController.handle(key: .char("M"), state: state, model: model)
+        XCTAssertTrue(state.editingMarker)
+        for c in "deploy v42" { (state, _) = DashboardController.handle(key: .char(c), state: state, model: model) }
+        (state, _) = DashboardController.handle(key: .char("q"), state: state, model: model)
+        (state, _) = DashboardController.handle(key: .backspace, state: state, model: model)
+        (state, action) = DashboardController.handle(key: .enter, state: state, model: model)
+        XCTAssertEqual(action, .addMarker(note: "deploy v42"), "q is part of the note, not quit")
+        XCTAssertFalse(state.editingMarker)
+        (state, _) = DashboardController.handle(key: .char("M"), state: state, model: model)
+        (state, action) = DashboardController.handle(key: .escape, state: state, model: model)
+        XCTAssertNil(action, "esc drops the note")
+        XCTAssertEqual(state.markerNote, "")
+    }
+
+    func testThePaneListsEventsNewestFirstEscaped() {
+        var state = DashboardState()
+        state.eventsOpen = true
+        let grid = DashboardRenderer.render(model: model(events: 4), state: state, width: 80, height: 24, glyphs: .unicode)
+        let lines = (0..<grid.height).map { grid.rowText($0) }
+        let text = lines.joined(separator: "\n")
+        XCTAssertTrue(text.contains("Events"), text)
+        XCTAssertTrue(text.contains("restart"), text)
+        XCTAssertTrue(text.contains("event 3 \\x1b[31m"), "escaped: \(text)")
+        XCTAssertFalse(text.contains("\u{1b}"))
+        let three = lines.firstIndex { $0.contains("event 3") }, zero = lines.firstIndex { $0.contains("event 0") }
+        XCTAssertLessThan(three ?? .max, zero ?? -1, "newest first")
+        for size in [(40, 10), (20, 5), (132, 43)] {
+            _ = DashboardRenderer.render(model: model(events: 40), state: state, width: size.0, height: size.1, glyphs: .ascii)
+        }
+    }
+}

@@ -16,10 +16,12 @@
 # small). Crash inputs land in .build/fuzz/artifacts/<name>/. Any crash, sanitizer report, timeout
 # or out-of-memory fails the run (exit 1). Executions per target and the total are printed.
 #
-# Merge: minimises the grown corpus into the committed seed folder (libFuzzer -merge=1).
+# Merge: adds to the committed seed folder the fewest grown inputs that bring new coverage
+# (libFuzzer -set_cover_merge=1); the seeds already there stay.
 #
 # Environment: FUZZ_SECONDS (default 60), FUZZ_TARGETS (space-separated subset), FUZZ_RSS_MB (2048),
-# FUZZ_TIMEOUT (per input, seconds, default 10), FUZZ_MAX_LEN (default 16384), SWIFT (default swift).
+# FUZZ_TIMEOUT (per input, seconds, default 10), FUZZ_MAX_LEN (default per target: 8192 for INFO and
+# log chunks, 4096 for keys and RESP, 2048 for config, theme, .env and URLs), SWIFT (default swift).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -32,8 +34,14 @@ SWIFTC=${SWIFTC:-swiftc}
 FUZZ_SECONDS=${FUZZ_SECONDS:-60}
 FUZZ_RSS_MB=${FUZZ_RSS_MB:-2048}
 FUZZ_TIMEOUT=${FUZZ_TIMEOUT:-10}
-FUZZ_MAX_LEN=${FUZZ_MAX_LEN:-16384}
+FUZZ_MAX_LEN=${FUZZ_MAX_LEN:-}
 MODULES=(CachewatchCore CachewatchRedis CachewatchLogs)
+
+# Longest input per target: big enough for the seeds (INFO replies are ~6 KB), small enough to stay fast.
+max_len() {
+    if [ -n "$FUZZ_MAX_LEN" ]; then echo "$FUZZ_MAX_LEN"; return; fi
+    case $1 in info|logline) echo 8192 ;; families|resp) echo 4096 ;; *) echo 2048 ;; esac
+}
 
 all_targets() { for f in "$FUZZ_DIR"/Targets/*.swift; do basename "$f" .swift; done; }
 
@@ -100,7 +108,7 @@ run_target() {
     local status=0
     SWIFT_BACKTRACE=enable=no ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0:abort_on_error=0} \
     "$OUT/$name" -max_total_time="$FUZZ_SECONDS" -timeout="$FUZZ_TIMEOUT" -rss_limit_mb="$FUZZ_RSS_MB" \
-        -max_len="$FUZZ_MAX_LEN" -print_final_stats=1 -artifact_prefix="$OUT/artifacts/$name/" \
+        -max_len="$(max_len "$name")" -print_final_stats=1 -artifact_prefix="$OUT/artifacts/$name/" \
         "$OUT/corpus/$name" "$FUZZ_DIR/Corpus/$name" >"$log" 2>&1 || status=$?
     local execs; execs=$({ grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" || true; } | grep -o '[0-9]*$' | tail -1 || true)
     execs=${execs:-0}
@@ -129,12 +137,12 @@ run() {
 
 merge() {
     for t in "${targets[@]}"; do
-        local new=$OUT/merge/$t
-        rm -rf "$new"; mkdir -p "$new"
-        "$OUT/$t" -merge=1 -max_len="$FUZZ_MAX_LEN" "$new" "$FUZZ_DIR/Corpus/$t" "$OUT/corpus/$t" >"$OUT/logs/$t.merge.log" 2>&1
-        rm -rf "${FUZZ_DIR:?}/Corpus/$t"; mkdir -p "$FUZZ_DIR/Corpus/$t"
-        cp "$new"/* "$FUZZ_DIR/Corpus/$t/" 2>/dev/null || true
-        echo "fuzz: $t corpus minimised to $(find "$FUZZ_DIR/Corpus/$t" -type f | wc -l) files"
+        mkdir -p "$FUZZ_DIR/Corpus/$t" "$OUT/logs"
+        local before; before=$(find "$FUZZ_DIR/Corpus/$t" -type f | wc -l)
+        SWIFT_BACKTRACE=enable=no ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0} \
+        "$OUT/$t" -set_cover_merge=1 -max_len="$(max_len "$t")" "$FUZZ_DIR/Corpus/$t" "$OUT/corpus/$t" \
+            >"$OUT/logs/$t.merge.log" 2>&1
+        echo "fuzz: $t corpus $before -> $(find "$FUZZ_DIR/Corpus/$t" -type f | wc -l) files"
     done
 }
 

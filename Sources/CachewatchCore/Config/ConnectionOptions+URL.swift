@@ -16,6 +16,7 @@ struct ParsedConnectionURL: Equatable, Sendable {
     /// Parses `redis://[user[:pass]@]host[:port][/db][?db=N]` or `unix://[user[:pass]@]/path[?db=N]`.
     ///
     /// Errors never quote the URL (it may hold a password); a lone `user@` is a user name, as in RFC 3986.
+    /// The database number is bounded like `--db` (0…2^31-1).
     static func parse(_ text: String) throws -> ParsedConnectionURL {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         guard let schemeEnd = trimmed.range(of: "://") else {
@@ -82,7 +83,7 @@ struct ParsedConnectionURL: Equatable, Sendable {
             try parseHostPort(hostPort, into: &parsed)
             let dbText = path.drop { $0 == "/" }
             if !dbText.isEmpty {
-                guard let db = Int(dbText), dbText.allSatisfy(\.isASCIIDigit) else {
+                guard let db = Int(dbText), dbText.allSatisfy(\.isASCIIDigit), db <= Int(Int32.max) else {
                     throw ConnectionOptionsError(kind: .badDB, message: "The database number in the URL is not a whole number of 0 or more.")
                 }
                 parsed.db = db
@@ -92,7 +93,7 @@ struct ParsedConnectionURL: Equatable, Sendable {
         for item in query.split(separator: "&") {
             let pair = item.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             guard pair.count == 2, pair[0] == "db" else { continue }
-            guard let db = Int(pair[1]), pair[1].allSatisfy(\.isASCIIDigit) else {
+            guard let db = Int(pair[1]), pair[1].allSatisfy(\.isASCIIDigit), db <= Int(Int32.max) else {
                 throw ConnectionOptionsError(kind: .badDB, message: "The database number in the URL is not a whole number of 0 or more.")
             }
             parsed.db = db

@@ -61,6 +61,11 @@ public struct TOMLKeyLocator: Sendable {
         let joined = Self.join(path)
         if lines[joined] == nil { lines[joined] = line }
         if isDeclared { declared.insert(joined) }
+        // TOMLKit cuts a key at a `\u0000` (C strings): find it under that name too.
+        if path.contains(where: { $0.contains("\u{0}") }) {
+            let cut = path.map { String($0.prefix { $0 != "\u{0}" }) }
+            record(cut, line: line, declared: isDeclared)
+        }
     }
 
     private static func join(_ path: [String]) -> String { path.joined(separator: "\u{1F}") }

@@ -33,7 +33,12 @@ public enum TOMLParser {
     private static func flatten(_ table: TOMLTable, path: [String], section: String, index: Int?,
                                 locator: TOMLKeyLocator, into document: inout TOMLDocument) {
         for key in table.keys {
-            guard let value = table[key] else { continue }
+            guard let value = table[key] else {
+                // TOMLKit hands keys over as C strings: a key holding `\u0000` cannot be looked up again.
+                document.entries.append(TOMLEntry(section: section, tableIndex: index, key: key, value: .other("unreadable (a NUL in its name)"),
+                                                  line: locator.line(of: path + [key])))
+                continue
+            }
             let childPath = path + [key]
             let childName = section.isEmpty ? key : section + "." + key
             if let child = value.table {

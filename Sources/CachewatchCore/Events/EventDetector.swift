@@ -209,6 +209,13 @@ public struct EventDetector: Sendable {
                                     ("rate_per_minute", .number(rate))]))
     }
 
+    /// The timeline of a one-shot document (`snapshot`): the fail-open transitions its log backfill saw, newest first.
+    public static func events(fromAlerts transitions: [AlertTransition]) -> [Event] {
+        var detector = EventDetector()
+        for transition in transitions { detector.observe(alert: transition) }
+        return detector.log.newestFirst
+    }
+
     /// An app startup line (`Application startup complete.` …): one `deploy` event per burst.
     public mutating func observe(deployLine summary: String, at now: Date) {
         let text = DisplayEscaper.escape(summary)

@@ -24,8 +24,8 @@ public struct TTLSettingSplit: Equatable, Sendable {
     }
 
     /// The densest split: the edge x (longest ≥ `ratio` × x and longest − x ≥ `minimumDifferenceSeconds`) where the density below x over the density above is highest,
-    /// with at least `minimumSide` keys on each side and an even plateau below x (both halves within 2.5× of
-    /// each other: a burst of keys written together is a lockstep wave, not a setting). Nil when none qualifies.
+    /// with at least `minimumSide` keys on each side and an even plateau below x (a burst of keys written together
+    /// is a lockstep wave, not a setting). Nil when none qualifies.
     public static func densest(_ profile: TTLProfile, ratio: Double, minimumDifferenceSeconds: Double,
                                minimumSide: Int = 20) -> TTLSettingSplit? {
         let cumulative = profile.points, total = profile.keys, longestMilliseconds = profile.longestSeconds * 1000
@@ -43,9 +43,16 @@ public struct TTLSettingSplit: Equatable, Sendable {
             && longestMilliseconds - edge >= minimumDifferenceSeconds * 1000 {
             let above = total - below
             guard below >= minimumSide, above >= minimumSide else { continue }
-            let firstHalf = atMost(edge / 2), secondHalf = below - firstHalf
-            guard firstHalf > 0, secondHalf > 0,
-                  Double(max(firstHalf, secondHalf)) <= 2.5 * Double(min(firstHalf, secondHalf)) else { continue }
+            // An even plateau: each quarter of [0, edge] within 3 standard deviations (+2) of a quarter of the keys.
+            let expected = Double(below) / 4
+            let tolerance = 3 * expected.squareRoot() + 2
+            var previous = 0, even = true
+            for quarter in 1...4 {
+                let upTo = quarter == 4 ? below : atMost(edge * Double(quarter) / 4)
+                if abs(Double(upTo - previous) - expected) > tolerance { even = false; break }
+                previous = upTo
+            }
+            guard even else { continue }
             let ratio = (Double(below) / edge) / (Double(above) / (longestMilliseconds - edge))
             guard ratio.isFinite, ratio > (best?.densityRatio ?? 1) else { continue }
             best = TTLSettingSplit(shortSeconds: edge / 1000, longSeconds: longestMilliseconds / 1000,

@@ -125,14 +125,17 @@ public enum ServerFindings {
 
     // MARK: - Formatting
 
+    /// `92 %`, `2.5 %`; INFO is hostile, so the value is clamped before it becomes an integer.
     static func percent(_ fraction: Double) -> String {
-        let value = fraction * 100
+        guard fraction.isFinite else { return "? %" }
+        let value = min(max(fraction * 100, -1e12), 1e12)
         return value < 10 && value != value.rounded() ? String(format1(value)) + " %" : "\(Int(value.rounded())) %"
     }
 
     static func number(_ value: Double) -> String {
         guard value.isFinite else { return "?" }
-        return value >= 10 || value == value.rounded() ? "\(Int(min(value, 9e15).rounded()))" : format1(value)
+        let clamped = min(max(value, -9e15), 9e15)
+        return abs(clamped) >= 10 || clamped == clamped.rounded() ? "\(Int(clamped.rounded()))" : format1(clamped)
     }
 
     private static func format1(_ value: Double) -> String { String(Double((value * 10).rounded()) / 10) }

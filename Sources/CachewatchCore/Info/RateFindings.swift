@@ -16,6 +16,7 @@ public enum RateFindings {
 
     /// `14`, or `2.5` below 10.
     static func perSecond(_ value: Double) -> String {
-        value >= 10 ? "\(Clamp.int(value.rounded()))" : String(Double((value * 10).rounded()) / 10)
+        guard value.isFinite else { return "?" }
+        return value >= 10 ? "\(Clamp.int(value.rounded()))" : String(Double((value * 10).rounded()) / 10)
     }
 }

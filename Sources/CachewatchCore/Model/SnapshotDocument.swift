@@ -28,6 +28,8 @@ public struct SnapshotDocument: Sendable, Equatable {
     public var censusFreshness: CensusFreshness?
     /// Other cachewatch processes on the server (`metrics.other_cachewatch`): their load is in the rates. nil: unknown.
     public var otherCachewatch: Int?
+    /// The timeline, newest first (`events`; written when set: `watch`, `snapshot`, recordings).
+    public var events: [Event]?
 
     public init(takenAt: Date, target: TargetDescription, info: InfoSnapshot?, rates: InfoRates?, pingMilliseconds: Double?,
                 census: CensusReport?, logs: LogsReport?, findings: [Finding] = [], redisError: String?) {
@@ -60,6 +62,7 @@ public struct SnapshotDocument: Sendable, Equatable {
         if let redisError { pairs.append(("error", .string(redisError))) }
         if let staleSeconds { pairs.append(("stale_seconds", .number((staleSeconds * 10).rounded() / 10))) }
         if let censusFreshness { pairs.append(("census_freshness", censusFreshness.json)) }
+        if let events { pairs.append(("events", .array(events.map(\.json)))) }
         return .object(pairs)
     }
 

@@ -12,15 +12,24 @@ final class DashboardApp {
     private let session: MonitoringSession
     private let terminal: CursesTerminal
     private let bell: Bool
-    private let thresholds = Thresholds()
+    /// The header's colours follow the config's `[findings]` thresholds, so the bars and the findings agree.
+    private let thresholds: Thresholds
     private var state = DashboardState()
     private var notice: (text: String, until: Date)?
     private var lastLevel: AlertLevel = .ok
+    /// Writes each interval's document when the dashboard was opened with --record.
+    var recorder: SessionRecorder?
+    /// Why the recording stopped (reported once the screen is restored).
+    private(set) var recordingFailure: Error?
 
     init(session: MonitoringSession, terminal: CursesTerminal, bell: Bool) {
         self.session = session
         self.terminal = terminal
         self.bell = bell
+        let configured = session.findingThresholds
+        thresholds = Thresholds(memoryWarnFraction: configured.memoryWarnFraction, memoryCritFraction: configured.memoryCritFraction,
+                                hitRatioWarn: configured.hitRatioWarn, hitRatioCrit: configured.hitRatioCrit,
+                                appScanWarnPerSecond: configured.scanPerSecond)
     }
 
     /// Runs until `q`, a stop signal, or `until` (when given); the terminal is restored on every path.
@@ -36,6 +45,7 @@ final class DashboardApp {
             let size = terminal.size()
             terminal.paint(DashboardRenderer.render(model: model, state: state, size: size, glyphs: terminal.glyphs))
             session.maintain()
+            recordIfDue(now: now)
             guard let key = terminal.readKey(timeoutMilliseconds: 250) else { continue }
             let (next, action) = DashboardController.handle(key: key, state: state, model: model, size: terminal.size())
             state = next
@@ -63,8 +73,22 @@ final class DashboardApp {
             show(paused ? "paused: display frozen, collectors keep running" : "resumed")
         case .redraw:
             terminal.invalidate()
+        case .addMarker(let note):
+            session.store.mark(note: note)
+            show("marker added to the timeline (e shows it)")
         }
         return true
+    }
+
+    private func recordIfDue(now: Date) {
+        guard let recorder else { return }
+        do {
+            try recorder.recordIfDue(session: session, now: now)
+        } catch {
+            recordingFailure = error
+            self.recorder = nil
+            show("recording stopped (see the message after quitting)")
+        }
     }
 
     private func show(_ text: String) {

@@ -65,6 +65,7 @@ enum DashboardModelBuilder {
                                    logs: state.logs, findings: findings,
                                    now: now, thresholds: thresholds, notice: notice.map(session.redact))
         model.problem = problem.map(session.redact)
+        model.events = state.events.newestFirst
         model.keySizes = info?.keySizes.filter { $0.db == session.db } ?? []
         return model
     }

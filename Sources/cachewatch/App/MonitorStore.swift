@@ -27,6 +27,8 @@ final class MonitorStore: @unchecked Sendable {
         var censusCompletedAt: Date?
         /// When the next background pass is due (nil while one runs or before the first completes).
         var censusNextPassAt: Date?
+        /// The timeline: restarts, outages, failovers, config changes, drops, fail-open transitions, markers.
+        var events = EventLog()
     }
 
     /// When passes started and what INFO keyspace said then (steady-state pacing).
@@ -45,6 +47,11 @@ final class MonitorStore: @unchecked Sendable {
     private var state = Snapshot()
     /// The application's rates: INFO's deltas minus our own load (the computation `snapshot` uses too).
     private var applicationRates = ApplicationRates()
+    /// Turns what the workers post into timeline events (state.events is its log).
+    private var detector = EventDetector()
+    /// The newest fail-open transition already on the timeline.
+    private var lastAlertTransitionAt: Date?
+
     /// Census reports are accepted from this generation only (a replaced runner's last reports are dropped).
     private var censusGeneration = 0
 
@@ -65,6 +72,8 @@ final class MonitorStore: @unchecked Sendable {
         state.redisError = sample.error?.message
         if let others = sample.otherCachewatch { state.otherCachewatch = others }
         if sample.clientListError != nil { state.otherCachewatch = nil }   // CLIENT LIST denied: unknown from now on
+        detector.observe(connection: sample.state, at: sample.takenAt)
+        state.events = detector.log
         guard let info else { return false }
         state.infoReceivedAt = Date()
         let (rates, restarted) = applicationRates.next(info, load: own.observerLoad)
@@ -88,6 +97,8 @@ final class MonitorStore: @unchecked Sendable {
             state.rates = nil
         }
         state.info = info
+        detector.observe(info: info, pingMilliseconds: sample.pingMilliseconds)
+        state.events = detector.log
         return restarted
     }
 
@@ -106,6 +117,10 @@ final class MonitorStore: @unchecked Sendable {
         defer { lock.unlock() }
         guard generation == censusGeneration else { return }
         state.census = CensusReport.shown(current: state.census, incoming: report)
+        if report.complete {
+            detector.observe(census: report, at: Date())
+            state.events = detector.log
+        }
         state.censusError = nil
         if report.complete {
             state.censusCompletedAt = Date()
@@ -176,6 +191,11 @@ final class MonitorStore: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         state.logs = report
+        for transition in report.failOpen.history where transition.at > (lastAlertTransitionAt ?? .distantPast) {
+            detector.observe(alert: transition)
+            lastAlertTransitionAt = transition.at
+        }
+        state.events = detector.log
     }
 
     /// Records a census error sentence from a worker that is not Redis's (memcached).
@@ -183,6 +203,14 @@ final class MonitorStore: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         state.censusError = message
+    }
+
+    /// Adds a marker typed by the engineer (`M` in the dashboard).
+    func mark(note: String, at now: Date = Date()) {
+        lock.lock()
+        defer { lock.unlock() }
+        detector.mark(note: note, at: now)
+        state.events = detector.log
     }
 
     /// Forgets the histories and rates (`r` in the dashboard); the next tick starts them again.

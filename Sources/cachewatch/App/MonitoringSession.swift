@@ -26,6 +26,8 @@ protocol MonitoringSession: AnyObject {
     func target(info: InfoSnapshot?) -> TargetDescription
     /// The collector's sampling interval (how late a sample may be before the numbers are stale).
     var intervalSeconds: Double { get }
+    /// The config file's `[findings]` thresholds (the header's colours follow them too).
+    var findingThresholds: FindingThresholds { get }
     /// The findings of the state (the core's `Doctor`, with the config's thresholds and silences).
     func findings(_ state: MonitorStore.Snapshot, logs: LogsReport?) -> [Finding]
 }

@@ -20,6 +20,7 @@ struct Dashboard: ParsableCommand {
     @OptionGroup var censusArguments: CensusArguments
     @OptionGroup var config: ConfigArguments
     @OptionGroup var display: DisplayArguments
+    @OptionGroup var recording: RecordArguments
 
     @Flag(name: .long, help: "Do not run the background census.")
     var noCensus = false
@@ -35,12 +36,16 @@ struct Dashboard: ParsableCommand {
         let terminal = try display.makeTerminal()
         let session = try makeMonitoringSession(connection: connection, logs: logArguments, census: censusArguments, settings: settings,
                                               noCensus: noCensus, intervalSeconds: intervalSeconds)
+        let recorder = try recording.makeRecorder(session: session, intervalSeconds: intervalSeconds)
         session.start()
-        defer { session.stop() }
+        defer { session.stop(); recorder?.finish() }
+        let app = DashboardApp(session: session, terminal: terminal, bell: display.bell)
+        app.recorder = recorder
         do {
-            try DashboardApp(session: session, terminal: terminal, bell: display.bell).run()
+            try app.run()
         } catch let error as TerminalError {
             throw CLIError(error.description)
         }
+        if let failure = app.recordingFailure { throw failure }
     }
 }

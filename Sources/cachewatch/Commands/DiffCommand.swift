@@ -12,15 +12,16 @@ struct Diff: ParsableCommand {
         Take one snapshot before a deploy and one after (`cachewatch snapshot --json --full > before.json`), \
         then `cachewatch diff before.json after.json`. A family counts as changed when its keys or its TTL \
         p50 moved by at least --min-change percent, or its number of keys without TTL changed. Either file \
-        may be - (stdin). Exit status 0 whether or not something changed; 1 when a file cannot be read.
+        may be - (stdin), or RECORDING@TIME: the document of a recording (`cachewatch record`) nearest to TIME \
+        (HH:MM[:SS] UTC on the recording's day, or ISO-8601), e.g. `diff deploy.cwrec@14:00 deploy.cwrec@14:30`. Exit status 0 whether or not something changed; 1 when a file cannot be read.
         """,
         helpNames: [.long]
     )
 
-    @Argument(help: "The earlier snapshot document (a file, or - for stdin).")
+    @Argument(help: "The earlier snapshot document (a file, - for stdin, or RECORDING@TIME).")
     var before: String
 
-    @Argument(help: "The later snapshot document (a file, or - for stdin).")
+    @Argument(help: "The later snapshot document (a file, - for stdin, or RECORDING@TIME).")
     var after: String
 
     @Flag(name: .long, help: "Print the differences as one JSON document.")
@@ -56,6 +57,7 @@ struct Diff: ParsableCommand {
 
     /// One document read and decoded, or one sentence saying why not.
     static func summary(_ path: String) throws -> SnapshotSummary {
+        if let (recording, time) = recordingReference(path) { return try recordedSummary(recording, time: time) }
         do {
             return try SnapshotSummary.decode(try read(path), name: displayName(path))
         } catch let error as SnapshotSummary.DecodeError {

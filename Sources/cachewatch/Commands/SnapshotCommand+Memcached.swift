@@ -33,9 +33,10 @@ extension Snapshot {
         if let note = sample.censusUnavailable {
             findings.append(Finding(severity: .ok, code: "census-unavailable", pattern: nil, message: note))
         }
-        let document = SnapshotDocument(takenAt: now, target: memcachedTarget(endpoints), info: sample.info, rates: sample.rates,
+        var document = SnapshotDocument(takenAt: now, target: memcachedTarget(endpoints), info: sample.info, rates: sample.rates,
                                         pingMilliseconds: sample.pingMilliseconds, census: sample.census, logs: logsReport,
                                         findings: findings, redisError: sample.error)
+        document.events = EventDetector.events(fromAlerts: logsReport?.failOpen.history ?? [])
         let hasSomethingToShow = sample.error == nil || sample.info != nil || logsReport != nil
         if hasSomethingToShow && json {
             print(compact ? document.json.serialized() : document.json.prettyPrinted())

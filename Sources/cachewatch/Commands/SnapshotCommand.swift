@@ -50,7 +50,8 @@ struct Snapshot: ParsableCommand {
         let readsStdin = logArguments.logs.contains("-")
         if readsStdin { logs?.start() }
 
-        let redis = sample(endpoint: endpoint, intervalSeconds: intervalSeconds, budget: budget, census: censusArguments)
+        let redis = RedisSampler.sample(endpoint: endpoint, intervalSeconds: intervalSeconds, budget: budget, census: censusArguments,
+                                        full: full, noCensus: noCensus, showProgress: !json)
 
         if readsStdin, let logs {
             while !logs.stdinEnded { Thread.sleep(forTimeInterval: 0.02) }
@@ -68,6 +69,7 @@ struct Snapshot: ParsableCommand {
                                             .filter { (redis.otherCachewatch ?? 0) == 0 || !MonitorSession.codesFromTraffic.contains($0.code) },
                                         redisError: redis.error.map(options.redact))
         document.otherCachewatch = redis.otherCachewatch
+        document.events = EventDetector.events(fromAlerts: logsReport?.failOpen.history ?? [])
         // Unreachable Redis and nothing else to report: only the sentence on stderr, exit 1. With something to
         // report (INFO, logs, or a census when only INFO is denied) the document is printed and the sentence follows.
         let hasSomethingToShow = redis.error == nil || redis.info != nil || redis.census != nil || logsReport != nil
@@ -80,84 +82,6 @@ struct Snapshot: ParsableCommand {
             fflush(stdout)
             throw CLIError(options.redact(error))
         }
-    }
-
-    // MARK: - Sampling Redis
-
-    /// What one snapshot learned from Redis.
-    private struct RedisSample {
-        var info: InfoSnapshot?
-        var rates: InfoRates?
-        var pingMilliseconds: Double?
-        var census: CensusReport?
-        var error: String?
-        var otherCachewatch: Int?
-    }
-
-    /// Two INFO samples `intervalSeconds` apart (rates without our own load), with a budgeted census sample
-    /// in between, or a full census afterwards with `--full`.
-    private func sample(endpoint: RedisEndpoint, intervalSeconds: Double, budget: Int, census censusArguments: CensusArguments) -> RedisSample {
-        // Every command we send is booked here, so the rates can leave our own load out.
-        let ownTraffic = OwnTraffic()
-        let client = RedisClient(endpoint: endpoint, ownTraffic: ownTraffic)
-        let collector = RedisCollector(client: client, intervalSeconds: intervalSeconds) { _ in }
-        let first = collector.sampleOnce()
-        let firstInfo = first.infoText.map { InfoSnapshot(text: $0, takenAt: first.takenAt) }
-        var result = RedisSample(info: firstInfo, pingMilliseconds: first.pingMilliseconds)
-        if firstInfo == nil { result.error = first.error?.message ?? "Redis at \(endpoint.displayAddress) did not answer INFO." }
-        // INFO denied by ACL (it is in @dangerous): Redis is reachable, so the census still runs.
-        var infoDenied = false
-        if case .noPermission(_, let command)? = first.error, command.lowercased() == "info" { infoDenied = true }
-        guard firstInfo != nil || infoDenied else { return result }
-
-        let maxFamilies = censusArguments.maxFamilies ?? 200
-        let partial = LockedBox<CensusReport?>(nil)
-        let censusError = LockedBox<RedisError?>(nil)
-        var sampler: CensusRunner?
-        if !full && !noCensus {
-            let options = CensusOptions(db: endpoint.db, mode: .budgeted(keysPerSecond: budget), memory: censusArguments.memory,
-                                        maxFamilies: maxFamilies)
-            sampler = CensusRunner(client: RedisClient(endpoint: endpoint, ownTraffic: ownTraffic), options: options, onReport: { report in
-                // Keep the first complete pass; otherwise the newest partial one.
-                partial.update { current in if current?.complete != true { current = report } }
-            }, onError: { error in censusError.update { $0 = error } }, ownTraffic: ownTraffic)
-            sampler?.start()
-        }
-        Thread.sleep(forTimeInterval: intervalSeconds)
-        // Stop the census first: its last pipeline is answered before the second INFO, so Redis's counters
-        // and our ledger cover the same commands.
-        sampler?.stop()
-        let second = collector.sampleOnce()
-        if let firstInfo, let text = second.infoText {
-            let secondInfo = InfoSnapshot(text: text, takenAt: second.takenAt)
-            // What we sent between the two INFO commands (the first INFO, the second PING, the census) is left out,
-            // by the same computation the dashboard and watch use.
-            var applicationRates = ApplicationRates()
-            _ = applicationRates.next(firstInfo, load: (first.ownTrafficBeforeInfo ?? OwnTraffic.Totals()).observerLoad)
-            result.rates = applicationRates.next(secondInfo, load: (second.ownTrafficBeforeInfo ?? ownTraffic.current).observerLoad).rates
-            result.info = secondInfo
-            result.pingMilliseconds = second.pingMilliseconds ?? result.pingMilliseconds
-        }
-        result.census = partial.value
-        // SCAN or PTTL denied (ACL): no census, but the document says why instead of leaving it out silently.
-        if result.census == nil, let error = censusError.value, !error.isConnectionError {
-            result.census = CensusReport.unavailable(db: endpoint.db, reason: "The census cannot run: " + error.message)
-        }
-        result.otherCachewatch = first.otherCachewatch
-        if full && !noCensus {
-            do {
-                result.census = try CensusRunner.runFull(client: client, db: endpoint.db, memory: censusArguments.memory,
-                                                         maxFamilies: maxFamilies, progress: json ? nil : ProgressLine.census)
-                ProgressLine.clear()
-            } catch let error as RedisError where !error.isConnectionError {
-                result.census = CensusReport.unavailable(db: endpoint.db, reason: "The census cannot run: " + error.message)
-            } catch let error as RedisError {
-                result.error = error.message
-            } catch {
-                result.error = "The census stopped: \(error)."
-            }
-        }
-        return result
     }
 }
 

@@ -21,6 +21,7 @@ struct Watch: ParsableCommand {
     @OptionGroup var logArguments: LogArguments
     @OptionGroup var censusArguments: CensusArguments
     @OptionGroup var config: ConfigArguments
+    @OptionGroup var recording: RecordArguments
 
     @Flag(name: .long, help: "Write NDJSON (the only output format of watch; accepted for symmetry with snapshot).")
     var json = false
@@ -41,8 +42,18 @@ struct Watch: ParsableCommand {
         if let count, count < 1 { throw CLIError("--count must be at least 1.") }
         let session = try makeMonitoringSession(connection: connection, logs: logArguments, census: censusArguments, settings: settings,
                                               noCensus: noCensus, intervalSeconds: min(intervalSeconds, 1))
+        let recorder = try recording.makeRecorder(session: session, intervalSeconds: intervalSeconds)
         session.start()
-        defer { session.stop() }
+        defer { session.stop(); recorder?.finish() }
+        try Self.loop(session: session, intervalSeconds: intervalSeconds, count: count) { document in
+            try recorder?.record(document)
+            return writeLine(document.json.serialized())   // false: the reader went away (EPIPE)
+        }
+    }
+
+    /// Builds a document every interval and hands it to `emit` until a stop signal, `count`
+    /// documents, or `emit` returns false (shared with `record`).
+    static func loop(session: MonitoringSession, intervalSeconds: Double, count: Int?, emit: (SnapshotDocument) throws -> Bool) throws {
         var written = 0
         var next = Date().addingTimeInterval(intervalSeconds)
         while !StopRequest.isRequested {
@@ -53,8 +64,7 @@ struct Watch: ParsableCommand {
             }
             next = next.addingTimeInterval(intervalSeconds)
             if next < now { next = now.addingTimeInterval(intervalSeconds) }
-            let document = Self.document(session: session, now: now)
-            guard writeLine(document.json.serialized()) else { return }   // reader went away (EPIPE)
+            guard try emit(Self.document(session: session, now: now)) else { return }
             written += 1
             if let count, written >= count { return }
         }
@@ -100,6 +110,7 @@ struct Watch: ParsableCommand {
                                                        nextPassInSeconds: state.censusNextPassAt.map { $0.timeIntervalSince(now) })
         }
         document.otherCachewatch = state.otherCachewatch
+        document.events = state.events.newestFirst
         return document
     }
 

@@ -1,8 +1,9 @@
 // libFuzzer target: the config file loader (`config.toml`: TOML parsing and validation).
 //
-// Only the public entry point `ConfigFile.parse(_:file:)` is called, so the target keeps building
-// whichever TOML parser sits behind it (the hand-written one or TOMLKit). Errors are fine; a trap
-// is not, and an error must be one display-safe sentence that names the file.
+// Only the public entry point `ConfigFile.parse(_:file:)` is called (no field of the result), so the
+// target keeps building whichever TOML parser and value types sit behind it (the hand-written parser
+// or TOMLKit, strings or bounded durations). Errors are fine; a trap is not, and an error must be
+// one line that names the file.
 import Foundation
 import CachewatchCore
 
@@ -21,7 +22,7 @@ public func configFuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     } catch {
         let message = String(describing: error)
         fuzzCheck(message.hasPrefix("config.toml"), "error does not name the file: \(message)")
-        fuzzCheck(!message.contains("\n"), "error is more than one line")
+        fuzzCheck(!message.contains("\n"), "error is more than one line: \(message.debugDescription)")
     }
     return 0
 }

@@ -1,0 +1,98 @@
+import Foundation
+
+/// Decoding the parts of a recorded snapshot document back into the reports the dashboard draws.
+///
+/// Lenient (missing fields take defaults, unknown ones are ignored) and bounded (counts clamped,
+/// lists capped, strings cut), so a hostile recording draws something odd rather than crashing.
+public enum DocumentModels {
+    /// The `census` object, nil when absent or not an object.
+    public static func census(_ value: JSONValue?) -> CensusReport? {
+        guard let value, case .object = value else { return nil }
+        let families = (value["families"] ?? .null).elements(limit: 5_000).compactMap(family)
+        let forecast = (value["forecast"] ?? .null).elements(limit: 60).map { $0["keys"]?.count() ?? 0 }
+        return CensusReport(db: value["db"]?.count(limit: 1 << 20) ?? 0, complete: value["complete"]?.boolValue ?? false,
+                            scannedKeys: value["scanned_keys"]?.count() ?? 0, estimatedKeys: value["estimated_keys"]?.count() ?? 0,
+                            families: families, forecast: forecast + Array(repeating: 0, count: max(0, 60 - forecast.count)),
+                            notes: (value["notes"] ?? .null).elements(limit: 20).compactMap { $0.text(maximumLength: 300) })
+    }
+
+    /// One element of `census.families`.
+    static func family(_ value: JSONValue) -> FamilyReport? {
+        guard let pattern = value["pattern"]?.text(maximumLength: 500) else { return nil }
+        var types: [String: Int] = [:]
+        if case let .object(pairs)? = value["types"] {
+            for (name, count) in pairs.prefix(16) { types[String(name.prefix(32))] = count.count() ?? 0 }
+        }
+        let ttl = value["ttl_seconds"] ?? .null
+        let seconds: (String) -> Double? = { ttl[$0]?.finite(in: 0...1e12) }
+        let histogram = (value["ttl_histogram"] ?? .null).elements(limit: 64).map {
+            TTLBucket(upperSeconds: $0["upper_seconds"]?.finite(in: 0...1e12), keys: $0["keys"]?.count() ?? 0)
+        }
+        var bands = (value["ttl_bands"] ?? .null).elements(limit: 7).map { $0["keys"]?.count() ?? 0 }
+        bands += Array(repeating: 0, count: 7 - bands.count)
+        var lockstep: LockstepWave?
+        if let wave = value["lockstep"], case .object = wave {
+            lockstep = LockstepWave(startsInSeconds: wave["starts_in_seconds"]?.finite(in: 0...1e9) ?? 0,
+                                    windowSeconds: wave["window_seconds"]?.finite(in: 0...1e9) ?? 0,
+                                    keys: wave["keys"]?.count() ?? 0, fraction: wave["fraction"]?.finite(in: 0...1) ?? 0)
+        }
+        var report = FamilyReport(pattern: pattern, keys: value["keys"]?.count() ?? 0, sampled: value["sampled"]?.count() ?? 0,
+                                  share: value["share"]?.finite(in: 0...1) ?? 0, types: types, noTTL: value["no_ttl"]?.count() ?? 0,
+                                  ttlMinSeconds: seconds("min"), ttlP50Seconds: seconds("p50"), ttlP90Seconds: seconds("p90"),
+                                  ttlMaxSeconds: seconds("max"), ttlHistogram: histogram, ttlBands: bands,
+                                  memoryBytes: value["memory_bytes"]?.count(),
+                                  examples: (value["examples"] ?? .null).elements(limit: 3).compactMap { $0.text(maximumLength: 300) },
+                                  lockstep: lockstep)
+        report.valuesProbed = value["values_probed"]?.count() ?? 0
+        let negative = value["negative_cache"] ?? .null
+        report.negativeCacheKeys = negative["keys"]?.count() ?? 0
+        report.negativeCacheLongTTLKeys = negative["long_ttl"]?.count() ?? 0
+        report.negativeCacheNoTTL = negative["no_ttl"]?.count() ?? 0
+        report.negativeCacheMaxTTLSeconds = negative["max_ttl_seconds"]?.finite(in: 0...1e12)
+        report.falsyValueKeys = value["falsy_values"]?.count() ?? 0
+        return report
+    }
+
+    /// The `logs` object, nil when absent.
+    public static func logs(_ value: JSONValue?) -> LogsReport? {
+        guard let value, case .object = value else { return nil }
+        let sources = (value["sources"] ?? .null).elements(limit: 64).map { source in
+            LogSourceStatus(path: source["path"]?.text(maximumLength: 500) ?? "?", format: source["format"]?.text(maximumLength: 20) ?? "unknown",
+                            lines: source["lines"]?.count() ?? 0, unparsed: source["unparsed"]?.count() ?? 0,
+                            truncated: source["truncated"]?.count() ?? 0, status: source["status"]?.text(maximumLength: 20) ?? "unknown",
+                            detail: source["detail"]?.text(maximumLength: 300))
+        }
+        return LogsReport(sources: sources, failOpen: failOpen(value["fail_open"] ?? .null))
+    }
+
+    static func failOpen(_ value: JSONValue) -> FailOpenSummary {
+        var perMinute = (value["per_minute"] ?? .null).elements(limit: 60).map { $0.count() ?? 0 }
+        perMinute = Array(repeating: 0, count: 60 - perMinute.count) + perMinute
+        let history = (value["history"] ?? .null).elements(limit: 100).compactMap { item -> AlertTransition? in
+            guard let at = item["at"]?.text(maximumLength: 40).flatMap(RecordingTime.parseISO) else { return nil }
+            return AlertTransition(at: at, from: level(item["from"]), to: level(item["to"]),
+                                   ratePerMinute: item["rate_per_minute"]?.finite(in: 0...1e12) ?? 0)
+        }
+        return FailOpenSummary(
+            last1m: value["last_1m"]?.count() ?? 0, last5m: value["last_5m"]?.count() ?? 0, last15m: value["last_15m"]?.count() ?? 0,
+            total: value["total"]?.count() ?? 0, perMinute: perMinute, state: level(value["state"]),
+            since: value["since"]?.text(maximumLength: 40).flatMap(RecordingTime.parseISO),
+            byError: (value["by_error"] ?? .null).elements(limit: 20).map { ($0["error"]?.text(maximumLength: 300) ?? "", $0["count"]?.count() ?? 0) },
+            byFamily: (value["by_family"] ?? .null).elements(limit: 20).map { ($0["pattern"]?.text(maximumLength: 300) ?? "", $0["count"]?.count() ?? 0) },
+            warnPerMinute: value["warn_per_minute"]?.finite(in: 0...1e12) ?? 10,
+            critPerMinute: value["crit_per_minute"]?.finite(in: 0...1e12) ?? 50, history: history)
+    }
+
+    /// `findings`.
+    public static func findings(_ value: JSONValue?) -> [Finding] {
+        (value ?? .null).elements(limit: 500).compactMap { item in
+            guard let code = item["code"]?.text(maximumLength: 80), let message = item["message"]?.text(maximumLength: 1000) else { return nil }
+            return Finding(severity: level(item["severity"]), code: code, pattern: item["pattern"]?.text(maximumLength: 500), message: message)
+        }
+    }
+
+    /// An alert level word; unknown words read as `ok`.
+    static func level(_ value: JSONValue?) -> AlertLevel {
+        value?.text(maximumLength: 8).flatMap(AlertLevel.init(rawValue:)) ?? .ok
+    }
+}

@@ -1,0 +1,84 @@
+import CachewatchCore
+import CachewatchRedis
+import Foundation
+
+/// What one snapshot learned from Redis.
+struct RedisSample {
+    var info: InfoSnapshot?
+    var rates: InfoRates?
+    var pingMilliseconds: Double?
+    var census: CensusReport?
+    var error: String?
+    /// Other cachewatch processes on the server (`CLIENT LIST`); nil while unknown.
+    var otherCachewatch: Int?
+}
+
+/// One budgeted sample of Redis, shared by `snapshot` and `check`.
+enum RedisSampler {
+    /// Two INFO samples `intervalSeconds` apart (rates without our own load), with a budgeted census sample
+    /// in between, or a full census afterwards with `full`; `showProgress` draws the full census's progress on stderr.
+    static func sample(endpoint: RedisEndpoint, intervalSeconds: Double, budget: Int, census censusArguments: CensusArguments,
+                       full: Bool, noCensus: Bool, showProgress: Bool) -> RedisSample {
+        // Every command we send is booked here, so the rates can leave our own load out.
+        let ownTraffic = OwnTraffic()
+        let client = RedisClient(endpoint: endpoint, ownTraffic: ownTraffic)
+        let collector = RedisCollector(client: client, intervalSeconds: intervalSeconds) { _ in }
+        let first = collector.sampleOnce()
+        let firstInfo = first.infoText.map { InfoSnapshot(text: $0, takenAt: first.takenAt) }
+        var result = RedisSample(info: firstInfo, pingMilliseconds: first.pingMilliseconds)
+        if firstInfo == nil { result.error = first.error?.message ?? "Redis at \(endpoint.displayAddress) did not answer INFO." }
+        // INFO denied by ACL (it is in @dangerous): Redis is reachable, so the census still runs.
+        var infoDenied = false
+        if case .noPermission(_, let command)? = first.error, command.lowercased() == "info" { infoDenied = true }
+        guard firstInfo != nil || infoDenied else { return result }
+
+        let maxFamilies = censusArguments.maxFamilies ?? 200
+        let partial = LockedBox<CensusReport?>(nil)
+        let censusError = LockedBox<RedisError?>(nil)
+        var sampler: CensusRunner?
+        if !full && !noCensus {
+            let options = CensusOptions(db: endpoint.db, mode: .budgeted(keysPerSecond: budget), memory: censusArguments.memory,
+                                        maxFamilies: maxFamilies)
+            sampler = CensusRunner(client: RedisClient(endpoint: endpoint, ownTraffic: ownTraffic), options: options, onReport: { report in
+                // Keep the first complete pass; otherwise the newest partial one.
+                partial.update { current in if current?.complete != true { current = report } }
+            }, onError: { error in censusError.update { $0 = error } }, ownTraffic: ownTraffic)
+            sampler?.start()
+        }
+        Thread.sleep(forTimeInterval: intervalSeconds)
+        // Stop the census first: its last pipeline is answered before the second INFO, so Redis's counters
+        // and our ledger cover the same commands.
+        sampler?.stop()
+        let second = collector.sampleOnce()
+        if let firstInfo, let text = second.infoText {
+            let secondInfo = InfoSnapshot(text: text, takenAt: second.takenAt)
+            // What we sent between the two INFO commands (the first INFO, the second PING, the census) is left out,
+            // by the same computation the dashboard and watch use.
+            var applicationRates = ApplicationRates()
+            _ = applicationRates.next(firstInfo, load: (first.ownTrafficBeforeInfo ?? OwnTraffic.Totals()).observerLoad)
+            result.rates = applicationRates.next(secondInfo, load: (second.ownTrafficBeforeInfo ?? ownTraffic.current).observerLoad).rates
+            result.info = secondInfo
+            result.pingMilliseconds = second.pingMilliseconds ?? result.pingMilliseconds
+        }
+        result.census = partial.value
+        // SCAN or PTTL denied (ACL): no census, but the document says why instead of leaving it out silently.
+        if result.census == nil, let error = censusError.value, !error.isConnectionError {
+            result.census = CensusReport.unavailable(db: endpoint.db, reason: "The census cannot run: " + error.message)
+        }
+        result.otherCachewatch = first.otherCachewatch
+        if full && !noCensus {
+            do {
+                result.census = try CensusRunner.runFull(client: client, db: endpoint.db, memory: censusArguments.memory,
+                                                         maxFamilies: maxFamilies, progress: showProgress ? ProgressLine.census : nil)
+                ProgressLine.clear()
+            } catch let error as RedisError where !error.isConnectionError {
+                result.census = CensusReport.unavailable(db: endpoint.db, reason: "The census cannot run: " + error.message)
+            } catch let error as RedisError {
+                result.error = error.message
+            } catch {
+                result.error = "The census stopped: \(error)."
+            }
+        }
+        return result
+    }
+}

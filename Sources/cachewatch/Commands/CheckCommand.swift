@@ -1,0 +1,81 @@
+import ArgumentParser
+import CachewatchCore
+import CachewatchRedis
+import Foundation
+
+/// `cachewatch check`: one budgeted sample judged by the doctor, as a Nagios plugin line and exit code.
+struct Check: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Judge the cache once, for monitoring and CI: one Nagios line and exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.",
+        discussion: """
+        Takes one budgeted snapshot (--scan-budget, or --full), evaluates every finding and the fail-open rule \
+        (with --log), prints `CACHEWATCH OK|WARNING|CRITICAL|UNKNOWN - summary | perfdata` and exits with the \
+        Nagios status. A connection, auth, config or command-line problem is UNKNOWN (3). --json prints the \
+        findings and the verdict instead.
+        """,
+        helpNames: [.long]
+    )
+
+    @OptionGroup var connection: ConnectionArguments
+    @OptionGroup var logArguments: LogArguments
+    @OptionGroup var censusArguments: CensusArguments
+    @OptionGroup var config: ConfigArguments
+
+    @Flag(name: .long, help: "Print the findings and the verdict as JSON instead of the Nagios line.")
+    var json = false
+
+    @Flag(name: .long, help: "Census every key (SCAN to the end) instead of a budgeted sample.")
+    var full = false
+
+    @Flag(name: .long, help: "Skip the census (INFO and logs only).")
+    var noCensus = false
+
+    @Option(name: .customLong("fail-on"), help: "Lowest finding severity that fails the check: warn or crit. (default warn)")
+    var failOn: String?
+
+    @Option(name: .long, help: "Time between the two INFO samples the rates come from. (default 1s)")
+    var interval: DurationArgument?
+
+    func run() throws {
+        let settings = try config.load()
+        let failOnText = failOn ?? settings.checkFailOn ?? "warn"
+        guard let failLevel = AlertLevel(rawValue: failOnText), failLevel != .ok else {
+            throw CLIError("--fail-on must be warn or crit, not \(DisplayEscaper.escape(failOnText)).", exitCode: 3)
+        }
+        let logArguments = self.logArguments.merged(with: settings)
+        let censusArguments = self.censusArguments.merged(with: settings)
+        let options = try connection.resolve(config: settings.connection, configPath: settings.path)
+        let intervalSeconds = try interval.bounded(.interval, config: settings.interval, default: 1).seconds
+        let endpoint = options.endpoint(commandTimeoutMilliseconds: try connection.commandTimeoutMilliseconds())
+        let logs = try logArguments.makeMonitor()
+        let budget = try censusArguments.validatedBudget()
+        let readsStdin = logArguments.logs.contains("-")
+        if readsStdin { logs?.start() }
+
+        let redis = RedisSampler.sample(endpoint: endpoint, intervalSeconds: intervalSeconds, budget: budget, census: censusArguments,
+                                        full: full, noCensus: noCensus || settings.censusEnabled == false, showProgress: false)
+        if readsStdin, let logs {
+            while !logs.stdinEnded { Thread.sleep(forTimeInterval: 0.02) }
+            logs.stop()
+        }
+        logs?.pollOnce()
+        let now = Date()
+        let logsReport = logs?.report(now: now)
+        // Any Redis error (connection, auth, a census cut short) means the sample is incomplete: UNKNOWN, unless
+        // the findings that were made are critical.
+        let redisError = redis.error.map(options.redact)
+        let findings = Doctor.findings(DoctorInput(census: redis.census, info: redis.info, rates: redis.rates, logs: logsReport,
+                                                   redisError: redisError),
+                                       thresholds: settings.thresholds, silences: settings.silences)
+        let rule = logsReport?.failOpen
+        let verdict = CheckVerdict.evaluate(findings: findings,
+                                            metrics: CheckMetrics(info: redis.info, rates: redis.rates,
+                                                                  pingMilliseconds: redis.pingMilliseconds, logs: logsReport),
+                                            unreachable: redisError, failOn: failLevel, thresholds: settings.thresholds,
+                                            failOpenWarn: rule?.warnPerMinute ?? 10, failOpenCrit: rule?.critPerMinute ?? 50)
+        print(json ? verdict.json(takenAt: now).prettyPrinted() : verdict.line)
+        fflush(stdout)
+        if verdict.status != .ok { throw ExitCode(verdict.status.exitCode) }
+    }
+}

@@ -1,0 +1,90 @@
+import Foundation
+import TestSupport
+import XCTest
+
+/// The timeline from a real private redis-server: `watch --json` documents carry `events` for a restart, the
+/// outage around it, a CONFIG SET maxmemory, and a FLUSHDB; `snapshot --log` carries the fail-open transitions
+/// its backfill saw.
+final class EventsCLITests: XCTestCase {
+    private var server: RedisServerFixture!
+    private var watch: StreamingCLIProcess?
+
+    override func setUpWithError() throws {
+        do { server = try RedisServerFixture() } catch { throw prerequisiteMissing("redis-server could not be started: \(error)") }
+        server.pipe((1...200).map { ["SET", "widget:\($0)", "x", "EX", "600"] })
+    }
+
+    override func tearDown() {
+        watch?.send(SIGKILL)
+        _ = watch?.waitForExit(timeoutSeconds: 5)
+        watch = nil
+        server?.teardown()
+        server = nil
+        super.tearDown()
+    }
+
+    private func kinds(_ document: [String: Any]) -> [String] {
+        (document["events"] as? [[String: Any]] ?? []).compactMap { $0["kind"] as? String }
+    }
+
+    func testWatchDocumentsCarryTheTimeline() throws {
+        let process = try StreamingCLIProcess(["watch", "--json", "--interval", "0.3s", "--no-census", "-p", String(server.port)])
+        watch = process
+        let first = process.waitForDocument(timeoutSeconds: 20) { $0.redisError == nil && $0["server"] is [String: Any] }
+        XCTAssertNotNil(first, "connected first")
+        XCTAssertEqual(first.map(kinds), [], "a calm start has no events")
+        XCTAssertNotNil(first?["events"] as? [Any], "events is always written by watch")
+
+        _ = server.redisCLI(["CONFIG", "SET", "maxmemory", "64mb"])
+        let configured = process.waitForDocument(after: process.lines.count, timeoutSeconds: 20) { self.kinds($0).contains("config-change") }
+        XCTAssertNotNil(configured, "CONFIG SET maxmemory is an event")
+
+        _ = server.redisCLI(["FLUSHDB"])
+        let dropped = process.waitForDocument(after: process.lines.count, timeoutSeconds: 20) { self.kinds($0).contains("keyspace-drop") }
+        let drop = (dropped?["events"] as? [[String: Any]])?.first { $0["kind"] as? String == "keyspace-drop" }
+        XCTAssertEqual((drop?["evidence"] as? [String: Any])?["keys_before"] as? Int, 200)
+        XCTAssertEqual((drop?["evidence"] as? [String: Any])?["keys_after"] as? Int, 0)
+
+        server.kill()
+        XCTAssertNotNil(process.waitForDocument(after: process.lines.count, timeoutSeconds: 20) { self.kinds($0).contains("connection-lost") })
+        try server.start()
+        let back = process.waitForDocument(after: process.lines.count, timeoutSeconds: 30) {
+            self.kinds($0).contains("connection-restored") && self.kinds($0).contains("restart")
+        }
+        XCTAssertNotNil(back, "the outage ends with connection-restored, and the new run_id is a restart")
+        // Newest first: the restore and restart come before the CONFIG SET (the restarted server forgot it: another
+        // config-change, maxmemory back to 0, is the newest).
+        let order = back.map(kinds) ?? []
+        if let restored = order.firstIndex(of: "connection-restored"), let config = order.lastIndex(of: "config-change") {
+            XCTAssertLessThan(restored, config, "\(order)")
+        }
+        process.send(SIGTERM)
+        XCTAssertEqual(process.waitForExit(timeoutSeconds: 10), 0)
+    }
+
+    func testSnapshotCarriesFailOpenTransitionsFromTheBackfill() throws {
+        let directory = try TempDirectory("events")
+        defer { directory.cleanup() }
+        let log = directory.file("app.log")
+        let formatter = DateFormatter()
+        formatter.dateFormat = "yyyy-MM-dd HH:mm:ss"
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        var text = ""
+        let start = Date().addingTimeInterval(-45)
+        for i in 0..<80 {
+            let at = formatter.string(from: start.addingTimeInterval(Double(i) * 0.5))
+            text += "\(at) [ WARNING] src.infrastructure.cache.decorator: Cache backend not available: Error 111 connecting.\n"
+        }
+        try Data(text.utf8).write(to: URL(fileURLWithPath: log))
+        let result = try CLIRunner.run(["snapshot", "--json", "--no-census", "--interval", "0.2s", "-p", String(server.port),
+                                        "--log", log, "--log-tz", "UTC"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let document = try parseJSONObject(result.stdout)
+        let events = document["events"] as? [[String: Any]] ?? []
+        let failOpen = events.filter { $0["kind"] as? String == "fail-open" }
+        XCTAssertFalse(failOpen.isEmpty, "the burst crossed the thresholds: \(events)")
+        XCTAssertTrue(failOpen.contains { ($0["evidence"] as? [String: Any])?["to"] as? String == "crit" }, "\(failOpen)")
+        for event in events { XCTAssertEqual(Array((event as NSDictionary).allKeys as? [String] ?? []).sorted(), ["at", "evidence", "kind", "message", "severity"]) }
+    }
+}
