@@ -233,9 +233,12 @@ final class MonitorStore: @unchecked Sendable {
 }
 
 extension MonitorStore.Snapshot {
-    /// The census to show at `now`: a complete pass with its TTLs aged by the time since it completed.
+    /// The census to show at `now`: a complete pass with its TTLs aged by the whole minutes since it completed (the
+    /// forecast's step; a `watch` document's census, and so a recording's, changes once a minute between passes).
     func agedCensus(now: Date) -> CensusReport? {
         guard let census, census.complete, let completedAt = censusCompletedAt else { return census }
-        return census.aged(by: now.timeIntervalSince(completedAt))
+        let elapsed = now.timeIntervalSince(completedAt)
+        guard elapsed.isFinite, elapsed >= 60 else { return census }
+        return census.aged(by: (elapsed / 60).rounded(.down) * 60)
     }
 }
