@@ -273,3 +273,9 @@ echo
 cat "$RESULTS"
 echo
 echo "(written to $RESULTS)"
+
+# MARK: - 6. Steady state (issue 9 §1): an open `watch` after its first complete pass, from INFO commandstats
+if [ "${BENCH_STEADY:-1}" != 0 ]; then
+    echo
+    CACHEWATCH_BIN="$BIN" bench/steady-state.sh | tee -a "$RESULTS"
+fi

@@ -10,8 +10,9 @@ import Foundation
 /// value: `STRLEN` in a following page's pipeline, then `GETRANGE key 0 12` only for values of ≤ 13 bytes (the
 /// `__NOT_FOUND__` sentinel, falsy values), never a whole value; a denial drops that with a note.
 ///
-/// As a worker (`start()`): full mode runs one pass; budgeted mode walks continuously at most
-/// `keysPerSecond`, backing off when PING slows. `onReport` gets partial reports (≤ 1 per
+/// As a worker (`start()`): full mode runs one pass; budgeted mode walks at most `keysPerSecond`, backing off
+/// when PING slows, and after a complete pass waits until its `CensusPassGate` says the next one is due (without a
+/// gate: `minimumPassSeconds` after the previous start). `onReport` gets partial reports (≤ 1 per
 /// `publishIntervalSeconds`) until the first pass completes, then each completed pass.
 public final class CensusRunner: @unchecked Sendable {
     public let options: CensusOptions
@@ -23,6 +24,8 @@ public final class CensusRunner: @unchecked Sendable {
     private let maxConsecutiveFailures: Int?
     /// Where this census books its own commands and lookups (subtracted from INFO's rates).
     private let ownTraffic: OwnTraffic?
+    /// Budgeted worker: when a pass may start after a complete one (nil: `minimumPassSeconds` after the last start).
+    private let gate: CensusPassGate?
 
     // MARK: - Worker state (published values guarded by `lock`)
 
@@ -48,8 +51,9 @@ public final class CensusRunner: @unchecked Sendable {
     public init(client: RedisClient, options: CensusOptions,
                 onReport: @escaping @Sendable (CensusReport) -> Void,
                 onProgress: (@Sendable (CensusProgress) -> Void)? = nil,
-                onError: (@Sendable (RedisError) -> Void)? = nil, ownTraffic: OwnTraffic? = nil) {
+                onError: (@Sendable (RedisError) -> Void)? = nil, ownTraffic: OwnTraffic? = nil, gate: CensusPassGate? = nil) {
         self.ownTraffic = ownTraffic
+        self.gate = gate
         var scanClient = client
         if client.endpoint.db != options.db {
             var endpoint = client.endpoint
@@ -70,6 +74,7 @@ public final class CensusRunner: @unchecked Sendable {
     private init(client: RedisClient, options: CensusOptions, maxConsecutiveFailures: Int,
                  onProgress: (@Sendable (CensusProgress) -> Void)?) {
         self.ownTraffic = nil
+        self.gate = nil
         self.client = client
         self.options = options
         self.onReport = { _ in }
@@ -140,8 +145,10 @@ public final class CensusRunner: @unchecked Sendable {
 
     private func work() {
         var passNumber = 1
+        if let gate, gate.waitBeforeFirstPass, !waitUntilDue(gate) { return }
         while !isStopping {
             let passStarted = Date()
+            gate?.passStarted(passStarted)
             do {
                 let report = try runPass(number: passNumber)
                 lock.lock()
@@ -162,8 +169,21 @@ public final class CensusRunner: @unchecked Sendable {
                 break
             }
             guard case .budgeted = options.mode else { break }
-            _ = sleep(until: passStarted.addingTimeInterval(options.minimumPassSeconds))
+            if let gate {
+                if !waitUntilDue(gate) { break }
+            } else {
+                _ = sleep(until: passStarted.addingTimeInterval(options.minimumPassSeconds))
+            }
         }
+    }
+
+    /// Asks `gate` about once a second until a pass is due; false when stopped first.
+    private func waitUntilDue(_ gate: CensusPassGate) -> Bool {
+        while !isStopping {
+            if gate.isDue(Date()) { return true }
+            if !sleep(until: Date().addingTimeInterval(gate.pollSeconds)) { return false }
+        }
+        return false
     }
 
     private var isStopping: Bool { worker.isStopping }
@@ -420,6 +440,26 @@ public final class CensusRunner: @unchecked Sendable {
         guard features.valuesAllowed, features.typeAllowed else { return false }
         if let pace, pace.keysPerSecond < pace.budgetKeysPerSecond { return false }
         return true
+    }
+}
+
+/// When a budgeted census worker walks again after a complete pass (steady-state pacing: the session answers from
+/// the store with `CensusSchedule`).
+public struct CensusPassGate: Sendable {
+    /// Called as each pass starts.
+    public var passStarted: @Sendable (Date) -> Void
+    /// Asked about every `pollSeconds` after a complete pass: true to start the next one now.
+    public var isDue: @Sendable (Date) -> Bool
+    /// Also wait before the first pass (a budgeted census resuming after a complete `F` pass).
+    public var waitBeforeFirstPass: Bool
+    public var pollSeconds: Double
+
+    public init(waitBeforeFirstPass: Bool = false, pollSeconds: Double = 1, passStarted: @escaping @Sendable (Date) -> Void,
+                isDue: @escaping @Sendable (Date) -> Bool) {
+        self.passStarted = passStarted
+        self.isDue = isDue
+        self.waitBeforeFirstPass = waitBeforeFirstPass
+        self.pollSeconds = pollSeconds.isFinite ? min(max(0.05, pollSeconds), 60) : 1
     }
 }
 

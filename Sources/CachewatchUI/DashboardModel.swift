@@ -97,6 +97,10 @@ public struct CensusProgress: Equatable, Sendable {
     public var dbsizeKeys: Int
     public var keysPerSecond: Double
     public var etaSeconds: Double?
+    /// Between passes: seconds since the shown complete pass completed (its TTLs are aged by this much).
+    public var completedSecondsAgo: Double?
+    /// Between passes: seconds until the next pass is due (nil: unknown or due now).
+    public var nextPassInSeconds: Double?
 
     public init(running: Bool, full: Bool = false, scannedKeys: Int, dbsizeKeys: Int, keysPerSecond: Double, etaSeconds: Double? = nil) {
         self.running = running

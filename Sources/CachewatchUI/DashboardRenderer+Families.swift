@@ -82,8 +82,14 @@ extension DashboardRenderer {
             if let eta = progress.etaSeconds { text += " ETA " + Humanize.duration(eta) }
             parts.append(.init(text, .accent))
         } else if let census = model.census {
-            let text = census.complete ? "complete, \(Humanize.count(census.estimatedKeys)) keys"
+            var text = census.complete ? "complete, \(Humanize.count(census.estimatedKeys)) keys"
                 : "sampled \(Humanize.count(census.scannedKeys)) of ~\(Humanize.count(census.estimatedKeys))"
+            if census.complete, let age = model.censusProgress?.completedSecondsAgo {
+                // Between passes: how old the picture is (its TTLs are aged by the clock) and when it is read again.
+                text = "complete \(Humanize.uptime(age)) ago"
+                if let next = model.censusProgress?.nextPassInSeconds { text += sep + "next in " + Humanize.uptime(next) }
+                text += sep + Humanize.count(census.estimatedKeys) + " keys"
+            }
             parts.append(.init(sep + text, .muted))
         }
         if state.sort != .keys && state.sort != .share { parts.append(.init(sep + "sort " + state.sort.rawValue, .muted)) }

@@ -69,6 +69,7 @@ final class BoundedDurationTests: XCTestCase {
             ("interval = \"1e10\"\n", "c.toml:1: interval must be between 50ms and 1h, not \"1e10\""),
             ("[logs]\nfor = \"-1s\"\n", "c.toml:2: for must be between 0s and 24h, not \"-1s\""),
             ("[logs]\nstale = \"0s\"\n", "c.toml:2: stale must be between 1s and 7d, not \"0s\""),
+            ("[census]\nrefresh = \"5s\"\n", "c.toml:2: refresh must be between 10s and 24h, not \"5s\""),
         ]
         for (text, expected) in cases {
             XCTAssertThrowsError(try ConfigFile.parse(text, file: "c.toml"), text) { error in
@@ -76,6 +77,7 @@ final class BoundedDurationTests: XCTestCase {
             }
         }
         XCTAssertEqual(try ConfigFile.parse("[logs]\nalert_window = \"1m30s\"\n", file: "c.toml").alertWindow, "1m30s")
+        XCTAssertEqual(try ConfigFile.parse("[census]\nrefresh = \"15m\"\n", file: "c.toml").censusRefresh, "15m")
         XCTAssertThrowsError(try ConfigFile.parse("[logs]\npaths = [\"a.log\", \"\"]\n", file: "c.toml")) { error in
             XCTAssertEqual(String(describing: error), "c.toml:2: paths must not contain an empty path")
         }

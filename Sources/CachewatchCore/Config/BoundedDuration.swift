@@ -132,11 +132,13 @@ public struct DurationBounds: Sendable, Equatable {
     public static let stale = DurationBounds(flag: "--stale", configKey: "stale", minimumSeconds: 1, maximumSeconds: 7 * 86_400)
     /// TTL thresholds of `[findings]` (`paginated_ttl_max`, `search_ttl_max`, `mixed_ttl_min_difference`).
     public static let ttlThreshold = DurationBounds(flag: "[findings]", configKey: nil, minimumSeconds: 1, maximumSeconds: 365 * 86_400)
+    /// `--refresh` / `[census] refresh`: minimum time between the starts of two background census passes.
+    public static let refresh = DurationBounds(flag: "--refresh", configKey: "refresh", minimumSeconds: 10, maximumSeconds: 86_400)
     /// `demo --duration`.
     public static let demoDuration = DurationBounds(flag: "--duration", configKey: nil, minimumSeconds: 1, maximumSeconds: 7 * 86_400)
 
     /// Every duration option (README table, tests).
-    public static let all: [DurationBounds] = [interval, connectTimeout, commandTimeout, backfill, alertWindow, holdFor, stale, demoDuration]
+    public static let all: [DurationBounds] = [interval, connectTimeout, commandTimeout, backfill, alertWindow, holdFor, stale, refresh, demoDuration]
 
     /// `between 1s and 1h`.
     public var rangeText: String {

@@ -56,6 +56,7 @@ extension ConfigFile {
         case "scan_budget": scanBudget = try reader.integer(in: 1...CensusAccumulator.maximumScanBudget)
         case "max_families": maxFamilies = try reader.integer(in: 1...CensusAccumulator.maximumFamilies)
         case "memory": memory = try reader.bool()
+        case "refresh": censusRefresh = try reader.duration(.refresh)
         default: throw reader.unknownKey()
         }
     }

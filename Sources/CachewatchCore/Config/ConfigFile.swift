@@ -17,6 +17,8 @@ public struct ConfigFile: Equatable, Sendable {
     public var scanBudget: Int?
     public var maxFamilies: Int?
     public var memory: Bool?
+    /// `[census] refresh`: the duration text (checked against `DurationBounds.refresh` when read).
+    public var censusRefresh: String?
     public var logPaths: [String]?
     public var backfill: String?
     public var logTimeZone: String?

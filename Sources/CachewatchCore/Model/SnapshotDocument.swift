@@ -23,6 +23,9 @@ public struct SnapshotDocument: Sendable, Equatable {
     public var redisError: String?
     /// How old the server numbers are when the poll is late (`stale_seconds`, only then; `watch`).
     public var staleSeconds: Double?
+    /// `watch` between census passes: how old the complete census is (its TTLs are aged by that) and when the next
+    /// pass is due (`census_freshness`, only then).
+    public var censusFreshness: CensusFreshness?
     /// Other cachewatch processes on the server (`metrics.other_cachewatch`): their load is in the rates. nil: unknown.
     public var otherCachewatch: Int?
     /// The timeline, newest first (`events`; written when set: `watch`, `snapshot`, recordings).
@@ -58,6 +61,7 @@ public struct SnapshotDocument: Sendable, Equatable {
         pairs.append(("findings", .array(findings.map(\.json))))
         if let redisError { pairs.append(("error", .string(redisError))) }
         if let staleSeconds { pairs.append(("stale_seconds", .number((staleSeconds * 10).rounded() / 10))) }
+        if let censusFreshness { pairs.append(("census_freshness", censusFreshness.json)) }
         if let events { pairs.append(("events", .array(events.map(\.json)))) }
         return .object(pairs)
     }
@@ -110,5 +114,24 @@ public struct SnapshotDocument: Sendable, Equatable {
             ("del_per_second", .number(rates?.delCallsPerSecond)),
             ("other_cachewatch", .integer(otherCachewatch)),
         ])
+    }
+}
+
+/// How old a complete census shown between passes is, and when the next pass is due (`census_freshness`).
+public struct CensusFreshness: Sendable, Equatable {
+    /// Seconds since the pass completed; the census's TTL figures are aged by this much.
+    public var completedSecondsAgo: Double
+    /// Seconds until the next pass is due (nil: due now, running, or not known).
+    public var nextPassInSeconds: Double?
+
+    public init(completedSecondsAgo: Double, nextPassInSeconds: Double?) {
+        self.completedSecondsAgo = completedSecondsAgo
+        self.nextPassInSeconds = nextPassInSeconds
+    }
+
+    public var json: JSONValue {
+        func tenths(_ value: Double) -> Double { value.isFinite ? (max(0, value) * 10).rounded() / 10 : 0 }
+        return .object([("completed_seconds_ago", .double(tenths(completedSecondsAgo))),
+                        ("next_pass_in_seconds", .number(nextPassInSeconds.map(tenths)))])
     }
 }

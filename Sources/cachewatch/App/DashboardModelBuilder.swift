@@ -46,6 +46,13 @@ enum DashboardModelBuilder {
                                                    dbsizeKeys: worker.dbsizeKeys > 0 ? worker.dbsizeKeys : (keyspace?.keys ?? 0),
                                                    keysPerSecond: worker.keysPerSecond, etaSeconds: worker.etaSeconds)
         }
+        if state.census?.complete == true, let completedAt = state.censusCompletedAt, progress?.running != true {
+            // Between passes: how old the picture is and when the next pass is due.
+            var waiting = progress ?? CachewatchUI.CensusProgress(running: false, scannedKeys: 0, dbsizeKeys: 0, keysPerSecond: 0)
+            waiting.completedSecondsAgo = max(0, now.timeIntervalSince(completedAt))
+            waiting.nextPassInSeconds = state.censusNextPassAt.map { max(0, $0.timeIntervalSince(now)) }
+            progress = waiting
+        }
         // Standing problems go to their own row (the footer), never over the header; they clear when the cause does.
         var problem: String?
         if state.connection == .connected, info == nil, let error = state.redisError {
@@ -54,7 +61,7 @@ enum DashboardModelBuilder {
             problem = "census: " + error
         }
         let findings = session.findings(state, logs: state.logs)
-        var model = DashboardModel(header: header, histories: histories, census: state.census, censusProgress: progress,
+        var model = DashboardModel(header: header, histories: histories, census: state.agedCensus(now: now), censusProgress: progress,
                                    logs: state.logs, findings: findings,
                                    now: now, thresholds: thresholds, notice: notice.map(session.redact))
         model.problem = problem.map(session.redact)

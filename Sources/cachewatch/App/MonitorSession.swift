@@ -29,6 +29,8 @@ final class MonitorSession {
         var budgetKeysPerSecond = 5000
         var memory = false
         var maxFamilies = 200
+        /// Minimum seconds between the starts of two background passes (`--refresh`).
+        var refreshSeconds: Double = 300
     }
 
     /// The collector's period (INFO and PING).
@@ -66,7 +68,8 @@ final class MonitorSession {
         let censusArguments = census.merged(with: settings)
         let censusSettings = CensusSettings(enabled: !noCensus && settings.censusEnabled != false,
                                             budgetKeysPerSecond: try censusArguments.validatedBudget(),
-                                            memory: censusArguments.memory, maxFamilies: censusArguments.maxFamilies ?? 200)
+                                            memory: censusArguments.memory, maxFamilies: censusArguments.maxFamilies ?? 200,
+                                            refreshSeconds: try censusArguments.refresh.bounded(.refresh, default: 300).seconds)
         let session = MonitorSession(options: options, endpoint: endpoint, intervalSeconds: intervalSeconds, census: censusSettings,
                                      logs: try logs.merged(with: settings).makeMonitor())
         session.findingThresholds = settings.thresholds
@@ -109,7 +112,8 @@ final class MonitorSession {
         lock.lock()
         let finishedFull = censusIsFull && census?.progress?.complete == true
         lock.unlock()
-        if finishedFull { startCensus(full: false) }
+        // The full pass is the fresh picture: the budgeted census waits for the refresh before walking again.
+        if finishedFull { startCensus(full: false, waitFirst: true) }
     }
 
     /// Turns on MEMORY USAGE sampling and restarts the background census with it (`m`).
@@ -138,7 +142,7 @@ final class MonitorSession {
         return censusIsFull && census?.progress?.complete != true
     }
 
-    private func startCensus(full: Bool) {
+    private func startCensus(full: Bool, waitFirst: Bool = false) {
         // One switch at a time (the UI's `F`/`m` and the collector's restart detection may race).
         switchLock.lock()
         defer { switchLock.unlock() }
@@ -156,10 +160,16 @@ final class MonitorSession {
                                     memory: settings.memory, maxFamilies: settings.maxFamilies)
         let store = self.store
         let generation = store.beginCensusGeneration()
+        let db = endpoint.db
+        let schedule = CensusSchedule(refreshSeconds: settings.refreshSeconds)
+        let gate = CensusPassGate(waitBeforeFirstPass: waitFirst,
+                                  passStarted: { store.censusPassStarted(at: $0, db: db, generation: generation) },
+                                  isDue: { store.censusPassDue(now: $0, db: db, schedule: schedule) })
         let runner = CensusRunner(client: RedisClient(endpoint: endpoint, ownTraffic: store.ownTraffic), options: options,
                                   onReport: { store.ingest(census: $0, generation: generation) },
                                   onProgress: { store.ingest(censusProgress: $0, generation: generation) },
-                                  onError: { store.ingest(censusError: $0, generation: generation) }, ownTraffic: store.ownTraffic)
+                                  onError: { store.ingest(censusError: $0, generation: generation) }, ownTraffic: store.ownTraffic,
+                                  gate: gate)
         lock.lock()
         census = runner
         censusIsFull = full

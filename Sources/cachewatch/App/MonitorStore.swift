@@ -23,9 +23,23 @@ final class MonitorStore: @unchecked Sendable {
         var otherCachewatch: Int?
         /// The log followers' latest report (nil without `--log`).
         var logs: LogsReport?
+        /// When the shown complete census pass completed (its TTLs age from then; nil before one completes).
+        var censusCompletedAt: Date?
+        /// When the next background pass is due (nil while one runs or before the first completes).
+        var censusNextPassAt: Date?
         /// The timeline: restarts, outages, failovers, config changes, drops, fail-open transitions, markers.
         var events = EventLog()
     }
+
+    /// When passes started and what INFO keyspace said then (steady-state pacing).
+    private struct PassTiming {
+        var startedAt: Date
+        var keyspace: CensusSchedule.Keyspace?
+    }
+    /// The running pass, and the one the shown complete report comes from.
+    private var runningPass: PassTiming?
+    private var completedPass: PassTiming?
+    private var completedPassKeys = 0
 
     /// The census books its own commands here; rates subtract them.
     let ownTraffic = OwnTraffic()
@@ -69,6 +83,10 @@ final class MonitorStore: @unchecked Sendable {
             state.census = nil
             state.censusProgress = nil
             state.censusError = nil
+            state.censusCompletedAt = nil
+            state.censusNextPassAt = nil
+            runningPass = nil
+            completedPass = nil
             censusGeneration += 1
         }
         if let rates {
@@ -104,6 +122,51 @@ final class MonitorStore: @unchecked Sendable {
             state.events = detector.log
         }
         state.censusError = nil
+        if report.complete {
+            state.censusCompletedAt = Date()
+            completedPass = runningPass ?? completedPass
+            completedPassKeys = report.scannedKeys
+        }
+    }
+
+    /// A census pass of `db` starts (its worker's thread): INFO keyspace now is what later changes are measured against.
+    func censusPassStarted(at date: Date, db: Int, generation: Int) {
+        lock.lock()
+        defer { lock.unlock() }
+        guard generation == censusGeneration else { return }
+        runningPass = PassTiming(startedAt: date, keyspace: keyspace(db: db))
+        state.censusNextPassAt = nil
+    }
+
+    /// True when the next background pass of `db` is due by `schedule`; otherwise records when it will be.
+    func censusPassDue(now: Date, db: Int, schedule: CensusSchedule) -> Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        guard let completedAt = state.censusCompletedAt else { return true }
+        // A complete report whose start was not seen (never expected): count from its completion, never walk at once.
+        var pass = completedPass ?? PassTiming(startedAt: completedAt, keyspace: nil)
+        let current = keyspace(db: db)
+        if pass.keyspace == nil, let current {
+            // INFO had not arrived when the pass started: measure changes from the first one seen after it.
+            pass.keyspace = current
+            completedPass = pass
+        }
+        switch schedule.decide(passStarted: pass.startedAt, passEnded: completedAt, passKeys: completedPassKeys,
+                               keyspaceAtStart: pass.keyspace, keyspaceNow: current, now: now) {
+        case .startNow:
+            state.censusNextPassAt = nil
+            return true
+        case .waitUntil(let date):
+            state.censusNextPassAt = date
+            return false
+        }
+    }
+
+    /// `keys` and `expires` of `db` in the latest INFO (a DB INFO does not list has none; nil before INFO).
+    private func keyspace(db: Int) -> CensusSchedule.Keyspace? {
+        guard let info = state.info else { return nil }
+        let entry = info.keyspace.first { $0.db == db }
+        return CensusSchedule.Keyspace(keys: entry?.keys ?? 0, expires: entry?.expires ?? 0)
     }
 
     /// Records census progress (progress also means the census works again: its error is cleared).
@@ -166,5 +229,16 @@ final class MonitorStore: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         return state
+    }
+}
+
+extension MonitorStore.Snapshot {
+    /// The census to show at `now`: a complete pass with its TTLs aged by the whole minutes since it completed (the
+    /// forecast's step; a `watch` document's census, and so a recording's, changes once a minute between passes).
+    func agedCensus(now: Date) -> CensusReport? {
+        guard let census, census.complete, let completedAt = censusCompletedAt else { return census }
+        let elapsed = now.timeIntervalSince(completedAt)
+        guard elapsed.isFinite, elapsed >= 60 else { return census }
+        return census.aged(by: (elapsed / 60).rounded(.down) * 60)
     }
 }

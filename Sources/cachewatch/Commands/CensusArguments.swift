@@ -8,6 +8,9 @@ struct CensusArguments: ParsableArguments {
     @Flag(name: .long, help: "Sample MEMORY USAGE for every scanned key.")
     var memory = false
 
+    @Option(name: .customLong("refresh"), help: ArgumentHelp("Minimum time between the starts of two background census passes (dashboard, watch; default 5m, 10s…24h).", valueName: "duration"))
+    var refresh: DurationArgument?
+
     @Option(name: .customLong("max-families"), help: "Families to show before the rest is folded into (other) (default 200).")
     var maxFamilies: Int?
 }

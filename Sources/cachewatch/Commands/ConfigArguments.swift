@@ -49,6 +49,7 @@ extension CensusArguments {
         merged.scanBudget = scanBudget ?? config.scanBudget
         merged.maxFamilies = maxFamilies ?? config.maxFamilies
         merged.memory = memory || config.memory == true
+        merged.refresh = refresh ?? config.censusRefresh.map(DurationArgument.init(argument:))
         return merged
     }
 }

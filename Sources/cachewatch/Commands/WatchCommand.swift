@@ -77,7 +77,7 @@ struct Watch: ParsableCommand {
     /// and no server numbers (Redis is stalled or too slow to answer).
     static func document(session: MonitoringSession, now: Date) -> SnapshotDocument {
         let state = session.store.snapshot()
-        var census = state.census
+        var census = state.agedCensus(now: now)
         if census == nil, let reason = state.censusError {
             census = CensusReport.unavailable(db: session.db, reason: "The census cannot run: " + reason)
         }
@@ -105,6 +105,10 @@ struct Watch: ParsableCommand {
                                         findings: session.findings(state, logs: state.logs),
                                         redisError: (error ?? state.redisError).map(session.redact))
         document.staleSeconds = staleSeconds
+        if census?.complete == true, let completedAt = state.censusCompletedAt {
+            document.censusFreshness = CensusFreshness(completedSecondsAgo: now.timeIntervalSince(completedAt),
+                                                       nextPassInSeconds: state.censusNextPassAt.map { $0.timeIntervalSince(now) })
+        }
         document.otherCachewatch = state.otherCachewatch
         document.events = state.events.newestFirst
         return document
