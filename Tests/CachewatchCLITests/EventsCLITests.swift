@@ -10,7 +10,7 @@ final class EventsCLITests: XCTestCase {
     private var watch: StreamingCLIProcess?
 
     override func setUpWithError() throws {
-        do { server = try RedisServerFixture() } catch { throw prerequisiteMissing("redis-server could not be started: \(error)") }
+        do { server = try RedisServerFixture(options: .init(extraConfig: ["enable-debug-command yes"])) } catch { throw prerequisiteMissing("redis-server could not be started: \(error)") }
         server.pipe((1...200).map { ["SET", "widget:\($0)", "x", "EX", "600"] })
     }
 
@@ -38,6 +38,12 @@ final class EventsCLITests: XCTestCase {
         _ = server.redisCLI(["CONFIG", "SET", "maxmemory", "64mb"])
         let configured = process.waitForDocument(after: process.lines.count, timeoutSeconds: 20) { self.kinds($0).contains("config-change") }
         XCTAssertNotNil(configured, "CONFIG SET maxmemory is an event")
+
+        // A stall: PING answers after ~0.6 s against a median well under a millisecond.
+        Thread.sleep(forTimeInterval: 2)
+        _ = server.redisCLI(["DEBUG", "SLEEP", "0.6"])
+        let spiked = process.waitForDocument(after: process.lines.count, timeoutSeconds: 20) { self.kinds($0).contains("latency-spike") }
+        XCTAssertNotNil(spiked, "DEBUG SLEEP is a latency spike")
 
         _ = server.redisCLI(["FLUSHDB"])
         let dropped = process.waitForDocument(after: process.lines.count, timeoutSeconds: 20) { self.kinds($0).contains("keyspace-drop") }
