@@ -209,10 +209,19 @@ public struct EventDetector: Sendable {
                                     ("rate_per_minute", .number(rate))]))
     }
 
-    /// The timeline of a one-shot document (`snapshot`): the fail-open transitions its log backfill saw, newest first.
-    public static func events(fromAlerts transitions: [AlertTransition]) -> [Event] {
+    /// The timeline of a one-shot document (`snapshot`): the fail-open transitions and the app deploys (bursts of
+    /// startup lines merged) its log backfill saw, newest first.
+    public static func events(fromAlerts transitions: [AlertTransition], deployLines: [DeployLine] = []) -> [Event] {
         var detector = EventDetector()
-        for transition in transitions { detector.observe(alert: transition) }
+        var alerts = transitions.sorted { $0.at < $1.at }[...]
+        for line in deployLines.sorted(by: { ($0.at, $0.sequence) < ($1.at, $1.sequence) }) {
+            while let next = alerts.first, next.at <= line.at {
+                detector.observe(alert: next)
+                alerts.removeFirst()
+            }
+            detector.observe(deployLine: line.line, at: line.at)
+        }
+        for transition in alerts { detector.observe(alert: transition) }
         return detector.log.newestFirst
     }
 

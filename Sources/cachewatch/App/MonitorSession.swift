@@ -68,7 +68,7 @@ final class MonitorSession {
                                             budgetKeysPerSecond: try censusArguments.validatedBudget(),
                                             memory: censusArguments.memory, maxFamilies: censusArguments.maxFamilies ?? 200)
         let session = MonitorSession(options: options, endpoint: endpoint, intervalSeconds: intervalSeconds, census: censusSettings,
-                                     logs: try logs.merged(with: settings).makeMonitor())
+                                     logs: try logs.merged(with: settings).makeMonitor(deployPatterns: settings.deployPatterns))
         session.findingThresholds = settings.thresholds
         session.silences = settings.silences
         return session

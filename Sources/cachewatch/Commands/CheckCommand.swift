@@ -48,7 +48,7 @@ struct Check: ParsableCommand {
         let options = try connection.resolve(config: settings.connection, configPath: settings.path)
         let intervalSeconds = try interval.bounded(.interval, config: settings.interval, default: 1).seconds
         let endpoint = options.endpoint(commandTimeoutMilliseconds: try connection.commandTimeoutMilliseconds())
-        let logs = try logArguments.makeMonitor()
+        let logs = try logArguments.makeMonitor(deployPatterns: settings.deployPatterns)
         let budget = try censusArguments.validatedBudget()
         let readsStdin = logArguments.logs.contains("-")
         if readsStdin { logs?.start() }
