@@ -7,7 +7,7 @@ final class DeployLinesTests: XCTestCase {
     private let utc = TimeZone(identifier: "UTC")!
     private let arrival = Date(timeIntervalSince1970: 1_800_000_000)
     /// 2026-11-26T22:30:01Z.
-    private let lineTime = Date(timeIntervalSince1970: 1_796_250_601)
+    private let lineTime = Date(timeIntervalSince1970: 1_795_732_201)
 
     /// One startup line in each timed format: recorded at the line's own time, escaped.
     func testProcessorKeepsDeployLinesInEveryTimedFormat() {
