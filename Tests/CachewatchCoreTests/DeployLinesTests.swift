@@ -88,5 +88,8 @@ final class DeployLinesTests: XCTestCase {
         XCTAssertEqual(events.last?.evidence("first_line"), .string("Started server process [100]"))
         XCTAssertEqual(events.last?.at, lineTime)
         XCTAssertEqual(events.first?.evidence("lines"), .int(1))
+
+        let escaped = EventDetector.events(fromAlerts: [], deployLines: [DeployLine(sequence: 1, at: lineTime, line: "a\\x1b b")])
+        XCTAssertEqual(escaped.first?.evidence("first_line"), .string("a\\x1b b"), "already escaped: not escaped twice")
     }
 }

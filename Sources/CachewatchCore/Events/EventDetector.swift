@@ -219,7 +219,7 @@ public struct EventDetector: Sendable {
                 detector.observe(alert: next)
                 alerts.removeFirst()
             }
-            detector.observe(deployLine: line.line, at: line.at)
+            detector.observe(deployLine: line)
         }
         for transition in alerts { detector.observe(alert: transition) }
         return detector.log.newestFirst
@@ -227,7 +227,15 @@ public struct EventDetector: Sendable {
 
     /// An app startup line (`Application startup complete.` …): one `deploy` event per burst.
     public mutating func observe(deployLine summary: String, at now: Date) {
-        let text = DisplayEscaper.escape(summary)
+        observeDeploy(escaped: DisplayEscaper.escape(summary), at: now)
+    }
+
+    /// A deploy line from a `LogsReport` (its text is already escaped for display).
+    public mutating func observe(deployLine line: DeployLine) {
+        observeDeploy(escaped: line.line, at: line.at)
+    }
+
+    private mutating func observeDeploy(escaped text: String, at now: Date) {
         if var last = log.latest(.deploy), now.timeIntervalSince(last.at) < thresholds.deployBurstSeconds, now >= last.at {
             let lines = (last.evidence("lines").flatMap { if case let .int(n) = $0 { return n } else { return nil } } ?? 1) + 1
             last.evidence = [("lines", .int(lines)), ("first_line", last.evidence("first_line") ?? .string(text))]

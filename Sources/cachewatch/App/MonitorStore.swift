@@ -135,7 +135,7 @@ final class MonitorStore: @unchecked Sendable {
             lastAlertTransitionAt = transition.at
         }
         for line in report.deployLines.recent where line.sequence > lastDeployLineSequence {
-            detector.observe(deployLine: line.line, at: line.at)
+            detector.observe(deployLine: line)
             lastDeployLineSequence = line.sequence
         }
         state.events = detector.log
