@@ -74,7 +74,7 @@ extension ConfigFile {
             let patterns = try reader.strings()
             guard patterns.count <= DeployLines.maximumPatterns,
                   patterns.allSatisfy({ !$0.isEmpty && $0.utf8.count <= DeployLines.maximumPatternBytes }) else {
-                throw reader.fail("deploy_patterns must hold at most \(DeployLines.maximumPatterns) non-empty strings of at most \(DeployLines.maximumPatternBytes) bytes")
+                throw reader.fail("deploy_patterns must hold at most \(DeployLines.maximumPatterns) non-empty strings of at most \(DeployLines.maximumPatternBytes) bytes each")
             }
             deployPatterns = patterns
         default: throw reader.unknownKey()
