@@ -5,15 +5,15 @@ extension DashboardRenderer {
     // MARK: - Event markers on time axes
 
     /// The kinds marked on the fail-open chart's time axis (the chart itself shows the fail-open level).
-    static let markedEventKinds: Set<Event.Kind> = [.deploy, .restart, .connectionLost, .marker, .failover, .roleChange,
+    public static let markedEventKinds: Set<Event.Kind> = [.deploy, .restart, .connectionLost, .marker, .failover, .roleChange,
                                                     .configChange, .keyspaceDrop]
 
     /// The glyph above a minute column with an event: `▼`, `v` in ASCII.
-    static func eventMarkerGlyph(_ glyphs: Glyphs) -> String { glyphs.isASCII ? "v" : "▼" }
+    public static func eventMarkerGlyph(_ glyphs: Glyphs) -> String { glyphs.isASCII ? "v" : "▼" }
 
     /// The columns (0-based from the left of a right-aligned chart of `width` per-minute columns ending at `now`)
     /// of the events within the last `width` minutes (at most 60), deduplicated, ascending.
-    static func eventMarkerColumns(_ events: [Event], now: Date, width: Int) -> [Int] {
+    public static func eventMarkerColumns(_ events: [Event], now: Date, width: Int) -> [Int] {
         let minutes = min(60, max(0, width))
         var columns = Set<Int>()
         for event in events where markedEventKinds.contains(event.kind) {
