@@ -27,7 +27,7 @@ final class MemcachedSnapshotCLITests: XCTestCase {
         let result = try CLIRunner.run(["snapshot", "--json", "--full", "--interval", "0.2s", "--memcached", server.address])
         XCTAssertEqual(result.status, 0, result.stderr)
         let document = try OrderedJSON.parse(result.stdout)
-        XCTAssertEqual(document.keys, ["schema", "taken_at", "target", "server", "metrics", "keyspace", "census", "findings"])
+        XCTAssertEqual(document.keys, ["schema", "taken_at", "target", "server", "metrics", "keyspace", "census", "findings", "events"])
         XCTAssertEqual(document["target"], .object([("kind", .string("memcached")), ("address", .string(server.address)),
                                                     ("db", .number("0")), ("mode", .string("standalone"))]))
         XCTAssertEqual(document["server"]?.keys, ["version", "uptime_seconds", "role", "maxmemory_bytes", "maxmemory_policy"])

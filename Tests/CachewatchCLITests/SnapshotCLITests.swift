@@ -137,7 +137,7 @@ final class SnapshotCLITests: XCTestCase {
         let result = try CLIRunner.run(["snapshot", "--json", "--full", "--interval", "0.1s", "-p", String(server.port), "--log", log])
         XCTAssertEqual(result.status, 0, result.stderr)
         let document = try OrderedJSON.parse(result.stdout)
-        XCTAssertEqual(document.keys, ["schema", "taken_at", "target", "server", "metrics", "keyspace", "census", "logs", "findings"])
+        XCTAssertEqual(document.keys, ["schema", "taken_at", "target", "server", "metrics", "keyspace", "census", "logs", "findings", "events"])
 
         let census = try XCTUnwrap(document["census"])
         XCTAssertEqual(census.keys, ["db", "complete", "scanned_keys", "estimated_keys", "families", "forecast", "notes"])
