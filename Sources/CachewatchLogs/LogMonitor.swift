@@ -97,7 +97,9 @@ public final class LogMonitor {
             var lineStart = base
             var hit = needles.firstOccurrence(from: base)
             var deletionHit = deletionNeedles.firstOccurrence(from: base)
-            var deployHit = firstDeployOccurrence(from: base)
+            // Each pattern's next occurrence, advanced only past lines already passed (no rescans), and their minimum.
+            var deployHits = deployNeedles.map { $0.firstOccurrence(from: base) }
+            var deployHit = Self.earliest(deployHits)
             while lineStart < end {
                 guard let found = memchr(lineStart, 0x0A, end - lineStart) else { break }
                 let newline = UnsafePointer(found.assumingMemoryBound(to: UInt8.self))
@@ -110,18 +112,21 @@ public final class LogMonitor {
                 }
                 if let occurrence = deletionHit, occurrence < lineStart { deletionHit = deletionNeedles.firstOccurrence(from: lineStart) }
                 if let occurrence = deletionHit, occurrence < newline { processor.notePatternDeletion(in: line) }
-                if let occurrence = deployHit, occurrence < lineStart { deployHit = firstDeployOccurrence(from: lineStart) }
+                if let occurrence = deployHit, occurrence < lineStart {
+                    for index in deployHits.indices {
+                        if let hit = deployHits[index], hit < lineStart { deployHits[index] = deployNeedles[index].firstOccurrence(from: lineStart) }
+                    }
+                    deployHit = Self.earliest(deployHits)
+                }
                 if let occurrence = deployHit, occurrence < newline { processor.noteDeployLine(in: line, arrival: arrival) }
                 lineStart = newline + 1
             }
         }
 
-        /// The first occurrence of any deploy pattern at or after `start` in the current chunk.
-        func firstDeployOccurrence(from start: UnsafePointer<UInt8>) -> UnsafePointer<UInt8>? {
+        /// The earliest of several occurrences (nil: none).
+        static func earliest(_ hits: [UnsafePointer<UInt8>?]) -> UnsafePointer<UInt8>? {
             var first: UnsafePointer<UInt8>?
-            for scanner in deployNeedles {
-                if let found = scanner.firstOccurrence(from: start), first.map({ found < $0 }) ?? true { first = found }
-            }
+            for case let hit? in hits where first.map({ hit < $0 }) ?? true { first = hit }
             return first
         }
 
@@ -458,15 +463,18 @@ public final class LogMonitor {
     private func takeDeployLines(of processor: LogLineProcessor, into entry: inout Published) {
         let source = processor.deployLines
         guard source.total > entry.deployLinesTaken else { return }
-        var next = deployLines.total
-        let fresh = source.recent.filter { $0.sequence > entry.deployLinesTaken }.map { line -> DeployLine in
+        let kept = source.recent.filter { $0.sequence > entry.deployLinesTaken }
+        // Lines that already fell out of the source's bounded list still count (and keep their numbers).
+        let dropped = source.total - entry.deployLinesTaken - kept.count
+        var next = deployLines.total + dropped
+        let fresh = kept.map { line -> DeployLine in
             next += 1
             var line = line
             line.sequence = next
             return line
         }
         entry.deployLinesTaken = source.total
-        deployLines.append(fresh)
+        deployLines.append(fresh, dropped: dropped)
     }
 
     // MARK: - Globs

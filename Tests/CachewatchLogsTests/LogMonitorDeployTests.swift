@@ -34,5 +34,19 @@ final class LogMonitorDeployTests: XCTestCase {
         XCTAssertEqual(report.deployLines.recent[1].at, now, "a plain live line is placed at its arrival")
         XCTAssertEqual(report.failOpen.total, 250, "fail-open counting is unchanged")
         XCTAssertEqual(report.sources.first?.lines, 3 + 1002)
+
+        // Both patterns interleaved in one chunk, and a pattern that occurs only early: every line is found once.
+        var burst = ""
+        for i in 0..<60 {
+            burst += "\(LogLines.stamp(now)) [    INFO] uvicorn.error: " + (i % 3 == 0 ? "Started server process [\(i)]\n" : "Application startup complete.\n")
+            burst += LogLines.info(now)
+        }
+        for _ in 0..<300 { burst += "\(LogLines.stamp(now)) [    INFO] uvicorn.error: Started server process [1]\n" }
+        append(burst, to: path)
+        monitor.pollOnce()
+        report = monitor.report(now: now)
+        XCTAssertEqual(report.deployLines.total, 3 + 60 + 300)
+        XCTAssertEqual(report.deployLines.recent.count, DeployLines.maximumRecent)
+        XCTAssertEqual(report.deployLines.recent.last?.sequence, 363)
     }
 }

@@ -58,9 +58,10 @@ public struct DeployLines: Sendable, Equatable {
         if recent.count > Self.maximumRecent { recent.removeFirst(recent.count - Self.maximumRecent) }
     }
 
-    /// Adds lines from elsewhere (already numbered by the caller), keeping the newest `maximumRecent`.
-    public mutating func append(_ lines: [DeployLine]) {
-        total += lines.count
+    /// Adds lines from elsewhere (already numbered by the caller), keeping the newest `maximumRecent`; `dropped`
+    /// lines seen before them but no longer kept count in `total`.
+    public mutating func append(_ lines: [DeployLine], dropped: Int = 0) {
+        total += lines.count + max(0, dropped)
         recent.append(contentsOf: lines)
         if recent.count > Self.maximumRecent { recent.removeFirst(recent.count - Self.maximumRecent) }
     }
