@@ -29,6 +29,8 @@ public final class LogMonitor {
     public let staleAfterSeconds: Double
     public let pollIntervalSeconds: Double
     public let globIntervalSeconds: Double
+    /// `[logs] deploy_patterns`: a line containing one of them is an app deploy marker.
+    public let deployPatterns: [String]
 
     // MARK: - Shared state (under `lock`)
 
@@ -44,6 +46,8 @@ public final class LogMonitor {
         var lastLineAt: Date?
         var followingSince: Date?
         var patternDeletions = PatternDeletionCounts()
+        /// The processor's deploy lines already taken into the monitor's list.
+        var deployLinesTaken = 0
 
         /// Takes the processor's counts and format; a source that delivered new lines was heard from `now`.
         mutating func absorb(_ processor: LogLineProcessor, now: Date) {
@@ -64,6 +68,8 @@ public final class LogMonitor {
     private var pollsCompleted = 0
     private var inputEnded = false
     private var followerBytesRead: Int64 = 0
+    /// Deploy lines of all sources, renumbered in the order published.
+    private var deployLines = DeployLines()
 
     // MARK: - Poll-thread state
 
@@ -73,6 +79,8 @@ public final class LogMonitor {
         var needles: NeedleScanner
         /// Finds memcached pattern-deletion lines (`PatternDeletionCounts.needle`) the same way.
         var deletionNeedles = NeedleScanner(needle: PatternDeletionCounts.needle)
+        /// One scanner per deploy pattern (`[logs] deploy_patterns`).
+        var deployNeedles: [NeedleScanner] = []
         var events: [FailOpenEvent] = []
         var arrival = Date()
 
@@ -89,6 +97,9 @@ public final class LogMonitor {
             var lineStart = base
             var hit = needles.firstOccurrence(from: base)
             var deletionHit = deletionNeedles.firstOccurrence(from: base)
+            // Each pattern's next occurrence, advanced only past lines already passed (no rescans), and their minimum.
+            var deployHits = deployNeedles.map { $0.firstOccurrence(from: base) }
+            var deployHit = Self.earliest(deployHits)
             while lineStart < end {
                 guard let found = memchr(lineStart, 0x0A, end - lineStart) else { break }
                 let newline = UnsafePointer(found.assumingMemoryBound(to: UInt8.self))
@@ -101,8 +112,29 @@ public final class LogMonitor {
                 }
                 if let occurrence = deletionHit, occurrence < lineStart { deletionHit = deletionNeedles.firstOccurrence(from: lineStart) }
                 if let occurrence = deletionHit, occurrence < newline { processor.notePatternDeletion(in: line) }
+                if let occurrence = deployHit, occurrence < lineStart {
+                    for index in deployHits.indices {
+                        if let hit = deployHits[index], hit < lineStart { deployHits[index] = deployNeedles[index].firstOccurrence(from: lineStart) }
+                    }
+                    deployHit = Self.earliest(deployHits)
+                }
+                if let occurrence = deployHit, occurrence < newline { processor.noteDeployLine(in: line, arrival: arrival) }
                 lineStart = newline + 1
             }
+        }
+
+        /// The earliest of several occurrences (nil: none).
+        static func earliest(_ hits: [UnsafePointer<UInt8>?]) -> UnsafePointer<UInt8>? {
+            var first: UnsafePointer<UInt8>?
+            for case let hit? in hits where first.map({ hit < $0 }) ?? true { first = hit }
+            return first
+        }
+
+        /// False only when the line certainly contains no deploy pattern.
+        mutating func mayContainDeploy(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
+            var any = false
+            for index in deployNeedles.indices where deployNeedles[index].mayContain(line) { any = true }
+            return any
         }
     }
 
@@ -116,7 +148,8 @@ public final class LogMonitor {
             self.follower = follower
             self.fromGlob = fromGlob
             state = UnsafeMutablePointer<LineState>.allocate(capacity: 1)
-            state.initialize(to: LineState(processor: processor, needles: NeedleScanner(needle: processor.matcher.commonPrefix)))
+            state.initialize(to: LineState(processor: processor, needles: NeedleScanner(needle: processor.matcher.commonPrefix),
+                                           deployNeedles: processor.deployLines.patterns.map { NeedleScanner(needle: $0) }))
         }
         deinit {
             state.deinitialize(count: 1)
@@ -151,6 +184,7 @@ public final class LogMonitor {
                 matcher: FailOpenMatcher = FailOpenMatcher(), alertRule: AlertRule = AlertRule(),
                 staleAfterSeconds: Double = 300, familyOf: (@Sendable ([UInt8]) -> String)? = nil,
                 pollIntervalSeconds: Double = 0.2, globIntervalSeconds: Double = 2,
+                deployPatterns: [String] = DeployLines.defaultPatterns,
                 stdinDescriptor: Int32 = STDIN_FILENO, clock: @escaping () -> Date = Date.init) {
         self.paths = paths
         self.backfillSeconds = max(0, backfillSeconds)
@@ -162,8 +196,9 @@ public final class LogMonitor {
         self.globIntervalSeconds = globIntervalSeconds
         self.stdinDescriptor = stdinDescriptor
         self.clock = clock
+        self.deployPatterns = deployPatterns
         self.evaluator = AlertEvaluator(rule: alertRule)
-        self.stdinProcessor = LogLineProcessor(timeZone: timeZone ?? .current, matcher: self.matcher)
+        self.stdinProcessor = LogLineProcessor(timeZone: timeZone ?? .current, matcher: self.matcher, deployPatterns: deployPatterns)
         var seen = Set<String>()
         for path in paths where seen.insert(path).inserted {
             if path == "-" {
@@ -294,7 +329,7 @@ public final class LogMonitor {
             warnPerMinute: alertRule.warnPerMinute, critPerMinute: alertRule.critPerMinute, history: evaluator.history)
         var deletions = PatternDeletionCounts()
         for entry in published { deletions.merge(entry.source.patternDeletions) }
-        return LogsReport(sources: sources, failOpen: summary, patternDeletions: deletions)
+        return LogsReport(sources: sources, failOpen: summary, patternDeletions: deletions, deployLines: deployLines)
     }
 
     // MARK: - Files
@@ -315,7 +350,7 @@ public final class LogMonitor {
         let id = addPublished(path: path, status: exists ? "following" : "missing",
                               detail: exists ? nil : "\(DisplayEscaper.escape(path)) does not exist yet; waiting for it.")
         let source = FileSource(id: id, follower: follower, fromGlob: fromGlob,
-                                processor: LogLineProcessor(timeZone: timeZone, matcher: matcher))
+                                processor: LogLineProcessor(timeZone: timeZone, matcher: matcher, deployPatterns: deployPatterns))
         if fromGlob != nil {
             // Only glob matches can be a file already read under another name (rotation).
             follower.startOverride = { [unowned self] identity in
@@ -364,24 +399,31 @@ public final class LogMonitor {
                     state.pointee.events.append(event)
                 }
                 if state.pointee.deletionNeedles.mayContain(bytes) { state.pointee.processor.notePatternDeletion(in: bytes) }
+                if state.pointee.mayContainDeploy(bytes) {
+                    state.pointee.processor.noteDeployLine(in: bytes, arrival: state.pointee.arrival)
+                }
             },
             backfillBegins: { cutoff in
                 state.pointee.processor.notBefore = cutoff
                 state.pointee.processor.untimedEventsOutsideWindows = cutoff == nil
+                state.pointee.processor.backfilling = true
             },
             backfillEnds: {
                 state.pointee.processor.notBefore = nil
                 state.pointee.processor.untimedEventsOutsideWindows = false
+                state.pointee.processor.backfilling = false
             },
             chunkDone: { [unowned self, unowned source] in
                 state.pointee.needles.end()
                 state.pointee.deletionNeedles.end()
+                for index in state.pointee.deployNeedles.indices { state.pointee.deployNeedles[index].end() }
                 publish(source)
                 state.pointee.arrival = clock()
             },
             chunkBegins: { chunk in
                 state.pointee.needles.begin(chunk)
                 state.pointee.deletionNeedles.begin(chunk)
+                for index in state.pointee.deployNeedles.indices { state.pointee.deployNeedles[index].begin(chunk) }
             },
             lines: { block in
                 state.pointee.processBlock(block)
@@ -397,6 +439,7 @@ public final class LogMonitor {
         if let index = published.firstIndex(where: { $0.id == source.id }) {
             var entry = published[index].source
             entry.absorb(processor, now: now)
+            takeDeployLines(of: processor, into: &entry)
             switch follower.status {
             case .following:
                 if entry.status != "following" { entry.followingSince = now }
@@ -414,6 +457,24 @@ public final class LogMonitor {
         followerBytesRead = fileSources.reduce(0) { $0 + $1.follower.bytesRead }
         lock.unlock()
         source.state.pointee.events.removeAll(keepingCapacity: true)
+    }
+
+    /// Moves a source's new deploy lines into the monitor's list, numbered in publication order (under `lock`).
+    private func takeDeployLines(of processor: LogLineProcessor, into entry: inout Published) {
+        let source = processor.deployLines
+        guard source.total > entry.deployLinesTaken else { return }
+        let kept = source.recent.filter { $0.sequence > entry.deployLinesTaken }
+        // Lines that already fell out of the source's bounded list still count (and keep their numbers).
+        let dropped = source.total - entry.deployLinesTaken - kept.count
+        var next = deployLines.total + dropped
+        let fresh = kept.map { line -> DeployLine in
+            next += 1
+            var line = line
+            line.sequence = next
+            return line
+        }
+        entry.deployLinesTaken = source.total
+        deployLines.append(fresh, dropped: dropped)
     }
 
     // MARK: - Globs
@@ -490,6 +551,7 @@ public final class LogMonitor {
                 splitter.feed(bytes) { line, truncated in
                     if let event = stdinProcessor.process(line, arrival: arrival, truncated: truncated) { events.append(event) }
                     stdinProcessor.notePatternDeletion(in: line)
+                    stdinProcessor.noteDeployLine(in: line, arrival: arrival)
                 }
                 publishStdin(id: id, events: events, detail: nil)
             },
@@ -499,6 +561,7 @@ public final class LogMonitor {
                 splitter.flush { line, truncated in
                     if let event = stdinProcessor.process(line, arrival: arrival, truncated: truncated) { events.append(event) }
                     stdinProcessor.notePatternDeletion(in: line)
+                    stdinProcessor.noteDeployLine(in: line, arrival: arrival)
                 }
                 let detail = error.map { "Reading standard input failed: \($0)." } ?? "Standard input ended (EOF); counts are final."
                 publishStdin(id: id, events: events, detail: detail)
@@ -518,6 +581,7 @@ public final class LogMonitor {
         guard let index = published.firstIndex(where: { $0.id == id }) else { return }
         var entry = published[index].source
         entry.absorb(stdinProcessor, now: now)
+        takeDeployLines(of: stdinProcessor, into: &entry)
         if let detail { entry.detail = detail }
         published[index].source = entry
     }

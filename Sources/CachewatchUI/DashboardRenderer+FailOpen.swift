@@ -112,6 +112,7 @@ extension DashboardRenderer {
             let chartRect = Rect(x: content.x, y: content.y, width: chartWidth, height: content.height - 1)
             ColumnChart.draw(into: &grid, values: Array(series.suffix(chartWidth)), rect: chartRect, glyphs: glyphs,
                              thresholds: thresholds, reduction: .max, roleFor: roleFor)
+            drawEventMarkers(into: &grid, events: model.events, now: model.now, rect: chartRect, glyphs: glyphs)
             // Label the threshold lines at the chart's right edge.
             let top = max(series.suffix(chartWidth).max() ?? 0, max(f.warnPerMinute, f.critPerMinute) * 1.1, 1)
             for threshold in thresholds where threshold.value > 0 {
@@ -159,9 +160,10 @@ extension DashboardRenderer {
         // Narrow: chart (1+ rows) with the counts on the right, then state + top errors, then sources.
         let chartHeight = max(1, content.height - 1 - (content.height >= 4 ? 1 : 0))
         let chartWidth = max(0, min(60, content.width - countsWidth - 2))
-        ColumnChart.draw(into: &grid, values: Array(series.suffix(chartWidth)),
-                         rect: Rect(x: content.x, y: content.y, width: chartWidth, height: min(chartHeight, content.height)),
+        let narrowChart = Rect(x: content.x, y: content.y, width: chartWidth, height: min(chartHeight, content.height))
+        ColumnChart.draw(into: &grid, values: Array(series.suffix(chartWidth)), rect: narrowChart,
                          glyphs: glyphs, thresholds: chartHeight > 1 ? thresholds : [], reduction: .max, roleFor: roleFor)
+        drawEventMarkers(into: &grid, events: model.events, now: model.now, rect: narrowChart, glyphs: glyphs)
         drawCounts(x: content.maxX - countsWidth, y: content.y + min(chartHeight, content.height) - 1)
         var y = content.y + chartHeight
         guard y < content.maxY else { return }

@@ -93,4 +93,53 @@ final class EventsCLITests: XCTestCase {
         XCTAssertTrue(failOpen.contains { ($0["evidence"] as? [String: Any])?["to"] as? String == "crit" }, "\(failOpen)")
         for event in events { XCTAssertEqual(Array((event as NSDictionary).allKeys as? [String] ?? []).sorted(), ["at", "evidence", "kind", "message", "severity"]) }
     }
+
+    /// A burst of uvicorn startup lines from 4 workers (each writes `Started server process [pid]` and
+    /// `Application startup complete.`) is one `deploy` event; `[logs] deploy_patterns` narrows what counts.
+    func testSnapshotCarriesADeployBurstFromTheBackfill() throws {
+        let directory = try TempDirectory("deploy")
+        defer { directory.cleanup() }
+        let log = directory.file("app.log")
+        let formatter = DateFormatter()
+        formatter.dateFormat = "yyyy-MM-dd HH:mm:ss"
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        let start = Date().addingTimeInterval(-120)
+        var text = "\(formatter.string(from: start)) [    INFO] src.app.main: GET /api/v1/widgets 200\n"
+        for worker in 0..<4 {
+            let at = formatter.string(from: start.addingTimeInterval(10 + Double(worker)))
+            text += "\(at) [    INFO] uvicorn.error: Started server process [\(4100 + worker)]\n"
+            text += "\(at) [    INFO] uvicorn.error: Waiting for application startup.\n"
+            text += "\(at) [    INFO] uvicorn.error: Application startup complete.\n"
+        }
+        text += "INFO:     Application startup complete.\n"    // plain, read in the backfill: no time, not counted
+        text += "\(formatter.string(from: start.addingTimeInterval(30))) [    INFO] src.app.main: GET /api/v1/widgets 200\n"
+        try Data(text.utf8).write(to: URL(fileURLWithPath: log))
+        let config = directory.file("config.toml")
+
+        for (patterns, expectedLines) in [(nil, 8), (["Application startup complete."], 4)] as [([String]?, Int)] {
+            let configText = patterns.map { "[logs]\ndeploy_patterns = [" + $0.map { "\"\($0)\"" }.joined(separator: ", ") + "]\n" } ?? ""
+            try Data(configText.utf8).write(to: URL(fileURLWithPath: config))
+            let result = try CLIRunner.run(["snapshot", "--json", "--no-census", "--interval", "0.2s", "-p", String(server.port),
+                                            "--log", log, "--log-tz", "UTC", "--config", config])
+            XCTAssertEqual(result.status, 0, result.stderr)
+            let document = try parseJSONObject(result.stdout)
+            let deploys = (document["events"] as? [[String: Any]] ?? []).filter { $0["kind"] as? String == "deploy" }
+            XCTAssertEqual(deploys.count, 1, "one burst, one deploy: \(deploys)")
+            let evidence = deploys.first?["evidence"] as? [String: Any]
+            XCTAssertEqual(evidence?["lines"] as? Int, expectedLines, "\(deploys)")
+            XCTAssertEqual(deploys.first?["severity"] as? String, "ok")
+            let iso = DateFormatter()
+            iso.dateFormat = "yyyy-MM-dd'T'HH:mm:ss"
+            iso.locale = Locale(identifier: "en_US_POSIX")
+            iso.timeZone = TimeZone(identifier: "UTC")
+            let firstAt = iso.string(from: start.addingTimeInterval(10))
+            XCTAssertTrue((deploys.first?["at"] as? String ?? "").hasPrefix(firstAt), "the first startup line's time: \(deploys)")
+            let first = evidence?["first_line"] as? String ?? ""
+            XCTAssertTrue(first.contains(patterns == nil ? "Started server process [4100]" : "Application startup complete."), first)
+            let deployLines = (document["logs"] as? [String: Any])?["deploy_lines"] as? [String: Any]
+            XCTAssertEqual(deployLines?["total"] as? Int, expectedLines)
+            XCTAssertEqual((deployLines?["recent"] as? [Any])?.count, expectedLines)
+        }
+    }
 }

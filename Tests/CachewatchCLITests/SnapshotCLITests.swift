@@ -161,7 +161,7 @@ final class SnapshotCLITests: XCTestCase {
         XCTAssertEqual(census["forecast"]?.elements.first?.keys, ["minute", "keys"])
 
         let logs = try XCTUnwrap(document["logs"])
-        XCTAssertEqual(logs.keys, ["sources", "fail_open", "memcached_pattern_deletions"])
+        XCTAssertEqual(logs.keys, ["sources", "fail_open", "memcached_pattern_deletions", "deploy_lines"])
         XCTAssertEqual(logs["sources"]?.elements.first?.keys, ["path", "format", "lines", "unparsed", "truncated", "status", "detail", "unparsed_time"])
         let failOpen = try XCTUnwrap(logs["fail_open"])
         XCTAssertEqual(failOpen.keys, ["last_1m", "last_5m", "last_15m", "total", "per_minute", "state", "since", "by_error",

@@ -172,6 +172,17 @@ final class ConfigFileTests: XCTestCase {
         XCTAssertEqual(config.critRate, 50)
         XCTAssertEqual(config.checkFailOn, "warn")
         XCTAssertTrue(config.silences.isEmpty)
+        XCTAssertEqual(config.deployPatterns, DeployLines.defaultPatterns)
+    }
+
+    func testDeployPatterns() throws {
+        let config = try ConfigFile.parse("[logs]\ndeploy_patterns = [\"Booting worker\"]\n", file: "c.toml")
+        XCTAssertEqual(config.deployPatterns, ["Booting worker"])
+        XCTAssertThrowsError(try ConfigFile.parse("[logs]\ndeploy_patterns = [\"\"]\n", file: "c.toml")) { error in
+            XCTAssertEqual(String(describing: error),
+                           "c.toml:2: deploy_patterns must hold at most 20 non-empty strings of at most 200 bytes each")
+        }
+        XCTAssertThrowsError(try ConfigFile.parse("[logs]\ndeploy_patterns = \"x\"\n", file: "c.toml"))
     }
 
     func testTheShippedExampleWithItsCommentedOptionsTurnedOnParses() throws {

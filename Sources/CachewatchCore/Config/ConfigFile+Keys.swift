@@ -71,6 +71,13 @@ extension ConfigFile {
         case "alert_window": alertWindow = try reader.duration(.alertWindow)
         case "for": forDuration = try reader.duration(.holdFor)
         case "stale": stale = try reader.duration(.stale)
+        case "deploy_patterns":
+            let patterns = try reader.strings()
+            guard patterns.count <= DeployLines.maximumPatterns,
+                  patterns.allSatisfy({ !$0.isEmpty && $0.utf8.count <= DeployLines.maximumPatternBytes }) else {
+                throw reader.fail("deploy_patterns must hold at most \(DeployLines.maximumPatterns) non-empty strings of at most \(DeployLines.maximumPatternBytes) bytes each")
+            }
+            deployPatterns = patterns
         default: throw reader.unknownKey()
         }
     }

@@ -27,6 +27,8 @@ public struct ConfigFile: Equatable, Sendable {
     public var alertWindow: String?
     public var forDuration: String?
     public var stale: String?
+    /// `[logs] deploy_patterns`: lines containing one of these are app deploy markers (nil: the defaults).
+    public var deployPatterns: [String]?
     /// `[connection]`: the lowest layer of connection settings (below the app's environment and `.env`).
     public var connection = ConfigConnection()
     /// `[findings]`: thresholds (defaults where the file is silent).

@@ -209,16 +209,33 @@ public struct EventDetector: Sendable {
                                     ("rate_per_minute", .number(rate))]))
     }
 
-    /// The timeline of a one-shot document (`snapshot`): the fail-open transitions its log backfill saw, newest first.
-    public static func events(fromAlerts transitions: [AlertTransition]) -> [Event] {
+    /// The timeline of a one-shot document (`snapshot`): the fail-open transitions and the app deploys (bursts of
+    /// startup lines merged) its log backfill saw, newest first.
+    public static func events(fromAlerts transitions: [AlertTransition], deployLines: [DeployLine] = []) -> [Event] {
         var detector = EventDetector()
-        for transition in transitions { detector.observe(alert: transition) }
+        var alerts = transitions.sorted { $0.at < $1.at }[...]
+        for line in deployLines.sorted(by: { ($0.at, $0.sequence) < ($1.at, $1.sequence) }) {
+            while let next = alerts.first, next.at <= line.at {
+                detector.observe(alert: next)
+                alerts.removeFirst()
+            }
+            detector.observe(deployLine: line)
+        }
+        for transition in alerts { detector.observe(alert: transition) }
         return detector.log.newestFirst
     }
 
     /// An app startup line (`Application startup complete.` …): one `deploy` event per burst.
     public mutating func observe(deployLine summary: String, at now: Date) {
-        let text = DisplayEscaper.escape(summary)
+        observeDeploy(escaped: DisplayEscaper.escape(summary), at: now)
+    }
+
+    /// A deploy line from a `LogsReport` (its text is already escaped for display).
+    public mutating func observe(deployLine line: DeployLine) {
+        observeDeploy(escaped: line.line, at: line.at)
+    }
+
+    private mutating func observeDeploy(escaped text: String, at now: Date) {
         if var last = log.latest(.deploy), now.timeIntervalSince(last.at) < thresholds.deployBurstSeconds, now >= last.at {
             let lines = (last.evidence("lines").flatMap { if case let .int(n) = $0 { return n } else { return nil } } ?? 1) + 1
             last.evidence = [("lines", .int(lines)), ("first_line", last.evidence("first_line") ?? .string(text))]

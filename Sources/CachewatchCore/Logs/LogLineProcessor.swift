@@ -47,10 +47,16 @@ public struct LogLineProcessor: Sendable {
     private var errorTexts = ErrorTextCache()
     /// Memcached pattern-deletion lines seen in this source (see `notePatternDeletion(in:)`).
     public private(set) var patternDeletions = PatternDeletionCounts()
+    /// App startup lines (deploy markers) seen in this source (see `noteDeployLine(in:arrival:)`).
+    public private(set) var deployLines: DeployLines
+    /// True while a backfill is read (set by the caller): plain deploy lines have no usable time then.
+    public var backfilling = false
 
-    public init(timeZone: TimeZone = .current, matcher: FailOpenMatcher = FailOpenMatcher()) {
+    public init(timeZone: TimeZone = .current, matcher: FailOpenMatcher = FailOpenMatcher(),
+                deployPatterns: [String] = DeployLines.defaultPatterns) {
         parser = LogLineParser(timeZone: timeZone)
         self.matcher = matcher
+        deployLines = DeployLines(patterns: deployPatterns)
     }
 
     /// The format name for `logs.sources[].format` (`unknown` before the first line).
@@ -175,6 +181,29 @@ public struct LogLineProcessor: Sendable {
     public mutating func notePatternDeletion(in line: UnsafeBufferPointer<UInt8>) {
         guard notBefore == nil, let pattern = PatternDeletionCounts.pattern(in: line) else { return }
         patternDeletions.record(pattern)
+    }
+
+    /// Records an app startup line: call after `process`/`countLineWithoutPrefix` for a line in which a deploy
+    /// pattern may occur. Lines skipped before the backfill window, and plain lines read in a backfill (no time
+    /// to place them), are not recorded. The time is the line's own, else (a plain live line) `arrival`.
+    public mutating func noteDeployLine(in raw: UnsafeBufferPointer<UInt8>, arrival: Date) {
+        guard notBefore == nil, deployLines.matches(raw) else { return }
+        var line = raw
+        if line.last == 0x0D { line = UnsafeBufferPointer(rebasing: line[0..<(line.count - 1)]) }
+        let shape = parser.shape(of: line)
+        let time: Date
+        if shape.format != .plain, let own = Self.usableTime(parser.timestamp(of: line, shape: shape), arrival: arrival) {
+            time = own
+        } else {
+            guard !backfilling else { return }
+            time = arrival
+        }
+        deployLines.record(line, at: time)
+    }
+
+    /// `noteDeployLine(in:arrival:)` for an array.
+    public mutating func noteDeployLine(in line: [UInt8], arrival: Date) {
+        line.withUnsafeBufferPointer { noteDeployLine(in: $0, arrival: arrival) }
     }
 
     // MARK: - Tracebacks

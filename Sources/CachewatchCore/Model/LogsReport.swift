@@ -6,16 +6,20 @@ public struct LogsReport: Equatable, Sendable {
     public var failOpen: FailOpenSummary
     /// Memcached pattern invalidations the app logged as impossible, per pattern (all sources).
     public var patternDeletions: PatternDeletionCounts
+    /// App startup lines (deploy markers) of all sources, numbered in the order the monitor saw them.
+    public var deployLines: DeployLines
 
-    public init(sources: [LogSourceStatus], failOpen: FailOpenSummary, patternDeletions: PatternDeletionCounts = PatternDeletionCounts()) {
+    public init(sources: [LogSourceStatus], failOpen: FailOpenSummary, patternDeletions: PatternDeletionCounts = PatternDeletionCounts(),
+                deployLines: DeployLines = DeployLines()) {
         self.sources = sources
         self.failOpen = failOpen
         self.patternDeletions = patternDeletions
+        self.deployLines = deployLines
     }
 
     public var json: JSONValue {
         .object([("sources", .array(sources.map(\.json))), ("fail_open", failOpen.json),
-                 ("memcached_pattern_deletions", patternDeletions.json)])
+                 ("memcached_pattern_deletions", patternDeletions.json), ("deploy_lines", deployLines.json)])
     }
 }
 

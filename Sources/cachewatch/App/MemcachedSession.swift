@@ -52,7 +52,7 @@ final class MemcachedSession: MonitoringSession {
                                        budgetKeysPerSecond: try censusArguments.validatedBudget(),
                                        maxFamilies: censusArguments.maxFamilies ?? 200)
         let session = MemcachedSession(endpoints: try connection.memcachedEndpoints(servers), intervalSeconds: intervalSeconds,
-                                       settings: sessionSettings, logs: try logs.merged(with: settings).makeMonitor())
+                                       settings: sessionSettings, logs: try logs.merged(with: settings).makeMonitor(deployPatterns: settings.deployPatterns))
         session.findingThresholds = settings.thresholds
         session.silences = settings.silences
         return session

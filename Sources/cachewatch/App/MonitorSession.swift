@@ -71,7 +71,7 @@ final class MonitorSession {
                                             memory: censusArguments.memory, maxFamilies: censusArguments.maxFamilies ?? 200,
                                             refreshSeconds: try censusArguments.refresh.bounded(.refresh, default: 300).seconds)
         let session = MonitorSession(options: options, endpoint: endpoint, intervalSeconds: intervalSeconds, census: censusSettings,
-                                     logs: try logs.merged(with: settings).makeMonitor())
+                                     logs: try logs.merged(with: settings).makeMonitor(deployPatterns: settings.deployPatterns))
         session.findingThresholds = settings.thresholds
         session.silences = settings.silences
         return session

@@ -51,6 +51,8 @@ final class MonitorStore: @unchecked Sendable {
     private var detector = EventDetector()
     /// The newest fail-open transition already on the timeline.
     private var lastAlertTransitionAt: Date?
+    /// The newest deploy line (`LogsReport.deployLines` sequence) already fed to the detector.
+    private var lastDeployLineSequence = 0
 
     /// Census reports are accepted from this generation only (a replaced runner's last reports are dropped).
     private var censusGeneration = 0
@@ -194,6 +196,10 @@ final class MonitorStore: @unchecked Sendable {
         for transition in report.failOpen.history where transition.at > (lastAlertTransitionAt ?? .distantPast) {
             detector.observe(alert: transition)
             lastAlertTransitionAt = transition.at
+        }
+        for line in report.deployLines.recent where line.sequence > lastDeployLineSequence {
+            detector.observe(deployLine: line)
+            lastDeployLineSequence = line.sequence
         }
         state.events = detector.log
     }

@@ -47,7 +47,7 @@ struct Check: ParsableCommand {
         let logArguments = self.logArguments.merged(with: settings)
         let censusArguments = self.censusArguments.merged(with: settings)
         let intervalSeconds = try interval.bounded(.interval, config: settings.interval, default: 1).seconds
-        let logs = try logArguments.makeMonitor()
+        let logs = try logArguments.makeMonitor(deployPatterns: settings.deployPatterns)
         let budget = try censusArguments.validatedBudget()
         let readsStdin = logArguments.logs.contains("-")
         if readsStdin { logs?.start() }

@@ -15,8 +15,9 @@ extension LogArguments {
         }
     }
 
-    /// A log monitor for the `--log` sources, or nil when none were given.
-    func makeMonitor() throws -> LogMonitor? {
+    /// A log monitor for the `--log` sources, or nil when none were given; `deployPatterns` from the config
+    /// (`[logs] deploy_patterns`, default `DeployLines.defaultPatterns`).
+    func makeMonitor(deployPatterns: [String]? = nil) throws -> LogMonitor? {
         // An empty path (`--log ''`, an unset shell variable) would silently follow nothing.
         if logs.contains(where: { $0.trimmingCharacters(in: .whitespaces).isEmpty }) {
             throw CLIError("--log needs a file path, a glob or - for stdin, not an empty string.", exitCode: 64)
@@ -33,6 +34,7 @@ extension LogArguments {
             zone = parsed
         }
         return LogMonitor(paths: logs, backfillSeconds: backfillSeconds, timeZone: zone, alertRule: rule,
-                          staleAfterSeconds: staleSeconds, familyOf: FamilyNaming.familyOf)
+                          staleAfterSeconds: staleSeconds, familyOf: FamilyNaming.familyOf,
+                          deployPatterns: deployPatterns ?? DeployLines.defaultPatterns)
     }
 }

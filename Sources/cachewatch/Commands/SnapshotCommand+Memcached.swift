@@ -12,7 +12,7 @@ extension Snapshot {
         let censusArguments = self.censusArguments.merged(with: settings)
         let intervalSeconds = try interval.bounded(.interval, config: settings.interval, default: 1).seconds
         let endpoints = try connection.memcachedEndpoints(servers)
-        let logs = try logArguments.makeMonitor()
+        let logs = try logArguments.makeMonitor(deployPatterns: settings.deployPatterns)
         let budget = try censusArguments.validatedBudget()
         let readsStdin = logArguments.logs.contains("-")
         if readsStdin { logs?.start() }
@@ -37,7 +37,8 @@ extension Snapshot {
         var document = SnapshotDocument(takenAt: now, target: memcachedTarget(endpoints), info: sample.info, rates: sample.rates,
                                         pingMilliseconds: sample.pingMilliseconds, census: sample.census, logs: logsReport,
                                         findings: findings, redisError: sample.error)
-        document.events = EventDetector.events(fromAlerts: logsReport?.failOpen.history ?? [])
+        document.events = EventDetector.events(fromAlerts: logsReport?.failOpen.history ?? [],
+                                               deployLines: logsReport?.deployLines.recent ?? [])
         let hasSomethingToShow = sample.error == nil || sample.info != nil || logsReport != nil
         if hasSomethingToShow && json {
             print(compact ? document.json.serialized() : document.json.prettyPrinted())

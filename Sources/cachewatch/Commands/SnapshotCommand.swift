@@ -44,7 +44,7 @@ struct Snapshot: ParsableCommand {
         let options = try connection.resolve(config: settings.connection, configPath: settings.path)
         let intervalSeconds = try interval.bounded(.interval, config: settings.interval, default: 1).seconds
         let endpoint = options.endpoint(commandTimeoutMilliseconds: try connection.commandTimeoutMilliseconds())
-        let logs = try logArguments.makeMonitor()
+        let logs = try logArguments.makeMonitor(deployPatterns: settings.deployPatterns)
         let budget = try censusArguments.validatedBudget()
         // `--log -`: stdin has its own reader thread; read it (to EOF) while Redis is sampled.
         let readsStdin = logArguments.logs.contains("-")
@@ -69,7 +69,8 @@ struct Snapshot: ParsableCommand {
                                             .filter { (redis.otherCachewatch ?? 0) == 0 || !MonitorSession.codesFromTraffic.contains($0.code) },
                                         redisError: redis.error.map(options.redact))
         document.otherCachewatch = redis.otherCachewatch
-        document.events = EventDetector.events(fromAlerts: logsReport?.failOpen.history ?? [])
+        document.events = EventDetector.events(fromAlerts: logsReport?.failOpen.history ?? [],
+                                               deployLines: logsReport?.deployLines.recent ?? [])
         // Unreachable Redis and nothing else to report: only the sentence on stderr, exit 1. With something to
         // report (INFO, logs, or a census when only INFO is denied) the document is printed and the sentence follows.
         let hasSomethingToShow = redis.error == nil || redis.info != nil || redis.census != nil || logsReport != nil
