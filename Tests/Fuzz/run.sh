@@ -72,7 +72,8 @@ collect_objects() {
         local name; name=$(basename "$dir" .build)
         case " ${MODULES[*]} " in *" $name "*) continue ;; esac
         case "$name" in *Tests|*-tool|cachewatch|TestSupport|*PackageTests|*PackageDiscoveredTests) continue ;; esac
-        for o in "$dir"/*.o; do
+        # C/C++ targets keep their objects one level down (`CTOML.build/Sources/*.cpp.o`).
+        for o in "$dir"/*.o "$dir"/Sources/*.o; do
             [ -e "$o" ] || continue
             # Skip executables' objects (a `main` of their own).
             if nm -g --defined-only "$o" 2>/dev/null | grep -qE ' T main$'; then continue; fi
@@ -89,8 +90,16 @@ collect_objects() {
 build_target() {
     local name=$1
     echo "fuzz: linking $OUT/$name"
+    # C and C++ modules of dependency packages (TOMLKit's CTOML): their module maps and headers.
+    local cflags=() map dir
+    for map in "$SCRATCH"/release/*.build/module.modulemap; do
+        [ -f "$map" ] && cflags+=(-Xcc "-fmodule-map-file=$map")
+    done
+    for dir in "$SCRATCH"/checkouts/*/Sources/*/include; do
+        [ -d "$dir" ] && cflags+=(-Xcc -I -Xcc "$dir")
+    done
     "$SWIFTC" -parse-as-library -O -sanitize=fuzzer,address -module-name "Fuzz_$name" \
-        -I "$SCRATCH/release/Modules" -I Sources/CHiredis \
+        -I "$SCRATCH/release/Modules" -I Sources/CHiredis "${cflags[@]}" \
         "$FUZZ_DIR/Targets/$name.swift" "$FUZZ_DIR"/Support/*.swift \
         "${PROJECT_OBJECTS[@]}" "${DEP_ARCHIVE[@]}" -lhiredis -lstdc++ \
         -o "$OUT/$name" 2>&1 | { grep -v 'Cannot export local symbol' || true; }
