@@ -80,20 +80,6 @@ final class MemcachedSession: MonitoringSession {
     var db: Int { 0 }
     var product: String { "memcached" }
 
-    /// The findings of the state: the same doctor as for Redis, on memcached's stats in INFO form.
-    func findings(_ state: MonitorStore.Snapshot, logs: LogsReport?) -> [Finding] {
-        var input = DoctorInput(census: state.census, logs: logs)
-        switch state.connection {
-        case .connected:
-            input.info = state.info
-            input.rates = state.rates
-        case .connecting:
-            break
-        case .disconnected(_, let reason):
-            input.redisError = state.redisError ?? reason
-        }
-        return Doctor.findings(input, thresholds: findingThresholds, silences: silences)
-    }
     func redact(_ text: String) -> String { text }
     func target(info: InfoSnapshot?) -> TargetDescription { memcachedTarget(endpoints) }
 

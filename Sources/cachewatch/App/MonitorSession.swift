@@ -181,24 +181,6 @@ final class MonitorSession {
 // MARK: - Findings
 
 extension MonitorSession {
-    /// The doctor's findings for the store's state: INFO and rates only while connected, the reason otherwise.
-    func findings(_ state: MonitorStore.Snapshot, logs: LogsReport?) -> [Finding] {
-        var input = DoctorInput(census: state.census, logs: logs)
-        switch state.connection {
-        case .connected:
-            input.info = state.info
-            input.rates = state.rates
-        case .connecting:
-            break
-        case .disconnected(_, let reason):
-            input.redisError = options.redact(state.redisError ?? reason)
-        }
-        let findings = Doctor.findings(input, thresholds: findingThresholds, silences: silences)
-        // Other cachewatch processes' SCANs and lookups are in the rates: no finding is raised from that traffic.
-        guard (state.otherCachewatch ?? 0) > 0 else { return findings }
-        return findings.filter { !Self.codesFromTraffic.contains($0.code) }
-    }
-
     /// Findings that other cachewatch processes' own SCANs and lookups could raise.
     static let codesFromTraffic: Set<String> = ["pattern-invalidation", "low-hit-ratio"]
 }

@@ -28,11 +28,30 @@ protocol MonitoringSession: AnyObject {
     var intervalSeconds: Double { get }
     /// The config file's `[findings]` thresholds (the header's colours follow them too).
     var findingThresholds: FindingThresholds { get }
-    /// The findings of the state (the core's `Doctor`, with the config's thresholds and silences).
-    func findings(_ state: MonitorStore.Snapshot, logs: LogsReport?) -> [Finding]
+    /// The config file's `[[silence]]` entries.
+    var silences: [FindingSilence] { get }
 }
 
 extension MonitoringSession {
+    /// The doctor's findings for the store's state (the same for Redis and memcached, whose stats arrive in INFO
+    /// form): INFO and rates only while connected, the reason otherwise; while other cachewatch processes are on
+    /// the server, nothing their own SCANs and lookups could raise.
+    func findings(_ state: MonitorStore.Snapshot, logs: LogsReport?) -> [Finding] {
+        var input = DoctorInput(census: state.census, logs: logs)
+        switch state.connection {
+        case .connected:
+            input.info = state.info
+            input.rates = state.rates
+        case .connecting:
+            break
+        case .disconnected(_, let reason):
+            input.redisError = redact(state.redisError ?? reason)
+        }
+        let findings = Doctor.findings(input, thresholds: findingThresholds, silences: silences)
+        guard (state.otherCachewatch ?? 0) > 0 else { return findings }
+        return findings.filter { !MonitorSession.codesFromTraffic.contains($0.code) }
+    }
+
     /// `Redis` or `memcached`, for sentences.
     var productName: String { product == "redis" ? "Redis" : product }
 }
