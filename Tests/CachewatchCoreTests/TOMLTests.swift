@@ -96,3 +96,22 @@ final class TOMLTests: XCTestCase {
         XCTAssertEqual(locator.line(of: ["silence", "#1", "q.k", "z"]), 9)
     }
 }
+
+/// Inputs that made toml++ abort (found by `make fuzz`): refused with `file:line` before toml++ sees them.
+final class TOMLParserCrashTests: XCTestCase {
+    func testTableHeadersWithoutANameAreRefusedNotFatal() {
+        for text in ["[\n", "[", "x = 1\n[\n", "[]\n", "[ ]\n", "[[]]\n", "[ .a]\n", "[\r\n", "[[\n"] {
+            XCTAssertThrowsError(try ConfigFile.parse(text, file: "c.toml"), text.debugDescription) { error in
+                XCTAssertTrue(String(describing: error).hasPrefix("c.toml:"), "\(error)")
+                XCTAssertFalse(String(describing: error).contains("\n"))
+            }
+            XCTAssertThrowsError(try Theme.parse(text, file: "t.toml"), text.debugDescription)
+        }
+    }
+
+    func testArraysSpanningLinesAreNotTakenForHeaders() throws {
+        let config = try ConfigFile.parse("[logs]\npaths = [\n  \"/a.log\",\n  \"/b]#x.log\", # c [\n]\n[census]\nscan_budget = 10\n", file: "c.toml")
+        XCTAssertEqual(config.logPaths, ["/a.log", "/b]#x.log"])
+        XCTAssertEqual(config.scanBudget, 10)
+    }
+}

@@ -12,6 +12,7 @@ public enum TOMLParser {
         if let line = firstNULLine(text) {
             throw TOMLError(file: file, line: line, reason: "NUL character (U+0000) is not allowed in TOML")
         }
+        try checkTableHeaders(text, file: file)
         let table: TOMLTable
         do {
             table = try TOMLTable(string: text)
@@ -27,6 +28,47 @@ public enum TOMLParser {
         document.entries.sort { ($0.line, $0.section, $0.key) < ($1.line, $1.section, $1.key) }
         document.sections.sort { ($0.line, $0.name) < ($1.line, $1.name) }
         return document
+    }
+
+    /// toml++ asserts (aborts the process) on a table header without a name (`[`, `[]`, `[ .x]`, found by
+    /// `make fuzz`): such a header is refused here first, with its line. Headers are looked for at line starts
+    /// outside values that span lines (an array opened with `[` on a key's line and not yet closed).
+    static func checkTableHeaders(_ text: String, file: String) throws {
+        var depth = 0
+        for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let line = rawLine.drop { $0 == " " || $0 == "\t" }
+            if depth == 0, line.first == "[" {
+                var rest = line.dropFirst()
+                if rest.first == "[" { rest = rest.dropFirst() }
+                rest = rest.drop { $0 == " " || $0 == "\t" }
+                guard let next = rest.unicodeScalars.first,
+                      next.isASCII, next.properties.isAlphabetic || ("0"..."9").contains(next) || "_-\"'".unicodeScalars.contains(next) else {
+                    throw TOMLError(file: file, line: index + 1, reason: "a table header needs a name, such as [census]")
+                }
+                continue
+            }
+            depth = max(0, depth + bracketBalance(line))
+        }
+    }
+
+    /// Opened minus closed brackets of one line, outside strings and comments.
+    private static func bracketBalance(_ line: Substring) -> Int {
+        var balance = 0
+        var quote: Character?
+        for character in line {
+            if let open = quote {
+                if character == open { quote = nil }
+                continue
+            }
+            switch character {
+            case "\"", "'": quote = character
+            case "#": return balance
+            case "[": balance += 1
+            case "]": balance -= 1
+            default: break
+            }
+        }
+        return balance
     }
 
     /// Copies `table`'s keys into `document`: scalars and arrays as entries, tables and arrays of tables as sections.
