@@ -100,13 +100,20 @@ final class TOMLTests: XCTestCase {
 /// Inputs that made toml++ abort (found by `make fuzz`): refused with `file:line` before toml++ sees them.
 final class TOMLParserCrashTests: XCTestCase {
     func testTableHeadersWithoutANameAreRefusedNotFatal() {
-        for text in ["[\n", "[", "x = 1\n[\n", "[]\n", "[ ]\n", "[[]]\n", "[ .a]\n", "[\r\n", "[[\n"] {
+        for text in ["[\n", "[", "x = 1\n[\n", "[]\n", "[ ]\n", "[[]]\n", "[ .a]\n", "[\r\n", "[[\n", "\u{FEFF}[ \\[\n",
+                     "\u{FEFF}[\u{01}\u{7F} ", "[a.]\n", "[a.\n", "[\"a\".\n", "[\"open\n"] {
             XCTAssertThrowsError(try ConfigFile.parse(text, file: "c.toml"), text.debugDescription) { error in
                 XCTAssertTrue(String(describing: error).hasPrefix("c.toml:"), "\(error)")
                 XCTAssertFalse(String(describing: error).contains("\n"))
             }
             XCTAssertThrowsError(try Theme.parse(text, file: "t.toml"), text.debugDescription)
         }
+    }
+
+    func testNamedHeadersStillParse() throws {
+        let config = try ConfigFile.parse("\u{FEFF}[ census ]\nscan_budget = 7\n[\"logs\"]\ntz = \"UTC\"\n", file: "c.toml")
+        XCTAssertEqual(config.scanBudget, 7)
+        XCTAssertEqual(config.logTimeZone, "UTC")
     }
 
     func testArraysSpanningLinesAreNotTakenForHeaders() throws {

@@ -35,19 +35,42 @@ public enum TOMLParser {
     /// outside values that span lines (an array opened with `[` on a key's line and not yet closed).
     static func checkTableHeaders(_ text: String, file: String) throws {
         var depth = 0
-        for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        // toml++ skips a UTF-8 byte order mark before the first line.
+        let body = text.hasPrefix("\u{FEFF}") ? Substring(text.dropFirst()) : Substring(text)
+        for (index, rawLine) in body.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let line = rawLine.drop { $0 == " " || $0 == "\t" }
             if depth == 0, line.first == "[" {
-                var rest = line.dropFirst()
+                var rest = line.unicodeScalars.dropFirst()
                 if rest.first == "[" { rest = rest.dropFirst() }
-                rest = rest.drop { $0 == " " || $0 == "\t" }
-                guard let next = rest.unicodeScalars.first,
-                      next.isASCII, next.properties.isAlphabetic || ("0"..."9").contains(next) || "_-\"'".unicodeScalars.contains(next) else {
+                guard headerKeysAreNamed(&rest) else {
                     throw TOMLError(file: file, line: index + 1, reason: "a table header needs a name, such as [census]")
                 }
                 continue
             }
             depth = max(0, depth + bracketBalance(line))
+        }
+    }
+
+    /// True when `rest` starts with dotted key parts that each have a name (bare or quoted), as toml++ expects.
+    private static func headerKeysAreNamed(_ rest: inout Substring.UnicodeScalarView.SubSequence) -> Bool {
+        func isBare(_ scalar: Unicode.Scalar) -> Bool {
+            scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || scalar == "_" || scalar == "-")
+        }
+        while true {
+            rest = rest.drop { $0 == " " || $0 == "\t" }
+            guard let first = rest.first else { return false }
+            if first == "\"" || first == "'" {
+                rest = rest.dropFirst()
+                guard let close = rest.firstIndex(of: first) else { return false }
+                rest = rest[rest.index(after: close)...]
+            } else if isBare(first) {
+                rest = rest.drop(while: isBare)
+            } else {
+                return false
+            }
+            rest = rest.drop { $0 == " " || $0 == "\t" }
+            guard rest.first == "." else { return true }
+            rest = rest.dropFirst()
         }
     }
 
