@@ -110,6 +110,18 @@ final class TOMLParserCrashTests: XCTestCase {
         }
     }
 
+    func testArraysWithABraceWhereAValueShouldBeAreRefused() throws {
+        for text in ["x = [}\n", "x = [[}\n", "x = [1,}\n", "x = [\n  1, # c\n }\n", "fg = [[[[[[[[}}}}\n"] {
+            XCTAssertThrowsError(try ConfigFile.parse(text, file: "c.toml"), text.debugDescription) { error in
+                XCTAssertTrue(String(describing: error).hasPrefix("c.toml:"), "\(error)")
+            }
+            XCTAssertThrowsError(try Theme.parse(text, file: "t.toml"), text.debugDescription)
+        }
+        // Braces inside strings, comments and inline tables are not values of an array.
+        let config = try ConfigFile.parse("[logs]\npaths = [\"a,}\", 'b[}', # [}\n \"c\\\"}\"]\n", file: "c.toml")
+        XCTAssertEqual(config.logPaths, ["a,}", "b[}", "c\"}"])
+    }
+
     func testNamedHeadersStillParse() throws {
         let config = try ConfigFile.parse("\u{FEFF}[ census ]\nscan_budget = 7\n[\"logs\"]\ntz = \"UTC\"\n", file: "c.toml")
         XCTAssertEqual(config.scanBudget, 7)
