@@ -101,7 +101,8 @@ final class TOMLTests: XCTestCase {
 final class TOMLParserCrashTests: XCTestCase {
     func testTableHeadersWithoutANameAreRefusedNotFatal() {
         for text in ["[\n", "[", "x = 1\n[\n", "[]\n", "[ ]\n", "[[]]\n", "[ .a]\n", "[\r\n", "[[\n", "\u{FEFF}[ \\[\n",
-                     "\u{FEFF}[\u{01}\u{7F} ", "[a.]\n", "[a.\n", "[\"a\".\n", "[\"open\n"] {
+                     "\u{FEFF}[\u{01}\u{7F} ", "[a.]\n", "[a.\n", "[\"a\".\n", "[\"open\n",
+                     "[\u{065D}\n", "  [\u{05A4}\u{FFFD}t\n"] {
             XCTAssertThrowsError(try ConfigFile.parse(text, file: "c.toml"), text.debugDescription) { error in
                 XCTAssertTrue(String(describing: error).hasPrefix("c.toml:"), "\(error)")
                 XCTAssertFalse(String(describing: error).contains("\n"))

@@ -38,10 +38,11 @@ public enum TOMLParser {
         var depth = 0
         // toml++ skips a UTF-8 byte order mark before the first line.
         let body = text.hasPrefix("\u{FEFF}") ? Substring(text.dropFirst()) : Substring(text)
-        for (index, rawLine) in body.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        // Scalars, not Characters: "[" followed by a combining mark is one Character but still a header to toml++.
+        for (index, rawLine) in body.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let line = rawLine.drop { $0 == " " || $0 == "\t" }
             if depth == 0, line.first == "[" {
-                var rest = line.unicodeScalars.dropFirst()
+                var rest = line.dropFirst()
                 if rest.first == "[" { rest = rest.dropFirst() }
                 guard headerKeysAreNamed(&rest) else {
                     throw TOMLError(file: file, line: index + 1, reason: "a table header needs a name, such as [census]")
@@ -53,7 +54,7 @@ public enum TOMLParser {
     }
 
     /// True when `rest` starts with dotted key parts that each have a name (bare or quoted), as toml++ expects.
-    private static func headerKeysAreNamed(_ rest: inout Substring.UnicodeScalarView.SubSequence) -> Bool {
+    private static func headerKeysAreNamed(_ rest: inout Substring.UnicodeScalarView.SubSequence.SubSequence) -> Bool {
         func isBare(_ scalar: Unicode.Scalar) -> Bool {
             scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || scalar == "_" || scalar == "-")
         }
@@ -79,12 +80,12 @@ public enum TOMLParser {
     /// `make fuzz`): refused here first. Strings and comments are skipped; `[`/`{` nest.
     static func checkArrayValues(_ text: String, file: String) throws {
         var line = 1
-        var stack: [Character] = []
+        var stack: [Unicode.Scalar] = []
         var expectingArrayValue = false
-        var quote: Character?
+        var quote: Unicode.Scalar?
         var escaped = false
         var inComment = false
-        for character in text {
+        for character in text.unicodeScalars {
             if character == "\n" {
                 line += 1
                 inComment = false
@@ -100,7 +101,7 @@ public enum TOMLParser {
                 continue
             }
             switch character {
-            case " ", "\t", "\r", "\n", "\r\n": continue
+            case " ", "\t", "\r", "\n": continue
             case "#": inComment = true; continue
             case "\"", "'": quote = character
             case "[": stack.append("["); expectingArrayValue = true; continue
@@ -119,9 +120,9 @@ public enum TOMLParser {
     }
 
     /// Opened minus closed brackets of one line, outside strings and comments.
-    private static func bracketBalance(_ line: Substring) -> Int {
+    private static func bracketBalance(_ line: Substring.UnicodeScalarView.SubSequence.SubSequence) -> Int {
         var balance = 0
-        var quote: Character?
+        var quote: Unicode.Scalar?
         for character in line {
             if let open = quote {
                 if character == open { quote = nil }
