@@ -123,6 +123,15 @@ final class TOMLParserCrashTests: XCTestCase {
         XCTAssertEqual(config.logPaths, ["a,}", "b[}", "c\"}"])
     }
 
+    func testDottedKeysWithoutANamePartAreRefused() throws {
+        for text in ["em.=\t1\n", "a. = 1\n", "[census]\nscan_budget. = 3\n"] {
+            XCTAssertThrowsError(try ConfigFile.parse(text, file: "c.toml"), text.debugDescription)
+        }
+        let config = try ConfigFile.parse("# comment.\n\n[census]\n  scan_budget = 3 # x.\n\"max_families\" = 9\n", file: "c.toml")
+        XCTAssertEqual(config.scanBudget, 3)
+        XCTAssertEqual(config.maxFamilies, 9)
+    }
+
     func testNamedHeadersStillParse() throws {
         let config = try ConfigFile.parse("\u{FEFF}[ census ]\nscan_budget = 7\n[\"logs\"]\ntz = \"UTC\"\n", file: "c.toml")
         XCTAssertEqual(config.scanBudget, 7)

@@ -49,6 +49,13 @@ public enum TOMLParser {
                 }
                 continue
             }
+            // A key line: its dotted parts need names too (toml++ aborts on `a.=`).
+            if depth == 0, let first = line.first, first != "#", first != "\r", first != "]" {
+                var rest = line[...]
+                guard headerKeysAreNamed(&rest) else {
+                    throw TOMLError(file: file, line: index + 1, reason: "a key needs a name before and after each '.'")
+                }
+            }
             depth = max(0, depth + bracketBalance(line))
         }
     }
