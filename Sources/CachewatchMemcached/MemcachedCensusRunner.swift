@@ -1,4 +1,5 @@
 import CachewatchCore
+import CachewatchThreads
 import Foundation
 
 /// How far a memcached census pass has got.
@@ -44,10 +45,7 @@ public final class MemcachedCensusRunner: @unchecked Sendable {
     private let onReport: (CensusReport) -> Void
     private let onProgress: (MemcachedCensusProgress) -> Void
     private let onError: (MemcachedError) -> Void
-    private let lock = NSLock()
-    private var stopping = false
-    private var thread: Thread?
-    private let done = DispatchSemaphore(value: 0)
+    private let worker = WorkerThread(name: "cachewatch-memcached-census")
     private var census: MetadumpCensus?
 
     public init(endpoints: [MemcachedEndpoint], mode: Mode, maxFamilies: Int = 200, passPauseSeconds: Double = 30,
@@ -66,24 +64,12 @@ public final class MemcachedCensusRunner: @unchecked Sendable {
 
     /// Runs passes on a background thread until `stop()` (or until the census cannot run on a server).
     public func start() {
-        let thread = Thread { [self] in
-            runPasses()
-            done.signal()
-        }
-        thread.name = "cachewatch-memcached-census"
-        self.thread = thread
-        thread.start()
+        worker.start { [self] in runPasses() }
     }
 
-    /// Stops the thread within about 100 ms and waits for it.
+    /// Stops the thread within about 100 ms (interrupting a read) and waits for it. Idempotent.
     public func stop() {
-        lock.lock()
-        stopping = true
-        let started = thread != nil
-        thread = nil
-        lock.unlock()
-        clients.forEach { $0.stop() }
-        if started { done.wait() }
+        worker.stop(interrupt: { [clients] in clients.forEach { $0.stop() } })
     }
 
     /// One complete pass over `endpoints` as fast as they answer, on the caller's thread.
@@ -97,11 +83,7 @@ public final class MemcachedCensusRunner: @unchecked Sendable {
         return last
     }
 
-    private var isStopping: Bool {
-        lock.lock()
-        defer { lock.unlock() }
-        return stopping
-    }
+    private var isStopping: Bool { worker.isStopping }
 
     private func runPasses() {
         var backoff = Backoff()
@@ -187,10 +169,10 @@ public final class MemcachedCensusRunner: @unchecked Sendable {
     }
 
     private func sleep(seconds: Double) {
-        sleep(until: Date().addingTimeInterval(seconds))
+        worker.sleep(seconds: seconds)
     }
 
     private func sleep(until: Date) {
-        while !isStopping, Date() < until { Thread.sleep(forTimeInterval: min(0.05, max(0, until.timeIntervalSinceNow))) }
+        worker.sleep(until: until)
     }
 }

@@ -1,4 +1,5 @@
 import CachewatchCore
+import CachewatchThreads
 import Foundation
 
 /// One tick of the memcached collector: `stats` of every server (combined) and the `version` round trip.
@@ -25,10 +26,7 @@ public final class MemcachedCollector: @unchecked Sendable {
     private let clients: [MemcachedClient]
     private let intervalSeconds: Double
     private let onSample: (MemcachedSample) -> Void
-    private var thread: Thread?
-    private let done = DispatchSemaphore(value: 0)
-    private let lock = NSLock()
-    private var stopping = false
+    private let worker = WorkerThread(name: "cachewatch-memcached-collector")
 
     public init(endpoints: [MemcachedEndpoint], intervalSeconds: Double, onSample: @escaping (MemcachedSample) -> Void) {
         clients = endpoints.map(MemcachedClient.init(endpoint:))
@@ -56,44 +54,24 @@ public final class MemcachedCollector: @unchecked Sendable {
         return MemcachedSample(takenAt: Date(), stats: MemcachedStats.combined(all), pingMilliseconds: slowest, error: nil)
     }
 
-    /// Starts sampling on a background thread.
+    /// Starts sampling on a background thread (no-op while it runs).
     public func start() {
-        let thread = Thread { [self] in
+        worker.start { [self] in
             var backoff = Backoff()
-            while !isStopping {
+            while !worker.isStopping {
                 let sample = sampleOnce()
-                if isStopping { break }
+                // Stopped (also a stop that came before this start: the clients then refuse every command).
+                if worker.isStopping || clients.contains(where: \.isStopped) { break }
                 onSample(sample)
                 let wait = sample.error == nil ? intervalSeconds : backoff.failed()
                 if sample.error == nil { backoff.succeeded() }
-                sleep(seconds: wait)
+                worker.sleep(seconds: wait)
             }
-            done.signal()
         }
-        thread.name = "cachewatch-memcached-collector"
-        self.thread = thread
-        thread.start()
     }
 
-    /// Stops the thread and waits for it (at most a read's 100 ms slice plus the current sample).
+    /// Stops the thread (interrupting a read within 100 ms) and waits for it. Idempotent.
     public func stop() {
-        lock.lock()
-        stopping = true
-        let started = thread != nil
-        thread = nil
-        lock.unlock()
-        clients.forEach { $0.stop() }
-        if started { done.wait() }
-    }
-
-    private var isStopping: Bool {
-        lock.lock()
-        defer { lock.unlock() }
-        return stopping
-    }
-
-    private func sleep(seconds: Double) {
-        let until = Date().addingTimeInterval(seconds)
-        while !isStopping, Date() < until { Thread.sleep(forTimeInterval: min(0.05, max(0, until.timeIntervalSinceNow))) }
+        worker.stop(interrupt: { [clients] in clients.forEach { $0.stop() } })
     }
 }
