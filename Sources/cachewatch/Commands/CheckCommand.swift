@@ -44,13 +44,9 @@ struct Check: ParsableCommand {
         guard let failLevel = AlertLevel(rawValue: failOnText), failLevel != .ok else {
             throw CLIError("--fail-on must be warn or crit, not \(DisplayEscaper.escape(failOnText)).", exitCode: 3)
         }
-        let logArguments = self.logArguments.merged(with: settings)
-        let censusArguments = self.censusArguments.merged(with: settings)
         let intervalSeconds = try interval.bounded(.interval, config: settings.interval, default: 1).seconds
-        let logs = try logArguments.makeMonitor(deployPatterns: settings.deployPatterns)
-        let budget = try censusArguments.validatedBudget()
-        let readsStdin = logArguments.logs.contains("-")
-        if readsStdin { logs?.start() }
+        let inputs = try OneShotInputs(logArguments: self.logArguments, censusArguments: self.censusArguments, settings: settings)
+        let (budget, censusArguments) = (inputs.budget, inputs.censusArguments)
 
         let skipCensus = noCensus || settings.censusEnabled == false
         let sample: (info: InfoSnapshot?, rates: InfoRates?, pingMilliseconds: Double?, census: CensusReport?, error: String?)
@@ -68,13 +64,7 @@ struct Check: ParsableCommand {
                                             full: full, noCensus: skipCensus, showProgress: false)
             sample = (redis.info, redis.rates, redis.pingMilliseconds, redis.census, redis.error.map(options.redact))
         }
-        if readsStdin, let logs {
-            while !logs.stdinEnded { Thread.sleep(forTimeInterval: 0.02) }
-            logs.stop()
-        }
-        logs?.pollOnce()
-        let now = Date()
-        let logsReport = logs?.report(now: now)
+        let (now, logsReport) = inputs.finishLogs()
         // Any server error (connection, auth, a census cut short) means the sample is incomplete: UNKNOWN, unless
         // the findings that were made are critical.
         let redisError = sample.error

@@ -20,10 +20,7 @@ struct Record: ParsableCommand {
     @Argument(help: ArgumentHelp("The recording to create.", valueName: "file"))
     var file: String
 
-    @OptionGroup var connection: ConnectionArguments
-    @OptionGroup var logArguments: LogArguments
-    @OptionGroup var censusArguments: CensusArguments
-    @OptionGroup var config: ConfigArguments
+    @OptionGroup var monitor: MonitorArguments
 
     @Flag(name: .long, help: "Replace FILE if it exists.")
     var force = false
@@ -39,11 +36,7 @@ struct Record: ParsableCommand {
 
     func run() throws {
         StopRequest.installHandlers()
-        let settings = try config.load()
-        let intervalSeconds = try interval.bounded(.interval, config: settings.interval, default: 1).seconds
-        if let count, count < 1 { throw CLIError("--count must be at least 1.") }
-        let session = try makeMonitoringSession(connection: connection, logs: logArguments, census: censusArguments, settings: settings,
-                                              noCensus: noCensus, intervalSeconds: min(intervalSeconds, 1))
+        let (session, intervalSeconds) = try monitor.makeStreamingSession(noCensus: noCensus, interval: interval, count: count)
         let recorder = try SessionRecorder(path: file, force: force, session: session, intervalSeconds: intervalSeconds)
         session.start()
         defer { session.stop() }

@@ -8,26 +8,15 @@ extension Snapshot {
     /// Samples `stats` twice `--interval` apart with a paced metadump census in between (or a full one
     /// with `--full`), then prints the document like the Redis path does.
     func runMemcached(servers: [MemcachedServerAddress], settings: ConfigFile) throws {
-        let logArguments = self.logArguments.merged(with: settings)
-        let censusArguments = self.censusArguments.merged(with: settings)
         let intervalSeconds = try interval.bounded(.interval, config: settings.interval, default: 1).seconds
         let endpoints = try connection.memcachedEndpoints(servers)
-        let logs = try logArguments.makeMonitor(deployPatterns: settings.deployPatterns)
-        let budget = try censusArguments.validatedBudget()
-        let readsStdin = logArguments.logs.contains("-")
-        if readsStdin { logs?.start() }
+        let inputs = try OneShotInputs(logArguments: logArguments, censusArguments: censusArguments, settings: settings)
 
-        let sample = MemcachedSampler.sample(endpoints: endpoints, intervalSeconds: intervalSeconds, budget: budget,
-                                             maxFamilies: censusArguments.maxFamilies ?? 200, full: full, noCensus: noCensus,
+        let sample = MemcachedSampler.sample(endpoints: endpoints, intervalSeconds: intervalSeconds, budget: inputs.budget,
+                                             maxFamilies: inputs.censusArguments.maxFamilies ?? 200, full: full, noCensus: noCensus,
                                              showProgress: !json)
 
-        if readsStdin, let logs {
-            while !logs.stdinEnded { Thread.sleep(forTimeInterval: 0.02) }
-            logs.stop()
-        }
-        logs?.pollOnce()
-        let now = Date()
-        let logsReport = logs?.report(now: now)
+        let (now, logsReport) = inputs.finishLogs()
         var findings = Doctor.findings(DoctorInput(census: sample.census, info: sample.info, rates: sample.rates, logs: logsReport,
                                                    redisError: sample.error),
                                        thresholds: settings.thresholds, silences: settings.silences)

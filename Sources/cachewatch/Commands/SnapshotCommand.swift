@@ -39,27 +39,15 @@ struct Snapshot: ParsableCommand {
     func run() throws {
         let settings = try config.load()
         if let servers = try connection.memcachedServers() { return try runMemcached(servers: servers, settings: settings) }
-        let logArguments = self.logArguments.merged(with: settings)
-        let censusArguments = self.censusArguments.merged(with: settings)
         let options = try connection.resolve(config: settings.connection, configPath: settings.path)
         let intervalSeconds = try interval.bounded(.interval, config: settings.interval, default: 1).seconds
         let endpoint = options.endpoint(commandTimeoutMilliseconds: try connection.commandTimeoutMilliseconds())
-        let logs = try logArguments.makeMonitor(deployPatterns: settings.deployPatterns)
-        let budget = try censusArguments.validatedBudget()
-        // `--log -`: stdin has its own reader thread; read it (to EOF) while Redis is sampled.
-        let readsStdin = logArguments.logs.contains("-")
-        if readsStdin { logs?.start() }
+        let inputs = try OneShotInputs(logArguments: logArguments, censusArguments: censusArguments, settings: settings)
 
-        let redis = RedisSampler.sample(endpoint: endpoint, intervalSeconds: intervalSeconds, budget: budget, census: censusArguments,
-                                        full: full, noCensus: noCensus, showProgress: !json)
+        let redis = RedisSampler.sample(endpoint: endpoint, intervalSeconds: intervalSeconds, budget: inputs.budget,
+                                        census: inputs.censusArguments, full: full, noCensus: noCensus, showProgress: !json)
 
-        if readsStdin, let logs {
-            while !logs.stdinEnded { Thread.sleep(forTimeInterval: 0.02) }
-            logs.stop()
-        }
-        logs?.pollOnce()
-        let now = Date()
-        let logsReport = logs?.report(now: now)
+        let (now, logsReport) = inputs.finishLogs()
         var document = SnapshotDocument(takenAt: now, target: options.target(info: redis.info), info: redis.info,
                                         rates: redis.rates, pingMilliseconds: redis.pingMilliseconds, census: redis.census,
                                         logs: logsReport,

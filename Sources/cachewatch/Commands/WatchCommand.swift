@@ -17,10 +17,7 @@ struct Watch: ParsableCommand {
         helpNames: [.long]
     )
 
-    @OptionGroup var connection: ConnectionArguments
-    @OptionGroup var logArguments: LogArguments
-    @OptionGroup var censusArguments: CensusArguments
-    @OptionGroup var config: ConfigArguments
+    @OptionGroup var monitor: MonitorArguments
     @OptionGroup var recording: RecordArguments
 
     @Flag(name: .long, help: "Write NDJSON (the only output format of watch; accepted for symmetry with snapshot).")
@@ -37,11 +34,7 @@ struct Watch: ParsableCommand {
 
     func run() throws {
         StopRequest.installHandlers()
-        let settings = try config.load()
-        let intervalSeconds = try interval.bounded(.interval, config: settings.interval, default: 1).seconds
-        if let count, count < 1 { throw CLIError("--count must be at least 1.") }
-        let session = try makeMonitoringSession(connection: connection, logs: logArguments, census: censusArguments, settings: settings,
-                                              noCensus: noCensus, intervalSeconds: min(intervalSeconds, 1))
+        let (session, intervalSeconds) = try monitor.makeStreamingSession(noCensus: noCensus, interval: interval, count: count)
         let recorder = try recording.makeRecorder(session: session, intervalSeconds: intervalSeconds)
         session.start()
         defer { session.stop(); recorder?.finish() }
