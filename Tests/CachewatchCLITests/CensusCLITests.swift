@@ -5,14 +5,13 @@ import XCTest
 /// The census through `cachewatch snapshot --json --full` on a seeded redis-server: exact family counts,
 /// no-TTL numbers and histogram buckets on a full pass; hostile key bytes escaped; empty DB; ACL-denied MEMORY.
 final class CensusCLITests: XCTestCase {
-    private static var server: RedisServerFixture!
+    private static let shared = SharedRedisServer()
 
     /// db0: four families with known TTLs (EX 3600, EX 300, EX 60, none) and hostile keys; db1: plain keys; db6: empty.
     override class func setUp() {
         super.setUp()
-        server = try? RedisServerFixture(options: .init(aclUsers: ["nomem on >nomem-pw ~* +@all -memory",
-                                                                        "safe on >safe-pw ~* +@all -@dangerous"]))
-        guard let server else { return }
+        guard let server = shared.start(.init(aclUsers: ["nomem on >nomem-pw ~* +@all -memory",
+                                                         "safe on >safe-pw ~* +@all -@dangerous"])) else { return }
         var commands: [[[UInt8]]] = []
         func set(_ key: [UInt8], _ ttl: Int?) {
             var argv: [[UInt8]] = [Array("SET".utf8), key, Array("{\"v\":1}".utf8)]
@@ -32,17 +31,11 @@ final class CensusCLITests: XCTestCase {
     }
 
     override class func tearDown() {
-        server?.teardown()
-        server = nil
+        shared.stop()
         super.tearDown()
     }
 
-    private var server: RedisServerFixture {
-        get throws {
-            guard let server = Self.server else { throw prerequisiteMissing("redis-server could not be started") }
-            return server
-        }
-    }
+    private var server: RedisServerFixture { get throws { try Self.shared.server } }
 
     private func fullCensus(_ extra: [String] = []) throws -> (CLIRunner.Result, [String: Any]) {
         let server = try server

@@ -96,6 +96,30 @@ final class FaultMatrixCLITests: XCTestCase {
         XCTAssertTrue(watch.isRunning)
     }
 
+    /// `CLIENT KILL` of each of our connections in turn (collector, census, ...): after each one `watch` carries on
+    /// with fresh numbers and the census goes on.
+    func testClientKillOfEachOfOurConnectionsLeavesWatchAlive() throws {
+        try startServer()
+        server.pipe((1...200).map { ["SET", "widget:\($0)", "v", "EX", "600"] })
+        let watch = try startWatch()
+        XCTAssertNotNil(watch.waitForDocument(timeoutSeconds: 15) { ((self.census($0)?["scanned_keys"] as? Int) ?? 0) > 0 },
+                        "the census started")
+        let ours = server.redisCLI(["CLIENT", "LIST"]).split(separator: "\n").filter { $0.contains(" name=cachewatch") }
+        let ids = ours.compactMap { line in
+            line.split(separator: " ").first { $0.hasPrefix("id=") }.map { String($0.dropFirst(3)) }
+        }
+        XCTAssertGreaterThanOrEqual(ids.count, 2, "our connections: \(ours)")
+        for id in ids {
+            XCTAssertEqual(server.redisCLI(["CLIENT", "KILL", "ID", id]), "1", "connection \(id)")
+            let afterKill = watch.lines.count
+            XCTAssertNotNil(watch.waitForDocument(after: afterKill, timeoutSeconds: 15) {
+                $0.redisError == nil && $0["stale_seconds"] == nil && $0["metrics"] is [String: Any]
+                    && ((self.census($0)?["scanned_keys"] as? Int) ?? 0) > 0
+            }, "back after killing connection \(id)")
+            XCTAssertTrue(watch.isRunning, "watch died after killing connection \(id)")
+        }
+    }
+
     // MARK: - Restart
 
     /// Redis restarted with other keys: the census of the old keyspace is dropped (no old family, no old count
@@ -136,6 +160,18 @@ final class FaultMatrixCLITests: XCTestCase {
         let document = try parseJSONObject(result.stdout)
         let notes = (census(document)?["notes"] as? [String]) ?? []
         XCTAssertTrue(notes.contains { $0.contains("'scan'") && $0.contains("ACL") }, "census notes: \(notes)")
+    }
+
+    /// PTTL denied by ACL: like SCAN, the census cannot run, and the document says why (a note), exit 0 with the rest.
+    func testPTTLDeniedIsExplainedInTheDocument() throws {
+        try startServer(.init(aclUsers: ["nopttl on >pw ~* +@all -pttl"]))
+        server.pipe([["SET", "widget:1", "v"]])
+        let result = try CLIRunner.run(["snapshot", "--json", "--interval", "0.3s", "-p", String(server.port),
+                                        "--user", "nopttl", "-a", "pw", "--no-auth-warning"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let document = try parseJSONObject(result.stdout)
+        let notes = (census(document)?["notes"] as? [String]) ?? []
+        XCTAssertTrue(notes.contains { $0.contains("'pttl'") && $0.contains("ACL") }, "census notes: \(notes)")
     }
 
     /// INFO denied: watch documents carry the reason instead of nulls without one.

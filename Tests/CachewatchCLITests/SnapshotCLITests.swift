@@ -5,12 +5,11 @@ import XCTest
 /// `cachewatch snapshot --json` against a private, seeded redis-server: the documented fields, their order and
 /// types, and values compared with what `redis-cli INFO` says.
 final class SnapshotCLITests: XCTestCase {
-    private static var server: RedisServerFixture!
+    private static let shared = SharedRedisServer()
 
     override class func setUp() {
         super.setUp()
-        server = try? RedisServerFixture(options: .init(extraConfig: ["maxmemory 37mb", "maxmemory-policy allkeys-lfu"]))
-        guard let server else { return }
+        guard let server = shared.start(.init(extraConfig: ["maxmemory 37mb", "maxmemory-policy allkeys-lfu"])) else { return }
         var commands: [[String]] = []
         for id in 1...30 { commands.append(["SET", "widget:\(id)", "{\"id\":\(id)}", "EX", "3600"]) }
         for id in 1...12 { commands.append(["SET", "top_widgets:\(id)", "x"]) }
@@ -21,17 +20,11 @@ final class SnapshotCLITests: XCTestCase {
     }
 
     override class func tearDown() {
-        server?.teardown()
-        server = nil
+        shared.stop()
         super.tearDown()
     }
 
-    private var server: RedisServerFixture {
-        get throws {
-            guard let server = Self.server else { throw prerequisiteMissing("redis-server could not be started") }
-            return server
-        }
-    }
+    private var server: RedisServerFixture { get throws { try Self.shared.server } }
 
     // MARK: - Document
 

@@ -4,7 +4,7 @@ import Foundation
 import TestSupport
 import XCTest
 
-/// Faults found by hand (issue 8 §7): a restart mid-pass, maxclients.
+/// Faults found by hand (issue 8 §7): a restart mid-pass, a stall mid-pass, maxclients, PTTL denied.
 final class CensusFaultTests: XCTestCase {
     private func endpoint(_ server: RedisServerFixture) -> RedisEndpoint {
         RedisEndpoint(host: server.host, port: server.port)
@@ -60,5 +60,49 @@ final class CensusFaultTests: XCTestCase {
         XCTAssertEqual(laterSince, since, "the outage start moved with each retry")
         // 0.05 s doubling: about 6 attempts in 3 s, not one per call (60).
         XCTAssertLessThanOrEqual(try rejected() - before, 8)
+    }
+
+    /// `DEBUG SLEEP` mid-pass: once Redis answers again the budgeted census reads at its budget or less, never a
+    /// catch-up burst paying back the time the stall took (issue 8 §7, "Bursts above --scan-budget").
+    func testStallMidPassGivesNoBurstAboveTheBudget() throws {
+        let server = try RedisServerFixture(options: .init(extraConfig: ["enable-debug-command yes"]))
+        XCTAssertEqual(server.redisCLI(["DEBUG", "POPULATE", "30000", "widget"]), "OK")
+        let budget = 2000
+        let samples = Box<(at: Date, keys: Int)>()
+        let options = CensusOptions(mode: .budgeted(keysPerSecond: budget), publishIntervalSeconds: 0.05, minimumPassSeconds: 60)
+        let runner = CensusRunner(client: RedisClient(endpoint: endpoint(server)), options: options, onReport: { _ in },
+                                  onProgress: { samples.add((Date(), $0.scannedKeys)) })
+        runner.start()
+        defer { runner.stop() }
+        var deadline = Date().addingTimeInterval(15)
+        while (samples.all.last?.keys ?? 0) < 1500 && Date() < deadline { usleep(20_000) }
+        XCTAssertGreaterThanOrEqual(samples.all.last?.keys ?? 0, 1500, "the pass did not get going")
+        // The stall: 2 s, in which a pacer that pays back lost time would bank 4,000 keys.
+        XCTAssertEqual(server.redisCLI(["DEBUG", "SLEEP", "2"]), "OK")
+        let stallEnded = Date()
+        deadline = stallEnded.addingTimeInterval(4)
+        while Date() < deadline { usleep(50_000) }
+        let after = samples.all.filter { $0.at >= stallEnded }
+        let first = try XCTUnwrap(after.first, "no progress after the stall")
+        let page = options.effectiveScanCount
+        // Any stretch after the stall: at most the budget for its length, plus the pages in flight at its ends.
+        for sample in after where sample.at.timeIntervalSince(first.at) >= 0.5 {
+            let seconds = sample.at.timeIntervalSince(first.at)
+            let allowed = Double(budget) * seconds + Double(3 * page)
+            XCTAssertLessThanOrEqual(Double(sample.keys - first.keys), allowed,
+                                     "\(sample.keys - first.keys) keys in \(seconds) s after the stall (budget \(budget)/s)")
+        }
+        XCTAssertGreaterThan(after.last?.keys ?? 0, first.keys, "the census carried on after the stall")
+    }
+
+    /// PTTL denied by ACL: the census cannot run without it and says so in one clear error naming the command.
+    func testPTTLDeniedIsOneClearError() throws {
+        let server = try RedisServerFixture(options: .init(aclUsers: ["nopttl on >pw ~* +@all -pttl"]))
+        server.pipe([["SET", "widget:1", "v", "EX", "60"]])
+        let client = RedisClient(endpoint: RedisEndpoint(host: server.host, port: server.port, username: "nopttl", password: "pw"))
+        XCTAssertThrowsError(try CensusRunner.runFull(client: client, db: 0, memory: false)) { error in
+            guard let error = error as? RedisError, case .noPermission = error else { return XCTFail("\(error)") }
+            XCTAssertTrue(error.message.contains("'pttl'"), error.message)
+        }
     }
 }

@@ -46,7 +46,7 @@ struct Check: ParsableCommand {
         }
         let intervalSeconds = try interval.bounded(.interval, config: settings.interval, default: 1).seconds
         let inputs = try OneShotInputs(logArguments: self.logArguments, censusArguments: self.censusArguments, settings: settings)
-        let (budget, censusArguments) = (inputs.budget, inputs.censusArguments)
+        let (logs, budget, censusArguments) = (inputs.logs, inputs.budget, inputs.censusArguments)
 
         let skipCensus = noCensus || settings.censusEnabled == false
         let sample: (info: InfoSnapshot?, rates: InfoRates?, pingMilliseconds: Double?, census: CensusReport?, error: String?)
@@ -64,7 +64,9 @@ struct Check: ParsableCommand {
                                             full: full, noCensus: skipCensus, showProgress: false)
             sample = (redis.info, redis.rates, redis.pingMilliseconds, redis.census, redis.error.map(options.redact))
         }
-        let (now, logsReport) = inputs.finishLogs()
+        inputs.drainLogs()
+        let now = Date()
+        let logsReport = logs?.report(now: now)
         // Any server error (connection, auth, a census cut short) means the sample is incomplete: UNKNOWN, unless
         // the findings that were made are critical.
         let redisError = sample.error

@@ -25,15 +25,13 @@ struct OneShotInputs {
     /// True with `--log -`.
     var readsStdin: Bool { logArguments.logs.contains("-") }
 
-    /// After the sample: waits for stdin's end (with `--log -`), reads what the log files hold, and returns the logs'
-    /// report (nil without `--log`) with the moment it describes.
-    func finishLogs() -> (now: Date, report: LogsReport?) {
+    /// After the sample: waits for stdin's end (with `--log -`) and reads what the log files hold, so that
+    /// `logs.report(now:)` describes everything written up to now.
+    func drainLogs() {
         if readsStdin, let logs {
             while !logs.stdinEnded { Thread.sleep(forTimeInterval: 0.02) }
             logs.stop()
         }
         logs?.pollOnce()
-        let now = Date()
-        return (now, logs?.report(now: now))
     }
 }

@@ -16,7 +16,9 @@ extension Snapshot {
                                              maxFamilies: inputs.censusArguments.maxFamilies ?? 200, full: full, noCensus: noCensus,
                                              showProgress: !json)
 
-        let (now, logsReport) = inputs.finishLogs()
+        inputs.drainLogs()
+        let now = Date()
+        let logsReport = inputs.logs?.report(now: now)
         var findings = Doctor.findings(DoctorInput(census: sample.census, info: sample.info, rates: sample.rates, logs: logsReport,
                                                    redisError: sample.error),
                                        thresholds: settings.thresholds, silences: settings.silences)

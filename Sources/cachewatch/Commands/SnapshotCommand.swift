@@ -42,12 +42,15 @@ struct Snapshot: ParsableCommand {
         let options = try connection.resolve(config: settings.connection, configPath: settings.path)
         let intervalSeconds = try interval.bounded(.interval, config: settings.interval, default: 1).seconds
         let endpoint = options.endpoint(commandTimeoutMilliseconds: try connection.commandTimeoutMilliseconds())
-        let inputs = try OneShotInputs(logArguments: logArguments, censusArguments: censusArguments, settings: settings)
+        let inputs = try OneShotInputs(logArguments: self.logArguments, censusArguments: self.censusArguments, settings: settings)
+        let (logs, budget, censusArguments) = (inputs.logs, inputs.budget, inputs.censusArguments)
 
-        let redis = RedisSampler.sample(endpoint: endpoint, intervalSeconds: intervalSeconds, budget: inputs.budget,
-                                        census: inputs.censusArguments, full: full, noCensus: noCensus, showProgress: !json)
+        let redis = RedisSampler.sample(endpoint: endpoint, intervalSeconds: intervalSeconds, budget: budget, census: censusArguments,
+                                        full: full, noCensus: noCensus, showProgress: !json)
 
-        let (now, logsReport) = inputs.finishLogs()
+        inputs.drainLogs()
+        let now = Date()
+        let logsReport = logs?.report(now: now)
         var document = SnapshotDocument(takenAt: now, target: options.target(info: redis.info), info: redis.info,
                                         rates: redis.rates, pingMilliseconds: redis.pingMilliseconds, census: redis.census,
                                         logs: logsReport,
