@@ -1,12 +1,10 @@
 import Foundation
 
-/// The only commands cachewatch can send to memcached: all of them read-only. Nothing else is expressible.
+/// The only commands cachewatch can send to memcached: all of them read-only, and each one sent. Nothing else is
+/// expressible.
 public enum MemcachedCommand: String, CaseIterable, Sendable {
     case version
     case stats
-    case statsSettings
-    case statsSlabs
-    case statsItems
     case metadumpAll
 
     /// The command line as sent (CR LF terminated).
@@ -14,14 +12,11 @@ public enum MemcachedCommand: String, CaseIterable, Sendable {
         switch self {
         case .version: return "version\r\n"
         case .stats: return "stats\r\n"
-        case .statsSettings: return "stats settings\r\n"
-        case .statsSlabs: return "stats slabs\r\n"
-        case .statsItems: return "stats items\r\n"
         case .metadumpAll: return "lru_crawler metadump all\r\n"
         }
     }
 
-    /// The command as people read it (`stats settings`).
+    /// The command as people read it (`lru_crawler metadump all`).
     public var name: String { wire.trimmingCharacters(in: .newlines) }
 }
 

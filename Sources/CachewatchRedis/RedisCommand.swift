@@ -68,15 +68,13 @@ public struct RedisCommand: Equatable, Sendable, CustomStringConvertible {
     public static let ping = RedisCommand("PING")
     /// `INFO section` (default `everything`).
     public static func info(section: String = "everything") -> RedisCommand { RedisCommand("INFO", section) }
-    /// `SCAN cursor COUNT n [MATCH pattern]` with a byte cursor as returned by the previous SCAN.
-    public static func scan(cursor: [UInt8], count: Int, match: [UInt8]? = nil) -> RedisCommand {
-        var args: [[UInt8]] = [Array("SCAN".utf8), cursor, Array("COUNT".utf8), Array(String(count).utf8)]
-        if let match { args += [Array("MATCH".utf8), match] }
-        return RedisCommand(unchecked: args)
+    /// `SCAN cursor COUNT n` with a byte cursor as returned by the previous SCAN.
+    public static func scan(cursor: [UInt8], count: Int) -> RedisCommand {
+        RedisCommand(unchecked: [Array("SCAN".utf8), cursor, Array("COUNT".utf8), Array(String(count).utf8)])
     }
-    /// `SCAN cursor COUNT n [MATCH pattern]` with a textual cursor (`"0"` to start).
-    public static func scan(cursor: String, count: Int, match: [UInt8]? = nil) -> RedisCommand {
-        scan(cursor: Array(cursor.utf8), count: count, match: match)
+    /// `SCAN cursor COUNT n` with a textual cursor (`"0"` to start).
+    public static func scan(cursor: String, count: Int) -> RedisCommand {
+        scan(cursor: Array(cursor.utf8), count: count)
     }
     private static let typeWord = Array("TYPE".utf8)
     private static let pttlWord = Array("PTTL".utf8)
@@ -107,8 +105,8 @@ public struct RedisCommand: Equatable, Sendable, CustomStringConvertible {
     public static func clientSetName(_ name: String) -> RedisCommand { RedisCommand("CLIENT", "SETNAME", name) }
     /// `CLIENT LIST TYPE normal` (the other cachewatch processes are recognised by their client name).
     public static let clientList = RedisCommand("CLIENT", "LIST", "TYPE", "normal")
-    /// `CLIENT NO-TOUCH ON|OFF` (Redis 7.2+: our reads do not change LRU/LFU).
-    public static func clientNoTouch(_ on: Bool) -> RedisCommand { RedisCommand("CLIENT", "NO-TOUCH", on ? "ON" : "OFF") }
+    /// `CLIENT NO-TOUCH ON` (Redis 7.2+: our reads do not change LRU/LFU; the census never turns it off).
+    public static let clientNoTouchOn = RedisCommand("CLIENT", "NO-TOUCH", "ON")
     /// `SELECT db` (changes only our connection's database).
     public static func select(_ db: Int) -> RedisCommand { RedisCommand("SELECT", String(db)) }
     /// `AUTH password` (legacy requirepass / default user).
