@@ -56,7 +56,7 @@ extension PageBatch {
         self.init(keys: keys, noTouch: noTouch, type: type, memory: memory, scan: scanCursor != nil)
         self.probes = probes
         commands.reserveCapacity(keys.count * 3 + probes.count + 2)
-        if noTouch { commands.append(.clientNoTouchOn) }
+        if noTouch { commands.append(.clientNoTouch(true)) }
         if let scanCursor { commands.append(.scan(cursor: scanCursor, count: scanCount)) }
         for key in keys {
             if type { commands.append(.type(key: key)) }

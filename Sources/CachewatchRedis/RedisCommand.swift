@@ -105,8 +105,8 @@ public struct RedisCommand: Equatable, Sendable, CustomStringConvertible {
     public static func clientSetName(_ name: String) -> RedisCommand { RedisCommand("CLIENT", "SETNAME", name) }
     /// `CLIENT LIST TYPE normal` (the other cachewatch processes are recognised by their client name).
     public static let clientList = RedisCommand("CLIENT", "LIST", "TYPE", "normal")
-    /// `CLIENT NO-TOUCH ON` (Redis 7.2+: our reads do not change LRU/LFU; the census never turns it off).
-    public static let clientNoTouchOn = RedisCommand("CLIENT", "NO-TOUCH", "ON")
+    /// `CLIENT NO-TOUCH ON|OFF` (Redis 7.2+: our reads do not change LRU/LFU).
+    public static func clientNoTouch(_ on: Bool) -> RedisCommand { RedisCommand("CLIENT", "NO-TOUCH", on ? "ON" : "OFF") }
     /// `SELECT db` (changes only our connection's database).
     public static func select(_ db: Int) -> RedisCommand { RedisCommand("SELECT", String(db)) }
     /// `AUTH password` (legacy requirepass / default user).

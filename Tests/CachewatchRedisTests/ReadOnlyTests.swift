@@ -39,7 +39,7 @@ final class ReadOnlyTests: XCTestCase {
         let all: [RedisCommand] = [
             .ping, .info(), .scan(cursor: "0", count: 10), .scan(cursor: [0x30], count: 10), .type(key: key),
             .pttl(key: key), .strlen(key: key), .getrange(key: key, start: 0, end: 12), .memoryUsage(key: key),
-            .dbsize, .clientSetName("x"), .clientNoTouchOn, .clientList, .select(1),
+            .dbsize, .clientSetName("x"), .clientNoTouch(true), .clientList, .select(1),
             .auth(password: "p"), .auth(user: "u", password: "p"),
         ]
         // The allow-list is exactly what is sent (issue 8 §5): nothing on it that no constructor builds.
