@@ -62,22 +62,17 @@ extension DashboardRenderer {
                      role: .muted, ellipsis: glyphs.ellipsis)
             return
         }
-        let sep = " \(glyphs.separator) "
-        let x0 = rect.x + 1
-        let width = rect.width - 2
-        var y = rect.y - state.detailScroll
-        func visible(_ row: Int) -> Bool { row >= rect.y && row < rect.maxY }
-        func line(_ parts: [(String, StyleRole)], indent: Int = 0) {
-            if visible(y) {
-                var x = x0 + indent
-                for (text, role) in parts where x < x0 + width {
-                    x = grid.put(text, at: x, y, maxWidth: x0 + width - x, role: role, ellipsis: glyphs.ellipsis)
-                }
-            }
-            y += 1
-        }
+        var writer = DetailWriter(rect: rect, y: rect.y - state.detailScroll, glyphs: glyphs)
+        detailSummary(family, model: model, writer: &writer, grid: &grid)
+        detailHistograms(family, writer: &writer, grid: &grid)
+        detailForecast(family, model: model, writer: &writer, grid: &grid)
+        detailFindingsAndExamples(family, model: model, writer: &writer, grid: &grid)
+    }
 
-        // Summary line.
+    /// The summary line (keys, share, type mix, no TTL, memory), the TTL quantiles, the server's key sizes and what the
+    /// bounded look at string values found (only the sentinel's text is ever shown, never a value).
+    private static func detailSummary(_ family: FamilyReport, model: DashboardModel, writer: inout DetailWriter, grid: inout Grid) {
+        let sep = writer.sep
         let totalTypes = max(1.0, family.types.values.reduce(0.0) { $0 + Double($1) })
         let typeMix = family.types.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.prefix(3)
             .map { "\(safe($0.key)) \(Humanize.percent(Double($0.value) / totalTypes, decimals: 0))" }.joined(separator: " ")
@@ -87,38 +82,39 @@ extension DashboardRenderer {
         if !typeMix.isEmpty { summary += [(sep, .muted), (typeMix, .normal)] }
         summary += [(sep + "no TTL ", .muted), (Humanize.grouped(family.noTTL), family.noTTL > 0 ? .warn : .normal)]
         if let memory = family.memoryBytes { summary += [(sep + "~", .muted), (Humanize.bytes(Double(memory)), .value), (" (sampled)", .muted)] }
-        line(summary)
-        line([("sampled ", .muted), (Humanize.grouped(family.sampled), .normal),
-              ("  ttl min ", .muted), (Humanize.duration(family.ttlMinSeconds), .normal),
-              ("  p50 ", .muted), (Humanize.duration(family.ttlP50Seconds), .normal),
-              ("  p90 ", .muted), (Humanize.duration(family.ttlP90Seconds), .normal),
-              ("  max ", .muted), (Humanize.duration(family.ttlMaxSeconds), .normal)])
-        if let sizes = keySizesLine(model: model, family: family, sep: sep) { line(sizes) }
-        // What the bounded look at string values found (only the sentinel's text is ever shown, never a value).
-        if family.valuesProbed > 0 {
-            let longNegative = family.negativeCacheLongTTLKeys > 0
-            var values: [(String, StyleRole)] = [("values ", .muted), (Humanize.grouped(family.valuesProbed), .normal), (" looked at", .muted),
-                                                 (sep + "\"\(ValueClass.notFoundSentinelText)\" ~", .muted),
-                                                 (Humanize.grouped(family.negativeCacheKeys), longNegative ? .warn : .normal)]
-            if family.negativeCacheKeys > 0 {
-                if let longest = family.negativeCacheMaxTTLSeconds {
-                    values += [(" up to ", .muted), (Humanize.duration(longest), longNegative ? .warn : .normal)]
-                }
-                if family.negativeCacheNoTTL > 0 { values += [(", ", .muted), (Humanize.grouped(family.negativeCacheNoTTL) + " no TTL", .warn)] }
+        writer.line(summary, into: &grid)
+        writer.line([("sampled ", .muted), (Humanize.grouped(family.sampled), .normal),
+                     ("  ttl min ", .muted), (Humanize.duration(family.ttlMinSeconds), .normal),
+                     ("  p50 ", .muted), (Humanize.duration(family.ttlP50Seconds), .normal),
+                     ("  p90 ", .muted), (Humanize.duration(family.ttlP90Seconds), .normal),
+                     ("  max ", .muted), (Humanize.duration(family.ttlMaxSeconds), .normal)], into: &grid)
+        if let sizes = keySizesLine(model: model, family: family, sep: sep) { writer.line(sizes, into: &grid) }
+        guard family.valuesProbed > 0 else { return }
+        let longNegative = family.negativeCacheLongTTLKeys > 0
+        var values: [(String, StyleRole)] = [("values ", .muted), (Humanize.grouped(family.valuesProbed), .normal), (" looked at", .muted),
+                                             (sep + "\"\(ValueClass.notFoundSentinelText)\" ~", .muted),
+                                             (Humanize.grouped(family.negativeCacheKeys), longNegative ? .warn : .normal)]
+        if family.negativeCacheKeys > 0 {
+            if let longest = family.negativeCacheMaxTTLSeconds {
+                values += [(" up to ", .muted), (Humanize.duration(longest), longNegative ? .warn : .normal)]
             }
-            values += [(sep + "falsy ~", .muted), (Humanize.grouped(family.falsyValueKeys), family.falsyValueKeys > 0 ? .warn : .normal)]
-            line(values)
+            if family.negativeCacheNoTTL > 0 { values += [(", ", .muted), (Humanize.grouped(family.negativeCacheNoTTL) + " no TTL", .warn)] }
         }
+        values += [(sep + "falsy ~", .muted), (Humanize.grouped(family.falsyValueKeys), family.falsyValueKeys > 0 ? .warn : .normal)]
+        writer.line(values, into: &grid)
+    }
 
-        // TTL histograms side by side.
+    /// The TTL histograms side by side: log2 buckets (with a few empty neighbours for context) and the guide's bands.
+    private static func detailHistograms(_ family: FamilyReport, writer: inout DetailWriter, grid: inout Grid) {
+        let (x0, width, glyphs, rect) = (writer.x0, writer.width, writer.glyphs, writer.rect)
         let leftWidth = min(width * 55 / 100, 64)
         let rightX = x0 + leftWidth + 2
         let rightWidth = min(width - leftWidth - 2, 48)
-        if visible(y) {
-            grid.put("TTL, log2 buckets", at: x0, y, role: .header)
-            grid.put("guide bands", at: rightX, y, role: .header)
+        if writer.visible(writer.y) {
+            grid.put("TTL, log2 buckets", at: x0, writer.y, role: .header)
+            grid.put("guide bands", at: rightX, writer.y, role: .header)
         }
-        y += 1
+        writer.y += 1
         var buckets = foldingYears(family.ttlHistogram)
         if var first = buckets.firstIndex(where: { $0.keys > 0 }), var last = buckets.lastIndex(where: { $0.keys > 0 }) {
             // Show some empty neighbours for context: at least 5 rows where the buckets allow.
@@ -143,7 +139,7 @@ extension DashboardRenderer {
         let rightRows = zip(bandLabels, bands).enumerated().map { i, pair in
             Histogram.Row(label: pair.0, value: Double(pair.1), valueText: Humanize.grouped(pair.1), role: i == 6 ? .warn : .bar)
         }
-        let histogramTop = y
+        let histogramTop = writer.y
         let clipTop = max(rect.y, histogramTop)
         let clipBottom = min(rect.maxY, histogramTop + histogramRows)
         if clipBottom > clipTop {
@@ -157,12 +153,16 @@ extension DashboardRenderer {
             Histogram.draw(into: &grid, rows: Array(rightRows.dropFirst(skip)),
                            rect: Rect(x: rightX, y: clipTop, width: rightWidth, height: clipBottom - clipTop), glyphs: glyphs)
         }
-        y += histogramRows
+        writer.y += histogramRows
+    }
 
-        // Expiry forecast with the lockstep wave marked.
+    /// The expiry forecast for the next hour, with the lockstep wave marked and described beside the chart.
+    private static func detailForecast(_ family: FamilyReport, model: DashboardModel, writer: inout DetailWriter, grid: inout Grid) {
+        let (x0, width, glyphs, rect) = (writer.x0, writer.width, writer.glyphs, writer.rect)
         let forecast = family.forecast.map(Double.init)
         let total = family.forecast.reduce(0.0) { $0 + Double($1) }
-        line([("Expiry forecast, next 60 min", .header), ("  keys per minute, ", .muted), (Humanize.count(total), .value), (" in the hour", .muted)])
+        writer.line([("Expiry forecast, next 60 min", .header), ("  keys per minute, ", .muted), (Humanize.count(total), .value),
+                      (" in the hour", .muted)], into: &grid)
         let waveMinute = family.lockstep.map { min(59, max(0, Humanize.clampedInt($0.startsInSeconds / 60))) }
         let chartHeight = rect.height >= 34 ? 5 : (rect.height >= 24 ? 3 : 2)
         let infoWidth = family.lockstep == nil ? 0 : min(30, width / 3)
@@ -173,7 +173,7 @@ extension DashboardRenderer {
             let index = forecast.count > chartWidth ? minute * sampledCount / forecast.count : minute
             markers[index] = .crit
         }
-        let chartTop = y
+        let chartTop = writer.y
         if chartTop >= rect.y, chartTop + chartHeight <= rect.maxY, !forecast.isEmpty {
             ColumnChart.draw(into: &grid, values: forecast, rect: Rect(x: x0, y: chartTop, width: chartWidth, height: chartHeight),
                              glyphs: glyphs, reduction: .max, markers: markers)
@@ -181,51 +181,76 @@ extension DashboardRenderer {
         if let wave = family.lockstep, let minute = waveMinute {
             let at = Humanize.clockMinutes(model.now.addingTimeInterval(wave.startsInSeconds), timeZone: model.timeZone)
             let ix = x0 + chartWidth + 2
-            if visible(chartTop) {
+            if writer.visible(chartTop) {
                 grid.put("\(Humanize.count(wave.keys)) at \(at)", at: ix, chartTop, maxWidth: infoWidth, role: .crit, ellipsis: glyphs.ellipsis)
             }
-            if visible(chartTop + 1) {
+            if writer.visible(chartTop + 1) {
                 grid.put("lockstep: \(Humanize.percent(wave.fraction, decimals: 0)) in \(Humanize.duration(wave.windowSeconds))",
                          at: ix, chartTop + 1, maxWidth: infoWidth, role: .warn, ellipsis: glyphs.ellipsis)
             }
-            if chartHeight > 2, visible(chartTop + 2) {
+            if chartHeight > 2, writer.visible(chartTop + 2) {
                 grid.put("in \(Humanize.duration(Double(minute) * 60))", at: ix, chartTop + 2, maxWidth: infoWidth, role: .muted)
             }
         }
-        y += chartHeight
-        if visible(y), chartWidth >= 12 {
-            grid.put("now", at: x0, y, role: .muted)
-            grid.put("+30m", at: x0 + chartWidth / 2 - 2, y, role: .muted)
-            grid.put("+60m", at: x0 + chartWidth - 4, y, role: .muted)
+        writer.y += chartHeight
+        if writer.visible(writer.y), chartWidth >= 12 {
+            grid.put("now", at: x0, writer.y, role: .muted)
+            grid.put("+30m", at: x0 + chartWidth / 2 - 2, writer.y, role: .muted)
+            grid.put("+60m", at: x0 + chartWidth - 4, writer.y, role: .muted)
         }
-        y += 1
+        writer.y += 1
+    }
 
-        // Findings.
+    /// The family's findings, then up to three example keys with what the census read for each.
+    private static func detailFindingsAndExamples(_ family: FamilyReport, model: DashboardModel, writer: inout DetailWriter,
+                                                  grid: inout Grid) {
         let findings = model.findings(for: family.pattern)
         if !findings.isEmpty {
-            line([("Findings", .header)])
+            writer.line([("Findings", .header)], into: &grid)
             for finding in findings {
-                line([("[\(finding.severity.rawValue)] ", levelRole(finding.severity)), (safe(finding.code) + ": ", .accent),
-                      (safe(finding.message), .normal)], indent: 1)
+                writer.line([("[\(finding.severity.rawValue)] ", levelRole(finding.severity)), (safe(finding.code) + ": ", .accent),
+                             (safe(finding.message), .normal)], indent: 1, into: &grid)
             }
         }
+        guard !family.examples.isEmpty else { return }
+        writer.line([("Examples", .header)], into: &grid)
+        if family.exampleKeys.isEmpty {
+            for example in family.examples.prefix(3) { writer.line([(safe(example), .normal)], indent: 1, into: &grid) }
+            return
+        }
+        // Key, then what the census read for it: TTL at that moment, type, size when sampled.
+        let keys = family.exampleKeys.prefix(3).map { safe($0.key) }
+        let keyWidth = min(keys.map(DisplayWidth.of).max() ?? 0, max(8, writer.width / 2))
+        for (example, key) in zip(family.exampleKeys.prefix(3), keys) {
+            var facts = example.ttlSeconds.map { "ttl " + Humanize.duration($0) } ?? "no ttl"
+            if let type = example.type { facts += "  " + safe(type) }
+            if let bytes = example.memoryBytes { facts += "  " + Humanize.bytes(Double(bytes)) }
+            writer.line([(DisplayWidth.pad(key, to: keyWidth, ellipsis: writer.glyphs.ellipsis) + "  ", .normal), (facts, .muted)],
+                        indent: 1, into: &grid)
+        }
+    }
+}
 
-        // Examples.
-        if !family.examples.isEmpty {
-            line([("Examples", .header)])
-            if family.exampleKeys.isEmpty {
-                for example in family.examples.prefix(3) { line([(safe(example), .normal)], indent: 1) }
-            } else {
-                // Key, then what the census read for it: TTL at that moment, type, size when sampled.
-                let keys = family.exampleKeys.prefix(3).map { safe($0.key) }
-                let keyWidth = min(keys.map(DisplayWidth.of).max() ?? 0, max(8, width / 2))
-                for (example, key) in zip(family.exampleKeys.prefix(3), keys) {
-                    var facts = example.ttlSeconds.map { "ttl " + Humanize.duration($0) } ?? "no ttl"
-                    if let type = example.type { facts += "  " + safe(type) }
-                    if let bytes = example.memoryBytes { facts += "  " + Humanize.bytes(Double(bytes)) }
-                    line([(DisplayWidth.pad(key, to: keyWidth, ellipsis: glyphs.ellipsis) + "  ", .normal), (facts, .muted)], indent: 1)
-                }
+/// Writes the detail view's rows top to bottom from a scrolled start: rows outside `rect` are counted, not drawn.
+struct DetailWriter {
+    let rect: Rect
+    /// The next row (may be above `rect` while scrolled).
+    var y: Int
+    let glyphs: Glyphs
+    var x0: Int { rect.x + 1 }
+    var width: Int { rect.width - 2 }
+    var sep: String { " \(glyphs.separator) " }
+
+    func visible(_ row: Int) -> Bool { row >= rect.y && row < rect.maxY }
+
+    /// One row of styled parts (cut at the right edge), then the next row.
+    mutating func line(_ parts: [(String, StyleRole)], indent: Int = 0, into grid: inout Grid) {
+        if visible(y) {
+            var x = x0 + indent
+            for (text, role) in parts where x < x0 + width {
+                x = grid.put(text, at: x, y, maxWidth: x0 + width - x, role: role, ellipsis: glyphs.ellipsis)
             }
         }
+        y += 1
     }
 }
