@@ -71,104 +71,123 @@ extension DashboardRenderer {
         // The focused pane scrolls through the error list (up/down).
         let errorOffset = min(max(0, state.failOpenScroll), max(0, f.byError.count - 1))
         f.byError = Array(f.byError.dropFirst(errorOffset))
+        if content.width >= 90 && content.height >= 4 {
+            renderFailOpenWide(into: &grid, f, logs: logs, model: model, content: content, glyphs: glyphs)
+        } else {
+            renderFailOpenNarrow(into: &grid, f, logs: logs, model: model, content: content, glyphs: glyphs)
+        }
+    }
+
+    /// The chart's column role for `perMinute` events: crit, warn or a plain bar.
+    private static func failOpenRole(_ perMinute: Double, _ f: FailOpenSummary) -> StyleRole {
+        perMinute >= f.critPerMinute ? .crit : (perMinute >= f.warnPerMinute ? .warn : .bar)
+    }
+
+    /// The warn and crit lines drawn across the chart.
+    private static func failOpenThresholds(_ f: FailOpenSummary) -> [ColumnChart.Threshold] {
+        [ColumnChart.Threshold(value: f.warnPerMinute, role: .warn), ColumnChart.Threshold(value: f.critPerMinute, role: .crit)]
+    }
+
+    /// `1m 3  5m 12  15m 40`, as label/value pairs.
+    private static func failOpenCounts(_ f: FailOpenSummary) -> [(String, String)] {
+        [("1m ", "\(f.last1m)"), (" 5m ", "\(f.last5m)"), (" 15m ", "\(f.last15m)")]
+    }
+
+    /// Draws styled parts from `x` on row `y`, cut at `limit`; returns the column after the last one drawn.
+    @discardableResult
+    private static func drawParts(_ parts: [(String, StyleRole)], x: Int, y: Int, limit: Int, glyphs: Glyphs, into grid: inout Grid) -> Int {
+        var cx = x
+        for (text, role) in parts {
+            guard limit - cx > 0 else { break }
+            cx = grid.put(text, at: cx, y, maxWidth: limit - cx, role: role, ellipsis: glyphs.ellipsis)
+        }
+        return cx
+    }
+
+    /// Wide: a tall chart with labelled threshold lines on the left; state, counts, errors, families and sources on the right.
+    private static func renderFailOpenWide(into grid: inout Grid, _ f: FailOpenSummary, logs: LogsReport, model: DashboardModel,
+                                           content: Rect, glyphs: Glyphs) {
+        let series = f.perMinute.map(Double.init)
+        let thresholds = failOpenThresholds(f)
+        let chartWidth = min(60, content.width - 50)
+        let chartRect = Rect(x: content.x, y: content.y, width: chartWidth, height: content.height - 1)
+        ColumnChart.draw(into: &grid, values: Array(series.suffix(chartWidth)), rect: chartRect, glyphs: glyphs,
+                         thresholds: thresholds, reduction: .max, roleFor: { failOpenRole($0, f) })
+        drawEventMarkers(into: &grid, events: model.events, now: model.now, rect: chartRect, glyphs: glyphs)
+        // Label the threshold lines at the chart's right edge.
+        let top = max(series.suffix(chartWidth).max() ?? 0, max(f.warnPerMinute, f.critPerMinute) * 1.1, 1)
+        for threshold in thresholds where threshold.value > 0 {
+            let row = ColumnChart.thresholdRow(value: threshold.value, top: top, rows: chartRect.height)
+            grid.put(Humanize.count(threshold.value), at: chartRect.maxX + 1, chartRect.maxY - 1 - row, role: threshold.role)
+        }
+        let axisY = content.maxY - 1
+        grid.put("-\(min(60, chartWidth))m", at: content.x, axisY, role: .muted)
+        grid.put("now", at: content.x + chartWidth - 3, axisY, role: .muted)
+        if chartWidth >= 30 { grid.put("-\(min(60, chartWidth) / 2)m", at: content.x + chartWidth / 2 - 2, axisY, role: .muted) }
+        let x = chartRect.maxX + 6
+        let infoWidth = min(56, content.maxX - x)
+        let limit = min(content.maxX, x + infoWidth)
+        var y = content.y
+        func line(_ parts: [(String, StyleRole)]) {
+            guard y < content.maxY else { return }
+            drawParts(parts, x: x, y: y, limit: limit, glyphs: glyphs, into: &grid)
+            y += 1
+        }
+        line([("state  ", .muted), (stateText(f, model: model), levelRole(f.state))])
+        line([("last   ", .muted)] + failOpenCounts(f).flatMap { [($0.0, StyleRole.muted), ($0.1, StyleRole.value)] }
+             + [("  total ", .muted), (Humanize.count(f.total), .value)])
+        if !f.byError.isEmpty {
+            line([("errors", .muted)])
+            for e in f.byError.prefix(3) {
+                line([("  " + DisplayWidth.pad(safe(e.error), to: infoWidth - 10, ellipsis: glyphs.ellipsis), .normal),
+                      (DisplayWidth.pad(Humanize.count(e.count), to: 6, right: true), .value)])
+            }
+        }
+        if !f.byFamily.isEmpty, y < content.maxY - logs.sources.count - 1 {
+            line([("families", .muted)])
+            for fam in f.byFamily.prefix(2) {
+                line([("  " + DisplayWidth.pad(safe(fam.pattern), to: infoWidth - 10, ellipsis: glyphs.ellipsis), .normal),
+                      (DisplayWidth.pad(Humanize.count(fam.count), to: 6, right: true), .value)])
+            }
+        }
+        let sourceRows = Array(logs.sources.prefix(max(0, content.maxY - y)))
+        for source in sourceRows {
+            line([("src  ", .muted), (safe(source.path) + " ", .normal), (source.status, sourceRole(source.status)),
+                  (source.detail.map { " " + safe($0) } ?? "", .muted)])
+        }
+    }
+
+    /// Narrow: chart (1+ rows) with the counts on the right, then state + top errors, then sources.
+    private static func renderFailOpenNarrow(into grid: inout Grid, _ f: FailOpenSummary, logs: LogsReport, model: DashboardModel,
+                                             content: Rect, glyphs: Glyphs) {
         let sep = " \(glyphs.separator) "
         let series = f.perMinute.map(Double.init)
-        func roleFor(_ v: Double) -> StyleRole { v >= f.critPerMinute ? .crit : (v >= f.warnPerMinute ? .warn : .bar) }
-        let thresholds = [ColumnChart.Threshold(value: f.warnPerMinute, role: .warn),
-                          ColumnChart.Threshold(value: f.critPerMinute, role: .crit)]
-        let counts: [(String, String)] = [("1m ", "\(f.last1m)"), (" 5m ", "\(f.last5m)"), (" 15m ", "\(f.last15m)")]
+        let counts = failOpenCounts(f)
         let countsWidth = counts.reduce(0) { $0 + DisplayWidth.of($1.0) + DisplayWidth.of($1.1) }
-
-        func drawCounts(x: Int, y: Int) {
-            var cx = x
-            for (label, value) in counts {
-                cx = grid.put(label, at: cx, y, role: .muted)
-                cx = grid.put(value, at: cx, y, role: .value)
-            }
-        }
-        func errorsText() -> [(String, StyleRole)] {
-            var parts: [(String, StyleRole)] = []
-            for (i, e) in f.byError.prefix(3).enumerated() {
-                if i > 0 { parts.append((sep, .muted)) }
-                parts.append((safe(e.error) + " ", .normal))
-                parts.append((Humanize.count(e.count), .value))
-            }
-            if parts.isEmpty { parts.append((f.total == 0 ? "no fail-open lines seen" : "", .muted)) }
-            return parts
-        }
-        func drawParts(_ parts: [(String, StyleRole)], x: Int, y: Int, limit: Int) -> Int {
-            var cx = x
-            for (text, role) in parts {
-                guard limit - cx > 0 else { break }
-                cx = grid.put(text, at: cx, y, maxWidth: limit - cx, role: role, ellipsis: glyphs.ellipsis)
-            }
-            return cx
-        }
-        let stateRole = levelRole(f.state)
-
-        if content.width >= 90 && content.height >= 4 {
-            // Wide: a tall chart with threshold lines on the left, facts on the right.
-            let chartWidth = min(60, content.width - 50)
-            let chartRect = Rect(x: content.x, y: content.y, width: chartWidth, height: content.height - 1)
-            ColumnChart.draw(into: &grid, values: Array(series.suffix(chartWidth)), rect: chartRect, glyphs: glyphs,
-                             thresholds: thresholds, reduction: .max, roleFor: roleFor)
-            drawEventMarkers(into: &grid, events: model.events, now: model.now, rect: chartRect, glyphs: glyphs)
-            // Label the threshold lines at the chart's right edge.
-            let top = max(series.suffix(chartWidth).max() ?? 0, max(f.warnPerMinute, f.critPerMinute) * 1.1, 1)
-            for threshold in thresholds where threshold.value > 0 {
-                let row = ColumnChart.thresholdRow(value: threshold.value, top: top, rows: chartRect.height)
-                grid.put(Humanize.count(threshold.value), at: chartRect.maxX + 1, chartRect.maxY - 1 - row, role: threshold.role)
-            }
-            let axisY = content.maxY - 1
-            grid.put("-\(min(60, chartWidth))m", at: content.x, axisY, role: .muted)
-            grid.put("now", at: content.x + chartWidth - 3, axisY, role: .muted)
-            if chartWidth >= 30 { grid.put("-\(min(60, chartWidth) / 2)m", at: content.x + chartWidth / 2 - 2, axisY, role: .muted) }
-            let x = chartRect.maxX + 6
-            let infoWidth = min(56, content.maxX - x)
-            let limit = min(content.maxX, x + infoWidth)
-            var y = content.y
-            func line(_ parts: [(String, StyleRole)]) {
-                guard y < content.maxY else { return }
-                _ = drawParts(parts, x: x, y: y, limit: limit)
-                y += 1
-            }
-            line([("state  ", .muted), (stateText(f, model: model), stateRole)])
-            line([("last   ", .muted)] + counts.flatMap { [($0.0, StyleRole.muted), ($0.1, StyleRole.value)] }
-                 + [("  total ", .muted), (Humanize.count(f.total), .value)])
-            if !f.byError.isEmpty {
-                line([("errors", .muted)])
-                for e in f.byError.prefix(3) {
-                    line([("  " + DisplayWidth.pad(safe(e.error), to: infoWidth - 10, ellipsis: glyphs.ellipsis), .normal),
-                          (DisplayWidth.pad(Humanize.count(e.count), to: 6, right: true), .value)])
-                }
-            }
-            if !f.byFamily.isEmpty, y < content.maxY - logs.sources.count - 1 {
-                line([("families", .muted)])
-                for fam in f.byFamily.prefix(2) {
-                    line([("  " + DisplayWidth.pad(safe(fam.pattern), to: infoWidth - 10, ellipsis: glyphs.ellipsis), .normal),
-                          (DisplayWidth.pad(Humanize.count(fam.count), to: 6, right: true), .value)])
-                }
-            }
-            let sourceRows = Array(logs.sources.prefix(max(0, content.maxY - y)))
-            for source in sourceRows {
-                line([("src  ", .muted), (safe(source.path) + " ", .normal), (source.status, sourceRole(source.status)),
-                      (source.detail.map { " " + safe($0) } ?? "", .muted)])
-            }
-            return
-        }
-
-        // Narrow: chart (1+ rows) with the counts on the right, then state + top errors, then sources.
         let chartHeight = max(1, content.height - 1 - (content.height >= 4 ? 1 : 0))
         let chartWidth = max(0, min(60, content.width - countsWidth - 2))
         let narrowChart = Rect(x: content.x, y: content.y, width: chartWidth, height: min(chartHeight, content.height))
         ColumnChart.draw(into: &grid, values: Array(series.suffix(chartWidth)), rect: narrowChart,
-                         glyphs: glyphs, thresholds: chartHeight > 1 ? thresholds : [], reduction: .max, roleFor: roleFor)
+                         glyphs: glyphs, thresholds: chartHeight > 1 ? failOpenThresholds(f) : [], reduction: .max,
+                         roleFor: { failOpenRole($0, f) })
         drawEventMarkers(into: &grid, events: model.events, now: model.now, rect: narrowChart, glyphs: glyphs)
-        drawCounts(x: content.maxX - countsWidth, y: content.y + min(chartHeight, content.height) - 1)
+        var cx = content.maxX - countsWidth
+        for (label, value) in counts {
+            cx = grid.put(label, at: cx, content.y + min(chartHeight, content.height) - 1, role: .muted)
+            cx = grid.put(value, at: cx, content.y + min(chartHeight, content.height) - 1, role: .value)
+        }
         var y = content.y + chartHeight
         guard y < content.maxY else { return }
-        var x = grid.put(stateText(f, model: model), at: content.x, y, maxWidth: content.width, role: stateRole, ellipsis: glyphs.ellipsis)
-        x = drawParts([("  ", .normal)] + errorsText(), x: x, y: y, limit: content.maxX)
+        var errors: [(String, StyleRole)] = []
+        for (i, e) in f.byError.prefix(3).enumerated() {
+            if i > 0 { errors.append((sep, .muted)) }
+            errors.append((safe(e.error) + " ", .normal))
+            errors.append((Humanize.count(e.count), .value))
+        }
+        if errors.isEmpty { errors.append((f.total == 0 ? "no fail-open lines seen" : "", .muted)) }
+        let x = grid.put(stateText(f, model: model), at: content.x, y, maxWidth: content.width, role: levelRole(f.state),
+                         ellipsis: glyphs.ellipsis)
+        drawParts([("  ", .normal)] + errors, x: x, y: y, limit: content.maxX, glyphs: glyphs, into: &grid)
         y += 1
         guard y < content.maxY else { return }
         var parts: [(String, StyleRole)] = []
@@ -181,6 +200,6 @@ extension DashboardRenderer {
             parts.append(("  top family ", .muted))
             parts.append((safe(top.pattern) + " " + Humanize.count(top.count), .normal))
         }
-        _ = drawParts(parts, x: content.x, y: y, limit: content.maxX)
+        drawParts(parts, x: content.x, y: y, limit: content.maxX, glyphs: glyphs, into: &grid)
     }
 }
