@@ -34,140 +34,29 @@ public final class LogMonitor {
 
     // MARK: - Shared state (under `lock`)
 
-    private struct Published {
-        var path: String
-        var format = "unknown"
-        var lines = 0
-        var unparsed = 0
-        var truncated = 0
-        var unparsedTime = 0
-        var status = "missing"
-        var detail: String?
-        var lastLineAt: Date?
-        var followingSince: Date?
-        var patternDeletions = PatternDeletionCounts()
-        /// The processor's deploy lines already taken into the monitor's list.
-        var deployLinesTaken = 0
-
-        /// Takes the processor's counts and format; a source that delivered new lines was heard from `now`.
-        mutating func absorb(_ processor: LogLineProcessor, now: Date) {
-            if processor.lines > lines { lastLineAt = now }
-            lines = processor.lines
-            unparsed = processor.unparsed
-            truncated = processor.truncated
-            unparsedTime = processor.unparsedTime
-            format = processor.formatName
-            patternDeletions = processor.patternDeletions
-        }
-    }
-
-    private let lock = NSLock()
-    private var published: [(id: Int, source: Published)] = []
-    private var counter = FailOpenCounter()
+    let lock = NSLock()
+    var published: [(id: Int, source: Published)] = []
+    var counter = FailOpenCounter()
     private var evaluator: AlertEvaluator
     private var pollsCompleted = 0
-    private var inputEnded = false
+    var inputEnded = false
     private var followerBytesRead: Int64 = 0
     /// Deploy lines of all sources, renumbered in the order published.
     private var deployLines = DeployLines()
 
     // MARK: - Poll-thread state
 
-    /// What the per-line path touches, kept behind one pointer: no retains, no exclusivity checks per line.
-    private struct LineState {
-        var processor: LogLineProcessor
-        var needles: NeedleScanner
-        /// Finds memcached pattern-deletion lines (`PatternDeletionCounts.needle`) the same way.
-        var deletionNeedles = NeedleScanner(needle: PatternDeletionCounts.needle)
-        /// One scanner per deploy pattern (`[logs] deploy_patterns`).
-        var deployNeedles: [NeedleScanner] = []
-        var events: [FailOpenEvent] = []
-        var arrival = Date()
-
-        /// Processes a run of complete lines (each ends with its newline, none truncated) from the current chunk.
-        ///
-        /// The result is the one the per-line `line` callback gives: lines where the needle (the
-        /// matchers' common prefix) occurs go through `process` with `mayContainPrefix: true`; the
-        /// others, known not to contain it, through `countLineWithoutPrefix` (which `process` with
-        /// `mayContainPrefix: false` would equal). Newlines are found with memchr over the block.
-        mutating func processBlock(_ block: UnsafeBufferPointer<UInt8>) {
-            guard let base = block.baseAddress else { return }
-            let end = base + block.count
-            let everyLineMayContain = needles.needle.isEmpty
-            var lineStart = base
-            var hit = needles.firstOccurrence(from: base)
-            var deletionHit = deletionNeedles.firstOccurrence(from: base)
-            // Each pattern's next occurrence, advanced only past lines already passed (no rescans), and their minimum.
-            var deployHits = deployNeedles.map { $0.firstOccurrence(from: base) }
-            var deployHit = Self.earliest(deployHits)
-            while lineStart < end {
-                guard let found = memchr(lineStart, 0x0A, end - lineStart) else { break }
-                let newline = UnsafePointer(found.assumingMemoryBound(to: UInt8.self))
-                let line = UnsafeBufferPointer(start: lineStart, count: newline - lineStart)
-                if let occurrence = hit, occurrence < lineStart { hit = needles.firstOccurrence(from: lineStart) }
-                if everyLineMayContain || (hit.map { $0 < newline } ?? false) {
-                    if let event = processor.process(line, arrival: arrival, mayContainPrefix: true) { events.append(event) }
-                } else {
-                    processor.countLineWithoutPrefix(line)
-                }
-                if let occurrence = deletionHit, occurrence < lineStart { deletionHit = deletionNeedles.firstOccurrence(from: lineStart) }
-                if let occurrence = deletionHit, occurrence < newline { processor.notePatternDeletion(in: line) }
-                if let occurrence = deployHit, occurrence < lineStart {
-                    for index in deployHits.indices {
-                        if let hit = deployHits[index], hit < lineStart { deployHits[index] = deployNeedles[index].firstOccurrence(from: lineStart) }
-                    }
-                    deployHit = Self.earliest(deployHits)
-                }
-                if let occurrence = deployHit, occurrence < newline { processor.noteDeployLine(in: line, arrival: arrival) }
-                lineStart = newline + 1
-            }
-        }
-
-        /// The earliest of several occurrences (nil: none).
-        static func earliest(_ hits: [UnsafePointer<UInt8>?]) -> UnsafePointer<UInt8>? {
-            var first: UnsafePointer<UInt8>?
-            for case let hit? in hits where first.map({ hit < $0 }) ?? true { first = hit }
-            return first
-        }
-
-        /// False only when the line certainly contains no deploy pattern.
-        mutating func mayContainDeploy(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
-            var any = false
-            for index in deployNeedles.indices where deployNeedles[index].mayContain(line) { any = true }
-            return any
-        }
-    }
-
-    private final class FileSource {
-        let id: Int
-        let follower: FileFollower
-        let fromGlob: String?
-        let state: UnsafeMutablePointer<LineState>
-        init(id: Int, follower: FileFollower, fromGlob: String?, processor: LogLineProcessor) {
-            self.id = id
-            self.follower = follower
-            self.fromGlob = fromGlob
-            state = UnsafeMutablePointer<LineState>.allocate(capacity: 1)
-            state.initialize(to: LineState(processor: processor, needles: NeedleScanner(needle: processor.matcher.commonPrefix),
-                                           deployNeedles: processor.deployLines.patterns.map { NeedleScanner(needle: $0) }))
-        }
-        deinit {
-            state.deinitialize(count: 1)
-            state.deallocate()
-        }
-    }
-
-    private let clock: () -> Date
-    private let stdinDescriptor: Int32
+    let clock: () -> Date
+    let stdinDescriptor: Int32
     private var fileSources: [FileSource] = []
     private var globs: [(pattern: String, placeholder: Int)] = []
     /// Offsets reached per file; entries not held open for `identityMemorySeconds` are forgotten
     /// (after that, an inode number may belong to a new file).
     private var offsetsByIdentity: [FileFollower.FileIdentity: (offset: Int64, lastHeld: Date)] = [:]
     private var nextID = 0
-    private var stdinReader: StreamReader?
+    var stdinReader: StreamReader?
     private var stdinSourceID: Int?
-    private var stdinProcessor: LogLineProcessor
+    var stdinProcessor: LogLineProcessor
     private let worker = WorkerThread(name: "cachewatch-logs")
     private var started = false
     private var lastGlobExpansion = Date.distantPast
@@ -460,7 +349,7 @@ public final class LogMonitor {
     }
 
     /// Moves a source's new deploy lines into the monitor's list, numbered in publication order (under `lock`).
-    private func takeDeployLines(of processor: LogLineProcessor, into entry: inout Published) {
+    func takeDeployLines(of processor: LogLineProcessor, into entry: inout Published) {
         let source = processor.deployLines
         guard source.total > entry.deployLinesTaken else { return }
         let kept = source.recent.filter { $0.sequence > entry.deployLinesTaken }
@@ -478,26 +367,6 @@ public final class LogMonitor {
     }
 
     // MARK: - Globs
-
-    static func isGlob(_ path: String) -> Bool {
-        path.contains("*") || path.contains("?") || path.contains("[")
-    }
-
-    /// Expands a pattern with glob(3): regular files only, sorted.
-    static func expand(_ pattern: String) -> [String] {
-        var result = glob_t()
-        defer { globfree(&result) }
-        guard glob(pattern, 0, nil, &result) == 0 else { return [] }
-        var matches: [String] = []
-        for index in 0..<Int(result.gl_pathc) {
-            guard let pointer = result.gl_pathv[index] else { continue }
-            let path = String(cString: pointer)
-            var fileStat = stat()
-            if stat(path, &fileStat) == 0, (fileStat.st_mode & S_IFMT) == S_IFDIR { continue }
-            matches.append(path)
-        }
-        return matches.sorted()
-    }
 
     private func reexpandGlobs() {
         for (pattern, _) in globs {
@@ -535,54 +404,5 @@ public final class LogMonitor {
             }
             lock.unlock()
         }
-    }
-
-    // MARK: - Stdin
-
-    private func startStdin(id: Int) {
-        lock.lock()
-        if let index = published.firstIndex(where: { $0.id == id }) { published[index].source.followingSince = clock() }
-        lock.unlock()
-        let reader = StreamReader(
-            descriptor: stdinDescriptor,
-            onChunk: { [unowned self] bytes, splitter in
-                var events: [FailOpenEvent] = []
-                let arrival = clock()
-                splitter.feed(bytes) { line, truncated in
-                    if let event = stdinProcessor.process(line, arrival: arrival, truncated: truncated) { events.append(event) }
-                    stdinProcessor.notePatternDeletion(in: line)
-                    stdinProcessor.noteDeployLine(in: line, arrival: arrival)
-                }
-                publishStdin(id: id, events: events, detail: nil)
-            },
-            onEnd: { [unowned self] splitter, error in
-                var events: [FailOpenEvent] = []
-                let arrival = clock()
-                splitter.flush { line, truncated in
-                    if let event = stdinProcessor.process(line, arrival: arrival, truncated: truncated) { events.append(event) }
-                    stdinProcessor.notePatternDeletion(in: line)
-                    stdinProcessor.noteDeployLine(in: line, arrival: arrival)
-                }
-                let detail = error.map { "Reading standard input failed: \($0)." } ?? "Standard input ended (EOF); counts are final."
-                publishStdin(id: id, events: events, detail: detail)
-                lock.lock()
-                inputEnded = true
-                lock.unlock()
-            })
-        stdinReader = reader
-        reader.start()
-    }
-
-    private func publishStdin(id: Int, events: [FailOpenEvent], detail: String?) {
-        let now = clock()
-        lock.lock()
-        defer { lock.unlock() }
-        for event in events { counter.record(event, now: now) }
-        guard let index = published.firstIndex(where: { $0.id == id }) else { return }
-        var entry = published[index].source
-        entry.absorb(stdinProcessor, now: now)
-        takeDeployLines(of: stdinProcessor, into: &entry)
-        if let detail { entry.detail = detail }
-        published[index].source = entry
     }
 }
