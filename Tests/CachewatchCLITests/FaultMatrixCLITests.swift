@@ -120,6 +120,33 @@ final class FaultMatrixCLITests: XCTestCase {
         }
     }
 
+    /// Three `watch` processes on one idle Redis (issue 8 §7): each names the others in `metrics.other_cachewatch` and
+    /// never raises a finding from their traffic (their censuses SCAN ~10 times a second each: 20/s is above the
+    /// `pattern-invalidation` threshold of 10).
+    func testOtherWatchesAreCountedAndRaiseNoFinding() throws {
+        try startServer()
+        server.pipe((1...6000).map { ["SET", "widget:\($0)", "v", "EX", "600"] })
+        var others: [StreamingCLIProcess] = []
+        defer { for other in others { other.send(SIGKILL); _ = other.waitForExit(timeoutSeconds: 5) } }
+        for _ in 0..<2 {
+            let other = try StreamingCLIProcess(["watch", "--json", "--interval", "0.5s", "--scan-budget", "300", "-p", String(server.port)])
+            others.append(other)
+            XCTAssertTrue(other.waitForLines(1, timeoutSeconds: 15))
+        }
+        let watch = try startWatch(["--scan-budget", "300"])
+        let named = watch.waitForDocument(timeoutSeconds: 25) { (($0["metrics"] as? [String: Any])?["other_cachewatch"] as? Int) == 2 }
+        XCTAssertNotNil(named, "metrics.other_cachewatch never said 2")
+        let from = watch.lines.count
+        Thread.sleep(forTimeInterval: 4)
+        let documents = documents(watch, from: from, to: watch.lines.count)
+        XCTAssertFalse(documents.isEmpty)
+        for document in documents {
+            let codes = ((document["findings"] as? [[String: Any]]) ?? []).compactMap { $0["code"] as? String }
+            XCTAssertFalse(codes.contains("pattern-invalidation") || codes.contains("low-hit-ratio"), "finding from the other watches: \(codes)")
+        }
+        XCTAssertTrue(watch.isRunning && others.allSatisfy(\.isRunning))
+    }
+
     // MARK: - Restart
 
     /// Redis restarted with other keys: the census of the old keyspace is dropped (no old family, no old count
