@@ -4,11 +4,11 @@ import XCTest
 
 /// `cachewatch check`: exit 0/1/2/3 with their one Nagios line, on a private redis-server.
 final class CheckCLITests: XCTestCase {
-    private static var server: RedisServerFixture!
+    private static let shared = SharedRedisServer()
 
     override class func setUp() {
         super.setUp()
-        server = try? RedisServerFixture(options: .init(extraConfig: ["maxmemory 64mb", "maxmemory-policy allkeys-lru"]))
+        let server = shared.start(.init(extraConfig: ["maxmemory 64mb", "maxmemory-policy allkeys-lru"]))
         // db 0: the guide's healthy shapes only; db 2: a family without TTLs.
         var commands: [[String]] = []
         for i in 1...300 { commands.append(["SET", "widget:\(i)", "v", "EX", String(120 + i * 5)]) }
@@ -21,14 +21,13 @@ final class CheckCLITests: XCTestCase {
     }
 
     override class func tearDown() {
-        server?.teardown()
-        server = nil
+        shared.stop()
         super.tearDown()
     }
 
     private var port: String {
         get throws {
-            guard let server = Self.server else { throw XCTSkip("redis-server could not be started") }
+            let server = try Self.shared.server
             return String(server.port)
         }
     }

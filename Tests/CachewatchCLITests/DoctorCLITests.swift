@@ -6,11 +6,11 @@ import XCTest
 /// --json`, whose `findings` the dashboard and `watch` share). The class name contains `SnapshotCLITests` so
 /// that filter runs it.
 final class DoctorSnapshotCLITests: XCTestCase {
-    private static var server: RedisServerFixture!
+    private static let shared = SharedRedisServer()
 
     override class func setUp() {
         super.setUp()
-        server = try? RedisServerFixture(options: .init(extraConfig: ["maxmemory 64mb", "maxmemory-policy allkeys-lru"]))
+        let server = shared.start(.init(extraConfig: ["maxmemory 64mb", "maxmemory-policy allkeys-lru"]))
         var commands: [[String]] = []
         // db 0: the anti-patterns of the guide's "Avoid prefixes that …" list, and a paginated family whose keys were
         // written with 60 s and 300 s on every page (remaining TTLs spread as if written over time).
@@ -33,17 +33,11 @@ final class DoctorSnapshotCLITests: XCTestCase {
     }
 
     override class func tearDown() {
-        server?.teardown()
-        server = nil
+        shared.stop()
         super.tearDown()
     }
 
-    private var server: RedisServerFixture {
-        get throws {
-            guard let server = Self.server else { throw XCTSkip("redis-server could not be started") }
-            return server
-        }
-    }
+    private var server: RedisServerFixture { get throws { try Self.shared.server } }
 
     private func findings(_ arguments: [String]) throws -> [[String: Any]] {
         let server = try server

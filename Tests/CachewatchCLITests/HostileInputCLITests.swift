@@ -5,13 +5,12 @@ import XCTest
 /// The three inputs that crashed cachewatch (issue 8), run as a user would against a private redis-server,
 /// and the duration flags' one-sentence errors (exit 64 for a flag, exit 1 for the config file).
 final class HostileInputCLITests: XCTestCase {
-    private static var server: RedisServerFixture!
+    private static let shared = SharedRedisServer()
     private var directory: TempDirectory!
 
     override class func setUp() {
         super.setUp()
-        server = try? RedisServerFixture()
-        guard let server else { return }
+        guard let server = shared.start() else { return }
         var commands: [[String]] = [["SET", "far", "x"], ["PEXPIREAT", "far", "9000000000000000000"],
                                     ["SET", "far2", "x"], ["PEXPIREAT", "far2", String(Int64.max)]]
         for id in 1...100 { commands.append(["SET", "widget:\(id)", "v", "EX", "600"]) }
@@ -20,8 +19,7 @@ final class HostileInputCLITests: XCTestCase {
     }
 
     override class func tearDown() {
-        server?.teardown()
-        server = nil
+        shared.stop()
         super.tearDown()
     }
 
@@ -37,7 +35,7 @@ final class HostileInputCLITests: XCTestCase {
 
     private var port: String {
         get throws {
-            guard let server = Self.server else { throw XCTSkip("redis-server could not be started") }
+            let server = try Self.shared.server
             return String(server.port)
         }
     }
@@ -120,7 +118,7 @@ final class HostileInputCLITests: XCTestCase {
     /// never negative and never a lower bound presented as a rate.
     func testCountersResetBetweenSamplesGiveNullRates() throws {
         let port = try port
-        guard let server = Self.server else { throw XCTSkip("redis-server could not be started") }
+        let server = try Self.shared.server
         for _ in 0..<50 { _ = server.redisCLI(["GET", "widget:1"]) }
         DispatchQueue.global().asyncAfter(deadline: .now() + 1.5) { _ = server.redisCLI(["CONFIG", "RESETSTAT"]) }
         let result = try CLIRunner.run(["snapshot", "--json", "--no-census", "--interval", "3s", "-p", port])

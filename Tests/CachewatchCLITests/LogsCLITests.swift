@@ -5,17 +5,16 @@ import XCTest
 /// Fail-open counting through `cachewatch snapshot --json --log …`: the five log formats, exact 1/5/15-minute
 /// windows, Redis unreachable, and stdin.
 final class LogsCLITests: XCTestCase {
-    private static var server: RedisServerFixture!
+    private static let shared = SharedRedisServer()
     private var directory: TempDirectory!
 
     override class func setUp() {
         super.setUp()
-        server = try? RedisServerFixture()
+        shared.start()
     }
 
     override class func tearDown() {
-        server?.teardown()
-        server = nil
+        shared.stop()
         super.tearDown()
     }
 
@@ -120,7 +119,7 @@ final class LogsCLITests: XCTestCase {
     }
 
     func testAllFiveFormatsTogetherAgainstALiveServer() throws {
-        guard let server = Self.server else { throw prerequisiteMissing("redis-server could not be started") }
+        let server = try Self.shared.server
         let now = Date()
         var arguments = ["snapshot", "--json", "--no-census", "--interval", "0.1s", "-p", String(server.port),
                          "--warn-rate", "10", "--crit-rate", "15"]
@@ -261,7 +260,7 @@ final class LogsCLITests: XCTestCase {
     }
 
     func testMissingLogIsReportedNotFatal() throws {
-        guard let server = Self.server else { throw prerequisiteMissing("redis-server could not be started") }
+        let server = try Self.shared.server
         let path = directory.file("not-yet.log")
         let result = try CLIRunner.run(["snapshot", "--json", "--no-census", "--interval", "0.1s", "-p", String(server.port), "--log", path])
         XCTAssertEqual(result.status, 0, result.stderr)

@@ -6,27 +6,21 @@ import XCTest
 /// SCANs are not. The "app" here is redis-cli looping `SCAN 0 MATCH x* COUNT 100`, as the boilerplate's
 /// `pattern_to_invalidate_extra` does. (The class name contains `SnapshotCLITests` so that filter runs it.)
 final class PatternInvalidationSnapshotCLITests: XCTestCase {
-    private static var server: RedisServerFixture!
+    private static let shared = SharedRedisServer()
 
     override class func setUp() {
         super.setUp()
-        server = try? RedisServerFixture()
+        let server = shared.start()
         // 5,000 keys: at --scan-budget 1000 (COUNT 100) the census SCANs ~10 times a second for 5 s.
         server?.pipe((1...5_000).map { ["SET", "widget:\($0)", "v", "EX", "3600"] })
     }
 
     override class func tearDown() {
-        server?.teardown()
-        server = nil
+        shared.stop()
         super.tearDown()
     }
 
-    private var server: RedisServerFixture {
-        get throws {
-            guard let server = Self.server else { throw prerequisiteMissing("redis-server could not be started") }
-            return server
-        }
-    }
+    private var server: RedisServerFixture { get throws { try Self.shared.server } }
 
     /// `cmdstat_scan` calls, read by the test through redis-cli.
     private func scanCalls(_ server: RedisServerFixture) -> Int {
