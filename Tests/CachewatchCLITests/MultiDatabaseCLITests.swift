@@ -13,14 +13,14 @@ final class MultiDatabaseCLITests: XCTestCase {
         server = try? RedisServerFixture()
         guard let server else { return }
         var commands: [[String]] = []
-        for id in 1...40 { commands.append(["SET", "widget:\(id)", "{\"id\":\(id)}", "EX", "3600"]) }
-        for user in 1...5 { for page in 1...4 { commands.append(["SET", "user_\(user)_widgets:page_\(page):size_10:\(user)", "[1]", "EX", "300"]) } }
-        for _ in 1...10 { commands.append(["SET", "session:\(UUID().uuidString.lowercased())", "{\"uid\":1}", "EX", "86400"]) }
+        for id in 1...40 { commands.append(["SET", "widget:\(id)", "{\"id\":\(id)}", "EX", String(3000 + id * 13)]) }
+        for user in 1...5 { for page in 1...4 { commands.append(["SET", "user_\(user)_widgets:page_\(page):size_10:\(user)", "[1]", "EX", String(100 + user * 37 + page * 11)]) } }
+        for id in 1...10 { commands.append(["SET", "session:\(UUID().uuidString.lowercased())", "{\"uid\":1}", "EX", String(80000 + id * 97)]) }
         commands.append(["SELECT", "1"])
-        for id in 1...30 { commands.append(["SET", "ratelimit:\(id):/api/v1/widgets", "3", "EX", "60"]) }
+        for id in 1...30 { commands.append(["SET", "ratelimit:\(id):/api/v1/widgets", "3", "EX", String(20 + id * 3)]) }
         commands.append(["SELECT", "3"])
         commands.append(["LPUSH", "taskiq", "job-1", "job-2"])
-        for _ in 1...12 { commands.append(["SET", UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: ""), "{\"return_value\":1}", "EX", "600"]) }
+        for id in 1...12 { commands.append(["SET", UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: ""), "{\"return_value\":1}", "EX", String(600 + id * 41)]) }
         _ = server.pipe(commands)
     }
 
@@ -112,7 +112,7 @@ final class MultiDatabaseCLITests: XCTestCase {
     func testBadDatabaseValuesGiveOneSentence() throws {
         let port = String(try server.port)
         for bad in ["0,,1", "x", "1,1", "-1", "0,all", "2147483648"] {
-            let result = try CLIRunner.run(["snapshot", "--json", "-p", port, "-n", bad])
+            let result = try CLIRunner.run(["snapshot", "--json", "-p", port, "--db=\(bad)"])
             assertOneSentenceError(result, expectedStatus: 64)
             XCTAssertTrue(result.stderr.contains("(from --db)"), "\(bad): \(result.stderr)")
         }
@@ -168,12 +168,17 @@ final class MultiDatabaseCLITests: XCTestCase {
     }
 
     func testCheckJudgesEveryDatabase() throws {
-        let result = try CLIRunner.run(["check", "--full", "--interval", "0.1s", "-p", String(server.port), "-n", "0,1,3"], timeoutSeconds: 60)
+        let port = String(try server.port)
+        let result = try CLIRunner.run(["check", "--full", "--interval", "0.1s", "-p", port, "-n", "0,1,3"], timeoutSeconds: 60)
         XCTAssertEqual(result.status, 1, result.stdout + result.stderr)
         XCTAssertTrue(result.stdout.hasPrefix("CACHEWATCH WARNING"), result.stdout)
         XCTAssertTrue(result.stdout.contains("no-ttl db3 taskiq"), result.stdout)
-        // DB 0 alone has nothing to say.
-        let cacheOnly = try CLIRunner.run(["check", "--full", "--interval", "0.1s", "-p", String(server.port), "-n", "0"], timeoutSeconds: 60)
-        XCTAssertEqual(cacheOnly.status, 0, cacheOnly.stdout + cacheOnly.stderr)
+        let json = try CLIRunner.run(["check", "--json", "--full", "--interval", "0.1s", "-p", port, "-n", "0,1,3"], timeoutSeconds: 60)
+        let findings = try XCTUnwrap(try parseJSONObject(json.stdout)["findings"] as? [[String: Any]], json.stdout)
+        XCTAssertTrue(findings.contains { $0["code"] as? String == "no-ttl" && $0["db"] as? Int == 3 && $0["pattern"] as? String == "taskiq" },
+                      "\(findings)")
+        // DB 0 alone: its findings only, without `db`.
+        let cacheOnly = try CLIRunner.run(["check", "--full", "--interval", "0.1s", "-p", port, "-n", "0"], timeoutSeconds: 60)
+        XCTAssertFalse(cacheOnly.stdout.contains("taskiq") || cacheOnly.stdout.contains("db0 "), cacheOnly.stdout)
     }
 }
