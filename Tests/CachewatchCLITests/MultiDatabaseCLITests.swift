@@ -17,7 +17,7 @@ final class MultiDatabaseCLITests: XCTestCase {
         for user in 1...5 { for page in 1...4 { commands.append(["SET", "user_\(user)_widgets:page_\(page):size_10:\(user)", "[1]", "EX", String(100 + user * 37 + page * 11)]) } }
         for id in 1...10 { commands.append(["SET", "session:\(UUID().uuidString.lowercased())", "{\"uid\":1}", "EX", String(80000 + id * 97)]) }
         commands.append(["SELECT", "1"])
-        for id in 1...30 { commands.append(["SET", "ratelimit:\(id):/api/v1/widgets", "3", "EX", String(20 + id * 3)]) }
+        for id in 1...30 { commands.append(["SET", "ratelimit:\(id):/api/v1/widgets", "3", "EX", String(600 + id * 3)]) }
         commands.append(["SELECT", "3"])
         commands.append(["LPUSH", "taskiq", "job-1", "job-2"])
         for id in 1...12 { commands.append(["SET", UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: ""), "{\"return_value\":1}", "EX", String(600 + id * 41)]) }
@@ -181,4 +181,28 @@ final class MultiDatabaseCLITests: XCTestCase {
         let cacheOnly = try CLIRunner.run(["check", "--full", "--interval", "0.1s", "-p", port, "-n", "0"], timeoutSeconds: 60)
         XCTAssertFalse(cacheOnly.stdout.contains("taskiq") || cacheOnly.stdout.contains("db0 "), cacheOnly.stdout)
     }
+
+    func testRecordingKeepsCensuses() throws {
+        let port = String(try server.port)
+        let directory = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("cw-multidb-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let file = directory.appendingPathComponent("deploy.cwrec").path
+        let record = try CLIRunner.run(["record", file, "--interval", "0.5s", "--count", "6", "--scan-budget", "20000", "-p", port, "-n", "0,1,3"],
+                                       timeoutSeconds: 60)
+        XCTAssertEqual(record.status, 0, record.stderr)
+        let replay = try CLIRunner.run(["replay", file, "--json"])
+        XCTAssertEqual(replay.status, 0, replay.stderr)
+        let documents = try replay.stdout.split(separator: "\n").map { try parseJSONObject(String($0)) }
+        XCTAssertEqual(documents.count, 6)
+        for document in documents {
+            XCTAssertEqual((document["censuses"] as? [[String: Any]])?.map { $0["db"] as? Int }, [0, 1, 3], "every entry has its censuses back")
+            XCTAssertNil(document["censuses_ref"])
+        }
+        // The text summary names the databases.
+        let text = try CLIRunner.run(["snapshot", "--full", "--interval", "0.1s", "-p", port, "-n", "0,1,3"], timeoutSeconds: 60)
+        XCTAssertTrue(text.stdout.contains(" db0,1,3 "), text.stdout)
+        XCTAssertTrue(text.stdout.contains("families in db0,1,3:"), text.stdout)
+    }
+
 }
