@@ -71,6 +71,11 @@ final class MultiDatabaseCLITests: XCTestCase {
         XCTAssertEqual(ordered.keys.last, "censuses")
         XCTAssertEqual(Array(ordered.keys.prefix(7)), ["schema", "taken_at", "target", "server", "metrics", "keyspace", "census"])
         XCTAssertEqual((document["target"] as? [String: Any])?["db"] as? Int, 0)
+        // metrics: INFO keyspace summed over the watched databases, added last.
+        let metrics = try XCTUnwrap(document["metrics"] as? [String: Any])
+        XCTAssertEqual(metrics["watched_keys"] as? Int, try dbsize(0) + dbsize(1) + dbsize(3))
+        XCTAssertEqual(metrics["watched_expires"] as? Int, try dbsize(0) + dbsize(1) + dbsize(3) - 1, "all but the Taskiq list have a TTL")
+        XCTAssertEqual(ordered["metrics"]?.keys.suffix(3), ["other_cachewatch", "watched_keys", "watched_expires"])
         // Findings per database: the Taskiq list has no TTL (db3), each family finding names its DB.
         let findings = try XCTUnwrap(document["findings"] as? [[String: Any]])
         let noTTL = findings.filter { $0["code"] as? String == "no-ttl" }
@@ -173,6 +178,7 @@ final class MultiDatabaseCLITests: XCTestCase {
         XCTAssertEqual(result.status, 1, result.stdout + result.stderr)
         XCTAssertTrue(result.stdout.hasPrefix("CACHEWATCH WARNING"), result.stdout)
         XCTAssertTrue(result.stdout.contains("no-ttl db3 taskiq"), result.stdout)
+        XCTAssertTrue(result.stdout.contains(" keys=\(try dbsize(0) + dbsize(1) + dbsize(3));"), "perfdata keys of the watched DBs: \(result.stdout)")
         let json = try CLIRunner.run(["check", "--json", "--full", "--interval", "0.1s", "-p", port, "-n", "0,1,3"], timeoutSeconds: 60)
         let findings = try XCTUnwrap(try parseJSONObject(json.stdout)["findings"] as? [[String: Any]], json.stdout)
         XCTAssertTrue(findings.contains { $0["code"] as? String == "no-ttl" && $0["db"] as? Int == 3 && $0["pattern"] as? String == "taskiq" },

@@ -117,7 +117,15 @@ public struct SnapshotDocument: Sendable, Equatable {
             ("app_scan_per_second", .number(rates?.scanCallsPerSecond)),
             ("del_per_second", .number(rates?.delCallsPerSecond)),
             ("other_cachewatch", .integer(otherCachewatch)),
-        ])
+        ] + watchedKeyspaceJSON(info))
+    }
+
+    /// Several databases (`censuses`): INFO keyspace's `keys` and `expires` summed over the watched databases, added
+    /// last to `metrics` (`watched_keys`, `watched_expires`); nothing for one database.
+    func watchedKeyspaceJSON(_ info: InfoSnapshot) -> [(String, JSONValue)] {
+        guard let censuses else { return [] }
+        let totals = DatabaseCensuses.keyspaceTotals(info.keyspace, databases: censuses.map(\.db))
+        return [("watched_keys", .int(totals.keys)), ("watched_expires", .int(totals.expires))]
     }
 }
 

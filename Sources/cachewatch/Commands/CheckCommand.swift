@@ -89,9 +89,12 @@ struct Check: ParsableCommand {
                                                  censuses: censuses, thresholds: settings.thresholds, silences: settings.silences)
         }
         let rule = logsReport?.failOpen
+        var metrics = CheckMetrics(info: sample.info, rates: sample.rates, pingMilliseconds: sample.pingMilliseconds, logs: logsReport)
+        if let censuses, let info = sample.info {
+            metrics.keys = DatabaseCensuses.keyspaceTotals(info.keyspace, databases: censuses.map(\.db)).keys   // the watched DBs'
+        }
         let verdict = CheckVerdict.evaluate(findings: findings,
-                                            metrics: CheckMetrics(info: sample.info, rates: sample.rates,
-                                                                  pingMilliseconds: sample.pingMilliseconds, logs: logsReport),
+                                            metrics: metrics,
                                             unreachable: redisError, failOn: failLevel, thresholds: settings.thresholds,
                                             failOpenWarn: rule?.warnPerMinute ?? 10, failOpenCrit: rule?.critPerMinute ?? 50)
         print(json ? verdict.json(takenAt: now).prettyPrinted() : verdict.line)
