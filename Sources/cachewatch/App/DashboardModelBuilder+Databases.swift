@@ -12,6 +12,7 @@ extension DashboardModelBuilder {
         if let info = state.info {
             model.header.keysTotal = DatabaseCensuses.keyspaceTotals(info.keyspace, databases: view.entries.map(\.db)).keys
         }
+        guard !view.entries.isEmpty else { return }   // --no-census
         model.census = DatabaseCensuses.displayReport(view.censuses)
         var progress: CachewatchUI.CensusProgress?
         if let worker = view.progress {

@@ -28,7 +28,8 @@ final class DatabaseCensusSampler {
     }
 
     /// The first database the server refuses to `SELECT` (`has no database 99`), as its sentence; nil when every one
-    /// can be selected (connection errors are left to the census, which reports them as for one DB).
+    /// can be selected (connection errors are left to the census, which reports them as for one DB; the first one ends
+    /// the check, so an unreachable server costs one connect timeout, not one per database).
     static func missingDatabase(endpoint: RedisEndpoint, databases: [Int]) -> String? {
         for db in databases where db != endpoint.db {
             var selected = endpoint
@@ -39,7 +40,10 @@ final class DatabaseCensusSampler {
                 try client.connect()
             } catch let error as RedisError {
                 if case .noSuchDatabase = error { return error.message }
-            } catch {}
+                return nil   // unreachable, refused …: the census reports it; do not wait once per database
+            } catch {
+                return nil
+            }
         }
         return nil
     }

@@ -18,7 +18,7 @@ struct ConnectionArguments: ParsableArguments {
     @Option(name: .long, help: "ACL user name (Redis 6+).")
     var user: String?
 
-    @Option(name: [.customShort("n"), .long], help: "Logical database (default: $CACHE_REDIS_DB, then 0).")
+    @Option(name: [.customShort("n"), .long], help: "Logical database: a number, a list such as 0,1,3, or all (default: $CACHE_REDIS_DB, then 0).")
     var db: String?
 
     @Option(name: [.customShort("u"), .long], help: "redis://[user[:pass]@]host[:port][/db]")
