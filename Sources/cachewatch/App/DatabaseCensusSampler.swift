@@ -30,11 +30,12 @@ final class DatabaseCensusSampler {
     /// The first database the server refuses to `SELECT` (`has no database 99`), as its sentence; nil when every one
     /// can be selected (connection errors are left to the census, which reports them as for one DB; the first one ends
     /// the check, so an unreachable server costs one connect timeout, not one per database).
-    static func missingDatabase(endpoint: RedisEndpoint, databases: [Int]) -> String? {
+    /// `ownTraffic` books the check's commands so the rates leave them out.
+    static func missingDatabase(endpoint: RedisEndpoint, databases: [Int], ownTraffic: OwnTraffic? = nil) -> String? {
         for db in databases where db != endpoint.db {
             var selected = endpoint
             selected.db = db
-            let client = RedisClient(endpoint: selected)
+            let client = RedisClient(endpoint: selected, ownTraffic: ownTraffic)
             defer { client.disconnect() }
             do {
                 try client.connect()

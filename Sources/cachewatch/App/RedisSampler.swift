@@ -37,7 +37,7 @@ enum RedisSampler {
         var multiple: DatabaseCensusSampler?
         if databases.isMultiple && !noCensus {
             let dbs = databases.databases(keyspaceDatabases: firstInfo?.keyspace.map(\.db) ?? [])
-            if let missing = DatabaseCensusSampler.missingDatabase(endpoint: endpoint, databases: dbs) {
+            if let missing = DatabaseCensusSampler.missingDatabase(endpoint: endpoint, databases: dbs, ownTraffic: ownTraffic) {
                 return RedisSample(error: missing)
             }
             multiple = DatabaseCensusSampler(endpoint: endpoint, databases: dbs, budgetKeysPerSecond: budget, memory: censusArguments.memory,
