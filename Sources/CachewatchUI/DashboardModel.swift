@@ -36,6 +36,9 @@ public struct HeaderInfo: Equatable, Sendable {
     public var otherCachewatch: Int?
     /// Seconds since Redis last answered while it should have (the header says `slow`); nil while on time.
     public var staleSeconds: Double?
+    /// Several databases watched (`-n 0,1,3` / `-n all`): shown after the address instead of `db`, and `keysTotal`
+    /// is summed over them; nil for one database.
+    public var databasesLabel: String?
 
     public init(address: String, db: Int = 0, redisVersion: String? = nil, role: String? = nil, uptimeSeconds: Double? = nil,
                 connection: ConnectionState = .connecting, opsPerSecond: Double? = nil, hitRatio: Double? = nil,

@@ -164,7 +164,7 @@ public enum DashboardRenderer {
         for (text, role) in right { x = grid.put(text, at: x, y, role: role) }
 
         // Left side: name, target, version, role, uptime. Whole segments only (the address may be cut).
-        var segments: [[(String, StyleRole)]] = [[("cachewatch", .title)], [(safe(h.address) + (h.db != 0 ? "/\(h.db)" : ""), .value)]]
+        var segments: [[(String, StyleRole)]] = [[("cachewatch", .title)], [(safe(h.address) + (h.databasesLabel.map { "/" + $0 } ?? (h.db != 0 ? "/\(h.db)" : "")), .value)]]
         if let version = h.redisVersion {
             var segment: [(String, StyleRole)] = [(safe(h.serverName ?? h.product) + " ", .muted), (safe(version), .normal)]
             if let role = h.role { segment.append((" " + safe(role), .accent)) }

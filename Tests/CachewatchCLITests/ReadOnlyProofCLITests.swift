@@ -60,6 +60,10 @@ final class ReadOnlyProofCLITests: DashboardTestCase {
         XCTAssertEqual(full.status, 0, full.stderr)
         let budgeted = try CLIRunner.run(["snapshot", "--json", "--memory", "--interval", "0.3s", "-p", port, "-n", "1"])
         XCTAssertEqual(budgeted.status, 0, budgeted.stderr)
+        // Several databases (issue 10): a full census of every DB, each on its own connection.
+        let databases = try CLIRunner.run(["snapshot", "--json", "--full", "--memory", "--interval", "0.2s", "-p", port, "-n", "all"])
+        XCTAssertEqual(databases.status, 0, databases.stderr)
+        XCTAssertEqual((try parseJSONObject(databases.stdout)["censuses"] as? [[String: Any]])?.count, 2, "db0 and db1")
 
         let watch = try StreamingCLIProcess(["watch", "--json", "--interval", "0.3s", "--memory", "-p", port])
         defer { watch.send(SIGKILL); _ = watch.waitForExit(timeoutSeconds: 5) }
@@ -103,6 +107,10 @@ final class ReadOnlyProofCLITests: DashboardTestCase {
 
         let full = try CLIRunner.run(["snapshot", "--json", "--full", "--memory", "--interval", "0.2s", "-n", "1"] + credentials)
         XCTAssertEqual(full.status, 0, full.stderr)
+        let databases = try CLIRunner.run(["snapshot", "--json", "--full", "--memory", "--interval", "0.2s", "-n", "0,1"] + credentials)
+        XCTAssertEqual(databases.status, 0, databases.stderr)
+        XCTAssertEqual((try parseJSONObject(databases.stdout)["censuses"] as? [[String: Any]])?.compactMap { $0["notes"] as? [String] }, [[], []],
+                       "nothing denied in either database")
         let document = try parseJSONObject(full.stdout)
         XCTAssertNil(document["error"], "\(document["error"] ?? "")")
         XCTAssertTrue(document["metrics"] is [String: Any], "INFO allowed")

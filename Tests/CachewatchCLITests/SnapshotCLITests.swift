@@ -297,13 +297,13 @@ final class SnapshotCLITests: XCTestCase {
         let server = try server
         let port = String(server.port)
         // Duration flags out of range (or not durations) are usage errors: exit 64 (HostileInputCLITests has the sentences).
-        let usage: Set<String> = ["--interval", "--backfill", "--alert-window", "--connect-timeout"]
+        let usage: Set<String> = ["--interval", "--backfill", "--alert-window", "--connect-timeout", "--db"]
         let cases: [(arguments: [String], mentions: String)] = [
             (["snapshot", "--json", "-p", "abc"], "abc"),
             (["snapshot", "--json", "-p", "70000"], "70000"),
             (["snapshot", "--json", "-p", port, "--interval", "x"], "--interval"),
             (["snapshot", "--json", "-p", port, "--warn-rate", "60", "--crit-rate", "50"], "--warn-rate"),
-            (["snapshot", "--json", "-p", port, "-n", "abc"], "abc"),
+            (["snapshot", "--json", "-p", port, "-n", "abc"], "--db"),   // a bad -n is a usage error (exit 64) naming the flag
             (["snapshot", "--json", "-p", port, "-n", "99"], "out of range"),
             (["snapshot", "--json", "-u", "rediss://127.0.0.1:\(port)/0"], "TLS"),
             (["snapshot", "--json", "-u", "redis://127.0.0.1:\(port)/abc"], "database"),

@@ -150,7 +150,7 @@ final class ConnectionOptionsTests: XCTestCase {
         XCTAssertEqual(error(env: ["CACHE_REDIS_PORT": "65536"])?.message,
                        "The port \"65536\" (from CACHE_REDIS_PORT in the environment) is not a number between 1 and 65535.")
         XCTAssertEqual(error(dotEnv: ["CACHE_REDIS_DB": "-2"])?.message,
-                       "The database number \"-2\" (from CACHE_REDIS_DB in .env) is not a whole number of 0 or more.")
+                       "The database \"-2\" (from CACHE_REDIS_DB in .env) is not a database number (0 to 2147483647), a list such as 0,1,3, or all.")
         XCTAssertEqual(error(ConnectionFlags(db: "one"))?.kind, .badDB)
         XCTAssertEqual(error(ConnectionFlags(host: "redis://x"))?.kind, .badHost)
         XCTAssertEqual(error(ConnectionFlags(host: "a b"))?.kind, .badHost)

@@ -36,7 +36,7 @@ extension ConfigFile {
             connection.host = host
         case "port": connection.port = try reader.integer(in: 1...65535)
         case "socket": connection.socket = try reader.string()
-        case "db": connection.db = try reader.integer(in: 0...1_000_000)
+        case "db": try applyDatabases(reader)
         case "user": connection.user = try reader.string()
         case "password": connection.password = try reader.string()
         case "password_env":
@@ -47,6 +47,30 @@ extension ConfigFile {
             connection.passwordEnv = name
         case "connect_timeout": connection.connectTimeout = try reader.duration(.connectTimeout)
         default: throw reader.unknownKey()
+        }
+    }
+
+    /// `db`: a number (as before), `"0,1,3"` / `"all"`, or an array of numbers (several databases).
+    private mutating func applyDatabases(_ reader: ConfigEntryReader) throws {
+        switch reader.entry.value {
+        case .integer:
+            connection.db = try reader.integer(in: 0...DatabaseSelection.maximumIndex)
+        case .string(let text):
+            do {
+                connection.databases = try DatabaseSelection.parse(text, source: "db")
+            } catch let error as ConnectionOptionsError {
+                throw reader.fail("db must be a database number, a list such as \"0,1,3\", or \"all\" (\(error.message))")
+            }
+        case .array(let items):
+            let numbers = items.compactMap { item -> Int? in if case .integer(let n) = item { return n } else { return nil } }
+            guard numbers.count == items.count, !numbers.isEmpty else { throw reader.wrongType("a database number, a list such as \"0,1,3\", or \"all\"") }
+            do {
+                connection.databases = try DatabaseSelection.parse(numbers.map(String.init).joined(separator: ","), source: "db")
+            } catch let error as ConnectionOptionsError {
+                throw reader.fail("db must list database numbers (0 to \(DatabaseSelection.maximumIndex)) once each, at most \(DatabaseSelection.maximumCount) (\(error.message))")
+            }
+        default:
+            throw reader.wrongType("a database number, a list such as \"0,1,3\", or \"all\"")
         }
     }
 

@@ -146,6 +146,8 @@ public struct ConfigConnection: Equatable, Sendable {
     public var port: Int?
     public var socket: String?
     public var db: Int?
+    /// `db` given as a list or `all` (`"0,1,3"`, `[0, 1, 3]`, `"all"`); wins over `db` when set.
+    public var databases: DatabaseSelection?
     public var user: String?
     /// A password written in the file (cachewatch warns when others can read the file).
     public var password: String?

@@ -31,6 +31,8 @@ public struct ConnectionOptions: Sendable, Equatable {
     public var username: String?
     public var password: String?
     public var db: Int
+    /// The databases to census (`-n 0,1,3`, `-n all`); `.single(db)` unless a list or `all` was given.
+    public var databases: DatabaseSelection = .single(0)
     public var connectTimeoutSeconds: Double
     public var passwordSource: PasswordSource
 
@@ -44,6 +46,7 @@ public struct ConnectionOptions: Sendable, Equatable {
         self.username = username
         self.password = password
         self.db = db
+        self.databases = .single(db)
         self.connectTimeoutSeconds = connectTimeoutSeconds
         self.passwordSource = passwordSource
     }
@@ -103,12 +106,13 @@ public struct ConnectionOptions: Sendable, Equatable {
 
         // Database
         if let db = given(flags.db) {
-            options.db = try validDB(db, source: "--db")
+            options.databases = try DatabaseSelection.parse(db, source: "--db")
         } else if let db = url?.db {
-            options.db = db
+            options.databases = .single(db)
         } else if let found = setting("CACHE_REDIS_DB") {
-            options.db = try validDB(found.value, source: found.source)
+            options.databases = try DatabaseSelection.parse(found.value, source: found.source)
         }
+        options.db = options.databases.primary
 
         // User and password
         options.username = given(flags.user) ?? url?.username
@@ -181,15 +185,6 @@ public struct ConnectionOptions: Sendable, Equatable {
         return port
     }
 
-    private static func validDB(_ raw: String, source: String) throws -> Int {
-        let text = raw.trimmingCharacters(in: .whitespaces)
-        guard text.allSatisfy(\.isASCIIDigit), let db = Int(text), db <= Int(Int32.max) else {
-            throw ConnectionOptionsError(kind: .badDB,
-                                         message: "The database number \"\(DisplayEscaper.escape(raw))\" (from \(source)) is not a whole number of 0 or more.")
-        }
-        return db
-    }
-
     /// A connect timeout (`5`, `5s`, `500ms` …) within `DurationBounds.connectTimeout`.
     private static func validTimeout(_ raw: String, source: String) throws -> Double {
         do {
@@ -206,7 +201,7 @@ extension ConnectionOptions: CustomStringConvertible, CustomDebugStringConvertib
     /// The options with the password shown as `***`.
     public var description: String {
         "ConnectionOptions(address: \(displayAddress), username: \(username ?? "nil"), password: \(password == nil ? "nil" : "***"), "
-            + "db: \(db), connectTimeoutSeconds: \(connectTimeoutSeconds), passwordSource: \(passwordSource.rawValue))"
+            + "db: \(databases.description), connectTimeoutSeconds: \(connectTimeoutSeconds), passwordSource: \(passwordSource.rawValue))"
     }
 
     public var debugDescription: String { description }

@@ -101,7 +101,7 @@ public struct CheckVerdict: Equatable, Sendable {
 
     /// `no-ttl cart:{id}:items, lockstep-expiry product:{id}:price, +3 more`.
     private static func list(_ findings: [Finding]) -> String {
-        let shown = findings.prefix(5).map { finding in finding.pattern.map { "\(finding.code) \($0)" } ?? finding.code }
+        let shown = findings.prefix(5).map { finding in finding.displayPattern.map { "\(finding.code) \($0)" } ?? finding.code }
         let more = findings.count - shown.count
         return shown.joined(separator: ", ") + (more > 0 ? ", +\(more) more" : "")
     }

@@ -10,6 +10,8 @@ public struct Finding: Equatable, Sendable {
     public var message: String
     /// The numbers the message is built from, in a stable order (JSON `evidence`).
     public var evidence: [FindingEvidence]
+    /// The database of the family, when several are watched (`-n 0,1,3`, `-n all`; JSON `db`, added last); nil otherwise.
+    public var db: Int?
 
     public init(severity: AlertLevel, code: String, pattern: String?, message: String, evidence: [FindingEvidence] = []) {
         self.severity = severity
@@ -22,10 +24,18 @@ public struct Finding: Equatable, Sendable {
     /// One number of the evidence, nil when absent.
     public func evidence(_ name: String) -> Double? { evidence.first { $0.name == name }?.value }
 
+    /// The pattern as the dashboard and `check` show it: `db1 ratelimit:{id}` when several databases are watched.
+    public var displayPattern: String? {
+        guard let pattern else { return nil }
+        return db.map { "db\($0) \(pattern)" } ?? pattern
+    }
+
     public var json: JSONValue {
-        .object([("severity", .string(severity.rawValue)), ("code", .string(code)),
-                 ("pattern", .text(pattern)), ("message", .string(message)),
-                 ("evidence", .object(evidence.map { ($0.name, $0.json) }))])
+        var pairs: [(String, JSONValue)] = [("severity", .string(severity.rawValue)), ("code", .string(code)),
+                                            ("pattern", .text(pattern)), ("message", .string(message)),
+                                            ("evidence", .object(evidence.map { ($0.name, $0.json) }))]
+        if let db { pairs.append(("db", .int(db))) }
+        return .object(pairs)
     }
 }
 

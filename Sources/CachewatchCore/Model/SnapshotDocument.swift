@@ -30,6 +30,9 @@ public struct SnapshotDocument: Sendable, Equatable {
     public var otherCachewatch: Int?
     /// The timeline, newest first (`events`; written when set: `watch`, `snapshot`, recordings).
     public var events: [Event]?
+    /// Every watched database's census, in the order of `-n` (`censuses`, written last, only when `-n` is a list or
+    /// `all`); `census` stays the first one's.
+    public var censuses: [CensusReport]?
 
     public init(takenAt: Date, target: TargetDescription, info: InfoSnapshot?, rates: InfoRates?, pingMilliseconds: Double?,
                 census: CensusReport?, logs: LogsReport?, findings: [Finding] = [], redisError: String?) {
@@ -63,6 +66,7 @@ public struct SnapshotDocument: Sendable, Equatable {
         if let staleSeconds { pairs.append(("stale_seconds", .number((staleSeconds * 10).rounded() / 10))) }
         if let censusFreshness { pairs.append(("census_freshness", censusFreshness.json)) }
         if let events { pairs.append(("events", .array(events.map(\.json)))) }
+        if let censuses { pairs.append(("censuses", .array(censuses.map(\.json)))) }
         return .object(pairs)
     }
 
@@ -113,7 +117,15 @@ public struct SnapshotDocument: Sendable, Equatable {
             ("app_scan_per_second", .number(rates?.scanCallsPerSecond)),
             ("del_per_second", .number(rates?.delCallsPerSecond)),
             ("other_cachewatch", .integer(otherCachewatch)),
-        ])
+        ] + watchedKeyspaceJSON(info))
+    }
+
+    /// Several databases (`censuses`): INFO keyspace's `keys` and `expires` summed over the watched databases, added
+    /// last to `metrics` (`watched_keys`, `watched_expires`); nothing for one database.
+    func watchedKeyspaceJSON(_ info: InfoSnapshot) -> [(String, JSONValue)] {
+        guard let censuses else { return [] }
+        let totals = DatabaseCensuses.keyspaceTotals(info.keyspace, databases: censuses.map(\.db))
+        return [("watched_keys", .int(totals.keys)), ("watched_expires", .int(totals.expires))]
     }
 }
 

@@ -87,7 +87,9 @@ public enum DocumentModels {
     public static func findings(_ value: JSONValue?) -> [Finding] {
         (value ?? .null).elements(limit: 500).compactMap { item in
             guard let code = item["code"]?.text(maximumLength: 80), let message = item["message"]?.text(maximumLength: 1000) else { return nil }
-            return Finding(severity: level(item["severity"]), code: code, pattern: item["pattern"]?.text(maximumLength: 500), message: message)
+            var finding = Finding(severity: level(item["severity"]), code: code, pattern: item["pattern"]?.text(maximumLength: 500), message: message)
+            finding.db = item["db"]?.count(limit: DatabaseSelection.maximumIndex)   // several databases
+            return finding
         }
     }
 

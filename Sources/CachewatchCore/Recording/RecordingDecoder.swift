@@ -45,6 +45,8 @@ public struct RecordingDecoder: Sendable {
     public private(set) var firstProblem: String?
     private var lastCensus: JSONValue?
     private var lastCensusEntry = 0
+    private var lastCensuses: JSONValue?
+    private var lastCensusesEntry = 0
     private var lineNumber = 0
 
     public init() {}
@@ -69,6 +71,8 @@ public struct RecordingDecoder: Sendable {
                 entryLines = 0
                 lastCensus = nil
                 lastCensusEntry = 0
+                lastCensuses = nil
+                lastCensusesEntry = 0
                 return .header(decoded)
             } catch let problem as RecordingHeader.Problem {
                 if header == nil { return .fatal(problem.description) }
@@ -101,6 +105,18 @@ public struct RecordingDecoder: Sendable {
             } else {
                 pairs.remove(at: position)
                 note("line \(lineNumber) refers to a census that is not in the file")
+            }
+        }
+        // Several databases: `censuses_ref` as `census_ref`.
+        if let position = pairs.firstIndex(where: { $0.0 == "censuses" }) {
+            lastCensuses = pairs[position].1
+            lastCensusesEntry = entryLines
+        } else if let position = pairs.firstIndex(where: { $0.0 == "censuses_ref" }) {
+            if case let .int(reference) = pairs[position].1, reference == lastCensusesEntry, let lastCensuses {
+                pairs[position] = ("censuses", lastCensuses)
+            } else {
+                pairs.remove(at: position)
+                note("line \(lineNumber) refers to censuses that are not in the file")
             }
         }
         return .document(RecordedDocument(takenAt: takenAt, document: .object(pairs), censusEntry: censusEntry))

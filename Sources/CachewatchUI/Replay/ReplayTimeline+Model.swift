@@ -37,7 +37,15 @@ extension ReplayTimeline {
             pingMilliseconds: history.compactMap(\.ping))
         let census = frame.census.flatMap { censuses.indices.contains($0) ? censuses[$0] : nil }
         return DashboardModel(header: header, histories: histories, census: census, censusProgress: nil,
-                              logs: DocumentModels.logs(document["logs"]), findings: DocumentModels.findings(document["findings"]),
+                              logs: DocumentModels.logs(document["logs"]), findings: DocumentModels.findings(document["findings"]).map(Self.shownWithDatabase),
                               now: frame.takenAt, timeZone: timeZone, thresholds: thresholds, notice: notice)
+    }
+
+    /// A finding as the live dashboard names it: `db1 ratelimit:{id}` when it belongs to one of several databases.
+    static func shownWithDatabase(_ finding: Finding) -> Finding {
+        var shown = finding
+        shown.pattern = finding.displayPattern
+        shown.db = nil
+        return shown
     }
 }

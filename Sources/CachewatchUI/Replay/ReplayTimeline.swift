@@ -50,6 +50,8 @@ public final class ReplayTimeline {
     var censuses: [CensusReport] = []
     private var lastCensusDocument: JSONValue?
     private var lastCensusEntry: Int?
+    /// The last `censuses` (several databases) turned into a report.
+    private var lastCensusesDocument: JSONValue?
     var documentEvents: [Marker] = []
     var derivedEvents: [Marker] = []
     var previous: (error: String?, uptime: Int?, failOpen: String?, runID: String?)?
@@ -66,7 +68,16 @@ public final class ReplayTimeline {
         guard frames.count < Self.maximumFrames else { truncated = true; return }
         guard case var .object(pairs) = recorded.document else { return }
         var censusIndex: Int?
-        if let position = pairs.firstIndex(where: { $0.0 == "census" }) {
+        if let position = pairs.firstIndex(where: { $0.0 == "censuses" }) {
+            // Several databases: the families table of every database (`db1 ratelimit:{id}` rows), as live.
+            let all = pairs[position].1
+            if all != lastCensusesDocument, let report = DatabaseCensuses.displayReport(all.elements(limit: 64).compactMap(DocumentModels.census)) {
+                censuses.append(report)
+                lastCensusesDocument = all
+            }
+            censusIndex = censuses.isEmpty ? nil : censuses.count - 1
+            pairs.removeAll { $0.0 == "censuses" || $0.0 == "census" }
+        } else if let position = pairs.firstIndex(where: { $0.0 == "census" }) {
             let census = pairs[position].1
             // Recordings number their censuses: equal numbers need no comparison of the JSON.
             let same = recorded.censusEntry.map { $0 == lastCensusEntry } ?? (census == lastCensusDocument)

@@ -67,6 +67,9 @@ enum DashboardModelBuilder {
         model.problem = problem.map(session.redact)
         model.events = state.events.newestFirst
         model.keySizes = info?.keySizes.filter { $0.db == session.db } ?? []
+        if let databases = session.databaseCensusView(now: now) {
+            applyDatabases(databases, to: &model, session: session, state: state, now: now)
+        }
         return model
     }
 }

@@ -22,6 +22,8 @@ final class MonitorSession {
     var silences: [FindingSilence] = []
     private let switchLock = NSLock()
     private var stopped = false
+    /// The census of several databases (`-n 0,1,3`, `-n all`; DatabaseCensusSet); nil for one database.
+    private(set) var databaseSet: DatabaseCensusSet?
 
     /// What the census worker does.
     struct CensusSettings {
@@ -46,17 +48,27 @@ final class MonitorSession {
         let restarted = RestartSignal()
         collector = RedisCollector(client: RedisClient(endpoint: endpoint, ownTraffic: store.ownTraffic), intervalSeconds: intervalSeconds) { sample in
             if store.ingest(sample) { restarted.fire() }
+            restarted.sampled?()
         }
         // The log followers post their reports into the store from their own thread (a first one now, so every
         // document and frame has its logs section from the start).
         logs?.onReport = { store.ingest(logs: $0) }
         if let logs { store.ingest(logs: logs.report(now: Date())) }
         restarted.action = { [weak self] in self?.restartCensusAfterServerRestart() }
+        if options.databases.isMultiple {
+            let set = DatabaseCensusSet(selection: options.databases, endpoint: endpoint, store: store,
+                                        settings: .init(budgetKeysPerSecond: census.budgetKeysPerSecond, memory: census.memory,
+                                                        maxFamilies: census.maxFamilies, refreshSeconds: census.refreshSeconds))
+            databaseSet = set
+            restarted.sampled = { [weak set, weak store] in set?.observe(keyspace: store?.snapshot().info?.keyspace ?? []) }
+        }
     }
 
     /// Calls `action` when the collector sees Redis restarted (set after init, so the closure may reference the session).
     private final class RestartSignal: @unchecked Sendable {
         var action: (() -> Void)?
+        /// After every collector sample (`-n all` looks for new databases).
+        var sampled: (() -> Void)?
         func fire() { action?() }
     }
 
@@ -65,6 +77,9 @@ final class MonitorSession {
                      noCensus: Bool, intervalSeconds: Double) throws -> MonitorSession {
         let options = try connection.resolve(config: settings.connection, configPath: settings.path)
         let endpoint = options.endpoint(commandTimeoutMilliseconds: try connection.commandTimeoutMilliseconds())
+        if case .list(let dbs) = options.databases, let missing = DatabaseCensusSampler.missingDatabase(endpoint: endpoint, databases: dbs) {
+            throw CLIError(options.redact(missing))   // `-n 0,99`: one sentence before anything starts
+        }
         let censusArguments = census.merged(with: settings)
         let censusSettings = CensusSettings(enabled: !noCensus && settings.censusEnabled != false,
                                             budgetKeysPerSecond: try censusArguments.validatedBudget(),
@@ -83,6 +98,7 @@ final class MonitorSession {
     func start() {
         collector.start()
         logs?.start()
+        if censusSettings.enabled, let databaseSet { return databaseSet.start(full: false) }
         if censusSettings.enabled { startCensus(full: false) }
     }
 
@@ -97,6 +113,7 @@ final class MonitorSession {
         census = nil
         lock.unlock()
         runner?.stop()
+        databaseSet?.stop()
         logs?.stop()
     }
 
@@ -104,11 +121,13 @@ final class MonitorSession {
 
     /// Replaces the background census with a full pass as fast as possible (`F`).
     func startFullCensus() {
+        if let databaseSet { return databaseSet.start(full: true) }
         startCensus(full: true)
     }
 
     /// Returns to the budgeted census once a full pass has completed (called from the UI loop).
     func maintain() {
+        if let databaseSet { return databaseSet.maintain() }
         lock.lock()
         let finishedFull = censusIsFull && census?.progress?.complete == true
         lock.unlock()
@@ -118,6 +137,7 @@ final class MonitorSession {
 
     /// Turns on MEMORY USAGE sampling and restarts the background census with it (`m`).
     func enableMemorySampling() {
+        if let databaseSet { return censusSettings.enabled ? databaseSet.enableMemory() : () }
         lock.lock()
         let already = censusSettings.memory
         censusSettings.memory = true
@@ -128,6 +148,7 @@ final class MonitorSession {
 
     /// Redis restarted (collector thread): the census of the old keyspace was dropped; walk the new one.
     private func restartCensusAfterServerRestart() {
+        if let databaseSet { return censusSettings.enabled ? databaseSet.restartAfterServerRestart() : () }
         lock.lock()
         let running = census != nil
         let full = censusIsFull
@@ -137,6 +158,7 @@ final class MonitorSession {
 
     /// True while a full pass requested with `F` runs.
     var fullCensusRunning: Bool {
+        if let databaseSet { return databaseSet.fullRunning }
         lock.lock()
         defer { lock.unlock() }
         return censusIsFull && census?.progress?.complete != true

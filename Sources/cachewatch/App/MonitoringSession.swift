@@ -1,3 +1,4 @@
+import Foundation
 import CachewatchCore
 import CachewatchLogs
 
@@ -30,13 +31,15 @@ protocol MonitoringSession: AnyObject {
     var findingThresholds: FindingThresholds { get }
     /// The config file's `[[silence]]` entries.
     var silences: [FindingSilence] { get }
+    /// Every watched database's census when `-n` is a list or `all` (nil for one database, and for memcached).
+    func databaseCensusView(now: Date) -> DatabaseCensusView?
 }
 
 extension MonitoringSession {
     /// The doctor's findings for the store's state (the same for Redis and memcached, whose stats arrive in INFO
     /// form): INFO and rates only while connected, the reason otherwise; while other cachewatch processes are on
     /// the server, nothing their own SCANs and lookups could raise.
-    func findings(_ state: MonitorStore.Snapshot, logs: LogsReport?) -> [Finding] {
+    func findings(_ state: MonitorStore.Snapshot, logs: LogsReport?, censuses: [CensusReport]? = nil) -> [Finding] {
         var input = DoctorInput(census: state.census, logs: logs)
         switch state.connection {
         case .connected:
@@ -47,10 +50,13 @@ extension MonitoringSession {
         case .disconnected(_, let reason):
             input.redisError = redact(state.redisError ?? reason)
         }
-        let findings = Doctor.findings(input, thresholds: findingThresholds, silences: silences)
+        let findings = censuses.map { DatabaseCensuses.findings(input, censuses: $0, thresholds: findingThresholds, silences: silences) }
+            ?? Doctor.findings(input, thresholds: findingThresholds, silences: silences)
         guard (state.otherCachewatch ?? 0) > 0 else { return findings }
         return findings.filter { !MonitorSession.codesFromTraffic.contains($0.code) }
     }
+
+    func databaseCensusView(now: Date) -> DatabaseCensusView? { nil }
 
     /// `Redis` or `memcached`, for sentences.
     var productName: String { product == "redis" ? "Redis" : product }
@@ -62,6 +68,7 @@ extension MonitorSession: MonitoringSession {
     var product: String { "redis" }
     func redact(_ text: String) -> String { options.redact(text) }
     func target(info: InfoSnapshot?) -> TargetDescription { options.target(info: info) }
+    func databaseCensusView(now: Date) -> DatabaseCensusView? { databaseSet?.view(now: now) }
 }
 
 /// The session for the parsed flags: memcached when `--memcached` or `CACHE_BACKEND=memcached` says so, else Redis.

@@ -11,6 +11,8 @@ struct RedisSample {
     var error: String?
     /// Other cachewatch processes on the server (`CLIENT LIST`); nil while unknown.
     var otherCachewatch: Int?
+    /// Every database's census when `-n` is a list or `all` (`census` is then the first one's).
+    var censuses: [CensusReport]?
 }
 
 /// One budgeted sample of Redis, shared by `snapshot` and `check`.
@@ -18,7 +20,7 @@ enum RedisSampler {
     /// Two INFO samples `intervalSeconds` apart (rates without our own load), with a budgeted census sample
     /// in between, or a full census afterwards with `full`; `showProgress` draws the full census's progress on stderr.
     static func sample(endpoint: RedisEndpoint, intervalSeconds: Double, budget: Int, census censusArguments: CensusArguments,
-                       full: Bool, noCensus: Bool, showProgress: Bool) -> RedisSample {
+                       full: Bool, noCensus: Bool, showProgress: Bool, databases: DatabaseSelection = .single(0)) -> RedisSample {
         // Every command we send is booked here, so the rates can leave our own load out.
         let ownTraffic = OwnTraffic()
         let client = RedisClient(endpoint: endpoint, ownTraffic: ownTraffic)
@@ -31,12 +33,23 @@ enum RedisSampler {
         var infoDenied = false
         if case .noPermission(_, let command)? = first.error, command.lowercased() == "info" { infoDenied = true }
         guard firstInfo != nil || infoDenied else { return result }
+        // Several databases: one census connection each, within the one budget (DatabaseCensusSampler).
+        var multiple: DatabaseCensusSampler?
+        if databases.isMultiple && !noCensus {
+            let dbs = databases.databases(keyspaceDatabases: firstInfo?.keyspace.map(\.db) ?? [])
+            if let missing = DatabaseCensusSampler.missingDatabase(endpoint: endpoint, databases: dbs, ownTraffic: ownTraffic) {
+                return RedisSample(error: missing)
+            }
+            multiple = DatabaseCensusSampler(endpoint: endpoint, databases: dbs, budgetKeysPerSecond: budget, memory: censusArguments.memory,
+                                             maxFamilies: censusArguments.maxFamilies ?? 200, ownTraffic: ownTraffic)
+            if !full { multiple?.startBudgeted() }
+        }
 
         let maxFamilies = censusArguments.maxFamilies ?? 200
         let partial = LockedBox<CensusReport?>(nil)
         let censusError = LockedBox<RedisError?>(nil)
         var sampler: CensusRunner?
-        if !full && !noCensus {
+        if !full && !noCensus && multiple == nil {
             let options = CensusOptions(db: endpoint.db, mode: .budgeted(keysPerSecond: budget), memory: censusArguments.memory,
                                         maxFamilies: maxFamilies)
             sampler = CensusRunner(client: RedisClient(endpoint: endpoint, ownTraffic: ownTraffic), options: options, onReport: { report in
@@ -49,6 +62,7 @@ enum RedisSampler {
         // Stop the census first: its last pipeline is answered before the second INFO, so Redis's counters
         // and our ledger cover the same commands.
         sampler?.stop()
+        multiple?.stop()
         let second = collector.sampleOnce()
         if let firstInfo, let text = second.infoText {
             let secondInfo = InfoSnapshot(text: text, takenAt: second.takenAt)
@@ -66,7 +80,20 @@ enum RedisSampler {
             result.census = CensusReport.unavailable(db: endpoint.db, reason: "The census cannot run: " + error.message)
         }
         result.otherCachewatch = first.otherCachewatch
-        if full && !noCensus {
+        if let multiple, !full {
+            result.censuses = multiple.budgetedReports()
+            result.census = result.censuses?.first
+        } else if let multiple {
+            do {
+                result.censuses = try multiple.runFull(progress: showProgress ? ProgressLine.census : nil)
+                result.census = result.censuses?.first
+                ProgressLine.clear()
+            } catch let error as RedisError {
+                result.error = error.message
+            } catch {
+                result.error = "The census stopped: \(error)."
+            }
+        } else if full && !noCensus {
             do {
                 result.census = try CensusRunner.runFull(client: client, db: endpoint.db, memory: censusArguments.memory,
                                                          maxFamilies: maxFamilies, progress: showProgress ? ProgressLine.census : nil)

@@ -50,6 +50,7 @@ struct Check: ParsableCommand {
 
         let skipCensus = noCensus || settings.censusEnabled == false
         let sample: (info: InfoSnapshot?, rates: InfoRates?, pingMilliseconds: Double?, census: CensusReport?, error: String?)
+        var censuses: [CensusReport]?
         if let servers = try connection.memcachedServers() {
             // memcached: the same verdict on its stats (in INFO form) and metadump census.
             let endpoints = try connection.memcachedEndpoints(servers)
@@ -61,8 +62,9 @@ struct Check: ParsableCommand {
             let options = try connection.resolve(config: settings.connection, configPath: settings.path)
             let endpoint = options.endpoint(commandTimeoutMilliseconds: try connection.commandTimeoutMilliseconds())
             let redis = RedisSampler.sample(endpoint: endpoint, intervalSeconds: intervalSeconds, budget: budget, census: censusArguments,
-                                            full: full, noCensus: skipCensus, showProgress: false)
+                                            full: full, noCensus: skipCensus, showProgress: false, databases: options.databases)
             sample = (redis.info, redis.rates, redis.pingMilliseconds, redis.census, redis.error.map(options.redact))
+            censuses = redis.censuses
         }
         inputs.drainLogs()
         let now = Date()
@@ -70,13 +72,21 @@ struct Check: ParsableCommand {
         // Any server error (connection, auth, a census cut short) means the sample is incomplete: UNKNOWN, unless
         // the findings that were made are critical.
         let redisError = sample.error
-        let findings = Doctor.findings(DoctorInput(census: sample.census, info: sample.info, rates: sample.rates, logs: logsReport,
+        var findings = Doctor.findings(DoctorInput(census: sample.census, info: sample.info, rates: sample.rates, logs: logsReport,
                                                    redisError: redisError),
                                        thresholds: settings.thresholds, silences: settings.silences)
+        if let censuses {
+            // Several databases: every database's findings (`db1: …`), the server's once.
+            findings = DatabaseCensuses.findings(DoctorInput(info: sample.info, rates: sample.rates, logs: logsReport, redisError: redisError),
+                                                 censuses: censuses, thresholds: settings.thresholds, silences: settings.silences)
+        }
         let rule = logsReport?.failOpen
+        var metrics = CheckMetrics(info: sample.info, rates: sample.rates, pingMilliseconds: sample.pingMilliseconds, logs: logsReport)
+        if let censuses, let info = sample.info {
+            metrics.keys = DatabaseCensuses.keyspaceTotals(info.keyspace, databases: censuses.map(\.db)).keys   // the watched DBs'
+        }
         let verdict = CheckVerdict.evaluate(findings: findings,
-                                            metrics: CheckMetrics(info: sample.info, rates: sample.rates,
-                                                                  pingMilliseconds: sample.pingMilliseconds, logs: logsReport),
+                                            metrics: metrics,
                                             unreachable: redisError, failOn: failLevel, thresholds: settings.thresholds,
                                             failOpenWarn: rule?.warnPerMinute ?? 10, failOpenCrit: rule?.critPerMinute ?? 50)
         print(json ? verdict.json(takenAt: now).prettyPrinted() : verdict.line)

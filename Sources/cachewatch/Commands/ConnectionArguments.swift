@@ -18,7 +18,7 @@ struct ConnectionArguments: ParsableArguments {
     @Option(name: .long, help: "ACL user name (Redis 6+).")
     var user: String?
 
-    @Option(name: [.customShort("n"), .long], help: "Logical database (default: $CACHE_REDIS_DB, then 0).")
+    @Option(name: [.customShort("n"), .long], help: "Logical database: a number, a list such as 0,1,3, or all (default: $CACHE_REDIS_DB, then 0).")
     var db: String?
 
     @Option(name: [.customShort("u"), .long], help: "redis://[user[:pass]@]host[:port][/db]")
@@ -67,6 +67,12 @@ extension ConnectionArguments {
         }
         // A bad flag is a usage error (exit 64); a bad CACHE_REDIS_CONNECT_TIMEOUT is reported by `resolve` (exit 1).
         let timeout = try connectTimeout.map { try $0.bounded(.connectTimeout) }
+        // A bad -n is a usage error too (exit 64): one sentence naming the flag.
+        if let db, !db.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            do { _ = try DatabaseSelection.parse(db, source: "--db") } catch let error as ConnectionOptionsError {
+                throw CLIError(error.message, exitCode: 64)
+            }
+        }
         let flags = ConnectionFlags(host: host, port: port, socket: socket ?? configSocket, pass: password, user: user ?? config.user,
                                     db: db, url: url, connectTimeout: timeout.map { "\($0.seconds)" })
         do {
@@ -85,7 +91,7 @@ extension ConnectionArguments {
         var layer: [String: String] = [:]
         layer["CACHE_REDIS_HOST"] = config.host
         layer["CACHE_REDIS_PORT"] = config.port.map(String.init)
-        layer["CACHE_REDIS_DB"] = config.db.map(String.init)
+        layer["CACHE_REDIS_DB"] = config.databases.map(\.description) ?? config.db.map(String.init)
         layer["CACHE_REDIS_CONNECT_TIMEOUT"] = config.connectTimeout.flatMap(BoundedDuration.parseSeconds).map { String($0) }
         layer["CACHE_REDIS_PASSWORD"] = config.password
         if let name = config.passwordEnv {

@@ -46,7 +46,7 @@ struct Snapshot: ParsableCommand {
         let (logs, budget, censusArguments) = (inputs.logs, inputs.budget, inputs.censusArguments)
 
         let redis = RedisSampler.sample(endpoint: endpoint, intervalSeconds: intervalSeconds, budget: budget, census: censusArguments,
-                                        full: full, noCensus: noCensus, showProgress: !json)
+                                        full: full, noCensus: noCensus, showProgress: !json, databases: options.databases)
 
         inputs.drainLogs()
         let now = Date()
@@ -60,6 +60,14 @@ struct Snapshot: ParsableCommand {
                                             .filter { (redis.otherCachewatch ?? 0) == 0 || !MonitorSession.codesFromTraffic.contains($0.code) },
                                         redisError: redis.error.map(options.redact))
         document.otherCachewatch = redis.otherCachewatch
+        if let censuses = redis.censuses {
+            // Several databases: `censuses` in -n's order, findings per database (`db` on each family finding).
+            document.censuses = censuses
+            document.findings = DatabaseCensuses.findings(DoctorInput(info: redis.info, rates: redis.rates, logs: logsReport,
+                                                                      redisError: redis.error.map(options.redact)),
+                                                          censuses: censuses, thresholds: settings.thresholds, silences: settings.silences)
+                .filter { (redis.otherCachewatch ?? 0) == 0 || !MonitorSession.codesFromTraffic.contains($0.code) }
+        }
         document.events = EventDetector.events(fromAlerts: logsReport?.failOpen.history ?? [],
                                                deployLines: logsReport?.deployLines.recent ?? [])
         // Unreachable Redis and nothing else to report: only the sentence on stderr, exit 1. With something to
@@ -68,7 +76,9 @@ struct Snapshot: ParsableCommand {
         if hasSomethingToShow && json {
             print(compact ? document.json.serialized() : document.json.prettyPrinted())
         } else if hasSomethingToShow {
-            print(TextSummary.render(document: document, info: redis.info, rates: redis.rates), terminator: "")
+            var shown = document
+            if let censuses = redis.censuses { shown.census = DatabaseCensuses.displayReport(censuses) }   // `db1 family` rows
+            print(TextSummary.render(document: shown, info: redis.info, rates: redis.rates), terminator: "")
         }
         if let error = redis.error {
             fflush(stdout)

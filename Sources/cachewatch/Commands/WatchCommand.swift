@@ -104,6 +104,7 @@ struct Watch: ParsableCommand {
         }
         document.otherCachewatch = state.otherCachewatch
         document.events = state.events.newestFirst
+        if let databases = session.databaseCensusView(now: now) { document.addDatabases(databases, session: session, state: state, now: now) }
         return document
     }
 

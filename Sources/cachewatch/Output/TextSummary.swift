@@ -8,10 +8,12 @@ enum TextSummary {
     static func render(document: SnapshotDocument, info: InfoSnapshot?, rates: InfoRates?) -> String {
         var out = ""
         let target = document.target
+        // Several databases: `db0,1,3` (the families table then holds every one's families, as `db1 …` rows).
+        let databases = document.censuses.map { $0.map { String($0.db) }.joined(separator: ",") } ?? String(target.db)
         if let info, let stats = MemcachedStats(info: info) {
             out += memcachedLines(stats, document: document, rates: rates)
         } else if let info {
-            out += "\(info.server.displayText) at \(target.address) db\(target.db) \(info.role ?? "") up \(info.uptimeSeconds.map { Humanize.uptime(Double($0)) } ?? "?")\n"
+            out += "\(info.server.displayText) at \(target.address) db\(databases) \(info.role ?? "") up \(info.uptimeSeconds.map { Humanize.uptime(Double($0)) } ?? "?")\n"
             var health: [String] = []
             if let rates {
                 health.append("ops/s \(Humanize.count(rates.opsPerSecond))")
@@ -32,7 +34,7 @@ enum TextSummary {
         }
         if let error = document.redisError { out += "error: \(DisplayEscaper.escape(error))\n" }
         if let census = document.census {
-            out += "\n" + familiesTable(census, scope: target.kind == "memcached" ? "" : " in db\(census.db)")
+            out += "\n" + familiesTable(census, scope: target.kind == "memcached" ? "" : " in db\(document.censuses == nil ? String(census.db) : databases)")
         }
         if let logs = document.logs {
             let failOpen = logs.failOpen
