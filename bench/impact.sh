@@ -123,7 +123,7 @@ for name in alone budgeted full scan memkeys; do
     rps=$(column "$name" 1)
     change=$(awk -v a="$rps" -v b="$ALONE_RPS" 'BEGIN { if (b > 0) printf "%+.0f %%", (a / b - 1) * 100; else print "n/a" }')
     took=""; [ "$name" = alone ] || [ "$name" = budgeted ] || took=$(iteration "$name")
-    echo "| $label | $rps | $change | $(column "$name" 2) | $(column "$name" 3) | $took |"
+    echo "| $label | $(awk -v r="$rps" 'BEGIN { printf "%.0f", r }') | $change | $(column "$name" 2) | $(column "$name" 3) | $took |"
 done
 echo
 BUDGET_P99=$(column budgeted 3) FULL_P99=$(column full 3) SCAN_P99=$(column scan 3)
