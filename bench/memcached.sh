@@ -5,7 +5,7 @@
 #
 #   1. a private memcached (loopback, free port, -m 1024, -U 0) loaded with items in the guide's shapes,
 #      with expiries, some without, through the text protocol (noreply sets);
-#   2. both contenders BENCH_RUNS times (default 3): fastest wall time, highest peak RSS;
+#   2. both contenders BENCH_RUNS times (default 5), taking turns: median wall time (min–max), highest peak RSS;
 #   3. counts checked: the census sees exactly the items the plain read lists;
 #   4. a table on stdout and in bench/out/memcached.md. A slow run never fails the script; a wrong count does.
 # Memcached paces its own crawler, so the plain read is the floor: the goal is a ratio near 1.
@@ -13,7 +13,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 ITEMS=${BENCH_MC_ITEMS:-1000000}
-RUNS=${BENCH_RUNS:-3}
+RUNS=${BENCH_RUNS:-5}
 BIN=${CACHEWATCH_BIN:-.build/release/cachewatch}
 OUT=bench/out
 RESULTS=$OUT/memcached.md
@@ -75,35 +75,27 @@ while True:
 print(lines)
 PY
 
-# measure NAME CMD...: fastest wall seconds in WALL, highest peak RSS (MB) in RSS_MB, stdout of the last run in $TMP/NAME.out.
-measure() {
-    local name=$1; shift
-    WALL=""; RSS_MB=0
-    for _ in $(seq "$RUNS"); do
-        local start end
-        start=$(date +%s.%N)
-        /usr/bin/time -f %M -o "$TMP/rss" "$@" > "$TMP/$name.out" 2> "$TMP/$name.err" || die "$name failed: $(head -c 400 "$TMP/$name.err")"
-        end=$(date +%s.%N)
-        local wall; wall=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.2f", b - a }')
-        WALL=$(awk -v w="$wall" -v best="$WALL" 'BEGIN { print (best == "" || w < best) ? w : best }')
-        local rss; rss=$(awk '{ printf "%.1f", $1 / 1024 }' "$TMP/rss")
-        RSS_MB=$(awk -v r="$rss" -v m="$RSS_MB" 'BEGIN { print (r > m) ? r : m }')
-    done
+# Contenders taking turns, BENCH_RUNS rounds (bench/lib.sh): medians with the min–max spread.
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
+mc_plain() { run_once plain "$TMP/plain.out" python3 "$TMP/plain.py"; [ "$STATUS" = 0 ] || die "plain read failed: $(head -c 400 "$TMP/stderr.txt")"; }
+mc_census() {
+    run_once census "$TMP/census.out" "$BIN" snapshot --json --full --interval 100ms --memcached "127.0.0.1:$PORT"
+    [ "$STATUS" = 0 ] || die "cachewatch census failed: $(head -c 400 "$TMP/stderr.txt")"
 }
-
-log "plain metadump read"
-measure plain python3 "$TMP/plain.py"
-PLAIN_WALL=$WALL; PLAIN_COUNT=$(cat "$TMP/plain.out")
-log "cachewatch census"
-measure census "$BIN" snapshot --json --full --interval 100ms --memcached "127.0.0.1:$PORT"
-CW_WALL=$WALL; CW_RSS=$RSS_MB
+log "plain metadump read and cachewatch census, $RUNS rounds"
+rounds mc_plain mc_census
+summarize plain; PLAIN_WALL=$MED PLAIN_SPREAD=$(spread); PLAIN_COUNT=$(cat "$TMP/plain.out")
+summarize census; CW_WALL=$MED CW_SPREAD=$(spread) CW_RSS=$RSS_MB
 CW_COUNT=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["census"]["scanned_keys"])' "$TMP/census.out")
 [ "$CW_COUNT" = "$PLAIN_COUNT" ] || die "count mismatch: cachewatch $CW_COUNT, plain metadump $PLAIN_COUNT"
 [ "$CW_COUNT" = "$ITEMS" ] || die "count mismatch: cachewatch $CW_COUNT, loaded $ITEMS"
 
 RATIO=$(awk -v a="$CW_WALL" -v b="$PLAIN_WALL" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }')
 {
+    echo "Medians of $RUNS runs (min–max), contenders taking turns."
+    echo
     echo "| what | baseline | cachewatch | ratio | peak RSS |"
     echo "|---|---:|---:|---:|---:|"
-    echo "| memcached census of $ITEMS items | plain \`lru_crawler metadump all\` read: ${PLAIN_WALL} s | ${CW_WALL} s | ${RATIO}× | ${CW_RSS} MB |"
+    echo "| memcached census of $ITEMS items | plain \`lru_crawler metadump all\` read: ${PLAIN_SPREAD} s | ${CW_SPREAD} s | ${RATIO}× | ${CW_RSS} MB |"
 } | tee "$RESULTS"

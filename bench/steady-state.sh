@@ -47,7 +47,7 @@ AFTER=$(stats)
 END=$(date +%s.%N)
 
 python3 - "$START" "$END" "$KEYS" <<PY
-import re, sys
+import os, re, sys
 def parse(text):
     out = {}
     for line in text.splitlines():
@@ -63,9 +63,21 @@ for name in sorted(after):
     if name == "info": c -= 1   # our own second INFO commandstats (the first is in BEFORE)
     if c > 0:
         rows.append((name, c, u)); calls += c; usec += u
-print(f"steady state, {sys.argv[3]} keys, {wall:.0f} s after the first complete pass:")
-for name, c, u in rows: print(f"  {name:14} {c:8d} calls {c / wall:9.2f}/s {u:9d} usec")
+print(f"### Steady state (issue 9 §1): \`cachewatch watch\` on {sys.argv[3]} keys, {wall:.0f} s after the first complete pass")
+print()
+print("| command | calls | calls/s | usec |")
+print("|---|---:|---:|---:|")
+for name, c, u in rows: print(f"| {name} | {c} | {c / wall:.2f} | {u} |")
 rate, core = calls / wall, usec / (wall * 1e6) * 100
-print(f"  total: {rate:.1f} commands/s (goal <= 200: {'met' if rate <= 200 else 'NOT met'}), "
-      f"{core:.3f} % of one core (goal <= 0.5 %: {'met' if core <= 0.5 else 'NOT met'})")
+print(f"| **total** | {calls} | **{rate:.1f}** | {usec} ({core:.3f} % of one core) |")
+print()
+goals = [("steady state: commands/s after the first pass", f"{rate:.1f}", "≤ 200", rate <= 200),
+         ("steady state: share of one Redis core after the first pass", f"{core:.3f} %", "≤ 0.5 %", core <= 0.5)]
+print("| Goal (issue 9 §1) | Measured | Target | Result |")
+print("|---|---:|---:|---|")
+out = open(os.environ["GOALS"], "a") if os.environ.get("GOALS") else None
+for what, measured, target, ok in goals:
+    row = f"| {what} | {measured} | {target} | **{'PASS' if ok else 'FAIL'}** |"
+    print(row)
+    if out: print(row, file=out)
 PY

@@ -7,14 +7,42 @@ import Glibc
 /// so that lines without it skip the parser's message search.
 ///
 /// Lines that do not lie inside the current chunk (assembled from pieces) always "may contain" it.
+///
+/// The search runs memchr on the needle's rarest byte in log text (`anchor`), not its first: the deletion needle
+/// `pattern-based deletion` starts with a `p`, which stops memchr several times per line (`api`, `page`), each stop
+/// a memcmp; its `b` rarely does. Where the last search started and what it found are kept, so the chunk-wide
+/// search `begin` does is not repeated by the first `firstOccurrence` of the same chunk.
 struct NeedleScanner {
     let needle: [UInt8]
+    /// The index in `needle` of the byte memchr looks for.
+    let anchor: Int
     private var chunkStart: UnsafePointer<UInt8>?
     private var chunkEnd: UnsafePointer<UInt8>?
     private var next: UnsafePointer<UInt8>?
+    /// Where the search that found `next` started (`next` is the first occurrence at or after it).
+    private var searchedFrom: UnsafePointer<UInt8>?
 
     init(needle: [UInt8]) {
         self.needle = needle
+        anchor = Self.rarestIndex(needle)
+    }
+
+    /// The index of the byte least likely in log lines (ties: the first): upper-case letters and rare
+    /// lower-case letters before common ones; digits, spaces and the punctuation of timestamps and levels last.
+    static func rarestIndex(_ needle: [UInt8]) -> Int {
+        // English letter frequencies (per mille, a…z), rounded.
+        let lowercase: [Int] = [82, 15, 28, 43, 127, 22, 20, 61, 70, 2, 8, 40, 24, 67, 75, 19, 1, 60, 63, 91, 28, 10, 24, 2, 20, 1]
+        func commonness(_ byte: UInt8) -> Int {
+            switch byte {
+            case 0x61...0x7A: return lowercase[Int(byte - 0x61)] * 10
+            case 0x41...0x5A: return 5
+            case 0x30...0x39, 0x20, 0x2D, 0x3A, 0x2E, 0x2C, 0x5B, 0x5D, 0x2F, 0x3D, 0x22, 0x7B, 0x7D: return 2000
+            default: return 50
+            }
+        }
+        var best = 0
+        for index in needle.indices where commonness(needle[index]) < commonness(needle[best]) { best = index }
+        return best
     }
 
     /// Starts a new chunk (its bytes must stay valid while its lines are asked about).
@@ -26,6 +54,7 @@ struct NeedleScanner {
         chunkStart = base
         chunkEnd = base + chunk.count
         next = find(from: base)
+        searchedFrom = base
     }
 
     /// Forgets the chunk (its bytes may be freed or reused): until the next `begin`, every line may contain it.
@@ -33,13 +62,17 @@ struct NeedleScanner {
         chunkStart = nil
         chunkEnd = nil
         next = nil
+        searchedFrom = nil
     }
 
     /// False only when the line certainly does not contain the needle.
     mutating func mayContain(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
         guard let start = line.baseAddress, let chunkStart, let chunkEnd,
               start >= chunkStart, start + line.count <= chunkEnd else { return true }
-        if let found = next, found < start { next = find(from: start) }
+        if let found = next, found < start {
+            next = find(from: start)
+            searchedFrom = start
+        }
         guard let found = next else { return false }
         return found < start + line.count
     }
@@ -50,20 +83,27 @@ struct NeedleScanner {
     /// `firstOccurrence(from: lineStart)` is before the newline, which is `mayContain`'s answer.
     func firstOccurrence(from start: UnsafePointer<UInt8>) -> UnsafePointer<UInt8>? {
         guard chunkStart != nil else { return nil }
+        // The last search's answer holds for any later start up to what it found (or to the end, when nothing).
+        if let searchedFrom, start >= searchedFrom, next.map({ $0 >= start }) ?? true { return next }
         return find(from: start)
     }
 
+    /// Candidates come in increasing order (the anchor byte's positions, each minus `anchor`), so the first that
+    /// matches is the first occurrence at or after `start`.
     private func find(from start: UnsafePointer<UInt8>) -> UnsafePointer<UInt8>? {
-        guard let chunkEnd else { return nil }
-        let first = Int32(needle[0])
-        var cursor = start
+        guard let chunkEnd, chunkEnd - start >= needle.count else { return nil }
+        let anchorByte = Int32(needle[anchor])
+        let anchor = self.anchor
+        let tailAfterAnchor = needle.count - anchor
+        var cursor = start + anchor
         return needle.withUnsafeBytes { raw -> UnsafePointer<UInt8>? in
-            while chunkEnd - cursor >= needle.count {
-                guard let hit = memchr(cursor, first, chunkEnd - cursor) else { return nil }
-                let candidate = UnsafePointer(hit.assumingMemoryBound(to: UInt8.self))
-                guard chunkEnd - candidate >= needle.count else { return nil }
+            while chunkEnd - cursor >= tailAfterAnchor {
+                guard let hit = memchr(cursor, anchorByte, chunkEnd - cursor) else { return nil }
+                let anchorAt = UnsafePointer(hit.assumingMemoryBound(to: UInt8.self))
+                guard chunkEnd - anchorAt >= tailAfterAnchor else { return nil }
+                let candidate = anchorAt - anchor
                 if memcmp(candidate, raw.baseAddress!, needle.count) == 0 { return candidate }
-                cursor = candidate + 1
+                cursor = anchorAt + 1
             }
             return nil
         }

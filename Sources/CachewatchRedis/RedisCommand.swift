@@ -39,10 +39,22 @@ public struct RedisCommand: Equatable, Sendable, CustomStringConvertible {
     /// Exact argv[0] spellings our constructors produce for commands without a subcommand (fast path).
     private static let plainAllowedBytes: Set<[UInt8]> = Set(allowList.filter { !$0.contains(" ") }.map { Array($0.utf8) })
 
+    /// Exact argv[0] argv[1] spellings our constructors produce for allowed container commands (fast path: the
+    /// census sends `MEMORY USAGE` for every key, and the general check builds upper-cased Strings).
+    private static let containerAllowedBytes: [([UInt8], [UInt8])] = allowList.compactMap { name in
+        let words = name.split(separator: " ")
+        return words.count == 2 ? (Array(words[0].utf8), Array(words[1].utf8)) : nil
+    }
+
     /// True when an argv names an allowed read-only command (the defence-in-depth check at send time).
     static func isAllowed(_ arguments: [[UInt8]]) -> Bool {
         guard let first = arguments.first else { return false }
+        // The census's per-key words first: the constructors share these arrays, so `==` is an identity check.
+        if first == pttlWord || first == typeWord { return true }
         if plainAllowedBytes.contains(first) { return true }
+        if arguments.count > 1 {
+            for (head, sub) in containerAllowedBytes where first == head && arguments[1] == sub { return true }
+        }
         return allowList.contains(name(of: arguments))
     }
 
@@ -83,6 +95,7 @@ public struct RedisCommand: Equatable, Sendable, CustomStringConvertible {
     private static let samplesWord = Array("SAMPLES".utf8)
     private static let strlenWord = Array("STRLEN".utf8)
     private static let getrangeWord = Array("GETRANGE".utf8)
+    private static let zeroWord = Array("0".utf8)
 
     /// `TYPE key`.
     public static func type(key: [UInt8]) -> RedisCommand { RedisCommand(unchecked: [typeWord, key]) }
@@ -97,7 +110,7 @@ public struct RedisCommand: Equatable, Sendable, CustomStringConvertible {
     }
     /// `MEMORY USAGE key SAMPLES n` (0 = sample every nested value).
     public static func memoryUsage(key: [UInt8], samples: Int = 0) -> RedisCommand {
-        RedisCommand(unchecked: [memoryWord, usageWord, key, samplesWord, Array(String(samples).utf8)])
+        RedisCommand(unchecked: [memoryWord, usageWord, key, samplesWord, samples == 0 ? zeroWord : Array(String(samples).utf8)])
     }
     /// `DBSIZE`.
     public static let dbsize = RedisCommand("DBSIZE")

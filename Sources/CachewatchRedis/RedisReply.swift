@@ -56,7 +56,8 @@ public enum RedisReply: Equatable, Sendable {
         case REDIS_REPLY_STRING:
             return .bulk(bytes(reply.str, reply.len))
         case REDIS_REPLY_STATUS:
-            return .status(String(decoding: bytes(reply.str, reply.len), as: UTF8.self))
+            // Straight from the C buffer: TYPE's short answers become small Strings without a heap copy.
+            return .status(text(reply.str, reply.len))
         case REDIS_REPLY_ERROR:
             return .error(String(decoding: bytes(reply.str, reply.len), as: UTF8.self))
         case REDIS_REPLY_INTEGER:
@@ -77,6 +78,11 @@ public enum RedisReply: Equatable, Sendable {
         default:
             return .null
         }
+    }
+
+    private static func text(_ str: UnsafeMutablePointer<CChar>?, _ length: Int) -> String {
+        guard let str, length > 0 else { return "" }
+        return str.withMemoryRebound(to: UInt8.self, capacity: length) { String(decoding: UnsafeBufferPointer(start: $0, count: length), as: UTF8.self) }
     }
 
     private static func bytes(_ str: UnsafeMutablePointer<CChar>?, _ length: Int) -> [UInt8] {
