@@ -58,7 +58,7 @@ build_modules() {
         "$SWIFT" build -c release -j 1 --scratch-path "$SCRATCH" --target "$module" \
             -Xswiftc -sanitize=fuzzer,address -Xswiftc -enable-testing \
             -Xcc -fsanitize=fuzzer-no-link,address -Xcxx -fsanitize=fuzzer-no-link,address \
-            -Xcxx -fsanitize=undefined -Xcxx -fno-sanitize=vptr,function -Xcxx -fno-sanitize-recover=undefined
+            -Xcxx -fsanitize=undefined -Xcxx -fno-sanitize=vptr,function,null -Xcxx -fno-sanitize-recover=undefined
     done
 }
 

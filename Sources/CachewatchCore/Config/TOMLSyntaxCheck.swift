@@ -247,12 +247,12 @@ struct TOMLSyntaxCheck {
             index += 1
             for _ in 0..<digits {
                 guard let digit = peek(), Self.isHexDigit(digit) else {
-                    throw error("\\\(byte == UInt8(ascii: "u") ? "u" : "U") needs \(digits) hex digits, saw \(describe())")
+                    throw error("a Unicode escape needs \(digits) hex digits after '\(byte == UInt8(ascii: "u") ? "u" : "U")', saw \(describe())")
                 }
                 index += 1
             }
         case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\n"), UInt8(ascii: "\r"):
-            guard multiLine else { throw error("unknown escape '\\' followed by \(describe()) in a string") }
+            guard multiLine else { throw error("unknown escape in a string: a backslash followed by \(describe())") }
             skipSpaces()
             guard consumeLineBreak() else { throw error("a line-ending backslash must be the last character on its line") }
             while let next = peek(), next == UInt8(ascii: " ") || next == UInt8(ascii: "\t") || next == UInt8(ascii: "\n") || next == UInt8(ascii: "\r") {
@@ -264,10 +264,10 @@ struct TOMLSyntaxCheck {
             }
             // toml++ 3.4.0 tests this character for Unicode whitespace and reaches undefined behaviour for many scalars.
             if let next = peek(), next >= 0x80 {
-                throw error("after a line-ending backslash the text must go on with an ASCII character, saw \(describe()) (write it as \\uXXXX)")
+                throw error("after a line-ending backslash the text must go on with an ASCII character, saw \(describe()) (write it as a Unicode escape)")
             }
         default:
-            throw error("unknown escape '\\' followed by \(describe()) in a string")
+            throw error("unknown escape in a string: a backslash followed by \(describe())")
         }
     }
 
