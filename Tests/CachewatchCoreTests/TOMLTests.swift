@@ -143,4 +143,42 @@ final class TOMLParserCrashTests: XCTestCase {
         XCTAssertEqual(config.logPaths, ["/a.log", "/b]#x.log"])
         XCTAssertEqual(config.scanBudget, 10)
     }
+
+    /// toml++ reaches `__builtin_unreachable` (undefined behaviour in every build) when it tests a scalar such as
+    /// U+00E9 or U+0301 for Unicode whitespace where a token may start; such text is not TOML and is refused first.
+    func testNonASCIIWhereATokenMayStartIsRefused() {
+        for text in ["x = é\n", "é = 1\n", "[\u{0301}]\n", "[a] é\n", "x = 1 é\n", "x = [é]\n", "x = {é = 1}\n",
+                     "x = tru\u{E9}\n", "a\u{E9} = 1\n", "x = \u{2CE0}\n", "x = \u{FBE6}\n", "\u{A1}", "x = 1\n\u{499}"] {
+            assertRefused(text)
+        }
+    }
+
+    /// Valid TOML that toml++ 3.4.0 still mishandles (the same whitespace test, first after a line-ending backslash):
+    /// refused with a way out; the escaped form parses.
+    func testNonASCIIFirstAfterALineEndingBackslashIsRefused() throws {
+        assertRefused("x = \"\"\"a\\\n   é\"\"\"\n", line: 2)
+        let document = try TOMLParser.parse("x = \"\"\"a\\\n   \\u00E9 é\"\"\"\n", file: "c.toml")
+        XCTAssertEqual(document.entry("x")?.value, .string("aé é"))
+    }
+
+    /// Shapes from toml++'s own bug reports (marzer/tomlplusplus#294, #301) and other malformed TOML: refused first.
+    func testMalformedShapesAreRefused() {
+        for text in ["[&", "[[[1]]]", "[[[a]]]", "[[[]]", "[[=", "[ [a]]", "x = [,]", "x = [1,,]", "x = {a = 1,}", "x = {,}",
+                     "x = {a = 1\n}", "x = \"\"\"\"\"\"\"\"\"\n", "x = '''a''''''\n", "\"\"\"k\"\"\" = 1\n", "x = \"\\é\"\n",
+                     "x = \"\"\"\\é\"\"\"\n", "x = \"a\rb\"\n", "x = 1\r", "# c\r", "x = 0x\n", "x = 1__0\n", "x = 01\n",
+                     "x = 1.\n", "x = .5\n", "x = 1e\n", "x = +0x1\n", "x = 1979-05-27T\n", "x = 07:32\n", "x = True\n",
+                     "x = \\u00e9\n", "x = \"\\u12\"\n", "x = 1979-05-27 07:32\n"] {
+            assertRefused(text)
+        }
+    }
+
+    private func assertRefused(_ text: String, line: Int? = nil, file: StaticString = #filePath, sourceLine: UInt = #line) {
+        XCTAssertThrowsError(try TOMLParser.parse(text, file: "c.toml"), text.debugDescription, file: file, line: sourceLine) { error in
+            let message = String(describing: error)
+            XCTAssertTrue(message.hasPrefix("c.toml:\(line.map { "\($0):" } ?? "")"), message, file: file, line: sourceLine)
+            XCTAssertFalse(message.contains("\n"), message, file: file, line: sourceLine)
+        }
+        XCTAssertThrowsError(try ConfigFile.parse(text, file: "c.toml"), text.debugDescription, file: file, line: sourceLine)
+        XCTAssertThrowsError(try Theme.parse(text, file: "t.toml"), text.debugDescription, file: file, line: sourceLine)
+    }
 }

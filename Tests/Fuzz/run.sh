@@ -5,7 +5,9 @@
 #
 # Build: the library modules (CachewatchCore, CachewatchRedis, CachewatchLogs and whatever package
 # dependencies they pull in) are built by SwiftPM into the scratch path .build-fuzz with
-# -sanitize=fuzzer,address (C/C++ with -fsanitize=fuzzer-no-link,address), in release with
+# -sanitize=fuzzer,address (C/C++ with -fsanitize=fuzzer-no-link,address; C++, i.e. TOMLKit's toml++, also with
+# -fsanitize=undefined without recovery, served by the ASan runtime, so its __builtin_assume/__builtin_unreachable paths
+# fail the run), in release with
 # -enable-testing (so a target may `@testable import` a module). Each target is then one swiftc link:
 # Targets/<name>.swift + Support/*.swift + the modules' objects (+ an archive of any dependency
 # package's objects, so a SwiftPM dependency such as TOMLKit links without changes here)
@@ -55,7 +57,8 @@ build_modules() {
     for module in CachewatchRedis CachewatchLogs; do
         "$SWIFT" build -c release -j 1 --scratch-path "$SCRATCH" --target "$module" \
             -Xswiftc -sanitize=fuzzer,address -Xswiftc -enable-testing \
-            -Xcc -fsanitize=fuzzer-no-link,address -Xcxx -fsanitize=fuzzer-no-link,address
+            -Xcc -fsanitize=fuzzer-no-link,address -Xcxx -fsanitize=fuzzer-no-link,address \
+            -Xcxx -fsanitize=undefined -Xcxx -fno-sanitize=vptr,function,null -Xcxx -fno-sanitize-recover=undefined
     done
 }
 
@@ -117,6 +120,7 @@ run_target() {
     echo "fuzz: $name for ${FUZZ_SECONDS}s"
     local status=0
     SWIFT_BACKTRACE=enable=no ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0:abort_on_error=0} \
+    UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1} \
     "$OUT/$name" -max_total_time="$FUZZ_SECONDS" -timeout="$FUZZ_TIMEOUT" -rss_limit_mb="$FUZZ_RSS_MB" \
         -max_len="$(max_len "$name")" -print_final_stats=1 -artifact_prefix="$OUT/artifacts/$name/" \
         "$OUT/corpus/$name" "$FUZZ_DIR/Corpus/$name" >"$log" 2>&1 || status=$?
@@ -124,10 +128,10 @@ run_target() {
     execs=${execs:-0}
     local seconds; seconds=$({ grep -o 'Done [0-9]* runs in [0-9]* second' "$log" || true; } | grep -o 'in [0-9]*' | grep -o '[0-9]*' | tail -1 || true)
     TOTAL=$((TOTAL + execs))
-    if [ $status -ne 0 ] || grep -qE 'ERROR: (AddressSanitizer|libFuzzer)|SUMMARY: |Fatal error|fuzz invariant failed' "$log"; then
+    if [ $status -ne 0 ] || grep -qE 'ERROR: (AddressSanitizer|libFuzzer)|SUMMARY: |runtime error: |Fatal error|fuzz invariant failed' "$log"; then
         FAILED+=("$name")
         printf 'fuzz: %-10s FAILED after %s executions (exit %s); log %s\n' "$name" "$execs" "$status" "$log"
-        grep -E 'ERROR:|Fatal error|fuzz invariant failed|SUMMARY:|Test unit written|artifact_prefix' "$log" | head -8 | sed 's/^/    /'
+        grep -E 'ERROR:|runtime error:|Fatal error|fuzz invariant failed|SUMMARY:|Test unit written|artifact_prefix' "$log" | head -8 | sed 's/^/    /'
     else
         printf 'fuzz: %-10s %12s executions in %ss (%s corpus files)\n' "$name" "$execs" "${seconds:-?}" \
             "$(find "$OUT/corpus/$name" -type f | wc -l)"

@@ -4,14 +4,13 @@
 // table (`cachewatch families`: FamiliesTable, its text and both TSV writers), the census
 // accumulator (FamilyTrie/KeyTokenizer, TTL statistics, value probes, the report, its JSON and the
 // findings) and the log-side KeyFamilyNamer. Each key's TYPE, PTTL and MEMORY USAGE are picked
-// from a hash of the key. PTTLs stay below 2^61 ms: larger ones are a known crash fixed on branch
-// h1-bounds (issue 8 §1, TTL quantile buckets), kept out so the rest keeps being fuzzed.
+// from a hash of the key; PTTLs go up to Int64.max ms (issue 8 §1: any PTTL lands in a defined TTL bucket).
 import Foundation
 @testable import CachewatchCore
 
 private let types: [String?] = ["string", "hash", "list", "set", "zset", "stream", nil, "ReJSON-RL"]
 private let ttls: [Int64] = [-2, -1, 0, 1, 999, 1000, 1001, 60_000, 3_600_000, 86_400_000, 604_800_000, 31_536_000_000,
-                             (1 << 61) - 1]
+                             (1 << 61) - 1, 1 << 61, 1 << 62, 9_000_000_000_000_000_000, Int64.max]
 private let now = Date(timeIntervalSince1970: 1_764_196_201)
 
 private func keyHash(_ key: ArraySlice<UInt8>) -> UInt32 {

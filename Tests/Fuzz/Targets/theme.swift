@@ -33,11 +33,8 @@ public func themeFuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
         _ = theme.style(for: "nonexistent")
     } catch {
         let message = String(describing: error)
-        // Not checked: that the error is one line. The hand-written TOML parser and the config checks quote
-        // raw input in their errors (`unknown escape '\<newline>'`, `expected '=' after key '<lines>'`,
-        // `interval must be a duration …, not "<lines>"`); branches h4-doctor (TOMLKit) and h1-bounds
-        // (bounded durations) rewrite both. Re-add `fuzzCheck(!message.contains("\n"), …)` once merged.
-        fuzzCheck(!message.isEmpty, "empty error")
+        fuzzCheck(message.hasPrefix("themes/fuzz.toml:"), "error does not name the file: \(message)")
+        fuzzCheck(!message.contains("\n"), "error is more than one line: \(message.debugDescription)")
     }
     return 0
 }
