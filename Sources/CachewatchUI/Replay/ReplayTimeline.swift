@@ -50,9 +50,18 @@ public final class ReplayTimeline {
     var censuses: [CensusReport] = []
     private var lastCensusDocument: JSONValue?
     private var lastCensusEntry: Int?
-    var documentEvents: [Marker] = []
-    var derivedEvents: [Marker] = []
-    var previous: (error: String?, uptime: Int?, failOpen: String?, runID: String?)?
+    /// Events kept at most (document or derived).
+    static let maximumEvents = 100_000
+    /// The timeline, oldest first: the documents' own `events` when they carried any, otherwise the events the core
+    /// detector derives from the recorded metrics, censuses and log counts.
+    public private(set) var events: [Event] = []
+    var documentEvents: [Event] = []
+    var documentEventIndex: [String: Int] = [:]
+    var lastEventsDocument: JSONValue?
+    var deriver = RecordedEventDeriver()
+    var derivedEventCount = 0
+    /// True when the timeline was derived (the documents carried no `events`).
+    public private(set) var eventsDerived = false
     /// True when documents past `maximumFrames` were dropped.
     public private(set) var truncated = false
 
@@ -66,12 +75,14 @@ public final class ReplayTimeline {
         guard frames.count < Self.maximumFrames else { truncated = true; return }
         guard case var .object(pairs) = recorded.document else { return }
         var censusIndex: Int?
+        var newCensus: CensusReport?
         if let position = pairs.firstIndex(where: { $0.0 == "census" }) {
             let census = pairs[position].1
             // Recordings number their censuses: equal numbers need no comparison of the JSON.
             let same = recorded.censusEntry.map { $0 == lastCensusEntry } ?? (census == lastCensusDocument)
             if !same, let report = DocumentModels.census(census) {
                 censuses.append(report)
+                newCensus = report
                 lastCensusDocument = recorded.censusEntry == nil ? census : nil
             }
             lastCensusEntry = recorded.censusEntry
@@ -84,12 +95,17 @@ public final class ReplayTimeline {
         if error != nil { errorSince = frames.last?.errorSince ?? recorded.takenAt }
         frames.append(Frame(takenAt: recorded.takenAt, text: document.serialized(), census: censusIndex,
                             errorSince: errorSince, metrics: Self.metrics(document)))
-        noteEvents(document, at: recorded.takenAt, error: error)
+        noteEvents(document, at: recorded.takenAt, census: newCensus)
     }
 
-    /// Call after the last `append`: settles the markers (the documents' own `events` when they had any).
+    /// Call after the last `append`: settles the timeline and its markers (the documents' own `events` when they
+    /// had any, else the derived ones).
     public func finishLoading() {
-        markers = (documentEvents.isEmpty ? derivedEvents : documentEvents).sorted { $0.at < $1.at }
+        eventsDerived = documentEvents.isEmpty
+        // Oldest first; events of the same time keep the order they were detected in.
+        events = (eventsDerived ? deriver.events : documentEvents).enumerated()
+            .sorted { ($0.element.at, $0.offset) < ($1.element.at, $1.offset) }.map(\.element)
+        markers = events.map { Marker(at: $0.at, kind: $0.kind.rawValue, message: $0.message) }
     }
 
     public var start: Date? { frames.first?.takenAt }
