@@ -105,6 +105,23 @@ final class ReplayTests: XCTestCase {
         XCTAssertEqual(timeline.markers.map(\.kind), ["deploy"])
     }
 
+    /// `n` steps through events of the same second one by one (the restored connection and the restart it revealed).
+    func testNextEventStepsThroughEventsOfTheSameSecond() {
+        let timeline = Self.timeline()
+        var time = Self.start
+        var current: Int?
+        var kinds: [String] = []
+        while let index = timeline.markerIndex(after: time, current: current) {
+            kinds.append(timeline.markers[index].kind)
+            current = index
+            time = timeline.markers[index].at
+        }
+        XCTAssertEqual(kinds, ["connection-lost", "connection-restored", "restart", "fail-open"])
+        XCTAssertEqual(timeline.markerIndex(after: Self.start.addingTimeInterval(230), previous: true, current: 2), 1)
+        XCTAssertEqual(timeline.markerIndex(after: Self.start.addingTimeInterval(240), previous: true, current: 2), 2,
+                       "once the cursor moved on, by time again")
+    }
+
     /// The events pane at the cursor lists the timeline up to the cursor's frame, newest first.
     func testEventsPaneFollowsTheCursor() {
         let timeline = Self.timeline()

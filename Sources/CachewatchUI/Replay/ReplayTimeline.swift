@@ -125,7 +125,22 @@ public final class ReplayTimeline {
 
     /// The first marker after `time`, or the last one before it (`previous`).
     public func marker(after time: Date, previous: Bool = false) -> Marker? {
-        previous ? markers.last { $0.at < time.addingTimeInterval(-0.5) } : markers.first { $0.at > time.addingTimeInterval(0.5) }
+        markerIndex(after: time, previous: previous).map { markers[$0] }
+    }
+
+    /// The index of the next (or `previous`) marker from `time`. `current` is the marker the cursor was last moved to:
+    /// while the cursor is still on it (within a second after it), the step is by position, so events of the same
+    /// second (a restart and the restored connection that revealed it) are each reached in turn.
+    public func markerIndex(after time: Date, previous: Bool = false, current: Int? = nil) -> Int? {
+        if let current, markers.indices.contains(current) {
+            let since = time.timeIntervalSince(markers[current].at)
+            if since >= 0, since < 1 {
+                let next = current + (previous ? -1 : 1)
+                return markers.indices.contains(next) ? next : nil
+            }
+        }
+        // Backwards, half a second of slack: `N` while playing goes past the event just jumped to.
+        return previous ? markers.lastIndex { $0.at < time.addingTimeInterval(-0.5) } : markers.firstIndex { $0.at > time }
     }
 
     private static func metrics(_ document: JSONValue) -> FrameMetrics {

@@ -16,6 +16,8 @@ final class ReplayApp {
     private var notice: (text: String, until: Date)?
     /// Text typed after `g` (nil when not asking).
     private var goTo: String?
+    /// The marker `n`/`N` last moved to (events of the same second are stepped through one by one).
+    private var currentMarker: Int?
 
     init(timeline: ReplayTimeline, terminal: CursesTerminal) {
         self.timeline = timeline
@@ -98,7 +100,9 @@ final class ReplayApp {
             case .char("-"), .char("_"): cursor.changeSpeed(up: false); return true
             case .char("n"), .char("N"):
                 let previous = key == .char("N")
-                if let marker = timeline.marker(after: cursor.time, previous: previous) {
+                if let index = timeline.markerIndex(after: cursor.time, previous: previous, current: currentMarker) {
+                    let marker = timeline.markers[index]
+                    currentMarker = index
                     cursor.jump(to: marker.at)
                     show("\(marker.kind): \(marker.message)", seconds: 5)
                 } else {
