@@ -5,6 +5,9 @@ import Foundation
 /// Line 1 is the header; each later line is one `watch` document, except that a `census` equal to
 /// the last census written is replaced, at the same position, by `"census_ref": N` (N = the
 /// 1-based entry number whose line holds that census), so a day of unchanged censuses stays small.
+/// Likewise (format version 2) a non-empty `events` equal to the last one written becomes `"events_ref": N`:
+/// every `watch` document carries the whole timeline, which past ~150 events no longer fits deflate's 32 KB
+/// window and would cost its full compressed size in every entry.
 public struct RecordingEncoder: Sendable {
     /// Entries (documents) encoded so far.
     public private(set) var entries = 0
@@ -12,6 +15,8 @@ public struct RecordingEncoder: Sendable {
     public private(set) var lastEntryHeldCensus = false
     private var lastCensus: JSONValue?
     private var lastCensusEntry = 0
+    private var lastEvents: JSONValue?
+    private var lastEventsEntry = 0
 
     public init() {}
 
@@ -24,19 +29,25 @@ public struct RecordingEncoder: Sendable {
     public mutating func entryLine(document: JSONValue) -> String {
         entries += 1
         lastEntryHeldCensus = false
-        guard case let .object(pairs) = document, let position = pairs.firstIndex(where: { $0.0 == "census" }) else {
-            return document.serialized()
+        guard case var .object(pairs) = document else { return document.serialized() }
+        // Both compared as values: no serialisation of what is not written.
+        if let position = pairs.firstIndex(where: { $0.0 == "events" }), pairs[position].1 != .array([]) {
+            if pairs[position].1 == lastEvents {
+                pairs[position] = ("events_ref", .int(lastEventsEntry))
+            } else {
+                lastEvents = pairs[position].1
+                lastEventsEntry = entries
+            }
         }
-        // Compared as values: no serialisation of a census that is not written.
-        let census = pairs[position].1
-        if census == lastCensus {
-            var compact = pairs
-            compact[position] = ("census_ref", .int(lastCensusEntry))
-            return JSONValue.object(compact).serialized()
+        if let position = pairs.firstIndex(where: { $0.0 == "census" }) {
+            if pairs[position].1 == lastCensus {
+                pairs[position] = ("census_ref", .int(lastCensusEntry))
+            } else {
+                lastCensus = pairs[position].1
+                lastCensusEntry = entries
+                lastEntryHeldCensus = true
+            }
         }
-        lastCensus = census
-        lastCensusEntry = entries
-        lastEntryHeldCensus = true
-        return document.serialized()
+        return JSONValue.object(pairs).serialized()
     }
 }
