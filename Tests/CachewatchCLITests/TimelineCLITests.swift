@@ -70,14 +70,16 @@ final class TimelineCLITests: DashboardTestCase {
         XCTAssertNotNil(watch.waitForDocument(after: before, timeoutSeconds: 30) {
             ($0["events"] as? [[String: Any]] ?? []).contains { $0["kind"] as? String == "restart" }
         }, "the live timeline has the restart")
-        watch.waitForLines(watch.lines.count + 4, timeoutSeconds: 10)
+        // Documents of later seconds (taken_at has second precision): N from the end has the restart before it.
+        watch.waitForLines(watch.lines.count + 8, timeoutSeconds: 10)
         watch.send(SIGTERM)
         XCTAssertEqual(watch.waitForExit(timeoutSeconds: 10), 0, watch.stderr)
 
-        // The same recording as an older cachewatch wrote it: a plain file, no `events` in any document.
+        // The same recording as an older cachewatch wrote it: format version 1, a plain file, no `events` in any document.
         let replayed = try CLIRunner.run(["replay", recording, "--json"])
         XCTAssertEqual(replayed.status, 0, replayed.stderr)
-        let header = try gunzipFirstLine(recording)
+        let header = try gunzipFirstLine(recording).replacingOccurrences(of: "\"version\":2,", with: "\"version\":1,")
+        XCTAssertTrue(header.contains("\"version\":1,"), header)
         var text = header + "\n"
         var firstTakenAt = ""
         for line in replayed.stdout.split(separator: "\n") {
@@ -119,6 +121,16 @@ final class TimelineCLITests: DashboardTestCase {
         XCTAssertFalse(moved.contains("REPLAY \(clock)"), "→ seeks forward:\n\(moved)")
         player.send("Left")
         XCTAssertTrue(player.waitFor { $0.contains("REPLAY \(clock)") }.contains("REPLAY \(clock)"), "← seeks back")
+        // shift-→ / shift-← (a minute: the whole of this short recording, clamped to its ends).
+        player.send("S-Right")
+        let end = player.waitFor { !$0.contains("REPLAY \(clock)") && $0.contains("REPLAY") }
+        XCTAssertFalse(end.contains("REPLAY \(clock)"), "shift-→ seeks forward:\n\(end)")
+        // N from the end: back to the newest event (the restart, or the restored connection of the same second).
+        player.send("N")
+        let previous = player.waitFor { $0.contains("restart: ") || $0.contains("connection-restored: ") }
+        XCTAssertTrue(previous.contains("restart: ") || previous.contains("connection-restored: "), "N goes back to an event:\n\(previous)")
+        player.send("S-Left")
+        XCTAssertTrue(player.waitFor { $0.contains("REPLAY \(clock)") }.contains("REPLAY \(clock)"), "shift-← seeks back")
         player.send("+")
         XCTAssertTrue(player.waitFor { $0.contains("×2") }.contains("×2"))
         player.send("q")

@@ -120,6 +120,10 @@ final class ReplayTests: XCTestCase {
         XCTAssertEqual(timeline.markerIndex(after: Self.start.addingTimeInterval(230), previous: true, current: 2), 1)
         XCTAssertEqual(timeline.markerIndex(after: Self.start.addingTimeInterval(240), previous: true, current: 2), 2,
                        "once the cursor moved on, by time again")
+        XCTAssertEqual(timeline.markerIndex(after: Self.start.addingTimeInterval(230.5), previous: false, current: 1), 2,
+                       "forward: playing on from an event, the next of the same second")
+        XCTAssertEqual(timeline.markerIndex(after: Self.start.addingTimeInterval(230.9), previous: true, current: 2), 1,
+                       "backward from just after an event: the one before it (more than half a second back)")
     }
 
     /// The events pane at the cursor lists the timeline up to the cursor's frame, newest first.

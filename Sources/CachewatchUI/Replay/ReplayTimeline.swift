@@ -128,19 +128,19 @@ public final class ReplayTimeline {
         markerIndex(after: time, previous: previous).map { markers[$0] }
     }
 
-    /// The index of the next (or `previous`) marker from `time`. `current` is the marker the cursor was last moved to:
-    /// while the cursor is still on it (within a second after it), the step is by position, so events of the same
-    /// second (a restart and the restored connection that revealed it) are each reached in turn.
-    public func markerIndex(after time: Date, previous: Bool = false, current: Int? = nil) -> Int? {
+    /// The index of the next (or `previous`) marker from `time`. `current` is the marker `n`/`N` last moved to: while
+    /// the cursor is still on it (less than `window` seconds of recording after it: playing on at 60× covers a minute
+    /// a second), the step is by position, so events of the same second (a restart and the restored connection that
+    /// revealed it) are each reached in turn, and `N` while playing goes to the one before. Otherwise by time.
+    public func markerIndex(after time: Date, previous: Bool = false, current: Int? = nil, window: Double = 1) -> Int? {
         if let current, markers.indices.contains(current) {
             let since = time.timeIntervalSince(markers[current].at)
-            if since >= 0, since < 1 {
+            if since >= 0, since < max(0.001, window) {
                 let next = current + (previous ? -1 : 1)
                 return markers.indices.contains(next) ? next : nil
             }
         }
-        // Backwards, half a second of slack: `N` while playing goes past the event just jumped to.
-        return previous ? markers.lastIndex { $0.at < time.addingTimeInterval(-0.5) } : markers.firstIndex { $0.at > time }
+        return previous ? markers.lastIndex { $0.at < time } : markers.firstIndex { $0.at > time }
     }
 
     private static func metrics(_ document: JSONValue) -> FrameMetrics {

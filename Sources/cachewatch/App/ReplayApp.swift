@@ -92,15 +92,16 @@ final class ReplayApp {
             switch key {
             case .char("q"), .ctrlC: return false
             case .char(" "), .char("p"): cursor.playing.toggle(); return true
-            case .left: cursor.seek(by: -10); return true
-            case .right: cursor.seek(by: 10); return true
-            case .shiftLeft, .char("H"): cursor.seek(by: -60); return true
-            case .shiftRight, .char("L"): cursor.seek(by: 60); return true
+            case .left: seek(by: -10); return true
+            case .right: seek(by: 10); return true
+            case .shiftLeft, .char("H"): seek(by: -60); return true
+            case .shiftRight, .char("L"): seek(by: 60); return true
             case .char("+"), .char("="): cursor.changeSpeed(up: true); return true
             case .char("-"), .char("_"): cursor.changeSpeed(up: false); return true
             case .char("n"), .char("N"):
                 let previous = key == .char("N")
-                if let index = timeline.markerIndex(after: cursor.time, previous: previous, current: currentMarker) {
+                if let index = timeline.markerIndex(after: cursor.time, previous: previous, current: currentMarker,
+                                                    window: max(1, 2 * cursor.speed)) {
                     let marker = timeline.markers[index]
                     currentMarker = index
                     cursor.jump(to: marker.at)
@@ -137,6 +138,7 @@ final class ReplayApp {
             goTo = nil
             if let time = RecordingTime.parse(text, recordingStart: cursor.start) {
                 cursor.jump(to: time)
+                currentMarker = nil
             } else {
                 show("not a time: use HH:MM[:SS] (UTC) or ISO-8601", seconds: 4)
             }
@@ -144,6 +146,12 @@ final class ReplayApp {
             goTo?.append(character)
         default: break
         }
+    }
+
+    /// Seeks by `seconds` of recording time; `n`/`N` go by time from the new position.
+    private func seek(by seconds: Double) {
+        cursor.seek(by: seconds)
+        currentMarker = nil
     }
 
     private func show(_ text: String, seconds: Double) {
