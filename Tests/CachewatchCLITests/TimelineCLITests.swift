@@ -106,6 +106,10 @@ final class TimelineCLITests: DashboardTestCase {
             seen += player.waitFor(timeoutSeconds: 4) { $0 != before && $0.contains(": ") }
         }
         XCTAssertTrue(seen.contains("restart: The cache server restarted"), "n jumps to the derived restart:\n\(seen)")
+        // N: back to the event before it (the restored connection of the same second).
+        player.send("N")
+        let previous = player.waitFor { $0.contains("connection-restored: ") || $0.contains("connection-lost: ") }
+        XCTAssertTrue(previous.contains("connection-restored: ") || previous.contains("connection-lost: "), "N goes back:\n\(previous)")
         player.send("e")
         let pane = player.waitFor { $0.contains("Events") && $0.contains("restart") }
         XCTAssertTrue(pane.contains("restart"), "the events pane lists the derived events:\n\(pane)")
@@ -125,10 +129,6 @@ final class TimelineCLITests: DashboardTestCase {
         player.send("S-Right")
         let end = player.waitFor { !$0.contains("REPLAY \(clock)") && $0.contains("REPLAY") }
         XCTAssertFalse(end.contains("REPLAY \(clock)"), "shift-→ seeks forward:\n\(end)")
-        // N from the end: back to the newest event (the restart, or the restored connection of the same second).
-        player.send("N")
-        let previous = player.waitFor { $0.contains("restart: ") || $0.contains("connection-restored: ") }
-        XCTAssertTrue(previous.contains("restart: ") || previous.contains("connection-restored: "), "N goes back to an event:\n\(previous)")
         player.send("S-Left")
         XCTAssertTrue(player.waitFor { $0.contains("REPLAY \(clock)") }.contains("REPLAY \(clock)"), "shift-← seeks back")
         player.send("+")
