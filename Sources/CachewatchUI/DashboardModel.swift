@@ -77,10 +77,13 @@ public struct HeaderHistories: Equatable, Sendable {
     public var expiredPerSecond: [Double]
     public var clients: [Double]
     public var pingMilliseconds: [Double]
+    /// When the samples were taken, oldest first, aligned with the series at their newest end (a series longer than
+    /// this has no time for its oldest samples). Places event markers on the sparklines; empty: no markers.
+    public var sampleTimes: [Date]
 
     public init(opsPerSecond: [Double] = [], hitRatio: [Double] = [], usedMemoryBytes: [Double] = [],
                 evictedPerSecond: [Double] = [], expiredPerSecond: [Double] = [], clients: [Double] = [],
-                pingMilliseconds: [Double] = []) {
+                pingMilliseconds: [Double] = [], sampleTimes: [Date] = []) {
         self.opsPerSecond = opsPerSecond
         self.hitRatio = hitRatio
         self.usedMemoryBytes = usedMemoryBytes
@@ -88,6 +91,7 @@ public struct HeaderHistories: Equatable, Sendable {
         self.expiredPerSecond = expiredPerSecond
         self.clients = clients
         self.pingMilliseconds = pingMilliseconds
+        self.sampleTimes = sampleTimes
     }
 }
 

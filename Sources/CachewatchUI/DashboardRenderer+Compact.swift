@@ -69,9 +69,13 @@ extension DashboardRenderer {
                         Sparkline.draw(into: &grid, values: Array(series.suffix(graphWidth)), x: graphX, y: y, width: graphWidth,
                                        glyphs: glyphs, reduction: .max,
                                        roleFor: { $0 >= f.critPerMinute ? .crit : ($0 >= f.warnPerMinute ? .warn : .bar) })
+                        drawMinuteSparklineMarkers(into: &grid, events: model.events, now: model.now, x: graphX, y: y,
+                                                   width: graphWidth, glyphs: glyphs)
                     } else {
                         Sparkline.draw(into: &grid, values: series, x: graphX, y: y, width: graphWidth, glyphs: glyphs,
                                        maxValue: label == "hit" ? 1 : nil, minValue: label == "hit" ? hitFloor(series) : nil)
+                        drawSparklineMarkers(into: &grid, events: model.events, sampleTimes: model.histories.sampleTimes,
+                                             count: series.count, x: graphX, y: y, width: graphWidth, glyphs: glyphs)
                     }
                 }
             }

@@ -1,4 +1,5 @@
 import CachewatchCore
+import Foundation
 
 extension DashboardRenderer {
     // MARK: - Header meters
@@ -86,8 +87,10 @@ extension DashboardRenderer {
         if let others = h.otherCachewatch, others > 0 {
             row1.append(Meter(label: "rates include", value: "\(others) other cachewatch", valueRole: .warn, dropRank: 0))
         }
-        drawMeterRow(into: &grid, meters: row1, y: y, width: width, glyphs: glyphs)
-        drawMeterRow(into: &grid, meters: row2, y: y + 1, width: width, glyphs: glyphs)
+        // Timeline events are marked on every sparkline (a distinct glyph in the sample's column).
+        let marks = SparklineMarks(events: model.events, sampleTimes: hist.sampleTimes)
+        drawMeterRow(into: &grid, meters: row1, y: y, width: width, glyphs: glyphs, marks: marks)
+        drawMeterRow(into: &grid, meters: row2, y: y + 1, width: width, glyphs: glyphs, marks: marks)
     }
 
     /// The hit-ratio sparkline floor: 10 points below the window's lowest value (so dips show), at least 0.
@@ -97,7 +100,14 @@ extension DashboardRenderer {
     }
 
     /// Lays meters out left to right: fixed parts first, then graph room shared by priority (≥ 5 columns each).
-    static func drawMeterRow(into grid: inout Grid, meters: [Meter], y: Int, width: Int, glyphs: Glyphs) {
+    /// The events to mark on sparklines and the times of their samples.
+    struct SparklineMarks {
+        var events: [Event] = []
+        var sampleTimes: [Date] = []
+    }
+
+    static func drawMeterRow(into grid: inout Grid, meters: [Meter], y: Int, width: Int, glyphs: Glyphs,
+                             marks: SparklineMarks = SparklineMarks()) {
         var shown = meters
         func fixedTotal(_ list: [Meter]) -> Int { list.reduce(0) { $0 + $1.fixedWidth } + 2 * max(0, list.count - 1) + 1 }
         while shown.count > 1, fixedTotal(shown) > width - 1 {
@@ -142,6 +152,8 @@ extension DashboardRenderer {
                     } else {
                         Sparkline.draw(into: &grid, values: series, x: x + 1, y: y, width: w, glyphs: glyphs,
                                        maxValue: m.seriesMax, minValue: m.seriesMin, roleFor: { _ in m.seriesRole })
+                        drawSparklineMarkers(into: &grid, events: marks.events, sampleTimes: marks.sampleTimes,
+                                             count: series.count, x: x + 1, y: y, width: w, glyphs: glyphs)
                     }
                 }
                 x += graph[i]

@@ -68,6 +68,56 @@ final class EventsCLITests: XCTestCase {
         XCTAssertEqual(process.waitForExit(timeoutSeconds: 10), 0)
     }
 
+    /// FLUSHDB with the census on: the drop is an event at once, and once the next complete pass is in (a pass starts
+    /// early when the keyspace moved), the event names the families that shrank.
+    func testFlushDBNamesTheFamiliesThatShrank() throws {
+        server.pipe((1...50).map { ["SET", "session:\($0)", "x", "EX", "600"] })
+        let process = try StreamingCLIProcess(["watch", "--json", "--interval", "0.3s", "-p", String(server.port)])
+        watch = process
+        XCTAssertNotNil(process.waitForDocument(timeoutSeconds: 30) { ($0["census"] as? [String: Any])?["complete"] as? Bool == true },
+                        "a complete census first")
+        _ = server.redisCLI(["FLUSHDB"])
+        let named = process.waitForDocument(after: process.lines.count, timeoutSeconds: 60) { document in
+            (document["events"] as? [[String: Any]] ?? []).contains {
+                $0["kind"] as? String == "keyspace-drop" && ($0["evidence"] as? [String: Any])?["families"] != nil
+            }
+        }
+        let drop = (named?["events"] as? [[String: Any]])?.first { $0["kind"] as? String == "keyspace-drop" }
+        let families = ((drop?["evidence"] as? [String: Any])?["families"] as? [[String: Any]] ?? []).compactMap { $0["pattern"] as? String }
+        XCTAssertEqual(Set(families), ["widget:{id}", "session:{id}"], "\(drop ?? [:])")
+        XCTAssertTrue((drop?["message"] as? String ?? "").contains("widget:{id} 200 -> 0"), "\(drop ?? [:])")
+        process.send(SIGTERM)
+        XCTAssertEqual(process.waitForExit(timeoutSeconds: 10), 0)
+    }
+
+    /// A uvicorn startup line appended to the followed log while `watch` runs is a `deploy` at the line's time.
+    func testALiveStartupLineIsADeploy() throws {
+        let directory = try TempDirectory("live-deploy")
+        defer { directory.cleanup() }
+        let log = directory.file("app.log")
+        try Data("2026-11-29 10:00:00 [    INFO] src.app.main: GET /api/v1/widgets 200\n".utf8).write(to: URL(fileURLWithPath: log))
+        let process = try StreamingCLIProcess(["watch", "--json", "--interval", "0.3s", "--no-census", "-p", String(server.port),
+                                               "--log", log, "--log-tz", "UTC"])
+        watch = process
+        XCTAssertNotNil(process.waitForDocument(timeoutSeconds: 20) { $0["server"] is [String: Any] })
+        let formatter = DateFormatter()
+        formatter.dateFormat = "yyyy-MM-dd HH:mm:ss"
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        let now = formatter.string(from: Date())
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data("\(now) [    INFO] uvicorn.error: Started server process [4242]\n".utf8))
+        try handle.close()
+        let deployed = process.waitForDocument(after: process.lines.count, timeoutSeconds: 20) { self.kinds($0).contains("deploy") }
+        let deploy = (deployed?["events"] as? [[String: Any]])?.first { $0["kind"] as? String == "deploy" }
+        XCTAssertTrue(((deploy?["evidence"] as? [String: Any])?["first_line"] as? String ?? "").contains("Started server process [4242]"),
+                      "\(deploy ?? [:])")
+        XCTAssertEqual((deploy?["at"] as? String)?.prefix(19), now.replacingOccurrences(of: " ", with: "T").prefix(19))
+        process.send(SIGTERM)
+        XCTAssertEqual(process.waitForExit(timeoutSeconds: 10), 0)
+    }
+
     func testSnapshotCarriesFailOpenTransitionsFromTheBackfill() throws {
         let directory = try TempDirectory("events")
         defer { directory.cleanup() }

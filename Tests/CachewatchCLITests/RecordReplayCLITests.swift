@@ -68,6 +68,12 @@ final class RecordReplayCLITests: XCTestCase {
         let text = try gunzip(recording)
         let censusLines = text.components(separatedBy: "\n").filter { $0.contains("\"census\":{") }
         XCTAssertLessThan(censusLines.count, printed.count / 2 + 2, "censuses deduplicated")
+        // The timeline (the restart and the outage around it), likewise stored once per change (format version 2).
+        let eventLines = text.components(separatedBy: "\n").filter { $0.contains("\"events\":[{") }
+        XCTAssertGreaterThan(eventLines.count, 0)
+        XCTAssertLessThan(eventLines.count, 8, "events stored when they changed, events_ref otherwise")
+        XCTAssertTrue(text.contains("\"events_ref\":"))
+        XCTAssertTrue(text.hasPrefix("{\"format\":\"cachewatch-recording\",\"version\":2,"), String(text.prefix(80)))
 
         // A window: --from/--to select by taken_at (ISO-8601).
         let third = try parseJSONObject(printed[2])["taken_at"] as? String ?? ""

@@ -78,6 +78,43 @@ final class RecordingFormatTests: XCTestCase {
         XCTAssertEqual(printer.line(RecordedDocument(takenAt: start, document: .object([]), censusEntry: 3)), "{}")
     }
 
+    /// Version 2: every `watch` document carries the whole timeline; a recording stores it when it changed and
+    /// `events_ref` otherwise (a large timeline no longer fits deflate's window: it would cost its size every entry).
+    func testEncoderWritesEventsOnlyWhenTheyChangeAndTheDecoderPutsThemBack() throws {
+        func document(_ second: Int, events: [String]?) -> JSONValue {
+            var pairs: [(String, JSONValue)] = [("schema", .int(1)), ("taken_at", .string(ISOTime.format(start.addingTimeInterval(Double(second)))))]
+            pairs.append(("findings", .array([])))
+            if let events { pairs.append(("events", .array(events.map { .object([("kind", .string($0))]) }))) }
+            return .object(pairs)
+        }
+        let timeline: [[String]?] = [[], [], ["restart"], ["restart"], ["restart"], ["deploy", "restart"], nil, ["deploy", "restart"]]
+        var encoder = RecordingEncoder()
+        let lines = timeline.enumerated().map { encoder.entryLine(document: document($0.offset, events: $0.element)) }
+        XCTAssertTrue(lines[1].hasSuffix("\"events\":[]}"), "an empty timeline is written as it is: \(lines[1])")
+        XCTAssertTrue(lines[2].contains("\"events\":[{"))
+        XCTAssertTrue(lines[3].hasSuffix("\"events_ref\":3}"), lines[3])
+        XCTAssertTrue(lines[4].hasSuffix("\"events_ref\":3}"), lines[4])
+        XCTAssertTrue(lines[5].contains("\"events\":[{"))
+        XCTAssertTrue(lines[7].hasSuffix("\"events_ref\":6}"), "a document without events in between changes nothing: \(lines[7])")
+
+        var decoder = RecordingDecoder()
+        XCTAssertEqual(decoder.decode(line: Array(encoder.headerLine(header(version: RecordingHeader.currentVersion)).utf8)),
+                       .header(header(version: 2)))
+        for (second, line) in lines.enumerated() {
+            guard case let .document(recorded) = decoder.decode(line: Array(line.utf8)) else { return XCTFail("line \(second)") }
+            XCTAssertEqual(recorded.document.serialized(), document(second, events: timeline[second]).serialized(), "entry \(second + 1)")
+        }
+        XCTAssertNil(decoder.firstProblem)
+
+        // A reference to events that are not in the file drops them from that document, said once.
+        var damaged = RecordingDecoder()
+        _ = damaged.decode(line: Array(encoder.headerLine(header(version: 2)).utf8))
+        guard case let .document(orphan) = damaged.decode(line: Array(lines[3].utf8)) else { return XCTFail("orphan") }
+        XCTAssertNil(orphan.document["events"])
+        XCTAssertNil(orphan.document["events_ref"])
+        XCTAssertEqual(damaged.firstProblem, "line 2 refers to events that are not in the file")
+    }
+
     func testDecoderRejectsWhatIsNotARecordingAndReadsOlderVersions() {
         var decoder = RecordingDecoder()
         guard case .fatal = decoder.decode(line: Array("{\"schema\":1}".utf8)) else { return XCTFail("no header") }
@@ -88,6 +125,10 @@ final class RecordingFormatTests: XCTestCase {
         guard case .fatal = zero.decode(line: Array(header(version: 0).json.serialized().utf8)) else { return XCTFail("version 0") }
         var older = RecordingDecoder()
         guard case .header = older.decode(line: Array(header(version: 1).json.serialized().utf8)) else { return XCTFail("v1") }
+        var current = RecordingDecoder()
+        guard case .header = current.decode(line: Array(header(version: 2).json.serialized().utf8)) else { return XCTFail("v2") }
+        var three = RecordingDecoder()
+        guard case .fatal = three.decode(line: Array(header(version: 3).json.serialized().utf8)) else { return XCTFail("v3 is newer") }
     }
 
     func testDecoderSkipsHostileEntriesAndKeepsGoing() {

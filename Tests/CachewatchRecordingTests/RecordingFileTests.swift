@@ -129,6 +129,34 @@ final class RecordingFileTests: XCTestCase {
         XCTAssertThrowsError(try readAll(garbage))
     }
 
+    /// A long timeline (400 events, ~100 KB of JSON in every `watch` document) costs almost nothing per entry once
+    /// written: `events_ref` (it would not fit deflate's 32 KB window, and cost its compressed size every second).
+    func testALongTimelineIsStoredOncePerChange() throws {
+        let events: JSONValue = .array((0..<400).map { index in
+            .object([("at", .string(ISOTime.format(Self.start.addingTimeInterval(Double(index * 7))))), ("kind", .string("latency-spike")),
+                     ("severity", .string("warn")), ("message", .string("PING took \(50 + index % 97).\(index % 10) ms (median \(index % 13).25 ms).")),
+                     ("evidence", .object([("ping_ms", .double(50 + Double(index) / 3)), ("median_ms", .double(Double(index % 13) + 0.25))]))])
+        })
+        let file = path("timeline.cwrec")
+        let writer = try RecordingWriter(path: file, overwrite: false, header: Self.header())
+        var written: [JSONValue] = []
+        for index in 0..<100 {
+            guard case var .object(pairs) = Self.document(index) else { return XCTFail() }
+            pairs.append(("events", events))
+            written.append(.object(pairs))
+            try writer.append(document: .object(pairs))
+        }
+        writer.finish()
+        let size = try FileManager.default.attributesOfItem(atPath: file)[.size] as? Int ?? 0
+        XCTAssertLessThan(size / 100, 1_000, "bytes per entry with a 500-event timeline: \(size / 100)")
+        let (read, summary) = try readAll(file)
+        XCTAssertNil(summary.problem)
+        XCTAssertEqual(read.count, written.count)
+        for index in [0, 1, 50, 99] {
+            XCTAssertTrue(read[index].serialized() == written[index].serialized(), "document \(index) reads back with its events")
+        }
+    }
+
     func testPlainTextRecordingIsRead() throws {
         var encoder = RecordingEncoder()
         var text = encoder.headerLine(Self.header()) + "\n"

@@ -75,10 +75,14 @@ final class ReplayTests: XCTestCase {
 
     func testMarkersAreDerivedFromTheDocuments() {
         let timeline = Self.timeline()
-        XCTAssertEqual(timeline.markers.map(\.kind), ["connection-lost", "connection-restored", "restart", "fail-open-crit"])
+        // The documents carry no `events`: the core detector derives them from the recorded fields.
+        XCTAssertTrue(timeline.eventsDerived)
+        XCTAssertEqual(timeline.markers.map(\.kind), ["connection-lost", "connection-restored", "restart", "fail-open"])
         XCTAssertEqual(timeline.markers.first?.at, Self.start.addingTimeInterval(200))
         XCTAssertEqual(timeline.marker(after: Self.start)?.kind, "connection-lost")
-        XCTAssertEqual(timeline.marker(after: Self.start.addingTimeInterval(500), previous: true)?.kind, "fail-open-crit")
+        XCTAssertEqual(timeline.marker(after: Self.start.addingTimeInterval(500), previous: true)?.kind, "fail-open")
+        XCTAssertEqual(timeline.events.last?.evidence("to"), .string("crit"))
+        XCTAssertEqual(timeline.events.last?.at, Fixtures.now.addingTimeInterval(-235), "placed at the state's `since`")
         XCTAssertNil(timeline.marker(after: Self.start.addingTimeInterval(500)))
         let down = timeline.model(at: 210, notice: nil, timeZone: Fixtures.utc)
         XCTAssertEqual(down?.header.connection, .disconnected(since: Self.start.addingTimeInterval(200),
@@ -99,6 +103,70 @@ final class ReplayTests: XCTestCase {
         timeline.append(Self.document(200))
         timeline.finishLoading()
         XCTAssertEqual(timeline.markers.map(\.kind), ["deploy"])
+    }
+
+    /// `n` steps through events of the same second one by one (the restored connection and the restart it revealed).
+    func testNextEventStepsThroughEventsOfTheSameSecond() {
+        let timeline = Self.timeline()
+        var time = Self.start
+        var current: Int?
+        var kinds: [String] = []
+        while let index = timeline.markerIndex(after: time, current: current) {
+            kinds.append(timeline.markers[index].kind)
+            current = index
+            time = timeline.markers[index].at
+        }
+        XCTAssertEqual(kinds, ["connection-lost", "connection-restored", "restart", "fail-open"])
+        XCTAssertEqual(timeline.markerIndex(after: Self.start.addingTimeInterval(230), previous: true, current: 2), 1)
+        XCTAssertEqual(timeline.markerIndex(after: Self.start.addingTimeInterval(240), previous: true, current: 2), 2,
+                       "once the cursor moved on, by time again")
+        XCTAssertEqual(timeline.markerIndex(after: Self.start.addingTimeInterval(230.5), previous: false, current: 1), 2,
+                       "forward: playing on from an event, the next of the same second")
+        XCTAssertEqual(timeline.markerIndex(after: Self.start.addingTimeInterval(230.9), previous: true, current: 2), 1,
+                       "backward from just after an event: the one before it (more than half a second back)")
+    }
+
+    /// The events pane at the cursor lists the timeline up to the cursor's frame, newest first.
+    func testEventsPaneFollowsTheCursor() {
+        let timeline = Self.timeline()
+        XCTAssertEqual(timeline.model(at: 100, notice: nil, timeZone: Fixtures.utc)?.events, [])
+        let kinds = timeline.model(at: 245, notice: nil, timeZone: Fixtures.utc)?.events.map(\.kind)
+        XCTAssertEqual(kinds, [.restart, .connectionRestored, .connectionLost])
+        XCTAssertEqual(timeline.model(at: 599, notice: nil, timeZone: Fixtures.utc)?.events.first?.kind, .failOpen)
+        var state = DashboardState()
+        state.eventsOpen = true
+        var cursor = ReplayCursor(start: Self.start, end: Self.start.addingTimeInterval(599))
+        cursor.jump(to: Self.start.addingTimeInterval(245))
+        let grid = ReplayScreen.render(timeline: timeline, cursor: cursor, state: state, notice: nil, prompt: nil,
+                                       size: TerminalSize(width: 80, height: 24), glyphs: .unicode, timeZone: Fixtures.utc)
+        XCTAssertTrue(grid.text().contains("Events · 3"), grid.text())
+        XCTAssertTrue(grid.text().contains("connection-lost"), grid.text())
+    }
+
+    /// Documents that carry `events` (each the timeline so far): one entry per event, in its newest version.
+    func testDocumentEventsAreMergedInTheirNewestVersion() {
+        func recorded(_ second: Int, _ events: [Event]) -> RecordedDocument {
+            var document = Self.document(second)
+            guard case var .object(pairs) = document.document else { return document }
+            pairs.append(("events", .array(events.reversed().map(\.json))))
+            document.document = .object(pairs)
+            return document
+        }
+        let drop = Event(at: Self.start.addingTimeInterval(1), kind: .keyspaceDrop, severity: .warn, message: "Keys fell.")
+        var named = drop
+        named.message = "Keys fell. Shrank: widget:{id} 700 -> 0."
+        let family = { (pattern: String) in
+            Event(at: Self.start.addingTimeInterval(2), kind: .newFamily, severity: .ok, message: "New key family \(pattern)")
+        }
+        let timeline = ReplayTimeline(target: .null)
+        timeline.append(recorded(0, []))
+        timeline.append(recorded(1, [drop]))
+        timeline.append(recorded(2, [drop, family("a"), family("b")]))
+        timeline.append(recorded(3, [named, family("a"), family("b")]))
+        timeline.append(Self.document(200))   // an outage: not derived, the documents have their own events
+        timeline.finishLoading()
+        XCTAssertFalse(timeline.eventsDerived)
+        XCTAssertEqual(timeline.events.map(\.message), [named.message, "New key family a", "New key family b"])
     }
 
     /// Documents whose every field has the wrong type or an absurd value still draw (no trap).

@@ -93,6 +93,21 @@ public enum DocumentModels {
         }
     }
 
+    /// `events` (newest first in documents): oldest first (events of one time in the order they happened); an event
+    /// without a time, or of a kind this version does not know, is left out; messages and evidence are bounded.
+    public static func events(_ value: JSONValue?) -> [Event] {
+        (value ?? .null).elements(limit: EventLog.defaultMaxCount).compactMap { item -> Event? in
+            guard let at = item["at"]?.text(maximumLength: 40).flatMap(RecordingTime.parseISO),
+                  let kind = item["kind"]?.text(maximumLength: 40).flatMap(Event.Kind.init(rawValue:)) else { return nil }
+            var evidence: [(String, JSONValue)] = []
+            if case let .object(pairs) = item["evidence"] ?? .null {
+                evidence = pairs.prefix(20).map { ($0.0.count <= 60 ? $0.0 : String($0.0.prefix(60)), $0.1) }
+            }
+            return Event(at: at, kind: kind, severity: level(item["severity"]),
+                         message: item["message"]?.text(maximumLength: 1000) ?? kind.rawValue, evidence: evidence)
+        }.reversed().enumerated().sorted { ($0.element.at, $0.offset) < ($1.element.at, $1.offset) }.map(\.element)
+    }
+
     /// An alert level word; unknown words read as `ok`.
     static func level(_ value: JSONValue?) -> AlertLevel {
         value?.text(maximumLength: 8).flatMap(AlertLevel.init(rawValue:)) ?? .ok

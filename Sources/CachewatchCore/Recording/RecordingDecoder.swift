@@ -19,9 +19,9 @@ public struct RecordedDocument: Equatable, Sendable {
 
 /// Turns the lines of a recording (after decompression) back into documents.
 ///
-/// Every line is hostile: a line that is not a document is skipped and counted, a `census_ref` that
-/// does not name the last census drops the census of that document, and the first problem is kept
-/// as one sentence for the user.
+/// Every line is hostile: a line that is not a document is skipped and counted, a `census_ref` (or
+/// `events_ref`) that does not name the last census (events) written drops it from that document, and the
+/// first problem is kept as one sentence for the user.
 public struct RecordingDecoder: Sendable {
     /// What one line turned out to be.
     public enum Outcome: Equatable, Sendable {
@@ -47,6 +47,8 @@ public struct RecordingDecoder: Sendable {
     private var lastCensusEntry = 0
     private var lastCensuses: JSONValue?
     private var lastCensusesEntry = 0
+    private var lastEvents: JSONValue?
+    private var lastEventsEntry = 0
     private var lineNumber = 0
 
     public init() {}
@@ -73,6 +75,8 @@ public struct RecordingDecoder: Sendable {
                 lastCensusEntry = 0
                 lastCensuses = nil
                 lastCensusesEntry = 0
+                lastEvents = nil
+                lastEventsEntry = 0
                 return .header(decoded)
             } catch let problem as RecordingHeader.Problem {
                 if header == nil { return .fatal(problem.description) }
@@ -117,6 +121,17 @@ public struct RecordingDecoder: Sendable {
             } else {
                 pairs.remove(at: position)
                 note("line \(lineNumber) refers to censuses that are not in the file")
+            }
+        }
+        if let position = pairs.firstIndex(where: { $0.0 == "events" }) {
+            lastEvents = pairs[position].1
+            lastEventsEntry = entryLines
+        } else if let position = pairs.firstIndex(where: { $0.0 == "events_ref" }) {
+            if case let .int(reference) = pairs[position].1, reference == lastEventsEntry, let lastEvents {
+                pairs[position] = ("events", lastEvents)
+            } else {
+                pairs.remove(at: position)
+                note("line \(lineNumber) refers to events that are not in the file")
             }
         }
         return .document(RecordedDocument(takenAt: takenAt, document: .object(pairs), censusEntry: censusEntry))

@@ -6,6 +6,9 @@ import Foundation
 /// the last census written is replaced, at the same position, by `"census_ref": N` (N = the
 /// 1-based entry number whose line holds that census), so a day of unchanged censuses stays small; with several
 /// databases `censuses` is replaced by `"censuses_ref": N` the same way.
+/// Likewise (format version 2) a non-empty `events` equal to the last one written becomes `"events_ref": N`:
+/// every `watch` document carries the whole timeline, which past ~150 events no longer fits deflate's 32 KB
+/// window and would cost its full compressed size in every entry.
 public struct RecordingEncoder: Sendable {
     /// Entries (documents) encoded so far.
     public private(set) var entries = 0
@@ -15,6 +18,8 @@ public struct RecordingEncoder: Sendable {
     private var lastCensusEntry = 0
     private var lastCensuses: JSONValue?
     private var lastCensusesEntry = 0
+    private var lastEvents: JSONValue?
+    private var lastEventsEntry = 0
 
     public init() {}
 
@@ -28,13 +33,20 @@ public struct RecordingEncoder: Sendable {
         entries += 1
         lastEntryHeldCensus = false
         guard case var .object(pairs) = document else { return document.serialized() }
-        // Compared as values: no serialisation of a census that is not written.
+        // Both compared as values: no serialisation of what is not written.
+        if let position = pairs.firstIndex(where: { $0.0 == "events" }), pairs[position].1 != .array([]) {
+            if pairs[position].1 == lastEvents {
+                pairs[position] = ("events_ref", .int(lastEventsEntry))
+            } else {
+                lastEvents = pairs[position].1
+                lastEventsEntry = entries
+            }
+        }
         if let position = pairs.firstIndex(where: { $0.0 == "census" }) {
-            let census = pairs[position].1
-            if census == lastCensus {
+            if pairs[position].1 == lastCensus {
                 pairs[position] = ("census_ref", .int(lastCensusEntry))
             } else {
-                lastCensus = census
+                lastCensus = pairs[position].1
                 lastCensusEntry = entries
                 lastEntryHeldCensus = true
             }

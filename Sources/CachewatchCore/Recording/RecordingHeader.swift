@@ -5,7 +5,8 @@ public struct RecordingHeader: Equatable, Sendable {
     /// The `format` field every recording starts with.
     public static let formatName = "cachewatch-recording"
     /// The version this cachewatch writes; it reads every version from 1 up to this one.
-    public static let currentVersion = 1
+    /// Version 2 added `events_ref` (events stored only when they changed); version 1 files have none.
+    public static let currentVersion = 2
 
     public var version: Int
     /// `cachewatch --version` of the writer (display only; escaped before it is shown).

@@ -29,16 +29,19 @@ extension ReplayTimeline {
             clients: metrics["connected_clients"]?.count(limit: 1 << 40), blockedClients: metrics["blocked_clients"]?.count(limit: 1 << 40),
             pingMilliseconds: number("ping_ms"), keysTotal: server == .null ? nil : (keyspace?["keys"]?.count() ?? 0),
             appScanPerSecond: number("app_scan_per_second"), delPerSecond: number("del_per_second"))
-        let history = frames[max(0, index - Self.historyFrames + 1)...index].map(\.metrics)
+        let window = frames[max(0, index - Self.historyFrames + 1)...index]
+        let history = window.map(\.metrics)
         let histories = HeaderHistories(
             opsPerSecond: history.compactMap(\.ops), hitRatio: history.compactMap(\.hitRatio),
             usedMemoryBytes: history.compactMap(\.usedMemory), evictedPerSecond: history.compactMap(\.evicted),
             expiredPerSecond: history.compactMap(\.expired), clients: history.compactMap(\.clients),
-            pingMilliseconds: history.compactMap(\.ping))
+            pingMilliseconds: history.compactMap(\.ping), sampleTimes: window.filter { $0.metrics.ops != nil }.map(\.takenAt))
         let census = frame.census.flatMap { censuses.indices.contains($0) ? censuses[$0] : nil }
-        return DashboardModel(header: header, histories: histories, census: census, censusProgress: nil,
-                              logs: DocumentModels.logs(document["logs"]), findings: DocumentModels.findings(document["findings"]).map(Self.shownWithDatabase),
-                              now: frame.takenAt, timeZone: timeZone, thresholds: thresholds, notice: notice)
+        var model = DashboardModel(header: header, histories: histories, census: census, censusProgress: nil,
+                                   logs: DocumentModels.logs(document["logs"]), findings: DocumentModels.findings(document["findings"]).map(Self.shownWithDatabase),
+                                   now: frame.takenAt, timeZone: timeZone, thresholds: thresholds, notice: notice)
+        model.events = events(upTo: index)
+        return model
     }
 
     /// A finding as the live dashboard names it: `db1 ratelimit:{id}` when it belongs to one of several databases.

@@ -52,9 +52,18 @@ public final class ReplayTimeline {
     private var lastCensusEntry: Int?
     /// The last `censuses` (several databases) turned into a report.
     private var lastCensusesDocument: JSONValue?
-    var documentEvents: [Marker] = []
-    var derivedEvents: [Marker] = []
-    var previous: (error: String?, uptime: Int?, failOpen: String?, runID: String?)?
+    /// Events kept at most (document or derived).
+    static let maximumEvents = 100_000
+    /// The timeline, oldest first: the documents' own `events` when they carried any, otherwise the events the core
+    /// detector derives from the recorded metrics, censuses and log counts.
+    public private(set) var events: [Event] = []
+    var documentEvents: [Event] = []
+    var documentEventIndex: [String: Int] = [:]
+    var lastEventsDocument: JSONValue?
+    var deriver = RecordedEventDeriver()
+    var derivedEventCount = 0
+    /// True when the timeline was derived (the documents carried no `events`).
+    public private(set) var eventsDerived = false
     /// True when documents past `maximumFrames` were dropped.
     public private(set) var truncated = false
 
@@ -68,11 +77,13 @@ public final class ReplayTimeline {
         guard frames.count < Self.maximumFrames else { truncated = true; return }
         guard case var .object(pairs) = recorded.document else { return }
         var censusIndex: Int?
+        var newCensus: CensusReport?
         if let position = pairs.firstIndex(where: { $0.0 == "censuses" }) {
             // Several databases: the families table of every database (`db1 ratelimit:{id}` rows), as live.
             let all = pairs[position].1
             if all != lastCensusesDocument, let report = DatabaseCensuses.displayReport(all.elements(limit: 64).compactMap(DocumentModels.census)) {
                 censuses.append(report)
+                newCensus = report
                 lastCensusesDocument = all
             }
             censusIndex = censuses.isEmpty ? nil : censuses.count - 1
@@ -83,6 +94,7 @@ public final class ReplayTimeline {
             let same = recorded.censusEntry.map { $0 == lastCensusEntry } ?? (census == lastCensusDocument)
             if !same, let report = DocumentModels.census(census) {
                 censuses.append(report)
+                newCensus = report
                 lastCensusDocument = recorded.censusEntry == nil ? census : nil
             }
             lastCensusEntry = recorded.censusEntry
@@ -95,12 +107,17 @@ public final class ReplayTimeline {
         if error != nil { errorSince = frames.last?.errorSince ?? recorded.takenAt }
         frames.append(Frame(takenAt: recorded.takenAt, text: document.serialized(), census: censusIndex,
                             errorSince: errorSince, metrics: Self.metrics(document)))
-        noteEvents(document, at: recorded.takenAt, error: error)
+        noteEvents(document, at: recorded.takenAt, census: newCensus)
     }
 
-    /// Call after the last `append`: settles the markers (the documents' own `events` when they had any).
+    /// Call after the last `append`: settles the timeline and its markers (the documents' own `events` when they
+    /// had any, else the derived ones).
     public func finishLoading() {
-        markers = (documentEvents.isEmpty ? derivedEvents : documentEvents).sorted { $0.at < $1.at }
+        eventsDerived = documentEvents.isEmpty
+        // Oldest first; events of the same time keep the order they were detected in.
+        events = (eventsDerived ? deriver.events : documentEvents).enumerated()
+            .sorted { ($0.element.at, $0.offset) < ($1.element.at, $1.offset) }.map(\.element)
+        markers = events.map { Marker(at: $0.at, kind: $0.kind.rawValue, message: $0.message) }
     }
 
     public var start: Date? { frames.first?.takenAt }
@@ -120,7 +137,22 @@ public final class ReplayTimeline {
 
     /// The first marker after `time`, or the last one before it (`previous`).
     public func marker(after time: Date, previous: Bool = false) -> Marker? {
-        previous ? markers.last { $0.at < time.addingTimeInterval(-0.5) } : markers.first { $0.at > time.addingTimeInterval(0.5) }
+        markerIndex(after: time, previous: previous).map { markers[$0] }
+    }
+
+    /// The index of the next (or `previous`) marker from `time`. `current` is the marker `n`/`N` last moved to: while
+    /// the cursor is still on it (less than `window` seconds of recording after it: playing on at 60× covers a minute
+    /// a second), the step is by position, so events of the same second (a restart and the restored connection that
+    /// revealed it) are each reached in turn, and `N` while playing goes to the one before. Otherwise by time.
+    public func markerIndex(after time: Date, previous: Bool = false, current: Int? = nil, window: Double = 1) -> Int? {
+        if let current, markers.indices.contains(current) {
+            let since = time.timeIntervalSince(markers[current].at)
+            if since >= 0, since < max(0.001, window) {
+                let next = current + (previous ? -1 : 1)
+                return markers.indices.contains(next) ? next : nil
+            }
+        }
+        return previous ? markers.lastIndex { $0.at < time } : markers.firstIndex { $0.at > time }
     }
 
     private static func metrics(_ document: JSONValue) -> FrameMetrics {

@@ -37,7 +37,8 @@ enum DashboardModelBuilder {
             usedMemoryBytes: state.histories.usedMemoryBytes.elements,
             evictedPerSecond: state.histories.evictedKeysPerSecond.elements,
             expiredPerSecond: state.histories.expiredKeysPerSecond.elements,
-            clients: state.histories.connectedClients.elements, pingMilliseconds: state.histories.pingMilliseconds.elements)
+            clients: state.histories.connectedClients.elements, pingMilliseconds: state.histories.pingMilliseconds.elements,
+            sampleTimes: state.histories.takenAt.elements)
         var progress: CachewatchUI.CensusProgress?
         if let worker = state.censusProgress {
             progress = CachewatchUI.CensusProgress(running: !worker.complete, full: session.fullCensusRunning,

@@ -1,4 +1,5 @@
 import CachewatchCore
+import Foundation
 
 /// The last hour of the header's numbers at the collector's resolution (one value per sample).
 struct MetricHistories: Sendable {
@@ -11,6 +12,8 @@ struct MetricHistories: Sendable {
     var expiredKeysPerSecond = RingBuffer<Double>(capacity: capacity)
     var connectedClients = RingBuffer<Double>(capacity: capacity)
     var pingMilliseconds = RingBuffer<Double>(capacity: capacity)
+    /// When each sample was taken (places event markers on the sparklines).
+    var takenAt = RingBuffer<Date>(capacity: capacity)
 
     /// Records one interval's numbers (a missing hit ratio — no traffic — repeats the last one).
     mutating func record(info: InfoSnapshot, rates: InfoRates, pingMilliseconds ping: Double?) {
@@ -21,5 +24,6 @@ struct MetricHistories: Sendable {
         expiredKeysPerSecond.append(rates.expiredKeysPerSecond)
         connectedClients.append(Double(info.connectedClients ?? 0))
         pingMilliseconds.append(ping ?? pingMilliseconds.last ?? 0)
+        takenAt.append(info.takenAt)
     }
 }

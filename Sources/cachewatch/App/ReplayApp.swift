@@ -16,6 +16,8 @@ final class ReplayApp {
     private var notice: (text: String, until: Date)?
     /// Text typed after `g` (nil when not asking).
     private var goTo: String?
+    /// The marker `n`/`N` last moved to (events of the same second are stepped through one by one).
+    private var currentMarker: Int?
 
     init(timeline: ReplayTimeline, terminal: CursesTerminal) {
         self.timeline = timeline
@@ -90,15 +92,18 @@ final class ReplayApp {
             switch key {
             case .char("q"), .ctrlC: return false
             case .char(" "), .char("p"): cursor.playing.toggle(); return true
-            case .left: cursor.seek(by: -10); return true
-            case .right: cursor.seek(by: 10); return true
-            case .shiftLeft, .char("H"): cursor.seek(by: -60); return true
-            case .shiftRight, .char("L"): cursor.seek(by: 60); return true
+            case .left: seek(by: -10); return true
+            case .right: seek(by: 10); return true
+            case .shiftLeft, .char("H"): seek(by: -60); return true
+            case .shiftRight, .char("L"): seek(by: 60); return true
             case .char("+"), .char("="): cursor.changeSpeed(up: true); return true
             case .char("-"), .char("_"): cursor.changeSpeed(up: false); return true
             case .char("n"), .char("N"):
                 let previous = key == .char("N")
-                if let marker = timeline.marker(after: cursor.time, previous: previous) {
+                if let index = timeline.markerIndex(after: cursor.time, previous: previous, current: currentMarker,
+                                                    window: max(1, 2 * cursor.speed)) {
+                    let marker = timeline.markers[index]
+                    currentMarker = index
                     cursor.jump(to: marker.at)
                     show("\(marker.kind): \(marker.message)", seconds: 5)
                 } else {
@@ -133,6 +138,7 @@ final class ReplayApp {
             goTo = nil
             if let time = RecordingTime.parse(text, recordingStart: cursor.start) {
                 cursor.jump(to: time)
+                currentMarker = nil
             } else {
                 show("not a time: use HH:MM[:SS] (UTC) or ISO-8601", seconds: 4)
             }
@@ -140,6 +146,12 @@ final class ReplayApp {
             goTo?.append(character)
         default: break
         }
+    }
+
+    /// Seeks by `seconds` of recording time; `n`/`N` go by time from the new position.
+    private func seek(by seconds: Double) {
+        cursor.seek(by: seconds)
+        currentMarker = nil
     }
 
     private func show(_ text: String, seconds: Double) {
