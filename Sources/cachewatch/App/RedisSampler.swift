@@ -11,6 +11,8 @@ struct RedisSample {
     var error: String?
     /// Other cachewatch processes on the server (`CLIENT LIST`); nil while unknown.
     var otherCachewatch: Int?
+    /// Redis Cluster: every node and the cluster's state (nil for a single server; see `ClusterSampler`).
+    var cluster: ClusterStatus?
 }
 
 /// One budgeted sample of Redis, shared by `snapshot` and `check`.

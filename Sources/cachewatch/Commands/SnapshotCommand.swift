@@ -50,8 +50,17 @@ struct Snapshot: ParsableCommand {
         let readsStdin = logArguments.logs.contains("-")
         if readsStdin { logs?.start() }
 
-        let redis = RedisSampler.sample(endpoint: endpoint, intervalSeconds: intervalSeconds, budget: budget, census: censusArguments,
-                                        full: full, noCensus: noCensus, showProgress: !json)
+        let isCluster = try ClusterProbe.isCluster(endpoint: endpoint, forced: connection.cluster)
+        let redis = isCluster
+            ? ClusterSampler.sample(seed: endpoint, intervalSeconds: intervalSeconds, budget: budget, census: censusArguments,
+                                    full: full, noCensus: noCensus, showProgress: !json)
+            : RedisSampler.sample(endpoint: endpoint, intervalSeconds: intervalSeconds, budget: budget, census: censusArguments,
+                                  full: full, noCensus: noCensus, showProgress: !json)
+        var target = options.target(info: redis.info)
+        if isCluster {
+            target.mode = "cluster"
+            target.cluster = redis.cluster
+        }
 
         if readsStdin, let logs {
             while !logs.stdinEnded { Thread.sleep(forTimeInterval: 0.02) }
@@ -60,7 +69,7 @@ struct Snapshot: ParsableCommand {
         logs?.pollOnce()
         let now = Date()
         let logsReport = logs?.report(now: now)
-        var document = SnapshotDocument(takenAt: now, target: options.target(info: redis.info), info: redis.info,
+        var document = SnapshotDocument(takenAt: now, target: target, info: redis.info,
                                         rates: redis.rates, pingMilliseconds: redis.pingMilliseconds, census: redis.census,
                                         logs: logsReport,
                                         findings: Doctor.findings(DoctorInput(census: redis.census, info: redis.info, rates: redis.rates,
