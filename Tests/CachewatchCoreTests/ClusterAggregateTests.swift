@@ -61,7 +61,7 @@ final class ClusterAggregateTests: XCTestCase {
     }
 
     func testHostileCountersAreClampedNotTrapped() throws {
-        let huge = info(commands: Int.max, hits: Int.max, misses: 1, used: Int.max, clients: 1, keys: Int.max, uptime: 1, run: "a")
+        let huge = info(commands: Int.max, hits: Int.max, misses: 0, used: Int.max, clients: 1, keys: Int.max, uptime: 1, run: "a")
         let text = try XCTUnwrap(ClusterAggregate.infoText([huge, huge]))
         let sum = InfoSnapshot(text: text, takenAt: t0)
         XCTAssertEqual(sum.totalCommandsProcessed, Int.max)

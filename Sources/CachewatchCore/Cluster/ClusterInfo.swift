@@ -28,7 +28,7 @@ public struct ClusterInfo: Equatable, Sendable {
     /// Parses the `key:value` lines; slot counts outside 0…16383 and other numbers that are negative are unknown (nil).
     public init(text: String) {
         var values: [String: String] = [:]
-        for line in text.split(whereSeparator: { $0 == "\n" || $0 == "\r" }) {
+        for line in text.split(whereSeparator: { $0.isNewline }) {
             guard let colon = line.firstIndex(of: ":") else { continue }
             values[String(line[..<colon])] = String(line[line.index(after: colon)...]).trimmingCharacters(in: .whitespaces)
         }

@@ -6,7 +6,7 @@ public enum ClusterNodesParser {
     public static func parse(_ text: String) -> ClusterTopology {
         var nodes: [ClusterNode] = []
         var problems: [String] = []
-        for (index, rawLine) in text.split(whereSeparator: { $0 == "\n" || $0 == "\r" }).enumerated() {
+        for (index, rawLine) in text.split(whereSeparator: { $0.isNewline }).enumerated() {
             let line = rawLine.trimmingCharacters(in: .whitespaces)
             if line.isEmpty { continue }
             switch parseLine(line) {
