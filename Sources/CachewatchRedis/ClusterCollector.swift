@@ -195,7 +195,7 @@ public final class ClusterCollector: @unchecked Sendable {
 
     /// The primaries to census, in slot order (failed ones left out: their replica takes over).
     func primaries(_ topology: ClusterTopology) -> [ClusterPrimary] {
-        topology.primaries.filter { !$0.slots.isEmpty }.map {
+        topology.primaries.filter { !$0.isFailed }.map {
             ClusterPrimary(address: $0.address, endpoint: endpoint(host: $0.host, port: $0.port), slots: $0.slots)
         }
     }
@@ -210,7 +210,8 @@ public final class ClusterCollector: @unchecked Sendable {
         var problems: [String] = []
         for candidate in candidates {
             do {
-                let found = try ClusterDiscovery.topology(client: client(for: candidate))
+                var found = try ClusterDiscovery.topology(client: client(for: candidate))
+                for index in found.nodes.indices where found.nodes[index].host.isEmpty { found.nodes[index].host = candidate.host }
                 guard !found.nodes.isEmpty else {
                     problems.append("\(candidate.displayAddress) announced no cluster nodes.")
                     continue

@@ -54,7 +54,8 @@ public enum ClusterNodesParser {
             }
             slots.append(range)
         }
-        guard let host = hostname.flatMap(ClusterField.host) ?? ClusterField.host(ip) else {
+        // A node that has not met another yet does not know its own IP (`:7000@17000`): "" = the address it was asked at.
+        guard let host = hostname.flatMap(ClusterField.host) ?? ClusterField.host(ip) ?? (ip.isEmpty && flags.contains("myself") ? "" : nil) else {
             return .failure(Problem(sentence: "no usable address in \"\(DisplayEscaper.escape(parts[1]))\"."))
         }
         let health: String
