@@ -187,7 +187,7 @@ public final class ClusterCollector: @unchecked Sendable {
             state = .connected
         }
         let status = ClusterStatus(nodes: rows, info: clusterInfo, discoveredAt: lastDiscovery, problems: discoveryProblems)
-        let collector = CollectorSample(takenAt: now, infoText: ClusterAggregate.infoText(infos), pingMilliseconds: slowestPing,
+        let collector = CollectorSample(takenAt: now, infoText: ClusterAggregate.infoText(infos, cluster: clusterInfo, nodesDown: rows.filter { $0.role == .primary && $0.state == "down" }.count), pingMilliseconds: slowestPing,
                                         state: state, error: infos.isEmpty ? firstError : nil, ownTrafficBeforeInfo: ownBefore)
         return ClusterSample(collector: collector, status: status, primaries: primaries(topology), failovers: failovers,
                              primariesChanged: changed)

@@ -60,6 +60,20 @@ final class ClusterAggregateTests: XCTestCase {
         XCTAssertEqual(rates.hitRatio ?? -1, 100.0 / 200.0, accuracy: 1e-9)
     }
 
+    func testClusterStateFindingFromTheSummedInfo() throws {
+        let node = info(commands: 1, hits: 1, misses: 0, used: 1, clients: 1, keys: 1, uptime: 1, run: "a")
+        let healthy = InfoSnapshot(text: ClusterAggregate.infoText([node], cluster: ClusterInfo(state: "ok", slotsOK: 16384, slotsPFail: 0, slotsFail: 0))!, takenAt: t0)
+        XCTAssertEqual(HotShardFindings.clusterState(healthy), [])
+        let suspected = InfoSnapshot(text: ClusterAggregate.infoText([node], cluster: ClusterInfo(state: "ok", slotsOK: 10923, slotsPFail: 5461, slotsFail: 0))!, takenAt: t0)
+        XCTAssertEqual(HotShardFindings.clusterState(suspected).map(\.severity), [.warn])
+        let down = InfoSnapshot(text: ClusterAggregate.infoText([node], cluster: ClusterInfo(state: "fail", slotsOK: 10923, slotsPFail: 0, slotsFail: 5461), nodesDown: 1)!, takenAt: t0)
+        let findings = Doctor.findings(DoctorInput(info: down)).filter { $0.code == "cluster-state" }
+        XCTAssertEqual(findings.map(\.severity), [.crit])
+        XCTAssertEqual(findings.first?.message, "The cluster is fail: 1 primary does not answer, 5461 slots failed, 0 suspected.")
+        // A single server's INFO raises nothing.
+        XCTAssertEqual(HotShardFindings.clusterState(node), [])
+    }
+
     func testHostileCountersAreClampedNotTrapped() throws {
         let huge = info(commands: Int.max, hits: Int.max, misses: 0, used: Int.max, clients: 1, keys: Int.max, uptime: 1, run: "a")
         let text = try XCTUnwrap(ClusterAggregate.infoText([huge, huge]))

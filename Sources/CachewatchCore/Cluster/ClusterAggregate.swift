@@ -10,7 +10,9 @@ public enum ClusterAggregate {
     static let summedSections = ["clients", "memory", "stats", "cpu"]
 
     /// The INFO text of the sum of `infos` (nil when there is none).
-    public static func infoText(_ infos: [InfoSnapshot]) -> String? {
+    /// With `cluster` (its `CLUSTER INFO`) and `nodesDown` (primaries that did not answer), `# Cluster` also carries
+    /// `cluster_state`, `cluster_slots_ok`, `cluster_slots_pfail`, `cluster_slots_fail` and `cachewatch_nodes_down`.
+    public static func infoText(_ infos: [InfoSnapshot], cluster: ClusterInfo? = nil, nodesDown: Int = 0) -> String? {
         guard let first = infos.first else { return nil }
         var lines: [String] = ["# Server"]
         for (key, value) in (first.fields["server"] ?? [:]).sorted(by: { $0.key < $1.key }) where key != "run_id" && key != "uptime_in_seconds" {
@@ -32,6 +34,13 @@ public enum ClusterAggregate {
         }
         lines.append("# Cluster")
         lines.append("cluster_enabled:1")
+        if let cluster {
+            if let state = cluster.state { lines.append("cluster_state:\(state)") }
+            if let value = cluster.slotsOK { lines.append("cluster_slots_ok:\(value)") }
+            if let value = cluster.slotsPFail { lines.append("cluster_slots_pfail:\(value)") }
+            if let value = cluster.slotsFail { lines.append("cluster_slots_fail:\(value)") }
+        }
+        lines.append("cachewatch_nodes_down:\(max(0, nodesDown))")
         lines.append("# Keyspace")
         for entry in summedKeyspace(infos) {
             lines.append("db\(entry.db):keys=\(entry.keys),expires=\(entry.expires),avg_ttl=\(entry.avgTTLMilliseconds)")

@@ -23,4 +23,24 @@ public enum HotShardFindings {
         }
         return findings
     }
+
+    /// `cluster-state`: the summed INFO of a cluster (see `ClusterAggregate`) says the cluster is not `ok`, slots
+    /// have failed or a primary does not answer (`crit`), or some slots are suspected (PFAIL, `warn`).
+    public static func clusterState(_ info: InfoSnapshot) -> [Finding] {
+        guard info.clusterEnabled == true, let fields = info.fields["cluster"], fields["cachewatch_nodes_down"] != nil else { return [] }
+        func number(_ key: String) -> Int { fields[key].flatMap { $0.utf8.count <= 6 ? Int($0) : nil }.map { max(0, $0) } ?? 0 }
+        let state = fields["cluster_state"] ?? "?"
+        let down = number("cachewatch_nodes_down"), failed = number("cluster_slots_fail"), pfail = number("cluster_slots_pfail")
+        let evidence = [FindingEvidence("nodes_down", down), FindingEvidence("slots_fail", failed), FindingEvidence("slots_pfail", pfail)]
+        if state != "ok" || failed > 0 || down > 0 {
+            return [Finding(severity: .crit, code: "cluster-state", pattern: nil,
+                            message: "The cluster is \(DisplayEscaper.escape(state)): \(down) primar\(down == 1 ? "y does" : "ies do") not answer, "
+                                + "\(failed) slots failed, \(pfail) suspected.", evidence: evidence)]
+        }
+        if pfail > 0 {
+            return [Finding(severity: .warn, code: "cluster-state", pattern: nil,
+                            message: "\(pfail) slots are on a node some nodes cannot reach (PFAIL): a failover may follow.", evidence: evidence)]
+        }
+        return []
+    }
 }
