@@ -1,6 +1,7 @@
 import CachewatchCore
 import CachewatchLogs
 import CachewatchRedis
+import CachewatchUI
 import Foundation
 
 /// The running workers for a Redis Cluster: the cluster collector (discovery, every primary's INFO summed), one census
@@ -16,6 +17,8 @@ final class ClusterSession: MonitoringSession {
     private var censusSettings: MonitorSession.CensusSettings
     private let collector: ClusterCollector
     private let status = LockedBox(ClusterStatus())
+    /// Each node's ops/s, the last 120 samples, by address (the nodes pane's sparklines).
+    private let nodeOps = LockedBox<[String: [Double]]>([:])
     private let lock = NSLock()
     private var census: ClusterCensus?
     private var primaries: [ClusterPrimary] = []
@@ -31,8 +34,16 @@ final class ClusterSession: MonitoringSession {
         let store = self.store
         let status = self.status
         let relay = SampleRelay()
+        let nodeOps = self.nodeOps
         collector = ClusterCollector(seed: seed, intervalSeconds: intervalSeconds, ownTraffic: store.ownTraffic) { sample in
             status.update { $0 = sample.status }
+            nodeOps.update { series in
+                for node in sample.status.nodes {
+                    guard let ops = node.opsPerSecond, ops.isFinite else { continue }
+                    series[node.address, default: []].append(max(0, ops))
+                    if series[node.address]!.count > 120 { series[node.address]!.removeFirst() }
+                }
+            }
             store.record(events: sample.failovers)
             store.ingest(sample.collector)
             relay.action?(sample)
@@ -72,6 +83,18 @@ final class ClusterSession: MonitoringSession {
         var target = TargetDescription(address: options.displayAddress, db: seed.db, mode: "cluster")
         target.cluster = status.value
         return target
+    }
+
+    /// The dashboard's cluster parts: the nodes pane's rows and sparklines, and the header's role (`cluster`, its state
+    /// when not ok, and `failover` for 15 minutes after one).
+    func decorate(_ model: inout DashboardModel, now: Date) {
+        let current = status.value
+        model.clusterNodes = current.nodes
+        model.clusterNodeOps = nodeOps.value
+        var role = "cluster"
+        if let state = current.info?.state, state != "ok" { role += " " + state }
+        if let failover = model.events.first(where: { $0.kind == .failover }), now.timeIntervalSince(failover.at) < 900 { role += " failover" }
+        model.header.role = role
     }
 
     /// The cluster's nodes and state as last sampled.

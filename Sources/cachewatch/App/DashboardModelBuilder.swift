@@ -67,6 +67,7 @@ enum DashboardModelBuilder {
         model.problem = problem.map(session.redact)
         model.events = state.events.newestFirst
         model.keySizes = info?.keySizes.filter { $0.db == session.db } ?? []
+        if let cluster = session as? ClusterSession { cluster.decorate(&model, now: now) }
         return model
     }
 }
