@@ -34,7 +34,7 @@ public final class ClusterCensus: @unchecked Sendable {
             nodeOptions.mode = .budgeted(keysPerSecond: max(1, total / max(1, primaries.count)))
         }
         runners = primaries.map { primary in
-            var endpoint = primary.endpoint
+            var endpoint = primary.censusEndpoint
             endpoint.db = options.db
             let address = primary.address
             return CensusRunner(client: RedisClient(endpoint: endpoint, ownTraffic: ownTraffic), options: nodeOptions,
@@ -141,7 +141,7 @@ public final class ClusterCensus: @unchecked Sendable {
             group.enter()
             let thread = Thread {
                 defer { group.leave() }
-                var endpoint = primary.endpoint
+                var endpoint = primary.censusEndpoint
                 endpoint.db = db
                 do {
                     let report = try CensusRunner.runFull(client: RedisClient(endpoint: endpoint, ownTraffic: ownTraffic), db: db,

@@ -20,6 +20,15 @@ public struct ClusterPrimary: Equatable, Sendable {
     public var address: String
     public var endpoint: RedisEndpoint
     public var slots: [SlotRange]
+    /// Where its census reads: the primary, or with `--scan-replicas` one of its healthy replicas (with `READONLY`).
+    public var censusEndpoint: RedisEndpoint
+
+    public init(address: String, endpoint: RedisEndpoint, slots: [SlotRange], censusEndpoint: RedisEndpoint? = nil) {
+        self.address = address
+        self.endpoint = endpoint
+        self.slots = slots
+        self.censusEndpoint = censusEndpoint ?? endpoint
+    }
 }
 
 /// Watches a Redis Cluster from one seed: discovers it (`CLUSTER SHARDS`, else `CLUSTER NODES`) through the seed or
@@ -32,6 +41,8 @@ public final class ClusterCollector: @unchecked Sendable {
     public var rediscoverSeconds: Double = 60
     /// While a node does not answer, discovery is repeated at most this often.
     public var failureRediscoverSeconds: Double = 5
+    /// `--scan-replicas`: each shard's census reads a healthy replica (`READONLY`) when there is one.
+    public var scanReplicas = false
     private let ownTraffic: OwnTraffic?
     private let onSample: @Sendable (ClusterSample) -> Void
     private let worker = WorkerThread(name: "cachewatch.cluster")
@@ -195,8 +206,14 @@ public final class ClusterCollector: @unchecked Sendable {
 
     /// The primaries to census, in slot order (failed ones left out: their replica takes over).
     func primaries(_ topology: ClusterTopology) -> [ClusterPrimary] {
-        topology.primaries.filter { !$0.isFailed }.map {
-            ClusterPrimary(address: $0.address, endpoint: endpoint(host: $0.host, port: $0.port), slots: $0.slots)
+        topology.primaries.filter { !$0.isFailed }.map { primary in
+            var census: RedisEndpoint?
+            if scanReplicas, let replica = topology.replicas(of: primary.id).first(where: { !$0.isFailed && !$0.isSuspected }) {
+                census = endpoint(host: replica.host, port: replica.port)
+                census?.clusterReadOnly = true
+            }
+            return ClusterPrimary(address: primary.address, endpoint: endpoint(host: primary.host, port: primary.port), slots: primary.slots,
+                                  censusEndpoint: census)
         }
     }
 

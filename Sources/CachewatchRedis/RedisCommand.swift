@@ -19,7 +19,7 @@ public struct RedisCommand: Equatable, Sendable, CustomStringConvertible {
     public static let allowList: Set<String> = [
         "PING", "INFO", "SCAN", "TYPE", "PTTL", "STRLEN", "GETRANGE", "DBSIZE", "SELECT", "AUTH",
         "MEMORY USAGE", "CLIENT SETNAME", "CLIENT NO-TOUCH", "CLIENT LIST",
-        "CLUSTER SHARDS", "CLUSTER NODES", "CLUSTER INFO",
+        "CLUSTER SHARDS", "CLUSTER NODES", "CLUSTER INFO", "READONLY",
     ]
 
     /// Commands whose first argument is a subcommand.
@@ -116,6 +116,8 @@ public struct RedisCommand: Equatable, Sendable, CustomStringConvertible {
     public static let clusterNodes = RedisCommand("CLUSTER", "NODES")
     /// `CLUSTER INFO` (`cluster_state`, slot health).
     public static let clusterInfo = RedisCommand("CLUSTER", "INFO")
+    /// `READONLY` (`--scan-replicas`: a cluster replica answers reads on this connection; changes nothing on the server).
+    public static let readOnly = RedisCommand("READONLY")
     /// `SELECT db` (changes only our connection's database).
     public static func select(_ db: Int) -> RedisCommand { RedisCommand("SELECT", String(db)) }
     /// `AUTH password` (legacy requirepass / default user).

@@ -32,6 +32,18 @@ final class ClusterFailoverCLITests: XCTestCase {
         XCTAssertTrue(cluster.waitUntil(timeout: 20) { cluster.replicas.reduce(0) { $0 + (Int($1.redisCLI(["dbsize"])) ?? 0) } == 600 })
         let primaries = cluster.primaries
         XCTAssertEqual(primaries.count, 3)
+        // --scan-replicas: the census reads the replicas (READONLY), not the primaries, and counts the same keys.
+        for node in cluster.nodes { _ = node.redisCLI(["CONFIG", "RESETSTAT"]) }
+        let spared = try CLIRunner.run(["snapshot", "--json", "--full", "--scan-replicas", "--interval", "0.2s", "-p", String(primaries[0].port)])
+        XCTAssertEqual(spared.status, 0, spared.stderr)
+        let sparedCensus = try XCTUnwrap(try parseJSONObject(spared.stdout)["census"] as? [String: Any])
+        XCTAssertEqual(sparedCensus["scanned_keys"] as? Int, 600)
+        XCTAssertEqual(sparedCensus["complete"] as? Bool, true)
+        for primary in primaries { XCTAssertFalse(primary.redisCLI(["INFO", "commandstats"]).contains("cmdstat_scan:"), "primary \(primary.port) scanned") }
+        for replica in cluster.replicas {
+            let stats = replica.redisCLI(["INFO", "commandstats"])
+            XCTAssertTrue(stats.contains("cmdstat_scan:") && stats.contains("cmdstat_readonly:"), "replica \(replica.port): \(stats)")
+        }
         let seed = primaries[0], victim = primaries[1]
         let victimAddress = "127.0.0.1:\(victim.port)"
         let process = try StreamingCLIProcess(["watch", "--json", "--interval", "0.5s", "--scan-budget", "100000",

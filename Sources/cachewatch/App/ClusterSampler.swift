@@ -10,6 +10,7 @@ enum ClusterSampler {
                        full: Bool, noCensus: Bool, showProgress: Bool) -> RedisSample {
         let ownTraffic = OwnTraffic()
         let collector = ClusterCollector(seed: seed, intervalSeconds: intervalSeconds, ownTraffic: ownTraffic) { _ in }
+        collector.scanReplicas = censusArguments.scanReplicas
         let first = collector.sampleOnce()
         let firstInfo = first.collector.infoText.map { InfoSnapshot(text: $0, takenAt: first.collector.takenAt) }
         var result = RedisSample(info: firstInfo, pingMilliseconds: first.collector.pingMilliseconds)

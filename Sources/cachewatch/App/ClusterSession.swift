@@ -51,6 +51,7 @@ final class ClusterSession: MonitoringSession {
         logs?.onReport = { store.ingest(logs: $0) }
         if let logs { store.ingest(logs: logs.report(now: Date())) }
         relay.action = { [weak self] sample in self?.follow(sample) }
+        collector.scanReplicas = census.scanReplicas
     }
 
     /// Hands each collector sample to the session once it exists (the closure is set after init).
@@ -64,7 +65,8 @@ final class ClusterSession: MonitoringSession {
         let censusSettings = MonitorSession.CensusSettings(enabled: !noCensus && settings.censusEnabled != false,
                                                            budgetKeysPerSecond: try censusArguments.validatedBudget(),
                                                            memory: censusArguments.memory, maxFamilies: censusArguments.maxFamilies ?? 200,
-                                                           refreshSeconds: try censusArguments.refresh.bounded(.refresh, default: 300).seconds)
+                                                           refreshSeconds: try censusArguments.refresh.bounded(.refresh, default: 300).seconds,
+                                                           scanReplicas: censusArguments.scanReplicas)
         let session = ClusterSession(options: options, seed: endpoint, intervalSeconds: intervalSeconds, census: censusSettings,
                                      logs: try logs.merged(with: settings).makeMonitor(deployPatterns: settings.deployPatterns))
         session.findingThresholds = settings.thresholds
