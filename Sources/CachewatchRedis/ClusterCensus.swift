@@ -10,6 +10,8 @@ public final class ClusterCensus: @unchecked Sendable {
         var report: CensusReport?
         var progress: CensusProgress?
         var error: String?
+        /// The collector says the node does not answer: its report is kept but its slots count as uncovered.
+        var down = false
     }
 
     public let options: CensusOptions
@@ -52,16 +54,16 @@ public final class ClusterCensus: @unchecked Sendable {
     /// Stops every worker and waits for them.
     public func stop() { runners.forEach { $0.stop() } }
 
-    /// A primary stopped answering (seen by the collector): its slots are uncovered until its next report.
-    public func markDown(address: String, reason: String) {
+    /// A primary stopped answering (seen by the collector; `reason`), or answers again (nil): while down its slots are
+    /// uncovered and the census partial; back up, its last report counts again (a complete pass is not sent twice).
+    public func mark(address: String, downBecause reason: String?) {
         lock.lock()
-        guard let index = parts.firstIndex(where: { $0.primary.address == address }), parts[index].error != reason else {
+        guard let index = parts.firstIndex(where: { $0.primary.address == address }), parts[index].down != (reason != nil) else {
             lock.unlock()
             return
         }
-        parts[index].report = nil
-        parts[index].progress = nil
-        parts[index].error = reason
+        parts[index].down = reason != nil
+        if let reason { parts[index].error = reason } else if parts[index].report != nil { parts[index].error = nil }
         let merged = mergedLocked()
         lock.unlock()
         onReport(merged)
@@ -83,6 +85,7 @@ public final class ClusterCensus: @unchecked Sendable {
         // A complete pass stays until the next complete one (a later pass's partial reports never replace it).
         parts[index].report = CensusReport.shown(current: parts[index].report, incoming: report)
         parts[index].error = nil
+        parts[index].down = false
         let merged = mergedLocked()
         lock.unlock()
         onReport(merged)
@@ -118,14 +121,15 @@ public final class ClusterCensus: @unchecked Sendable {
             return
         }
         parts[index].error = error.message
-        if error.isConnectionError { parts[index].report = nil }
+        if error.isConnectionError { parts[index].down = true }
         let merged = mergedLocked()
         lock.unlock()
         onReport(merged)
     }
 
     private func mergedLocked() -> CensusReport {
-        ClusterCensusMerge.merge(parts.map { .init(address: $0.primary.address, slots: $0.primary.slots, report: $0.report, error: $0.error) },
+        ClusterCensusMerge.merge(parts.map { .init(address: $0.primary.address, slots: $0.primary.slots, report: $0.down ? nil : $0.report,
+                                                   error: $0.down ? ($0.error ?? "does not answer") : $0.error) },
                                  db: options.db, maxFamilies: options.maxFamilies)
     }
 

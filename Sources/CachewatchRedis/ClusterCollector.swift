@@ -9,7 +9,8 @@ public struct ClusterSample: Sendable {
     public var status: ClusterStatus
     /// The primaries to census (address → endpoint and slots), in slot order.
     public var primaries: [ClusterPrimary]
-    /// Failovers found by this tick's discovery (a replica promoted, a primary gone or failed).
+    /// Failovers found by this tick's discovery (a replica promoted, a primary gone or failed), and primaries that
+    /// restarted (their own `run_id` or uptime).
     public var failovers: [Event]
     /// True when this tick's discovery changed the set of primaries (the census must follow).
     public var primariesChanged: Bool
@@ -167,7 +168,16 @@ public final class ClusterCollector: @unchecked Sendable {
                 row.usedMemoryBytes = info.usedMemoryBytes
                 row.maxmemoryBytes = info.maxmemoryBytes
                 row.connectedClients = info.connectedClients
-                if let previous = previousInfo[node.address] { row.opsPerSecond = InfoRates.overInterval(previous, info)?.opsPerSecond }
+                row.uptimeSeconds = info.uptimeSeconds
+                if let previous = previousInfo[node.address] {
+                    row.opsPerSecond = InfoRates.overInterval(previous, info)?.opsPerSecond
+                    if ApplicationRates.isRestart(from: previous, to: info) {
+                        failovers.append(Event(at: now, kind: .restart, severity: .warn,
+                                               message: "Node \(node.address) restarted\(info.uptimeSeconds.map { " (up \($0) s)" } ?? ""): its keys and counters start again.",
+                                               evidence: [("uptime_seconds", .integer(info.uptimeSeconds)), ("run_id_changed", .bool(previous.runID != info.runID)),
+                                                          ("node", .string(node.address))]))
+                    }
+                }
                 previousInfo[node.address] = info
                 if info.role != nil, info.role != "master" {
                     // Demoted since the last discovery: discover again.

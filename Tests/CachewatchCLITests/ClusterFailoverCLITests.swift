@@ -65,7 +65,9 @@ final class ClusterFailoverCLITests: XCTestCase {
         // Meanwhile the census says which slots it could not read, and that it is partial.
         let partial = process.waitForDocument(after: before, timeoutSeconds: 20) { document in
             let census = document["census"] as? [String: Any]
+            let notes = census?["notes"] as? [String] ?? []
             return census?["complete"] as? Bool == false && (census?["uncovered_slots"] as? [Any])?.isEmpty == false
+                && notes.contains { $0.contains(victimAddress) }
         }
         let notes = ((partial?["census"] as? [String: Any])?["notes"] as? [String]) ?? []
         XCTAssertTrue(notes.contains { $0.contains("were not censused") && $0.contains(victimAddress) }, "\(notes)")

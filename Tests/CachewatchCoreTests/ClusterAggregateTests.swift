@@ -48,7 +48,7 @@ final class ClusterAggregateTests: XCTestCase {
         XCTAssertEqual(sum.clusterEnabled, true)
         XCTAssertEqual(sum.role, "master")
         XCTAssertNil(sum.runID, "a failover must not look like a restart")
-        XCTAssertEqual(sum.uptimeSeconds, 70)
+        XCTAssertNil(sum.uptimeSeconds, "nor a restart when the oldest node leaves")
         XCTAssertEqual(sum[section: "memory", key: "mem_fragmentation_ratio"], "1.5")
         XCTAssertNil(ClusterAggregate.infoText([]))
         // Hit ratio from the summed hits and misses, not the mean of the nodes' ratios.
@@ -142,6 +142,15 @@ final class ClusterAggregateTests: XCTestCase {
         XCTAssertTrue(merged.notes.last?.contains("Slots 5461-10922 were not censused (n2:7001") == true, "\(merged.notes)")
         XCTAssertEqual(merged.clusterNodes?[1].error, "Cannot connect to Redis at n2:7001: connection refused.")
         XCTAssertEqual(merged.families.first?.keys, 200)
+        // A node whose first report is still to come is pending, not down: nothing uncovered, not complete either.
+        let pending = ClusterCensusMerge.merge([
+            .init(address: "n1:7000", slots: [slots[0]], report: report([family("widget:{id}", keys: 100)])),
+            .init(address: "n2:7001", slots: [slots[1]], report: nil),
+        ], db: 0)
+        XCTAssertFalse(pending.complete)
+        XCTAssertEqual(pending.uncoveredSlots, [])
+        XCTAssertEqual(pending.notes, [])
+        XCTAssertNil(pending.clusterNodes?[1].error)
     }
 
     func testMergedFamiliesAreCappedIntoOther() {

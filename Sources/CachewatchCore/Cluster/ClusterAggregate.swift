@@ -3,8 +3,8 @@ import Foundation
 /// Sums the INFO of a cluster's primaries into one INFO text, so the header, rates, sparklines and findings read
 /// the cluster as one cache: integer fields of `clients`, `memory`, `stats` and `cpu` are summed (ops, hits and
 /// misses, memory, clients, `maxmemory`: the capacity), text fields come from the first primary; `commandstats`
-/// and `keyspace` are summed per command and per DB. `server` is the first primary's without `run_id`, with the
-/// largest uptime (a failover must not look like a restart of the whole cache); `role` is `master`.
+/// and `keyspace` are summed per command and per DB. `server` is the first primary's without `run_id` and uptime
+/// (a failover must not look like a restart of the whole cache); `role` is `master`.
 public enum ClusterAggregate {
     /// Sections whose integer fields are summed.
     static let summedSections = ["clients", "memory", "stats", "cpu"]
@@ -15,11 +15,12 @@ public enum ClusterAggregate {
     public static func infoText(_ infos: [InfoSnapshot], cluster: ClusterInfo? = nil, nodesDown: Int = 0) -> String? {
         guard let first = infos.first else { return nil }
         var lines: [String] = ["# Server"]
-        for (key, value) in (first.fields["server"] ?? [:]).sorted(by: { $0.key < $1.key }) where key != "run_id" && key != "uptime_in_seconds" {
+        // No run_id and no uptime: the set of primaries changes with a failover, and that must not look like a restart
+        // of the whole cache (a node's own restart is its own event, see ClusterCollector).
+        for (key, value) in (first.fields["server"] ?? [:]).sorted(by: { $0.key < $1.key })
+        where !["run_id", "uptime_in_seconds", "uptime_in_days"].contains(key) {
             lines.append("\(key):\(value)")
         }
-        let uptimes = infos.compactMap(\.uptimeSeconds)
-        if let uptime = uptimes.max() { lines.append("uptime_in_seconds:\(uptime)") }
         for section in summedSections {
             lines.append("# " + section.prefix(1).uppercased() + section.dropFirst())
             for (key, value) in summed(section: section, infos) { lines.append("\(key):\(value)") }

@@ -18,7 +18,8 @@ public enum ClusterCensusMerge {
         }
     }
 
-    /// The cluster's census: complete only when every part is; the slots of parts without a report are uncovered.
+    /// The cluster's census: complete only when every part is; the slots of parts that failed (an error, no report) are
+    /// uncovered.
     public static func merge(_ parts: [Part], db: Int, maxFamilies: Int = 200) -> CensusReport {
         var byPattern: [String: FamilyReport] = [:]
         var weights: [String: (p50: Double, p90: Double, ttlKeys: Double)] = [:]
@@ -30,9 +31,9 @@ public enum ClusterCensusMerge {
         var nodes: [ClusterCensusNode] = []
         for part in parts {
             guard let report = part.report else {
-                uncovered += part.slots
-                let why = part.error ?? "no census yet"
-                nodes.append(ClusterCensusNode(address: part.address, slots: part.slots, keys: 0, dbsizeKeys: 0, complete: false, error: why))
+                // A node that failed leaves its slots uncovered; one whose first report is still to come is only pending.
+                if part.error != nil { uncovered += part.slots }
+                nodes.append(ClusterCensusNode(address: part.address, slots: part.slots, keys: 0, dbsizeKeys: 0, complete: false, error: part.error))
                 continue
             }
             nodes.append(ClusterCensusNode(address: part.address, slots: part.slots, keys: report.estimatedKeys,

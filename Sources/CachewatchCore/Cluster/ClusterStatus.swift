@@ -18,6 +18,8 @@ public struct ClusterNodeStatus: Equatable, Sendable {
     public var connectedClients: Int?
     /// Why it is down, one sentence (nil while it answers).
     public var error: String?
+    /// Its own `uptime_in_seconds` (nil while unknown).
+    public var uptimeSeconds: Int?
 
     public init(id: String, address: String, role: ClusterNode.Role, slots: [SlotRange], state: String, keys: Int? = nil,
                 opsPerSecond: Double? = nil, usedMemoryBytes: Int? = nil, maxmemoryBytes: Int? = nil, connectedClients: Int? = nil,
@@ -36,13 +38,13 @@ public struct ClusterNodeStatus: Equatable, Sendable {
     }
 
     /// An element of `target.nodes`: `address`, `role`, `slots` (count), `state`, `keys`, `ops_per_second`,
-    /// `used_memory_bytes`, then `id`, `slot_ranges`, `connected_clients`, `error`.
+    /// `used_memory_bytes`, then `id`, `slot_ranges`, `connected_clients`, `error`, `uptime_seconds`.
     public var json: JSONValue {
         .object([("address", .string(address)), ("role", .string(role.rawValue)), ("slots", .int(SlotRange.total(slots))),
                  ("state", .string(state)), ("keys", .integer(keys)), ("ops_per_second", .number(opsPerSecond)),
                  ("used_memory_bytes", .integer(usedMemoryBytes)), ("id", .string(id)),
                  ("slot_ranges", .array(slots.map { .string($0.description) })), ("connected_clients", .integer(connectedClients)),
-                 ("error", .text(error))])
+                 ("error", .text(error)), ("uptime_seconds", .integer(uptimeSeconds))])
     }
 
     /// The row for `node` before its INFO is known: `failed`/`pfail` from the cluster's flags, else `ok`.

@@ -97,6 +97,7 @@ final class ClusterSession: MonitoringSession {
         if let state = current.info?.state, state != "ok" { role += " " + state }
         if let failover = model.events.first(where: { $0.kind == .failover }), now.timeIntervalSince(failover.at) < 900 { role += " failover" }
         model.header.role = role
+        model.header.uptimeSeconds = current.primaries.compactMap(\.uptimeSeconds).max().map(Double.init)
     }
 
     /// The cluster's nodes and state as last sampled.
@@ -163,8 +164,12 @@ final class ClusterSession: MonitoringSession {
         if changed {
             restartCensus(primaries: sample.primaries, full: full)
         } else if let running {
-            for row in sample.status.primaries where row.state == "down" {
-                running.markDown(address: row.address, reason: row.error ?? "\(row.address) does not answer.")
+            for row in sample.status.primaries {
+                if row.state == "down" {
+                    running.mark(address: row.address, downBecause: row.error ?? "\(row.address) does not answer.")
+                } else if row.state == "ok" {
+                    running.mark(address: row.address, downBecause: nil)
+                }
             }
         }
     }
@@ -235,11 +240,16 @@ enum ClusterProbe {
 /// A cluster session when `--cluster` says so or the seed says `cluster_enabled:1`; nil for a single server.
 func makeClusterSession(connection: ConnectionArguments, logs: LogArguments, census: CensusArguments, settings: ConfigFile,
                         noCensus: Bool, intervalSeconds: Double) throws -> ClusterSession? {
-    let options = try connection.resolve(config: settings.connection, configPath: settings.path)
-    let endpoint = options.endpoint(commandTimeoutMilliseconds: try connection.commandTimeoutMilliseconds())
-    guard try ClusterProbe.isCluster(endpoint: endpoint, forced: connection.cluster) else {
+    // Resolved quietly first: the single-server path resolves (and warns about -a) on its own.
+    var quiet = connection
+    quiet.noAuthWarning = true
+    let probeOptions = try quiet.resolve(config: settings.connection, configPath: settings.path)
+    let probeEndpoint = probeOptions.endpoint(commandTimeoutMilliseconds: try connection.commandTimeoutMilliseconds())
+    guard try ClusterProbe.isCluster(endpoint: probeEndpoint, forced: connection.cluster) else {
         return nil
     }
+    let options = try connection.resolve(config: settings.connection, configPath: settings.path)
+    let endpoint = options.endpoint(commandTimeoutMilliseconds: try connection.commandTimeoutMilliseconds())
     return try ClusterSession.make(options: options, endpoint: endpoint, logs: logs, census: census, settings: settings,
                                    noCensus: noCensus, intervalSeconds: intervalSeconds)
 }
