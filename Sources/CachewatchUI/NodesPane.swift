@@ -21,9 +21,12 @@ extension DashboardRenderer {
                                focused: true, glyphs: glyphs)
         guard inner.height >= 2 else { return }
         // ADDRESS ROLE SLOTS KEYS OPS/S [spark] MEM [bar] STATE
-        let addressWidth = max(12, min(24, inner.width - 58))
-        let sparkWidth = max(0, min(12, inner.width - addressWidth - 50))
-        let barWidth = max(0, min(10, inner.width - addressWidth - sparkWidth - 42))
+        // Fixed columns take 37 cells, the state at least 10; the sparkline and the bar share what is left.
+        let available = inner.width - 2
+        let addressWidth = max(12, min(24, available - 37 - 10 - 12))
+        let rest = max(0, available - addressWidth - 37 - 10)
+        let sparkWidth = min(12, rest / 2)
+        let barWidth = min(10, rest - sparkWidth)
         var header = DisplayWidth.pad("ADDRESS", to: addressWidth) + " ROLE    SLOTS   KEYS  OPS/S "
         header += String(repeating: " ", count: sparkWidth) + "    MEM " + String(repeating: " ", count: barWidth) + " STATE"
         grid.put(header, at: inner.x + 1, inner.y, maxWidth: inner.width - 2, role: .muted, ellipsis: glyphs.ellipsis)
