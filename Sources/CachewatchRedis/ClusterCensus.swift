@@ -150,7 +150,7 @@ public final class ClusterCensus: @unchecked Sendable {
                 do {
                     let report = try CensusRunner.runFull(client: RedisClient(endpoint: endpoint, ownTraffic: ownTraffic), db: db,
                                                           memory: memory, maxFamilies: maxFamilies,
-                                                          progress: progress.map { sink in { sink(results.progress(index, $0)) } })
+                                                          progress: progress.map { sink in { @Sendable in sink(results.progress(index, $0)) } })
                     results.set(index, report: report, error: nil)
                 } catch let error as RedisError {
                     results.set(index, report: nil, error: error.message)
