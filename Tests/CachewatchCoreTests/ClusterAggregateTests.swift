@@ -146,11 +146,24 @@ final class ClusterAggregateTests: XCTestCase {
         let pending = ClusterCensusMerge.merge([
             .init(address: "n1:7000", slots: [slots[0]], report: report([family("widget:{id}", keys: 100)])),
             .init(address: "n2:7001", slots: [slots[1]], report: nil),
+            .init(address: "n3:7002", slots: [slots[2]], report: report([])),
         ], db: 0)
         XCTAssertFalse(pending.complete)
         XCTAssertEqual(pending.uncoveredSlots, [])
         XCTAssertEqual(pending.notes, [])
         XCTAssertNil(pending.clusterNodes?[1].error)
+        // Slots no part serves (a failed primary already left out): uncovered, partial.
+        let unserved = ClusterCensusMerge.merge([
+            .init(address: "n1:7000", slots: [slots[0]], report: report([family("widget:{id}", keys: 100)])),
+            .init(address: "n3:7002", slots: [slots[2]], report: report([family("widget:{id}", keys: 100)])),
+        ], db: 0)
+        XCTAssertFalse(unserved.complete)
+        XCTAssertEqual(unserved.uncoveredSlots?.map(\.description), ["5461-10922"])
+        XCTAssertEqual(unserved.notes, ["Slots 5461-10922 were not censused (no primary that answers serves them): the census is partial."])
+        // A cluster without slots yet (a fresh node): nothing to cover.
+        let fresh = ClusterCensusMerge.merge([.init(address: "n1:7000", slots: [], report: report([]))], db: 0)
+        XCTAssertTrue(fresh.complete)
+        XCTAssertEqual(fresh.uncoveredSlots, [])
     }
 
     func testMergedFamiliesAreCappedIntoOther() {

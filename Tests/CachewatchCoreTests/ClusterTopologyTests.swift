@@ -72,6 +72,10 @@ final class ClusterTopologyTests: XCTestCase {
         XCTAssertEqual(topology.primaries.map { $0.slots.map(\.description) }, [["0-5460"], ["5461-10922"], ["10923-16383"]])
         XCTAssertEqual(topology.replicas(of: "b1").map(\.address), ["127.0.0.1:7004"])
         XCTAssertEqual(topology.unservedSlots, [])
+        // Redis 7.0 says `health fail` for a failed node.
+        let failed = ClusterShardsParser.parse(Self.shardsReply(health: "fail"))
+        XCTAssertTrue(failed.node(id: "a1")?.isFailed == true)
+        XCTAssertEqual(failed.unservedSlots.map(\.description), ["0-5460"])
     }
 
     func testHostileClusterShardsEntriesAreReported() {

@@ -68,12 +68,16 @@ public enum ClusterCensusMerge {
         for index in families.indices {
             families[index].share = total > 0 ? Double(families[index].keys) / Double(total) : 0
         }
-        let complete = !parts.isEmpty && parts.allSatisfy { $0.report?.complete == true }
+        // Slots no part serves (a failed primary left out before its replica took over) are not covered either; a
+        // cluster without any slot assigned yet has nothing to cover.
+        let served = parts.filter { $0.report != nil || $0.error == nil }.flatMap(\.slots)
+        if parts.contains(where: { !$0.slots.isEmpty }) { uncovered += SlotRange.complement(of: served + uncovered) }
         let normalizedUncovered = SlotRange.normalized(uncovered)
+        let complete = !parts.isEmpty && parts.allSatisfy { $0.report?.complete == true } && normalizedUncovered.isEmpty
         if !normalizedUncovered.isEmpty {
             let down = nodes.filter { $0.error != nil && $0.keys == 0 }.map(\.address)
-            notes.append("Slots \(normalizedUncovered.map(\.description).joined(separator: ",")) were not censused (\(down.joined(separator: ", ")) "
-                         + "did not answer): the census is partial.")
+            let why = down.isEmpty ? "no primary that answers serves them" : "\(down.joined(separator: ", ")) did not answer"
+            notes.append("Slots \(normalizedUncovered.map(\.description).joined(separator: ",")) were not censused (\(why)): the census is partial.")
         }
         var report = CensusReport(db: db, complete: complete, scannedKeys: scanned, estimatedKeys: estimated, dbsizeKeys: dbsize,
                                   keysPerSecond: rate, families: families, forecast: forecast, notes: notes)

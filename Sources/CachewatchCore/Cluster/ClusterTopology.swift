@@ -89,8 +89,8 @@ public struct ClusterNode: Equatable, Sendable {
         return shown.contains(":") ? "[\(shown)]:\(port)" : "\(shown):\(port)"
     }
 
-    /// True when the cluster considers it failed (`fail` flag or health `failed`).
-    public var isFailed: Bool { health == "failed" || flags.contains("fail") }
+    /// True when the cluster considers it failed (`fail` flag, or health `fail` (Redis 7.0) / `failed`).
+    public var isFailed: Bool { health == "failed" || health == "fail" || flags.contains("fail") }
 
     /// True when some node suspects it (`fail?`, PFAIL).
     public var isSuspected: Bool { flags.contains("fail?") }
