@@ -12,7 +12,7 @@ final class ClusterCLITests: XCTestCase {
     override class func setUp() {
         super.setUp()
         do {
-            let cluster = try RedisClusterFixture(primaries: 3)
+            let cluster = try RedisClusterFixture(primaries: 3, nodeTimeoutMilliseconds: 5000)   // no failover wanted here, even under load
             // 3000 keys spread over every slot, 300 pinned to one slot by a hash tag, 50 without a TTL.
             cluster.write((1...3000).map { ["SET", "widget:\($0)", "x", "EX", "600"] })
             cluster.write((1...300).map { ["SET", "{user1}:item:\($0)", "x", "EX", "900"] })
