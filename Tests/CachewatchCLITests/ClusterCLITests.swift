@@ -119,6 +119,20 @@ final class ClusterCLITests: XCTestCase {
         }
     }
 
+    func testClusterNodesIsTheFallbackWhenShardsIsRefused() throws {
+        // (The harness creates the user; cachewatch never sends ACL.)
+        for node in cluster.nodes {
+            XCTAssertEqual(node.redisCLI(["ACL", "SETUSER", "noshards", "on", ">pw", "~*", "+@all", "-cluster|shards"]), "OK")
+        }
+        let result = try CLIRunner.run(["snapshot", "--json", "--no-census", "--interval", "0.2s", "-p", String(cluster.nodes[0].port),
+                                        "--user", "noshards", "-a", "pw", "--no-auth-warning"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let nodes = try XCTUnwrap((try parseJSONObject(result.stdout)["target"] as? [String: Any])?["nodes"] as? [[String: Any]])
+        XCTAssertEqual(nodes.count, 3)
+        XCTAssertEqual(nodes.compactMap { $0["slots"] as? Int }.reduce(0, +), 16384)
+        XCTAssertEqual(nodes.compactMap { $0["state"] as? String }, ["ok", "ok", "ok"])
+    }
+
     func testClusterFlagOnAStandaloneServerIsOneSentence() throws {
         let standalone: RedisServerFixture
         do { standalone = try RedisServerFixture() } catch { throw prerequisiteMissing("redis-server could not be started: \(error)") }
