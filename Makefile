@@ -53,6 +53,7 @@ bench: deps
 	$(SWIFT) build -c release
 	bash bench/run.sh
 	bash bench/memcached.sh
+	bash bench/cluster.sh
 
 ## soak: a day of polling compressed into SOAK_SECONDS (default 72 min at 50 ms): RSS, fds, threads stay flat.
 soak: deps

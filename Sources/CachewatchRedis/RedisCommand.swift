@@ -19,6 +19,7 @@ public struct RedisCommand: Equatable, Sendable, CustomStringConvertible {
     public static let allowList: Set<String> = [
         "PING", "INFO", "SCAN", "TYPE", "PTTL", "STRLEN", "GETRANGE", "DBSIZE", "SELECT", "AUTH",
         "MEMORY USAGE", "CLIENT SETNAME", "CLIENT NO-TOUCH", "CLIENT LIST",
+        "CLUSTER SHARDS", "CLUSTER NODES", "CLUSTER INFO", "READONLY",
     ]
 
     /// Commands whose first argument is a subcommand.
@@ -120,6 +121,14 @@ public struct RedisCommand: Equatable, Sendable, CustomStringConvertible {
     public static let clientList = RedisCommand("CLIENT", "LIST", "TYPE", "normal")
     /// `CLIENT NO-TOUCH ON|OFF` (Redis 7.2+: our reads do not change LRU/LFU).
     public static func clientNoTouch(_ on: Bool) -> RedisCommand { RedisCommand("CLIENT", "NO-TOUCH", on ? "ON" : "OFF") }
+    /// `CLUSTER SHARDS` (Redis ≥ 7.0: the cluster's shards, slots and announced endpoints).
+    public static let clusterShards = RedisCommand("CLUSTER", "SHARDS")
+    /// `CLUSTER NODES` (the cluster's nodes as text; older servers).
+    public static let clusterNodes = RedisCommand("CLUSTER", "NODES")
+    /// `CLUSTER INFO` (`cluster_state`, slot health).
+    public static let clusterInfo = RedisCommand("CLUSTER", "INFO")
+    /// `READONLY` (`--scan-replicas`: a cluster replica answers reads on this connection; changes nothing on the server).
+    public static let readOnly = RedisCommand("READONLY")
     /// `SELECT db` (changes only our connection's database).
     public static func select(_ db: Int) -> RedisCommand { RedisCommand("SELECT", String(db)) }
     /// `AUTH password` (legacy requirepass / default user).

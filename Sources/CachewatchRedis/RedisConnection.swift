@@ -107,6 +107,11 @@ public final class RedisConnection {
                 throw mapped(text, command: "select")
             }
         }
+        if endpoint.clusterReadOnly {
+            // A cluster replica answers key reads (TYPE, PTTL …) on this connection instead of redirecting them.
+            let reply = try handshakeSend(.readOnly)
+            if let text = reply.errorText { throw mapped(text, command: "readonly") }
+        }
     }
 
     /// Sends one handshake command, counting it (the observer's own load includes the handshake).

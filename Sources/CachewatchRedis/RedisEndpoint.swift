@@ -13,6 +13,8 @@ public struct RedisEndpoint: Sendable, Equatable, CustomStringConvertible, Custo
     public var commandTimeoutMilliseconds: Int
     /// The name set with CLIENT SETNAME so operators see us in CLIENT LIST.
     public var clientName: String
+    /// Sends `READONLY` after connecting (`--scan-replicas`: the census reads a Redis Cluster replica).
+    public var clusterReadOnly = false
 
     public init(host: String = "127.0.0.1", port: Int = 6379, socketPath: String? = nil, username: String? = nil,
                 password: String? = nil, db: Int = 0, connectTimeoutMilliseconds: Int = 2000,

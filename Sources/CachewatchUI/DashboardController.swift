@@ -46,6 +46,16 @@ public enum DashboardController {
             return (s, nil)
         }
 
+        // MARK: Nodes pane (Redis Cluster): esc N q enter close it; n still picks the node the families show.
+        if s.nodesOpen {
+            switch key {
+            case .escape, .char("N"), .char("q"), .enter, .left, .char("h"): s.nodesOpen = false
+            case .char("n"): s.nodeFilter = nextNode(after: s.nodeFilter, model: model)
+            default: break
+            }
+            return (s, nil)
+        }
+
         // MARK: Help overlay: any of ? esc q enter closes it; other keys are ignored.
         if s.helpOpen {
             switch key {
@@ -86,6 +96,14 @@ public enum DashboardController {
             s.paused.toggle()
             return (s, .pauseChanged(s.paused))
         case .char("L"), .char("\u{0C}"): return (s, .redraw)
+        case .char("N") where !model.clusterNodes.isEmpty:
+            s.nodesOpen = true
+            return (s, nil)
+        case .char("n") where !model.clusterNodes.isEmpty:
+            s.nodeFilter = nextNode(after: s.nodeFilter, model: model)
+            s.selectedFamily = 0
+            s.familiesScroll = 0
+            return (s, nil)
         case .char("e"):
             s.eventsOpen = true
             s.eventsScroll = 0
@@ -185,5 +203,12 @@ public enum DashboardController {
                                               visibleRows: DashboardRenderer.familyRowsVisible(size: size, model: model),
                                               count: count)
         return (s, nil)
+    }
+
+    /// `n`: the next primary after `current`, then nil (all nodes) again.
+    static func nextNode(after current: String?, model: DashboardModel) -> String? {
+        let primaries = model.clusterNodes.filter { $0.role == .primary }.map(\.address)
+        guard let current, let index = primaries.firstIndex(of: current) else { return primaries.first }
+        return index + 1 < primaries.count ? primaries[index + 1] : nil
     }
 }

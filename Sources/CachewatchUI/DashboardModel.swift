@@ -170,6 +170,10 @@ public struct DashboardModel: Equatable, Sendable {
     public var problem: String?
     /// The timeline, newest first (the events pane, `e`).
     public var events: [Event] = []
+    /// Redis Cluster: every node's row (primaries first); empty for a single server.
+    public var clusterNodes: [ClusterNodeStatus] = []
+    /// Redis Cluster: each node's ops/s over the last minutes, oldest first, by address (the nodes pane's sparklines).
+    public var clusterNodeOps: [String: [Double]] = [:]
 
     public init(header: HeaderInfo, histories: HeaderHistories = HeaderHistories(), census: CensusReport? = nil,
                 censusProgress: CensusProgress? = nil, logs: LogsReport? = nil, findings: [Finding] = [],
@@ -193,6 +197,15 @@ public struct DashboardModel: Equatable, Sendable {
         guard let census else { return [] }
         let needle = state.filter.lowercased()
         var rows = census.families.filter { needle.isEmpty || $0.pattern.lowercased().contains(needle) }
+        if let node = state.nodeFilter {
+            // `n`: the families of one cluster node, with that node's keys.
+            rows = rows.compactMap { family in
+                guard let keys = family.nodeKeys?[node], keys > 0 else { return nil }
+                var row = family
+                row.keys = keys
+                return row
+            }
+        }
         let other = rows.filter { $0.pattern == "(other)" }
         rows.removeAll { $0.pattern == "(other)" }
         switch state.sort {

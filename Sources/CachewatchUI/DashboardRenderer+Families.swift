@@ -68,6 +68,7 @@ extension DashboardRenderer {
             let total = census.families.count
             parts.append(.init(" " + (visible == total ? "\(total)" : "\(visible)/\(total)"), .value))
         }
+        if let node = state.nodeFilter { parts.append(.init(sep + "node " + safe(node), .accent)) }
         let flagged = model.findings.filter { $0.severity >= .warn }.count
         if flagged > 0 { parts.append(.init(sep + "\(flagged) finding" + (flagged == 1 ? "" : "s"), .warn)) }
         if let progress = model.censusProgress, progress.running {

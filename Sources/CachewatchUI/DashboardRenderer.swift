@@ -27,6 +27,7 @@ public enum DashboardRenderer {
             renderFooter(into: &grid, model: model, state: state, y: layout.footerY, width: size.width, glyphs: glyphs)
         }
         if state.eventsOpen { renderEvents(into: &grid, model: model, state: state, glyphs: glyphs) }
+        if state.nodesOpen { renderNodes(into: &grid, model: model, state: state, glyphs: glyphs) }
         if state.editingMarker, grid.height > 0 { renderMarkerEditor(into: &grid, state: state, y: grid.height - 1, glyphs: glyphs) }
         if state.helpOpen { renderHelp(into: &grid, glyphs: glyphs) }
         return grid

@@ -45,6 +45,10 @@ public struct DashboardState: Equatable, Sendable {
     /// A marker note is being typed (`M`); `markerNote` holds it.
     public var editingMarker: Bool = false
     public var markerNote: String = ""
+    /// Redis Cluster: the nodes pane (`N`) is shown over the dashboard.
+    public var nodesOpen: Bool = false
+    /// Redis Cluster: the families of this node only (`n` cycles through the primaries; nil: all).
+    public var nodeFilter: String?
     /// Display frozen (`p`); the collectors keep running.
     public var paused: Bool = false
 

@@ -40,7 +40,7 @@ final class ReadOnlyTests: XCTestCase {
             .ping, .info(), .scan(cursor: "0", count: 10), .scan(cursor: [0x30], count: 10), .type(key: key),
             .pttl(key: key), .strlen(key: key), .getrange(key: key, start: 0, end: 12), .memoryUsage(key: key),
             .dbsize, .clientSetName("x"), .clientNoTouch(true), .clientList, .select(1),
-            .auth(password: "p"), .auth(user: "u", password: "p"),
+            .auth(password: "p"), .auth(user: "u", password: "p"), .clusterShards, .clusterNodes, .clusterInfo, .readOnly,
         ]
         // The allow-list is exactly what is sent (issue 8 §5): nothing on it that no constructor builds.
         XCTAssertEqual(Set(all.map(\.name)), RedisCommand.allowList)

@@ -45,3 +45,16 @@ func loopbackPortAccepts(_ port: Int) -> Bool {
     }
     return result == 0
 }
+
+/// A free loopback port ≤ 55535 whose cluster bus port (+ 10000) is free as well (Redis Cluster nodes).
+public func freeClusterPort() -> Int {
+    for _ in 0..<200 {
+        let port = freeLoopbackPort()
+        if port <= 55535, !loopbackPortAccepts(port + 10000) { return port }
+    }
+    for _ in 0..<200 {
+        let port = Int.random(in: 20000...55535)
+        if !loopbackPortAccepts(port), !loopbackPortAccepts(port + 10000) { return port }
+    }
+    return Int.random(in: 20000...55535)
+}

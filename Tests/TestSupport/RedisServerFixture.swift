@@ -15,6 +15,8 @@ public final class RedisServerFixture: @unchecked Sendable {
         public var extraConfig: [String]
         /// Another server binary speaking the same config (e.g. Valkey's `valkey-server`); nil: `redis-server`.
         public var serverExecutable: URL?
+        /// A Redis Cluster node: its port is ≤ 55535 and its bus port (port + 10000) is free too.
+        public var clusterBus = false
 
         public init(password: String? = nil, aclUsers: [String] = [], unixSocket: Bool = false, extraConfig: [String] = [],
                     serverExecutable: URL? = nil) {
@@ -61,7 +63,7 @@ public final class RedisServerFixture: @unchecked Sendable {
         }
         var lastError: Error?
         for _ in 0..<5 {
-            port = freeLoopbackPort()
+            port = options.clusterBus ? freeClusterPort() : freeLoopbackPort()
             do {
                 try start()
                 FixtureRegistry.shared.add(self)

@@ -47,6 +47,11 @@ public struct EventDetector: Sendable {
         }
     }
 
+    /// An event detected elsewhere (a cluster failover seen by comparing two discoveries) joins the timeline.
+    public mutating func record(_ event: Event) {
+        log.append(event)
+    }
+
     // MARK: - INFO and PING
 
     /// One INFO sample (and the PING of the same tick, when known).

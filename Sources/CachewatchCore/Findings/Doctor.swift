@@ -23,6 +23,8 @@ public enum Doctor {
     public static func findings(_ input: DoctorInput, thresholds: FindingThresholds = FindingThresholds(),
                                 silences: [FindingSilence] = []) -> [Finding] {
         let all = (input.census.map { Findings.evaluate($0, thresholds: thresholds) } ?? [])
+            + (input.census.map { HotShardFindings.evaluate($0) } ?? [])
+            + (input.info.map { HotShardFindings.clusterState($0) } ?? [])
             + ServerFindings.evaluate(input, thresholds: thresholds)
             + (input.logs?.patternDeletions.finding.map { [$0] } ?? [])
         return all.filter { finding in !silences.contains { $0.matches(finding) } }

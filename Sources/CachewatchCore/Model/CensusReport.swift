@@ -17,6 +17,10 @@ public struct CensusReport: Equatable, Sendable {
     public var forecast: [Int]
     /// Why a column is missing (e.g. MEMORY USAGE denied by ACL), one sentence each.
     public var notes: [String]
+    /// Redis Cluster: each primary's part of the pass (nil for a single server).
+    public var clusterNodes: [ClusterCensusNode]?
+    /// Redis Cluster: hash slots whose keys this pass did not read (a node down); nil for a single server.
+    public var uncoveredSlots: [SlotRange]?
 
     public init(db: Int, complete: Bool, scannedKeys: Int, estimatedKeys: Int, dbsizeKeys: Int = 0,
                 keysPerSecond: Double = 0, families: [FamilyReport], forecast: [Int], notes: [String] = []) {
@@ -54,7 +58,7 @@ public struct CensusReport: Equatable, Sendable {
             ("families", .array(families.map(\.json))),
             ("forecast", .array(forecast.enumerated().map { .object([("minute", .int($0.offset + 1)), ("keys", .int($0.element))]) })),
             ("notes", .array(notes.map(JSONValue.string))),
-        ])
+        ] + clusterJSON)
     }
 }
 
@@ -110,6 +114,8 @@ public struct FamilyReport: Equatable, Sendable {
     public var ttlProfile: TTLProfile?
     /// Memcached: estimated keys written and never read since (`fetch=no`); nil for Redis (not known).
     public var neverReadKeys: Int?
+    /// Redis Cluster: node address → estimated keys of this family on it (nil for a single server).
+    public var nodeKeys: [String: Int]?
 
     public init(pattern: String, keys: Int, sampled: Int, share: Double, types: [String: Int], noTTL: Int,
                 ttlMinSeconds: Double? = nil, ttlP50Seconds: Double? = nil, ttlP90Seconds: Double? = nil,
@@ -159,7 +165,7 @@ public struct FamilyReport: Equatable, Sendable {
             ])),
             ("falsy_values", .int(falsyValueKeys)),
             ("never_read", .integer(neverReadKeys)),
-        ])
+        ] + (nodeKeys.map { [("nodes", JSONValue.object($0.sorted { $0.key < $1.key }.map { ($0.key, .int($0.value)) }))] } ?? []))
     }
 }
 

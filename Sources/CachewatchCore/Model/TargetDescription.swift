@@ -8,6 +8,8 @@ public struct TargetDescription: Equatable, Sendable {
     public var db: Int
     /// `standalone` or `cluster`.
     public var mode: String
+    /// Redis Cluster: every node and the cluster's state (`target.nodes`, `target.cluster`); nil otherwise.
+    public var cluster: ClusterStatus?
 
     public init(kind: String = "redis", address: String, db: Int, mode: String = "standalone") {
         self.kind = kind
@@ -18,6 +20,11 @@ public struct TargetDescription: Equatable, Sendable {
 
     /// The `target` object of the snapshot document.
     public var json: JSONValue {
-        .object([("kind", .string(kind)), ("address", .string(address)), ("db", .int(db)), ("mode", .string(mode))])
+        var fields: [(String, JSONValue)] = [("kind", .string(kind)), ("address", .string(address)), ("db", .int(db)), ("mode", .string(mode))]
+        if let cluster {
+            fields.append(("nodes", .array(cluster.nodes.map(\.json))))
+            fields.append(("cluster", cluster.json))
+        }
+        return .object(fields)
     }
 }

@@ -71,6 +71,7 @@ enum DashboardModelBuilder {
         if let databases = session.databaseCensusView(now: now) {
             applyDatabases(databases, to: &model, session: session, state: state, now: now)
         }
+        if let cluster = session as? ClusterSession { cluster.decorate(&model, now: now) }
         return model
     }
 }

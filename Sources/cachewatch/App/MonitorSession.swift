@@ -33,6 +33,8 @@ final class MonitorSession {
         var maxFamilies = 200
         /// Minimum seconds between the starts of two background passes (`--refresh`).
         var refreshSeconds: Double = 300
+        /// Redis Cluster: census each shard on a replica (`--scan-replicas`).
+        var scanReplicas = false
     }
 
     /// The collector's period (INFO and PING).

@@ -211,6 +211,28 @@ final class MonitorStore: @unchecked Sendable {
         state.censusError = message
     }
 
+    /// Records events detected outside the store (Redis Cluster failovers) on the timeline.
+    func record(events: [Event]) {
+        guard !events.isEmpty else { return }
+        lock.lock()
+        defer { lock.unlock() }
+        for event in events { detector.record(event) }
+        state.events = detector.log
+    }
+
+    /// Records a Redis Cluster census: like `ingest(census:generation:)`, except that a report with uncovered slots (a
+    /// primary down) replaces even a complete one, so the census says it is partial instead of showing old counts.
+    func ingest(clusterCensus report: CensusReport, generation: Int) {
+        if report.uncoveredSlots?.isEmpty == false {
+            lock.lock()
+            defer { lock.unlock() }
+            guard generation == censusGeneration else { return }
+            state.census = report
+            return
+        }
+        ingest(census: report, generation: generation)
+    }
+
     /// Adds a marker typed by the engineer (`M` in the dashboard).
     func mark(note: String, at now: Date = Date()) {
         lock.lock()

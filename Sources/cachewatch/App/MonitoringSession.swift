@@ -78,6 +78,10 @@ func makeMonitoringSession(connection: ConnectionArguments, logs: LogArguments, 
         return try MemcachedSession.make(servers: servers, connection: connection, logs: logs, census: census, settings: settings,
                                          noCensus: noCensus, intervalSeconds: intervalSeconds)
     }
+    if let cluster = try makeClusterSession(connection: connection, logs: logs, census: census, settings: settings,
+                                            noCensus: noCensus, intervalSeconds: intervalSeconds) {
+        return cluster
+    }
     return try MonitorSession.make(connection: connection, logs: logs, census: census, settings: settings,
                                    noCensus: noCensus, intervalSeconds: intervalSeconds)
 }

@@ -13,6 +13,8 @@ struct RedisSample {
     var otherCachewatch: Int?
     /// Every database's census when `-n` is a list or `all` (`census` is then the first one's).
     var censuses: [CensusReport]?
+    /// Redis Cluster: every node and the cluster's state (nil for a single server; see `ClusterSampler`).
+    var cluster: ClusterStatus?
 }
 
 /// One budgeted sample of Redis, shared by `snapshot` and `check`.

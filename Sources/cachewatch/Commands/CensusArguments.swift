@@ -13,4 +13,7 @@ struct CensusArguments: ParsableArguments {
 
     @Option(name: .customLong("max-families"), help: "Families to show before the rest is folded into (other) (default 200).")
     var maxFamilies: Int?
+
+    @Flag(name: .customLong("scan-replicas"), help: "Redis Cluster: census each primary's replica (READONLY) to spare the primaries.")
+    var scanReplicas = false
 }

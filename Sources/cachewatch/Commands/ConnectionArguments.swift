@@ -36,6 +36,9 @@ struct ConnectionArguments: ParsableArguments {
     @Option(name: .customLong("memcached"), help: "Watch this memcached server (host:port) instead of Redis; repeatable for several servers.")
     var memcached: [String] = []
 
+    @Flag(name: .long, help: "The target is a Redis Cluster: discover and watch every node (detected from INFO otherwise).")
+    var cluster = false
+
     @Option(name: .customLong("env-file"), help: "The app's .env file to read CACHE_REDIS_* / CACHE_BACKEND / CACHE_MEMCACHED_* from (default: ./.env when present).")
     var envFile: String?
 }

@@ -45,13 +45,22 @@ struct Snapshot: ParsableCommand {
         let inputs = try OneShotInputs(logArguments: self.logArguments, censusArguments: self.censusArguments, settings: settings)
         let (logs, budget, censusArguments) = (inputs.logs, inputs.budget, inputs.censusArguments)
 
-        let redis = RedisSampler.sample(endpoint: endpoint, intervalSeconds: intervalSeconds, budget: budget, census: censusArguments,
-                                        full: full, noCensus: noCensus, showProgress: !json, databases: options.databases)
+        let isCluster = try ClusterProbe.isCluster(endpoint: endpoint, forced: connection.cluster)
+        let redis = isCluster
+            ? ClusterSampler.sample(seed: endpoint, intervalSeconds: intervalSeconds, budget: budget, census: censusArguments,
+                                    full: full, noCensus: noCensus, showProgress: !json)
+            : RedisSampler.sample(endpoint: endpoint, intervalSeconds: intervalSeconds, budget: budget, census: censusArguments,
+                                  full: full, noCensus: noCensus, showProgress: !json, databases: options.databases)
+        var target = options.target(info: redis.info)
+        if isCluster {
+            target.mode = "cluster"
+            target.cluster = redis.cluster
+        }
 
         inputs.drainLogs()
         let now = Date()
         let logsReport = logs?.report(now: now)
-        var document = SnapshotDocument(takenAt: now, target: options.target(info: redis.info), info: redis.info,
+        var document = SnapshotDocument(takenAt: now, target: target, info: redis.info,
                                         rates: redis.rates, pingMilliseconds: redis.pingMilliseconds, census: redis.census,
                                         logs: logsReport,
                                         findings: Doctor.findings(DoctorInput(census: redis.census, info: redis.info, rates: redis.rates,

@@ -28,6 +28,7 @@ enum TextSummary {
             health.append("clients \(info.connectedClients.map(String.init) ?? "?")")
             if let ping = document.pingMilliseconds { health.append("ping \(Humanize.milliseconds(ping))") }
             out += health.joined(separator: "  ") + "\n"
+            if let cluster = target.cluster { out += ClusterSummaryText.lines(cluster) }
         } else {
             out += target.kind == "memcached" ? "memcached at \(target.address): unreachable\n"
                 : "redis at \(target.address) db\(target.db): \(document.census == nil ? "unreachable" : "no INFO")\n"

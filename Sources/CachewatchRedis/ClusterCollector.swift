@@ -1,0 +1,261 @@
+import CachewatchCore
+import CachewatchThreads
+import Foundation
+
+/// One tick of the cluster collector: the primaries' INFO summed into one `CollectorSample` (so the store, rates and
+/// header read the cluster as one cache), every node's row, and the failovers seen since the previous discovery.
+public struct ClusterSample: Sendable {
+    public var collector: CollectorSample
+    public var status: ClusterStatus
+    /// The primaries to census (address → endpoint and slots), in slot order.
+    public var primaries: [ClusterPrimary]
+    /// Failovers found by this tick's discovery (a replica promoted, a primary gone or failed), and primaries that
+    /// restarted (their own `run_id` or uptime).
+    public var failovers: [Event]
+    /// True when this tick's discovery changed the set of primaries (the census must follow).
+    public var primariesChanged: Bool
+}
+
+/// A primary to connect to: its announced address, an endpoint for it, and its slots.
+public struct ClusterPrimary: Equatable, Sendable {
+    public var address: String
+    public var endpoint: RedisEndpoint
+    public var slots: [SlotRange]
+    /// Where its census reads: the primary, or with `--scan-replicas` one of its healthy replicas (with `READONLY`).
+    public var censusEndpoint: RedisEndpoint
+
+    public init(address: String, endpoint: RedisEndpoint, slots: [SlotRange], censusEndpoint: RedisEndpoint? = nil) {
+        self.address = address
+        self.endpoint = endpoint
+        self.slots = slots
+        self.censusEndpoint = censusEndpoint ?? endpoint
+    }
+}
+
+/// Watches a Redis Cluster from one seed: discovers it (`CLUSTER SHARDS`, else `CLUSTER NODES`) through the seed or
+/// any node it knows, again every `rediscoverSeconds`, after a node stops answering and when asked
+/// (`requestDiscovery()`: a MOVED/ASK), and every `intervalSeconds` sends PING and `INFO everything` to each primary
+/// (one connection each) and `CLUSTER INFO` to one of them.
+public final class ClusterCollector: @unchecked Sendable {
+    public let seed: RedisEndpoint
+    public let intervalSeconds: Double
+    public var rediscoverSeconds: Double = 60
+    /// While a node does not answer, discovery is repeated at most this often.
+    public var failureRediscoverSeconds: Double = 5
+    /// `--scan-replicas`: each shard's census reads a healthy replica (`READONLY`) when there is one.
+    public var scanReplicas = false
+    private let ownTraffic: OwnTraffic?
+    private let onSample: @Sendable (ClusterSample) -> Void
+    private let worker = WorkerThread(name: "cachewatch.cluster")
+
+    private let lock = NSLock()
+    private var clients: [String: RedisClient] = [:]
+    private var discoveryRequested = false
+
+    // Worker thread only.
+    private var topology: ClusterTopology?
+    private var lastDiscovery = Date.distantPast
+    private var discoveryProblems: [String] = []
+    private var previousInfo: [String: InfoSnapshot] = [:]
+    private var downSince: Date?
+
+    public init(seed: RedisEndpoint, intervalSeconds: Double = 1, ownTraffic: OwnTraffic? = nil,
+                onSample: @escaping @Sendable (ClusterSample) -> Void) {
+        self.seed = seed
+        self.intervalSeconds = max(0.05, intervalSeconds)
+        self.ownTraffic = ownTraffic
+        self.onSample = onSample
+    }
+
+    deinit { stop() }
+
+    public func start() {
+        worker.start { [self] in
+            while !worker.isStopping {
+                let started = Date()
+                let sample = sampleOnce()
+                if worker.isStopping { break }
+                onSample(sample)
+                guard worker.sleep(until: started.addingTimeInterval(intervalSeconds)) else { break }
+            }
+        }
+    }
+
+    /// Stops the worker (interrupting a blocked command) and waits for it. Idempotent.
+    public func stop() {
+        worker.stop(interrupt: { [self] in
+            lock.lock()
+            let all = Array(clients.values)
+            lock.unlock()
+            all.forEach { $0.interrupt() }
+        })
+    }
+
+    /// Thread-safe: discover again at the next tick (a MOVED/ASK reply, a census connection lost).
+    public func requestDiscovery() {
+        lock.lock()
+        discoveryRequested = true
+        lock.unlock()
+    }
+
+    /// The endpoint of a node: the seed's credentials, DB and timeouts at the node's announced host and port.
+    public func endpoint(host: String, port: Int) -> RedisEndpoint {
+        var endpoint = seed
+        endpoint.socketPath = nil
+        endpoint.host = host
+        endpoint.port = port
+        return endpoint
+    }
+
+    private func client(for endpoint: RedisEndpoint) -> RedisClient {
+        lock.lock()
+        defer { lock.unlock() }
+        if let client = clients[endpoint.displayAddress] { return client }
+        let client = RedisClient(endpoint: endpoint, ownTraffic: ownTraffic)
+        clients[endpoint.displayAddress] = client
+        return client
+    }
+
+    // MARK: - One tick
+
+    /// Discovers when due, then samples every primary (what the worker does each tick).
+    public func sampleOnce() -> ClusterSample {
+        let now = Date()
+        var failovers: [Event] = []
+        var changed = false
+        lock.lock()
+        let requested = discoveryRequested
+        discoveryRequested = false
+        lock.unlock()
+        if topology == nil || requested || now.timeIntervalSince(lastDiscovery) >= rediscoverSeconds {
+            (failovers, changed) = discover(at: now)
+        }
+        guard let topology else {
+            let reason = discoveryProblems.last ?? "No cluster node answered."
+            let since = downSince ?? now
+            downSince = since
+            var status = ClusterStatus(problems: discoveryProblems)
+            status.discoveredAt = nil
+            return ClusterSample(collector: CollectorSample(takenAt: now, infoText: nil, pingMilliseconds: nil,
+                                                            state: .disconnected(since: since, reason: reason),
+                                                            error: .connectionClosed(address: seed.displayAddress, detail: reason)),
+                                 status: status, primaries: [], failovers: failovers, primariesChanged: changed)
+        }
+        let ownBefore = ownTraffic?.current
+        var rows: [ClusterNodeStatus] = []
+        var infos: [InfoSnapshot] = []
+        var slowestPing: Double?
+        var firstError: RedisError?
+        var clusterInfo: ClusterInfo?
+        var anyDown = false
+        for node in topology.primaries {
+            var row = ClusterNodeStatus(node: node)
+            // A failed primary without slots (its replica took over) is shown, not asked.
+            if node.isFailed && node.slots.isEmpty {
+                rows.append(row)
+                continue
+            }
+            let client = client(for: endpoint(host: node.host, port: node.port))
+            do {
+                let started = DispatchTime.now().uptimeNanoseconds
+                _ = try client.send(.ping)
+                let ping = Double(DispatchTime.now().uptimeNanoseconds - started) / 1_000_000
+                slowestPing = max(slowestPing ?? 0, ping)
+                let text = try client.send(.info()).stringValue ?? ""
+                let info = InfoSnapshot(text: text, takenAt: Date())
+                if clusterInfo == nil { clusterInfo = try ClusterDiscovery.info(client: client) }
+                row.keys = info.keyspace.reduce(0) { Clamp.sum($0, $1.keys) }
+                row.usedMemoryBytes = info.usedMemoryBytes
+                row.maxmemoryBytes = info.maxmemoryBytes
+                row.connectedClients = info.connectedClients
+                row.uptimeSeconds = info.uptimeSeconds
+                if let previous = previousInfo[node.address] {
+                    row.opsPerSecond = InfoRates.overInterval(previous, info)?.opsPerSecond
+                    if ApplicationRates.isRestart(from: previous, to: info) {
+                        failovers.append(Event(at: now, kind: .restart, severity: .warn,
+                                               message: "Node \(node.address) restarted\(info.uptimeSeconds.map { " (up \($0) s)" } ?? ""): its keys and counters start again.",
+                                               evidence: [("uptime_seconds", .integer(info.uptimeSeconds)), ("run_id_changed", .bool(previous.runID != info.runID)),
+                                                          ("node", .string(node.address))]))
+                    }
+                }
+                previousInfo[node.address] = info
+                if info.role != nil, info.role != "master" {
+                    // Demoted since the last discovery: discover again.
+                    row.state = "stale"
+                    anyDown = true
+                }
+                infos.append(info)
+            } catch let error as RedisError {
+                row.state = "down"
+                row.error = error.message
+                previousInfo[node.address] = nil
+                anyDown = true
+                if firstError == nil { firstError = error }
+            } catch {}
+            rows.append(row)
+        }
+        for node in topology.nodes where node.role == .replica {
+            rows.append(ClusterNodeStatus(node: node))
+        }
+        if anyDown && now.timeIntervalSince(lastDiscovery) >= failureRediscoverSeconds { requestDiscovery() }
+        let state: ConnectionState
+        if infos.isEmpty {
+            let since = downSince ?? now
+            downSince = since
+            state = .disconnected(since: since, reason: firstError?.summary ?? "no primary answered")
+        } else {
+            downSince = nil
+            state = .connected
+        }
+        let status = ClusterStatus(nodes: rows, info: clusterInfo, discoveredAt: lastDiscovery, problems: discoveryProblems)
+        let collector = CollectorSample(takenAt: now, infoText: ClusterAggregate.infoText(infos, cluster: clusterInfo, nodesDown: rows.filter { $0.role == .primary && $0.state == "down" }.count), pingMilliseconds: slowestPing,
+                                        state: state, error: infos.isEmpty ? firstError : nil, ownTrafficBeforeInfo: ownBefore)
+        return ClusterSample(collector: collector, status: status, primaries: primaries(topology), failovers: failovers,
+                             primariesChanged: changed)
+    }
+
+    /// The primaries to census, in slot order (failed ones left out: their replica takes over).
+    func primaries(_ topology: ClusterTopology) -> [ClusterPrimary] {
+        topology.primaries.filter { !$0.isFailed }.map { primary in
+            var census: RedisEndpoint?
+            if scanReplicas, let replica = topology.replicas(of: primary.id).first(where: { !$0.isFailed && !$0.isSuspected }) {
+                census = endpoint(host: replica.host, port: replica.port)
+                census?.clusterReadOnly = true
+            }
+            return ClusterPrimary(address: primary.address, endpoint: endpoint(host: primary.host, port: primary.port), slots: primary.slots,
+                                  censusEndpoint: census)
+        }
+    }
+
+    /// Asks the seed, then every node already known, for the topology; the first non-empty answer wins.
+    private func discover(at now: Date) -> (failovers: [Event], primariesChanged: Bool) {
+        var candidates = [seed]
+        for node in topology?.nodes ?? [] where !node.isFailed {
+            let endpoint = endpoint(host: node.host, port: node.port)
+            if !candidates.contains(where: { $0.displayAddress == endpoint.displayAddress }) { candidates.append(endpoint) }
+        }
+        var problems: [String] = []
+        for candidate in candidates {
+            do {
+                var found = try ClusterDiscovery.topology(client: client(for: candidate))
+                for index in found.nodes.indices where found.nodes[index].host.isEmpty { found.nodes[index].host = candidate.host }
+                guard !found.nodes.isEmpty else {
+                    problems.append("\(candidate.displayAddress) announced no cluster nodes.")
+                    continue
+                }
+                lastDiscovery = now
+                discoveryProblems = found.problems
+                let previous = topology
+                topology = found
+                guard let previous else { return ([], true) }
+                let before = primaries(previous).map(\.address), after = primaries(found).map(\.address)
+                return (ClusterFailover.events(from: previous, to: found, at: now), before != after)
+            } catch let error as RedisError {
+                problems.append(error.message)
+            } catch {}
+        }
+        lastDiscovery = now
+        discoveryProblems = problems
+        return ([], false)
+    }
+}

@@ -1,0 +1,255 @@
+import CachewatchCore
+import CachewatchLogs
+import CachewatchRedis
+import CachewatchUI
+import Foundation
+
+/// The running workers for a Redis Cluster: the cluster collector (discovery, every primary's INFO summed), one census
+/// runner per primary sharing the budget, log followers; all posting into one `MonitorStore` like `MonitorSession`.
+final class ClusterSession: MonitoringSession {
+    let store = MonitorStore()
+    let options: ConnectionOptions
+    let seed: RedisEndpoint
+    let logs: LogMonitor?
+    let intervalSeconds: Double
+    var findingThresholds = FindingThresholds()
+    var silences: [FindingSilence] = []
+    private var censusSettings: MonitorSession.CensusSettings
+    private let collector: ClusterCollector
+    private let status = LockedBox(ClusterStatus())
+    /// Each node's ops/s, the last 120 samples, by address (the nodes pane's sparklines).
+    private let nodeOps = LockedBox<[String: [Double]]>([:])
+    private let lock = NSLock()
+    private var census: ClusterCensus?
+    private var primaries: [ClusterPrimary] = []
+    private var censusIsFull = false
+    private var stopped = false
+
+    init(options: ConnectionOptions, seed: RedisEndpoint, intervalSeconds: Double, census: MonitorSession.CensusSettings, logs: LogMonitor?) {
+        self.options = options
+        self.seed = seed
+        self.logs = logs
+        self.intervalSeconds = intervalSeconds
+        censusSettings = census
+        let store = self.store
+        let status = self.status
+        let relay = SampleRelay()
+        let nodeOps = self.nodeOps
+        collector = ClusterCollector(seed: seed, intervalSeconds: intervalSeconds, ownTraffic: store.ownTraffic) { sample in
+            status.update { $0 = sample.status }
+            nodeOps.update { series in
+                for node in sample.status.nodes {
+                    guard let ops = node.opsPerSecond, ops.isFinite else { continue }
+                    series[node.address, default: []].append(max(0, ops))
+                    if series[node.address]!.count > 120 { series[node.address]!.removeFirst() }
+                }
+            }
+            store.record(events: sample.failovers)
+            store.ingest(sample.collector)
+            relay.action?(sample)
+        }
+        logs?.onReport = { store.ingest(logs: $0) }
+        if let logs { store.ingest(logs: logs.report(now: Date())) }
+        relay.action = { [weak self] sample in self?.follow(sample) }
+        collector.scanReplicas = census.scanReplicas
+    }
+
+    /// Hands each collector sample to the session once it exists (the closure is set after init).
+    private final class SampleRelay: @unchecked Sendable {
+        var action: ((ClusterSample) -> Void)?
+    }
+
+    static func make(options: ConnectionOptions, endpoint: RedisEndpoint, logs: LogArguments, census: CensusArguments, settings: ConfigFile,
+                     noCensus: Bool, intervalSeconds: Double) throws -> ClusterSession {
+        let censusArguments = census.merged(with: settings)
+        let censusSettings = MonitorSession.CensusSettings(enabled: !noCensus && settings.censusEnabled != false,
+                                                           budgetKeysPerSecond: try censusArguments.validatedBudget(),
+                                                           memory: censusArguments.memory, maxFamilies: censusArguments.maxFamilies ?? 200,
+                                                           refreshSeconds: try censusArguments.refresh.bounded(.refresh, default: 300).seconds,
+                                                           scanReplicas: censusArguments.scanReplicas)
+        let session = ClusterSession(options: options, seed: endpoint, intervalSeconds: intervalSeconds, census: censusSettings,
+                                     logs: try logs.merged(with: settings).makeMonitor(deployPatterns: settings.deployPatterns))
+        session.findingThresholds = settings.thresholds
+        session.silences = settings.silences
+        return session
+    }
+
+    // MARK: - MonitoringSession
+
+    var displayAddress: String { options.displayAddress }
+    var db: Int { seed.db }
+    var product: String { "redis" }
+    func redact(_ text: String) -> String { options.redact(text) }
+
+    func target(info: InfoSnapshot?) -> TargetDescription {
+        var target = TargetDescription(address: options.displayAddress, db: seed.db, mode: "cluster")
+        target.cluster = status.value
+        return target
+    }
+
+    /// The dashboard's cluster parts: the nodes pane's rows and sparklines, and the header's role (`cluster`, its state
+    /// when not ok, and `failover` for 15 minutes after one).
+    func decorate(_ model: inout DashboardModel, now: Date) {
+        let current = status.value
+        model.clusterNodes = current.nodes
+        model.clusterNodeOps = nodeOps.value
+        var role = "cluster"
+        if let state = current.info?.state, state != "ok" { role += " " + state }
+        if let failover = model.events.first(where: { $0.kind == .failover }), now.timeIntervalSince(failover.at) < 900 { role += " failover" }
+        model.header.role = role
+        model.header.uptimeSeconds = current.primaries.compactMap(\.uptimeSeconds).max().map(Double.init)
+    }
+
+    /// The cluster's nodes and state as last sampled.
+    var clusterStatus: ClusterStatus { status.value }
+
+    func start() {
+        collector.start()
+        logs?.start()
+    }
+
+    func stop() {
+        collector.stop()
+        lock.lock()
+        stopped = true
+        let running = census
+        census = nil
+        lock.unlock()
+        running?.stop()
+        logs?.stop()
+    }
+
+    func startFullCensus() {
+        lock.lock()
+        let current = primaries
+        lock.unlock()
+        restartCensus(primaries: current, full: true)
+    }
+
+    func maintain() {
+        lock.lock()
+        let finishedFull = censusIsFull && census?.report?.complete == true
+        let current = primaries
+        lock.unlock()
+        if finishedFull { restartCensus(primaries: current, full: false) }
+    }
+
+    func enableMemorySampling() {
+        lock.lock()
+        let already = censusSettings.memory
+        censusSettings.memory = true
+        let current = primaries
+        let full = censusIsFull
+        lock.unlock()
+        if !already { restartCensus(primaries: current, full: full) }
+    }
+
+    var fullCensusRunning: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return censusIsFull && census?.report?.complete != true
+    }
+
+    // MARK: - Following the cluster
+
+    /// Collector thread: a new set of primaries restarts the census on them; a primary that stopped answering
+    /// leaves its slots uncovered.
+    private func follow(_ sample: ClusterSample) {
+        lock.lock()
+        let changed = sample.primariesChanged || (primaries.isEmpty && !sample.primaries.isEmpty)
+        if changed { primaries = sample.primaries }
+        let running = census
+        let full = censusIsFull
+        lock.unlock()
+        if changed {
+            restartCensus(primaries: sample.primaries, full: full)
+        } else if let running {
+            for row in sample.status.primaries {
+                if row.state == "down" {
+                    running.mark(address: row.address, downBecause: row.error ?? "\(row.address) does not answer.")
+                } else if row.state == "ok" {
+                    running.mark(address: row.address, downBecause: nil)
+                }
+            }
+        }
+    }
+
+    private func restartCensus(primaries: [ClusterPrimary], full: Bool) {
+        lock.lock()
+        guard !stopped, censusSettings.enabled else {
+            lock.unlock()
+            return
+        }
+        let previous = census
+        census = nil
+        let settings = censusSettings
+        lock.unlock()
+        previous?.stop()
+        guard !primaries.isEmpty else { return }
+        var options = CensusOptions(db: seed.db, mode: full ? .full : .budgeted(keysPerSecond: settings.budgetKeysPerSecond),
+                                    memory: settings.memory, maxFamilies: settings.maxFamilies)
+        options.minimumPassSeconds = settings.refreshSeconds
+        let store = self.store
+        let generation = store.beginCensusGeneration()
+        let collector = self.collector
+        let runner = ClusterCensus(primaries: primaries, options: options, ownTraffic: store.ownTraffic,
+                                   onReport: { store.ingest(clusterCensus: $0, generation: generation) },
+                                   onProgress: { store.ingest(censusProgress: $0, generation: generation) },
+                                   onRedirect: { collector.requestDiscovery() })
+        lock.lock()
+        if stopped {
+            lock.unlock()
+            return
+        }
+        census = runner
+        censusIsFull = full
+        lock.unlock()
+        runner.start()
+    }
+}
+
+/// Whether the Redis target is a cluster: `--cluster`, or `cluster_enabled:1` in the seed's `INFO cluster`.
+enum ClusterProbe {
+    /// True for a cluster node. With `forced`, a seed that answers `cluster_enabled:0` is an error (one sentence);
+    /// an unreachable seed is left to the standalone path (its errors and retries) unless `forced`.
+    static func isCluster(endpoint: RedisEndpoint, forced: Bool) throws -> Bool {
+        if endpoint.socketPath != nil && !forced { return false }
+        var probeEndpoint = endpoint
+        if !forced {
+            // Detection must not hold a slow standalone server's user up: one short try.
+            probeEndpoint.connectTimeoutMilliseconds = min(endpoint.connectTimeoutMilliseconds, 1000)
+            probeEndpoint.commandTimeoutMilliseconds = min(endpoint.commandTimeoutMilliseconds, 1000)
+        }
+        let client = RedisClient(endpoint: probeEndpoint)
+        defer { client.disconnect() }
+        let text: String?
+        do {
+            text = try client.send(.info(section: "cluster")).stringValue
+        } catch let error as RedisError {
+            if forced { throw CLIError(error.message) }
+            return false
+        }
+        let enabled = text.map { InfoSnapshot(text: $0, takenAt: Date()).clusterEnabled == true } ?? false
+        if forced && !enabled {
+            throw CLIError("--cluster: Redis at \(endpoint.displayAddress) is not a cluster node (cluster_enabled:0).")
+        }
+        return enabled
+    }
+}
+
+/// A cluster session when `--cluster` says so or the seed says `cluster_enabled:1`; nil for a single server.
+func makeClusterSession(connection: ConnectionArguments, logs: LogArguments, census: CensusArguments, settings: ConfigFile,
+                        noCensus: Bool, intervalSeconds: Double) throws -> ClusterSession? {
+    // Resolved quietly first: the single-server path resolves (and warns about -a) on its own.
+    var quiet = connection
+    quiet.noAuthWarning = true
+    let probeOptions = try quiet.resolve(config: settings.connection, configPath: settings.path)
+    let probeEndpoint = probeOptions.endpoint(commandTimeoutMilliseconds: try connection.commandTimeoutMilliseconds())
+    guard try ClusterProbe.isCluster(endpoint: probeEndpoint, forced: connection.cluster) else {
+        return nil
+    }
+    let options = try connection.resolve(config: settings.connection, configPath: settings.path)
+    let endpoint = options.endpoint(commandTimeoutMilliseconds: try connection.commandTimeoutMilliseconds())
+    return try ClusterSession.make(options: options, endpoint: endpoint, logs: logs, census: census, settings: settings,
+                                   noCensus: noCensus, intervalSeconds: intervalSeconds)
+}

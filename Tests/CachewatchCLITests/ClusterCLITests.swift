@@ -1,0 +1,144 @@
+import Foundation
+import TestSupport
+import XCTest
+
+/// A private 3-primary Redis Cluster (shared by the tests of this class): every primary found from any one seed, the
+/// census equal to the summed DBSIZE with families merged across nodes, `hot-shard`, `watch` on a cluster, and only
+/// the README's commands sent.
+final class ClusterCLITests: XCTestCase {
+    nonisolated(unsafe) private static var shared: RedisClusterFixture?
+    nonisolated(unsafe) private static var setupError: Error?
+
+    override class func setUp() {
+        super.setUp()
+        do {
+            let cluster = try RedisClusterFixture(primaries: 3, nodeTimeoutMilliseconds: 5000)   // no failover wanted here, even under load
+            // 3000 keys spread over every slot, 300 pinned to one slot by a hash tag, 50 without a TTL.
+            cluster.write((1...3000).map { ["SET", "widget:\($0)", "x", "EX", "600"] })
+            cluster.write((1...300).map { ["SET", "{user1}:item:\($0)", "x", "EX", "900"] })
+            cluster.write((1...50).map { ["SET", "config:flag\($0)", "1"] })
+            shared = cluster
+        } catch {
+            setupError = error
+        }
+    }
+
+    override class func tearDown() {
+        shared?.teardown()
+        shared = nil
+        super.tearDown()
+    }
+
+    private var cluster: RedisClusterFixture!
+
+    override func setUpWithError() throws {
+        if let error = Self.setupError { throw prerequisiteMissing("a Redis Cluster could not be started: \(error)") }
+        cluster = try XCTUnwrap(Self.shared)
+    }
+
+    private func snapshot(seed: RedisServerFixture, _ extra: [String]) throws -> [String: Any] {
+        let result = try CLIRunner.run(["snapshot", "--json", "--interval", "0.2s", "-p", String(seed.port)] + extra)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        return try parseJSONObject(result.stdout)
+    }
+
+    func testEveryPrimaryIsFoundFromAnyOneSeed() throws {
+        let expected = Set(cluster.nodes.map { "127.0.0.1:\($0.port)" })
+        for seed in cluster.nodes {
+            let document = try snapshot(seed: seed, ["--no-census"])
+            let target = try XCTUnwrap(document["target"] as? [String: Any])
+            XCTAssertEqual(target["mode"] as? String, "cluster")
+            let nodes = try XCTUnwrap(target["nodes"] as? [[String: Any]])
+            XCTAssertEqual(Set(nodes.compactMap { $0["address"] as? String }), expected, "seed \(seed.port)")
+            XCTAssertEqual(nodes.map { $0["role"] as? String }, ["primary", "primary", "primary"])
+            XCTAssertEqual(nodes.compactMap { $0["slots"] as? Int }.reduce(0, +), 16384)
+            XCTAssertEqual(nodes.compactMap { $0["state"] as? String }, ["ok", "ok", "ok"])
+            XCTAssertEqual(nodes.compactMap { $0["keys"] as? Int }.reduce(0, +), 3350)
+            let state = try XCTUnwrap(target["cluster"] as? [String: Any])
+            XCTAssertEqual(state["state"] as? String, "ok")
+            XCTAssertEqual(state["slots_ok"] as? Int, 16384)
+            // The header's numbers are the sum over the primaries.
+            let keyspace = try XCTUnwrap(document["keyspace"] as? [[String: Any]])
+            XCTAssertEqual(keyspace.first?["keys"] as? Int, 3350)
+        }
+    }
+
+    func testFullCensusEqualsTheSummedDBSIZEWithFamiliesMergedAcrossNodes() throws {
+        let document = try snapshot(seed: cluster.nodes[1], ["--full"])
+        let census = try XCTUnwrap(document["census"] as? [String: Any])
+        XCTAssertEqual(census["complete"] as? Bool, true)
+        XCTAssertEqual(census["scanned_keys"] as? Int, cluster.totalKeys)
+        XCTAssertEqual(census["scanned_keys"] as? Int, 3350)
+        XCTAssertEqual(census["uncovered_slots"] as? [String], [])
+        let families = try XCTUnwrap(census["families"] as? [[String: Any]])
+        let widget = try XCTUnwrap(families.first { $0["pattern"] as? String == "widget:{id}" })
+        XCTAssertEqual(widget["keys"] as? Int, 3000)
+        let perNode = try XCTUnwrap(widget["nodes"] as? [String: Int])
+        XCTAssertEqual(perNode.count, 3, "a family spread over every slot is on every primary")
+        XCTAssertEqual(perNode.values.reduce(0, +), 3000)
+        let censusNodes = try XCTUnwrap(census["nodes"] as? [[String: Any]])
+        XCTAssertEqual(censusNodes.compactMap { $0["keys"] as? Int }.reduce(0, +), 3350)
+        // The hash-tagged family sits on one node: hot-shard.
+        let findings = try XCTUnwrap(document["findings"] as? [[String: Any]])
+        let hot = findings.filter { $0["code"] as? String == "hot-shard" }
+        XCTAssertEqual(hot.count, 1, "\(findings)")
+        XCTAssertTrue((hot.first?["pattern"] as? String)?.contains("item") == true)
+    }
+
+    func testWatchReportsTheClusterAndOnlyTheREADMECommandsAreSent() throws {
+        for node in cluster.nodes { XCTAssertEqual(node.redisCLI(["CONFIG", "RESETSTAT"]), "OK") }
+        let watch = try StreamingCLIProcess(["watch", "--json", "--interval", "0.5s", "-p", String(cluster.nodes[2].port)])
+        defer {
+            watch.send(SIGKILL)
+            _ = watch.waitForExit(timeoutSeconds: 5)
+        }
+        let document = watch.waitForDocument(timeoutSeconds: 30) { document in
+            let census = document["census"] as? [String: Any]
+            return census?["complete"] as? Bool == true
+        }
+        let found = try XCTUnwrap(document, "a complete census within 30 s; stderr: \(watch.stderr)")
+        let target = try XCTUnwrap(found["target"] as? [String: Any])
+        XCTAssertEqual(target["mode"] as? String, "cluster")
+        XCTAssertEqual((target["nodes"] as? [Any])?.count, 3)
+        XCTAssertEqual((found["census"] as? [String: Any])?["scanned_keys"] as? Int, 3350)
+        watch.send(SIGTERM)
+        XCTAssertEqual(watch.waitForExit(timeoutSeconds: 10), 0, watch.stderr)
+        // Read-only: every command any node counted is on the README's list.
+        let readme = try String(contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("README.md"), encoding: .utf8)
+        let line = try XCTUnwrap(readme.components(separatedBy: "\n").first { $0.trimmingCharacters(in: .whitespaces).hasPrefix("Commands sent:") })
+        let allowed = Set(line.components(separatedBy: "`").enumerated().filter { $0.offset % 2 == 1 }
+            .map { $0.element.lowercased().replacingOccurrences(of: " ", with: "|") })
+        for node in cluster.nodes {
+            for statLine in node.redisCLI(["INFO", "commandstats"]).components(separatedBy: .newlines) where statLine.hasPrefix("cmdstat_") {
+                let name = String(statLine.dropFirst("cmdstat_".count).prefix { $0 != ":" })
+                // The harness's own redis-cli calls (INFO, CONFIG RESETSTAT) are not cachewatch's.
+                if name == "config|resetstat" { continue }
+                XCTAssertTrue(allowed.contains(name), "\(name) was sent to \(node.port)")
+            }
+        }
+    }
+
+    func testClusterNodesIsTheFallbackWhenShardsIsRefused() throws {
+        // (The harness creates the user; cachewatch never sends ACL.)
+        for node in cluster.nodes {
+            XCTAssertEqual(node.redisCLI(["ACL", "SETUSER", "noshards", "on", ">pw", "~*", "+@all", "-cluster|shards"]), "OK")
+        }
+        let result = try CLIRunner.run(["snapshot", "--json", "--no-census", "--interval", "0.2s", "-p", String(cluster.nodes[0].port),
+                                        "--user", "noshards", "-a", "pw", "--no-auth-warning"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let nodes = try XCTUnwrap((try parseJSONObject(result.stdout)["target"] as? [String: Any])?["nodes"] as? [[String: Any]])
+        XCTAssertEqual(nodes.count, 3)
+        XCTAssertEqual(nodes.compactMap { $0["slots"] as? Int }.reduce(0, +), 16384)
+        XCTAssertEqual(nodes.compactMap { $0["state"] as? String }, ["ok", "ok", "ok"])
+    }
+
+    func testClusterFlagOnAStandaloneServerIsOneSentence() throws {
+        let standalone: RedisServerFixture
+        do { standalone = try RedisServerFixture() } catch { throw prerequisiteMissing("redis-server could not be started: \(error)") }
+        defer { standalone.teardown() }
+        let result = try CLIRunner.run(["snapshot", "--json", "--cluster", "-p", String(standalone.port)])
+        assertOneSentenceError(result)
+        XCTAssertTrue(result.stderr.contains("not a cluster node"), result.stderr)
+    }
+}

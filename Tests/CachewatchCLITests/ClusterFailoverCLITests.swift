@@ -1,0 +1,92 @@
+import Foundation
+import TestSupport
+import XCTest
+
+/// A private Redis Cluster of 3 primaries and 3 replicas: `watch` keeps running while a primary is killed, reports
+/// it down (its slots uncovered, the census partial), and notices its replica's promotion (a `failover` event).
+final class ClusterFailoverCLITests: XCTestCase {
+    private var cluster: RedisClusterFixture?
+    private var watch: StreamingCLIProcess?
+
+    override func setUpWithError() throws {
+        do {
+            cluster = try RedisClusterFixture(primaries: 3, replicasPerPrimary: 1)
+        } catch {
+            throw prerequisiteMissing("a Redis Cluster could not be started: \(error)")
+        }
+    }
+
+    override func tearDown() {
+        watch?.send(SIGKILL)
+        _ = watch?.waitForExit(timeoutSeconds: 5)
+        watch = nil
+        cluster?.teardown()
+        cluster = nil
+        super.tearDown()
+    }
+
+    func testAKilledPrimaryIsReportedAndItsReplicasPromotionNoticed() throws {
+        let cluster = try XCTUnwrap(cluster)
+        cluster.write((1...600).map { ["SET", "widget:\($0)", "x", "EX", "600"] })
+        // Wait until the replicas hold the keys (the promoted one must still have them).
+        XCTAssertTrue(cluster.waitUntil(timeout: 20) { cluster.replicas.reduce(0) { $0 + (Int($1.redisCLI(["dbsize"])) ?? 0) } == 600 })
+        let primaries = cluster.primaries
+        XCTAssertEqual(primaries.count, 3)
+        // --scan-replicas: the census reads the replicas (READONLY), not the primaries, and counts the same keys.
+        for node in cluster.nodes { _ = node.redisCLI(["CONFIG", "RESETSTAT"]) }
+        let spared = try CLIRunner.run(["snapshot", "--json", "--full", "--scan-replicas", "--interval", "0.2s", "-p", String(primaries[0].port)])
+        XCTAssertEqual(spared.status, 0, spared.stderr)
+        let sparedCensus = try XCTUnwrap(try parseJSONObject(spared.stdout)["census"] as? [String: Any])
+        XCTAssertEqual(sparedCensus["scanned_keys"] as? Int, 600)
+        XCTAssertEqual(sparedCensus["complete"] as? Bool, true)
+        for primary in primaries { XCTAssertFalse(primary.redisCLI(["INFO", "commandstats"]).contains("cmdstat_scan:"), "primary \(primary.port) scanned") }
+        for replica in cluster.replicas {
+            let stats = replica.redisCLI(["INFO", "commandstats"])
+            XCTAssertTrue(stats.contains("cmdstat_scan:") && stats.contains("cmdstat_readonly:"), "replica \(replica.port): \(stats)")
+        }
+        let seed = primaries[0], victim = primaries[1]
+        let victimAddress = "127.0.0.1:\(victim.port)"
+        let process = try StreamingCLIProcess(["watch", "--json", "--interval", "0.5s", "--scan-budget", "100000",
+                                               "-p", String(seed.port)])
+        watch = process
+        let complete = process.waitForDocument(timeoutSeconds: 30) { document in
+            (document["census"] as? [String: Any])?["complete"] as? Bool == true
+        }
+        XCTAssertEqual((complete?["census"] as? [String: Any])?["scanned_keys"] as? Int, 600, "stderr: \(process.stderr)")
+        let before = process.lines.count
+
+        victim.kill()
+        // Reported: the node's row says so.
+        let down = process.waitForDocument(after: before, timeoutSeconds: 20) { document in
+            let nodes = (document["target"] as? [String: Any])?["nodes"] as? [[String: Any]] ?? []
+            return nodes.contains { $0["address"] as? String == victimAddress && ["down", "failed"].contains($0["state"] as? String ?? "") }
+        }
+        XCTAssertNotNil(down, "the killed primary is reported; stderr: \(process.stderr)")
+        // Meanwhile the census says which slots it could not read, and that it is partial.
+        let partial = process.waitForDocument(after: before, timeoutSeconds: 20) { document in
+            let census = document["census"] as? [String: Any]
+            let notes = census?["notes"] as? [String] ?? []
+            return census?["complete"] as? Bool == false && (census?["uncovered_slots"] as? [Any])?.isEmpty == false
+                && notes.contains { $0.contains(victimAddress) }
+        }
+        let notes = ((partial?["census"] as? [String: Any])?["notes"] as? [String]) ?? []
+        XCTAssertTrue(notes.contains { $0.contains("were not censused") && $0.contains(victimAddress) }, "\(notes)")
+        // Noticed: its replica became a primary (failover event), and the census covers every slot again.
+        let promoted = process.waitForDocument(after: before, timeoutSeconds: 60) { document in
+            let events = document["events"] as? [[String: Any]] ?? []
+            return events.contains { $0["kind"] as? String == "failover" && ($0["message"] as? String)?.contains("became a primary") == true }
+        }
+        let found = try XCTUnwrap(promoted, "a failover event within 60 s; stderr: \(process.stderr)")
+        let nodes = (found["target"] as? [String: Any])?["nodes"] as? [[String: Any]] ?? []
+        XCTAssertEqual(nodes.filter { $0["role"] as? String == "primary" && $0["state"] as? String == "ok" }.count, 3, "\(nodes)")
+        let recovered = process.waitForDocument(after: before, timeoutSeconds: 30) { document in
+            let census = document["census"] as? [String: Any]
+            return census?["complete"] as? Bool == true && census?["scanned_keys"] as? Int == 600
+                && (census?["uncovered_slots"] as? [Any])?.isEmpty == true
+        }
+        XCTAssertNotNil(recovered, "the census covers every slot again after the promotion")
+        // The tool kept running and stops cleanly.
+        process.send(SIGTERM)
+        XCTAssertEqual(process.waitForExit(timeoutSeconds: 10), 0, process.stderr)
+    }
+}
