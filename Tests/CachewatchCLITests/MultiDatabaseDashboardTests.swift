@@ -43,4 +43,28 @@ final class MultiDatabaseDashboardTests: DashboardTestCase {
         session.send("q")
         assertTerminalRestored(session)
     }
+
+    /// `F` walks every database to the end at once (the slow budgeted walk does not take over again before).
+    func testFullCensusCompletesEveryDatabase() throws {
+        seedDatabases()
+        let session = try launchDashboard(width: 80, height: 24, arguments: ["-n", "0,1,3", "--scan-budget", "10"], withLog: false)
+        let partial = session.waitFor(timeoutSeconds: 20) { $0.contains("db0 widget:{id}") }
+        XCTAssertTrue(partial.contains("db0 widget:{id}"), partial)
+        XCTAssertFalse(partial.contains("complete"), "3 keys/s per DB: no pass complete yet:\n\(partial)")
+        session.send("F")
+        let complete = session.waitFor(timeoutSeconds: 10) { $0.contains("complete") && $0.contains("db1 ratelimit:{id}:") && $0.contains("db3 taskiq") }
+        XCTAssertTrue(complete.contains("complete"), "F did not complete every database:\n\(complete)")
+        let title = complete.components(separatedBy: "\n").first { $0.contains("Families") } ?? ""
+        XCTAssertTrue(title.contains("76 keys"), title)
+        // F again after a complete picture: a fresh full pass (not the budgeted census waiting for its refresh).
+        XCTAssertTrue(redis.pipe([["SELECT", "1"]] + (26...55).map { ["SET", "ratelimit:\($0):/api/v1/widgets", "3", "EX", "600"] })
+            .contains("errors: 0"))
+        Thread.sleep(forTimeInterval: 1.5)   // the next F after the notice of the first one
+        session.send("F")
+        let again = session.waitFor(timeoutSeconds: 6) { $0.contains("106 keys") }
+        XCTAssertTrue(again.contains("106 keys"), "the second F did not walk again:\n\(again)")
+        session.send("q")
+        assertTerminalRestored(session)
+    }
+
 }

@@ -9,7 +9,11 @@ final class DatabaseCensusSet: @unchecked Sendable {
     /// What one database's census has reported.
     struct Track {
         var census: CensusReport?
+        /// The latest progress (kept across restarts, for the title).
         var progress: CensusProgress?
+        /// True once the runner started last delivered a complete report (`F` is finished by its own passes only; the
+        /// runner announces completion in its progress before the report arrives).
+        fileprivate var completedThisRun = false
         var error: String?
         var completedAt: Date?
         var nextPassAt: Date?
@@ -65,6 +69,7 @@ final class DatabaseCensusSet: @unchecked Sendable {
         let kept = selection == .all ? databases.filter { (tracks[$0]?.census?.estimatedKeys ?? 0) > 0 } : []
         databases = selection.databases(keyspaceDatabases: keyspace + kept)
         for db in databases where tracks[db] == nil { tracks[db] = Track() }
+        for db in databases { tracks[db]?.completedThisRun = false }
         self.full = full
         let settings = self.settings
         let dbs = databases
@@ -152,13 +157,13 @@ final class DatabaseCensusSet: @unchecked Sendable {
     var fullRunning: Bool {
         lock.lock()
         defer { lock.unlock() }
-        return full && databases.contains { tracks[$0]?.progress?.complete != true }
+        return full && databases.contains { tracks[$0]?.completedThisRun != true }
     }
 
     /// Called from the UI loop: after a complete `F` pass on every database, back to the budgeted census.
     func maintain() {
         lock.lock()
-        let finished = full && !databases.isEmpty && databases.allSatisfy { tracks[$0]?.progress?.complete == true }
+        let finished = full && !databases.isEmpty && databases.allSatisfy { tracks[$0]?.completedThisRun == true }
         lock.unlock()
         if finished { start(full: false, waitFirst: true) }
     }
@@ -172,6 +177,7 @@ final class DatabaseCensusSet: @unchecked Sendable {
         track.census = CensusReport.shown(current: track.census, incoming: report)
         track.error = nil
         if report.complete {
+            track.completedThisRun = true
             track.completedAt = Date()
             track.completedPass = track.runningPass ?? track.completedPass
             track.completedPassKeys = report.scannedKeys
@@ -277,7 +283,7 @@ struct DatabaseCensusView {
     /// True once every database has a complete census.
     var complete: Bool { !entries.isEmpty && entries.allSatisfy { $0.track.census?.complete == true } }
 
-    /// The newest completion when every database is complete (the picture is that old at most).
+    /// The oldest completion when every database is complete (no part of the picture is older).
     var completedAt: Date? { complete ? entries.compactMap(\.track.completedAt).min() : nil }
 
     /// The soonest next pass among the databases (nil while one runs or is due now).
