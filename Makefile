@@ -48,7 +48,7 @@ demo: deps
 	$(SWIFT) build -c release
 	.build/release/cachewatch demo
 
-## bench: census and log benchmarks against redis-cli, a C hiredis program and grep; memcached census against a plain metadump read.
+## bench: census, log and families benchmarks against redis-cli, a C hiredis program and grep (medians of BENCH_RUNS=5), server impact (redis-benchmark), steady state; memcached census against a plain metadump read.
 bench: deps
 	$(SWIFT) build -c release
 	bash bench/run.sh

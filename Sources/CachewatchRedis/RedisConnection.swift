@@ -24,7 +24,7 @@ public final class RedisConnection {
     private var scratchPointers: [UnsafePointer<CChar>?] = []
     private var scratchLengths: [Int] = []
     /// Reused wire buffer for pipelines (`appendPipeline`).
-    private var encoder = RESPEncoder()
+    private let encoder = RESPEncoder()
 
     // MARK: - Connect
 
@@ -246,7 +246,7 @@ public final class RedisConnection {
     private func appendPipeline(_ commands: [RedisCommand], to ctx: UnsafeMutablePointer<redisContext>) throws {
         encoder.reset()
         for command in commands { encoder.append(command.arguments) }
-        let status = encoder.bytes.withUnsafeBufferPointer { wire in
+        let status = encoder.withBytes { wire in
             wire.withMemoryRebound(to: CChar.self) { redisAppendFormattedCommand(ctx, $0.baseAddress, $0.count) }
         }
         if status != REDIS_OK {

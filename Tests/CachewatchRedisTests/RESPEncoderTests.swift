@@ -4,7 +4,7 @@ import XCTest
 /// The census's pipelines are formatted by `RESPEncoder`, not hiredis: the bytes must be exactly RESP.
 final class RESPEncoderTests: XCTestCase {
     private func encoded(_ commands: [RedisCommand]) -> String {
-        var encoder = RESPEncoder()
+        let encoder = RESPEncoder()
         for command in commands { encoder.append(command.arguments) }
         return String(decoding: encoder.bytes, as: UTF8.self)
     }
@@ -19,7 +19,7 @@ final class RESPEncoderTests: XCTestCase {
 
     func testBinaryEmptyAndLongKeysKeepTheirExactLength() {
         let binary: [UInt8] = [0, 13, 10, 0xFF]
-        var encoder = RESPEncoder()
+        let encoder = RESPEncoder()
         encoder.append(RedisCommand.type(key: binary).arguments)
         XCTAssertEqual(encoder.bytes, Array("*2\r\n$4\r\nTYPE\r\n$4\r\n".utf8) + binary + [13, 10])
         XCTAssertEqual(encoded([.type(key: [])]), "*2\r\n$4\r\nTYPE\r\n$0\r\n\r\n")
@@ -33,7 +33,7 @@ final class RESPEncoderTests: XCTestCase {
     func testAPipelineIsTheConcatenationAndResetEmpties() {
         let commands: [RedisCommand] = [.type(key: Array("a".utf8)), .pttl(key: Array("a".utf8)), .ping]
         XCTAssertEqual(encoded(commands), "*2\r\n$4\r\nTYPE\r\n$1\r\na\r\n*2\r\n$4\r\nPTTL\r\n$1\r\na\r\n*1\r\n$4\r\nPING\r\n")
-        var encoder = RESPEncoder()
+        let encoder = RESPEncoder()
         encoder.append(RedisCommand.ping.arguments)
         encoder.reset()
         XCTAssertTrue(encoder.bytes.isEmpty)
