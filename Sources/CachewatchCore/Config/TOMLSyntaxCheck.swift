@@ -150,12 +150,15 @@ struct TOMLSyntaxCheck {
     }
 
     private mutating func array(depth: Int) throws {
+        let unclosed = TOMLError(file: file, line: line, reason: "an array opened on this line is not closed")
         index += 1
         while true {
             try skipBlankLinesAndComments()
             if peek() == UInt8(ascii: "]") { index += 1; return }
+            guard peek() != nil else { throw unclosed }
             try value(depth: depth + 1)
             try skipBlankLinesAndComments()
+            guard peek() != nil else { throw unclosed }
             if peek() == UInt8(ascii: ",") { index += 1; continue }
             guard peek() == UInt8(ascii: "]") else { throw error("expected ',' or ']' in the array, saw \(describe())") }
             index += 1
