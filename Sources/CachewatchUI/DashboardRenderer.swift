@@ -247,6 +247,7 @@ public enum DashboardRenderer {
         ("r", "reset rates, counters and histories"),
         ("m", "sample memory for the family (detail view)"),
         ("e  M", "events timeline (newest first) / add a marker note"),
+        ("N  n", "Redis Cluster: nodes pane / families of one node"),
         ("", ""),
         ("bands", "<=2m <=5m <=15m <=1h <=24h >24h none"),
         ("!", "the family has findings (enter for details)"),
