@@ -4,18 +4,9 @@ import Foundation
 /// The events pane (`e`): the timeline newest first, over the dashboard; and the marker note editor (`M`).
 extension DashboardRenderer {
     static func renderEvents(into grid: inout Grid, model: DashboardModel, state: DashboardState, glyphs: Glyphs) {
-        let width = grid.width - 2
-        let height = grid.height - 2
-        guard width >= 20, height >= 4 else {
-            grid.fill(Rect(x: 0, y: 0, width: grid.width, height: 1), role: .selected)
-            grid.put("events \(model.events.count) esc:back", at: 0, 0, maxWidth: grid.width, role: .selected)
-            return
-        }
-        let rect = Rect(x: 1, y: 1, width: width, height: height)
-        grid.fill(rect)
-        let inner = Panel.draw(into: &grid, rect: rect,
-                               title: [.init("Events", .title), .init(" \(glyphs.separator) \(model.events.count) \(glyphs.separator) newest first", .muted)],
-                               focused: true, glyphs: glyphs)
+        guard let inner = overlayPane(into: &grid, minimumWidth: 20, fallback: "events \(model.events.count) esc:back",
+                                      title: [.init("Events", .title), .init(" \(glyphs.separator) \(model.events.count) \(glyphs.separator) newest first", .muted)],
+                                      glyphs: glyphs) else { return }
         guard inner.height >= 2 else { return }
         if model.events.isEmpty {
             grid.put("Nothing happened yet: restarts, outages, failovers, config changes, key drops, evictions, fail-open",

@@ -5,20 +5,11 @@ import Foundation
 /// a memory bar and its state.
 extension DashboardRenderer {
     static func renderNodes(into grid: inout Grid, model: DashboardModel, state: DashboardState, glyphs: Glyphs) {
-        let width = grid.width - 2
-        let height = grid.height - 2
-        guard width >= 30, height >= 4 else {
-            grid.fill(Rect(x: 0, y: 0, width: grid.width, height: 1), role: .selected)
-            grid.put("nodes \(model.clusterNodes.count) esc:back", at: 0, 0, maxWidth: grid.width, role: .selected)
-            return
-        }
-        let rect = Rect(x: 1, y: 1, width: width, height: height)
-        grid.fill(rect)
         let primaries = model.clusterNodes.filter { $0.role == .primary }.count
-        let inner = Panel.draw(into: &grid, rect: rect,
-                               title: [.init("Nodes", .title),
-                                       .init(" \(glyphs.separator) \(primaries) primaries \(glyphs.separator) \(model.clusterNodes.count - primaries) replicas", .muted)],
-                               focused: true, glyphs: glyphs)
+        guard let inner = overlayPane(into: &grid, minimumWidth: 30, fallback: "nodes \(model.clusterNodes.count) esc:back",
+                                      title: [.init("Nodes", .title),
+                                              .init(" \(glyphs.separator) \(primaries) primaries \(glyphs.separator) \(model.clusterNodes.count - primaries) replicas", .muted)],
+                                      glyphs: glyphs) else { return }
         guard inner.height >= 2 else { return }
         // ADDRESS ROLE SLOTS KEYS OPS/S [spark] MEM [bar] STATE
         // Fixed columns take 37 cells, the state at least 10; the sparkline and the bar share what is left.
