@@ -4,26 +4,40 @@ import Foundation
 /// The census of a cluster: one `CensusRunner` per primary, each on its own connection and thread, in parallel,
 /// sharing one budget (`keysPerSecond` split evenly); their reports are merged (`ClusterCensusMerge`) and posted as
 /// one. A primary that does not answer leaves its slots uncovered and the census partial until it is back.
+/// With a `schedule` (budgeted mode), each primary paces its own passes like a single server (steady-state pacing):
+/// it walks again when its refresh is due, early when its own INFO keyspace moved by more than the threshold, and at
+/// once (its part dropped) when it restarted.
 public final class ClusterCensus: @unchecked Sendable {
-    private struct Part {
+    struct Part {
         var primary: ClusterPrimary
         var report: CensusReport?
         var progress: CensusProgress?
         var error: String?
         /// The collector says the node does not answer: its report is kept but its slots count as uncovered.
         var down = false
+        /// Bumped when the node's runner is replaced (a restart): reports of the old one are dropped.
+        var generation = 0
+        var pacing = NodePacing()
     }
 
     public let options: CensusOptions
-    private let lock = NSLock()
-    private var parts: [Part]
-    private var runners: [CensusRunner] = []
-    private let onReport: @Sendable (CensusReport) -> Void
-    private let onProgress: (@Sendable (CensusProgress) -> Void)?
+    let schedule: CensusSchedule?
+    let nodeOptions: CensusOptions
+    let ownTraffic: OwnTraffic?
+    let lock = NSLock()
+    /// Serializes `restartNode` and `stop` (a runner is never started after `stop`).
+    let switchLock = NSLock()
+    var stopped = false
+    var parts: [Part]
+    var runners: [CensusRunner] = []
+    let onReport: @Sendable (CensusReport) -> Void
+    let onProgress: (@Sendable (CensusProgress) -> Void)?
     private let onRedirect: (@Sendable () -> Void)?
 
     /// `options.mode` budgeted: the budget is the whole cluster's (each primary walks its share, at least 1 key/s).
-    public init(primaries: [ClusterPrimary], options: CensusOptions, ownTraffic: OwnTraffic?,
+    /// `schedule` (budgeted mode only; nil: each primary walks again `minimumPassSeconds` after its last start) paces
+    /// each primary's passes; its `averageKeysPerSecond` is the whole cluster's, shared evenly like the budget.
+    public init(primaries: [ClusterPrimary], options: CensusOptions, ownTraffic: OwnTraffic?, schedule: CensusSchedule? = nil,
                 onReport: @escaping @Sendable (CensusReport) -> Void, onProgress: (@Sendable (CensusProgress) -> Void)? = nil,
                 onRedirect: (@Sendable () -> Void)? = nil) {
         self.options = options
@@ -31,28 +45,57 @@ public final class ClusterCensus: @unchecked Sendable {
         self.onReport = onReport
         self.onProgress = onProgress
         self.onRedirect = onRedirect
+        self.ownTraffic = ownTraffic
         var nodeOptions = options
+        var nodeSchedule: CensusSchedule?
         if case .budgeted(let total) = options.mode {
             nodeOptions.mode = .budgeted(keysPerSecond: max(1, total / max(1, primaries.count)))
+            if var schedule {
+                schedule.averageKeysPerSecond /= Double(max(1, primaries.count))
+                nodeSchedule = schedule
+            }
         }
-        runners = primaries.map { primary in
-            var endpoint = primary.censusEndpoint
-            endpoint.db = options.db
-            let address = primary.address
-            return CensusRunner(client: RedisClient(endpoint: endpoint, ownTraffic: ownTraffic), options: nodeOptions,
-                                onReport: { [weak self] in self?.record(address: address, report: $0) },
-                                onProgress: { [weak self] in self?.record(address: address, progress: $0) },
-                                onError: { [weak self] in self?.record(address: address, error: $0) }, ownTraffic: ownTraffic)
-        }
+        self.nodeOptions = nodeOptions
+        self.schedule = nodeSchedule
+        runners = primaries.map { makeRunner(primary: $0, generation: 0) }
     }
 
     deinit { stop() }
 
     /// Starts every primary's worker.
-    public func start() { runners.forEach { $0.start() } }
+    public func start() {
+        lock.lock()
+        let all = runners
+        lock.unlock()
+        all.forEach { $0.start() }
+    }
 
     /// Stops every worker and waits for them.
-    public func stop() { runners.forEach { $0.stop() } }
+    public func stop() {
+        switchLock.lock()
+        defer { switchLock.unlock() }
+        lock.lock()
+        stopped = true
+        let all = runners
+        lock.unlock()
+        all.forEach { $0.stop() }
+    }
+
+    /// The worker of one primary; its reports count while the part's generation is `generation`.
+    func makeRunner(primary: ClusterPrimary, generation: Int) -> CensusRunner {
+        var endpoint = primary.censusEndpoint
+        endpoint.db = options.db
+        let address = primary.address
+        let gate = schedule.map { schedule in
+            CensusPassGate(passStarted: { [weak self] in self?.passStarted(address: address, generation: generation, at: $0) },
+                           isDue: { [weak self] in self?.passDue(address: address, generation: generation, now: $0, schedule: schedule) ?? false })
+        }
+        return CensusRunner(client: RedisClient(endpoint: endpoint, ownTraffic: ownTraffic), options: nodeOptions,
+                            onReport: { [weak self] in self?.record(address: address, generation: generation, report: $0) },
+                            onProgress: { [weak self] in self?.record(address: address, generation: generation, progress: $0) },
+                            onError: { [weak self] in self?.record(address: address, generation: generation, error: $0) },
+                            ownTraffic: ownTraffic, gate: gate)
+    }
 
     /// A primary stopped answering (seen by the collector; `reason`), or answers again (nil): while down its slots are
     /// uncovered and the census partial; back up, its last report counts again (a complete pass is not sent twice).
@@ -76,12 +119,13 @@ public final class ClusterCensus: @unchecked Sendable {
         return parts.contains { $0.report != nil } ? mergedLocked() : nil
     }
 
-    private func record(address: String, report: CensusReport) {
+    private func record(address: String, generation: Int, report: CensusReport) {
         lock.lock()
-        guard let index = parts.firstIndex(where: { $0.primary.address == address }) else {
+        guard let index = parts.firstIndex(where: { $0.primary.address == address }), parts[index].generation == generation else {
             lock.unlock()
             return
         }
+        if report.complete { parts[index].pacing.passCompleted(at: Date(), keys: report.scannedKeys) }
         // A complete pass stays until the next complete one (a later pass's partial reports never replace it).
         parts[index].report = CensusReport.shown(current: parts[index].report, incoming: report)
         parts[index].error = nil
@@ -91,9 +135,9 @@ public final class ClusterCensus: @unchecked Sendable {
         onReport(merged)
     }
 
-    private func record(address: String, progress: CensusProgress) {
+    private func record(address: String, generation: Int, progress: CensusProgress) {
         lock.lock()
-        guard let index = parts.firstIndex(where: { $0.primary.address == address }) else {
+        guard let index = parts.firstIndex(where: { $0.primary.address == address }), parts[index].generation == generation else {
             lock.unlock()
             return
         }
@@ -113,10 +157,10 @@ public final class ClusterCensus: @unchecked Sendable {
                                   budgetKeysPerSecond: budget > 0 ? budget : nil, complete: complete))
     }
 
-    private func record(address: String, error: RedisError) {
+    private func record(address: String, generation: Int, error: RedisError) {
         if ClusterDiscovery.isRedirection(error) { onRedirect?() }
         lock.lock()
-        guard let index = parts.firstIndex(where: { $0.primary.address == address }) else {
+        guard let index = parts.firstIndex(where: { $0.primary.address == address }), parts[index].generation == generation else {
             lock.unlock()
             return
         }
@@ -127,7 +171,7 @@ public final class ClusterCensus: @unchecked Sendable {
         onReport(merged)
     }
 
-    private func mergedLocked() -> CensusReport {
+    func mergedLocked() -> CensusReport {
         ClusterCensusMerge.merge(parts.map { .init(address: $0.primary.address, slots: $0.primary.slots, report: $0.down ? nil : $0.report,
                                                    error: $0.down ? ($0.error ?? "does not answer") : $0.error) },
                                  db: options.db, maxFamilies: options.maxFamilies)

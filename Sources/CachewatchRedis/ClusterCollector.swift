@@ -14,6 +14,10 @@ public struct ClusterSample: Sendable {
     public var failovers: [Event]
     /// True when this tick's discovery changed the set of primaries (the census must follow).
     public var primariesChanged: Bool
+    /// This tick's INFO keyspace of each primary that answered (address → entries): each node's early census pass.
+    public var nodeKeyspaces: [String: [KeyspaceEntry]] = [:]
+    /// Primaries that restarted since the previous tick (their census part is walked again at once).
+    public var restartedNodes: [String] = []
 }
 
 /// A primary to connect to: its announced address, an endpoint for it, and its slots.
@@ -50,6 +54,7 @@ public final class ClusterCollector: @unchecked Sendable {
 
     private let lock = NSLock()
     private var clients: [String: RedisClient] = [:]
+    private var replicaClients: [String: RedisClient] = [:]
     private var discoveryRequested = false
 
     // Worker thread only.
@@ -85,7 +90,7 @@ public final class ClusterCollector: @unchecked Sendable {
     public func stop() {
         worker.stop(interrupt: { [self] in
             lock.lock()
-            let all = Array(clients.values)
+            let all = Array(clients.values) + Array(replicaClients.values)
             lock.unlock()
             all.forEach { $0.interrupt() }
         })
@@ -114,6 +119,26 @@ public final class ClusterCollector: @unchecked Sendable {
         let client = RedisClient(endpoint: endpoint, ownTraffic: ownTraffic)
         clients[endpoint.displayAddress] = client
         return client
+    }
+
+    /// A replica's own connection for its PING and INFO. Not in the own-traffic ledger: the summed rates are the
+    /// primaries', and cachewatch's commands to a replica never reach them.
+    private func replicaClient(for endpoint: RedisEndpoint) -> RedisClient {
+        lock.lock()
+        defer { lock.unlock() }
+        if let client = replicaClients[endpoint.displayAddress] { return client }
+        let client = RedisClient(endpoint: endpoint)
+        replicaClients[endpoint.displayAddress] = client
+        return client
+    }
+
+    /// Closes the replica connections of nodes that are no longer replicas.
+    private func closeReplicaClients(keeping addresses: Set<String>) {
+        lock.lock()
+        let gone = replicaClients.filter { !addresses.contains($0.key) }
+        for key in gone.keys { replicaClients[key] = nil }
+        lock.unlock()
+        gone.values.forEach { $0.disconnect() }
     }
 
     // MARK: - One tick
@@ -148,6 +173,8 @@ public final class ClusterCollector: @unchecked Sendable {
         var firstError: RedisError?
         var clusterInfo: ClusterInfo?
         var anyDown = false
+        var keyspaces: [String: [KeyspaceEntry]] = [:]
+        var restarted: [String] = []
         for node in topology.primaries {
             var row = ClusterNodeStatus(node: node)
             // A failed primary without slots (its replica took over) is shown, not asked.
@@ -164,14 +191,10 @@ public final class ClusterCollector: @unchecked Sendable {
                 let text = try client.send(.info()).stringValue ?? ""
                 let info = InfoSnapshot(text: text, takenAt: Date())
                 if clusterInfo == nil { clusterInfo = try ClusterDiscovery.info(client: client) }
-                row.keys = info.keyspace.reduce(0) { Clamp.sum($0, $1.keys) }
-                row.usedMemoryBytes = info.usedMemoryBytes
-                row.maxmemoryBytes = info.maxmemoryBytes
-                row.connectedClients = info.connectedClients
-                row.uptimeSeconds = info.uptimeSeconds
+                row.fill(from: info, previous: previousInfo[node.address])
                 if let previous = previousInfo[node.address] {
-                    row.opsPerSecond = InfoRates.overInterval(previous, info)?.opsPerSecond
                     if ApplicationRates.isRestart(from: previous, to: info) {
+                        restarted.append(node.address)
                         failovers.append(Event(at: now, kind: .restart, severity: .warn,
                                                message: "Node \(node.address) restarted\(info.uptimeSeconds.map { " (up \($0) s)" } ?? ""): its keys and counters start again.",
                                                evidence: [("uptime_seconds", .integer(info.uptimeSeconds)), ("run_id_changed", .bool(previous.runID != info.runID)),
@@ -179,6 +202,7 @@ public final class ClusterCollector: @unchecked Sendable {
                     }
                 }
                 previousInfo[node.address] = info
+                keyspaces[node.address] = info.keyspace
                 if info.role != nil, info.role != "master" {
                     // Demoted since the last discovery: discover again.
                     row.state = "stale"
@@ -188,15 +212,20 @@ public final class ClusterCollector: @unchecked Sendable {
             } catch let error as RedisError {
                 row.state = "down"
                 row.error = error.message
-                previousInfo[node.address] = nil
+                // Its previous INFO is kept: when it answers again, another run_id is a restart (its census part is
+                // walked again at once).
                 anyDown = true
                 if firstError == nil { firstError = error }
             } catch {}
             rows.append(row)
         }
-        for node in topology.nodes where node.role == .replica {
-            rows.append(ClusterNodeStatus(node: node))
+        let replicas = topology.nodes.filter { $0.role == .replica }
+        for node in replicas {
+            let row = sampleReplica(node)
+            if row.state == "stale" { anyDown = true }
+            rows.append(row)
         }
+        closeReplicaClients(keeping: Set(replicas.map { endpoint(host: $0.host, port: $0.port).displayAddress }))
         if anyDown && now.timeIntervalSince(lastDiscovery) >= failureRediscoverSeconds { requestDiscovery() }
         let state: ConnectionState
         if infos.isEmpty {
@@ -211,7 +240,31 @@ public final class ClusterCollector: @unchecked Sendable {
         let collector = CollectorSample(takenAt: now, infoText: ClusterAggregate.infoText(infos, cluster: clusterInfo, nodesDown: rows.filter { $0.role == .primary && $0.state == "down" }.count), pingMilliseconds: slowestPing,
                                         state: state, error: infos.isEmpty ? firstError : nil, ownTrafficBeforeInfo: ownBefore)
         return ClusterSample(collector: collector, status: status, primaries: primaries(topology), failovers: failovers,
-                             primariesChanged: changed)
+                             primariesChanged: changed, nodeKeyspaces: keyspaces, restartedNodes: restarted)
+    }
+
+    /// A replica's row: its own PING and INFO on its own connection (keys, ops/s, memory, clients, uptime), `down`
+    /// with the reason when it does not answer, `stale` when it answers as a primary (discovery follows). A replica
+    /// the cluster flags as failed is shown from the flags, not asked.
+    private func sampleReplica(_ node: ClusterNode) -> ClusterNodeStatus {
+        var row = ClusterNodeStatus(node: node)
+        guard !node.isFailed else {
+            previousInfo[node.address] = nil
+            return row
+        }
+        let client = replicaClient(for: endpoint(host: node.host, port: node.port))
+        do {
+            _ = try client.send(.ping)
+            let info = InfoSnapshot(text: try client.send(.info()).stringValue ?? "", takenAt: Date())
+            row.fill(from: info, previous: previousInfo[node.address])
+            previousInfo[node.address] = info
+            if info.role == "master" { row.state = "stale" }
+        } catch let error as RedisError {
+            row.state = "down"
+            row.error = error.message
+            previousInfo[node.address] = nil
+        } catch {}
+        return row
     }
 
     /// The primaries to census, in slot order (failed ones left out: their replica takes over).
@@ -257,5 +310,18 @@ public final class ClusterCollector: @unchecked Sendable {
         lastDiscovery = now
         discoveryProblems = problems
         return ([], false)
+    }
+}
+
+extension ClusterNodeStatus {
+    /// Keys (every DB), used and max memory, clients and uptime from the node's own INFO, and ops/s against its
+    /// previous INFO (nil without one, or across a restart).
+    mutating func fill(from info: InfoSnapshot, previous: InfoSnapshot?) {
+        keys = info.keyspace.reduce(0) { Clamp.sum($0, $1.keys) }
+        usedMemoryBytes = info.usedMemoryBytes
+        maxmemoryBytes = info.maxmemoryBytes
+        connectedClients = info.connectedClients
+        uptimeSeconds = info.uptimeSeconds
+        if let previous { opsPerSecond = InfoRates.overInterval(previous, info)?.opsPerSecond }
     }
 }

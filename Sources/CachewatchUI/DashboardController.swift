@@ -49,7 +49,7 @@ public enum DashboardController {
         // MARK: Nodes pane (Redis Cluster): esc N q enter close it; n still picks the node the families show.
         if s.nodesOpen {
             switch key {
-            case .escape, .char("N"), .char("q"), .enter, .left, .char("h"): s.nodesOpen = false
+            case .escape, .char("N"), .char("o"), .char("q"), .enter, .left, .char("h"): s.nodesOpen = false
             case .char("n"): s.nodeFilter = nextNode(after: s.nodeFilter, model: model)
             default: break
             }
@@ -96,7 +96,7 @@ public enum DashboardController {
             s.paused.toggle()
             return (s, .pauseChanged(s.paused))
         case .char("L"), .char("\u{0C}"): return (s, .redraw)
-        case .char("N") where !model.clusterNodes.isEmpty:
+        case .char("N") where !model.clusterNodes.isEmpty, .char("o") where !model.clusterNodes.isEmpty:
             s.nodesOpen = true
             return (s, nil)
         case .char("n") where !model.clusterNodes.isEmpty:

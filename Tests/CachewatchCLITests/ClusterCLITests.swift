@@ -133,6 +133,28 @@ final class ClusterCLITests: XCTestCase {
         XCTAssertEqual(nodes.compactMap { $0["state"] as? String }, ["ok", "ok", "ok"])
     }
 
+    /// A Redis Cluster has only database 0 (its INFO keyspace lists no other): `-n 1` and `-n 0,1` are one sentence and
+    /// exit 64 (1 from the environment, 3 for check), before anything runs; `-n 0` and `-n all` watch the cluster.
+    func testOtherDatabasesOnAClusterAreOneSentence() throws {
+        let port = String(cluster.nodes[0].port)
+        for (command, status) in [(["snapshot", "--json", "--no-census"], Int32(64)), (["check", "--no-census"], Int32(3))] {
+            for db in ["1", "0,1"] {
+                let result = try CLIRunner.run(command + ["-p", port, "-n", db])
+                assertOneSentenceError(result, expectedStatus: status)
+                XCTAssertTrue(result.stderr.contains("-n \(db): ") && result.stderr.contains("cluster"), result.stderr)
+            }
+        }
+        let fromEnvironment = try CLIRunner.run(["snapshot", "--json", "--no-census", "-p", port], environment: ["CACHE_REDIS_DB": "1"])
+        assertOneSentenceError(fromEnvironment, expectedStatus: 1)
+        let watch = try CLIRunner.run(["watch", "--json", "--count", "1", "--no-census", "-p", port, "-n", "1"])
+        assertOneSentenceError(watch, expectedStatus: 64)
+        for db in ["0", "all"] {
+            let result = try CLIRunner.run(["snapshot", "--json", "--no-census", "--interval", "0.2s", "-p", port, "-n", db])
+            XCTAssertEqual(result.status, 0, result.stderr)
+            XCTAssertEqual((try parseJSONObject(result.stdout)["target"] as? [String: Any])?["mode"] as? String, "cluster")
+        }
+    }
+
     func testClusterFlagOnAStandaloneServerIsOneSentence() throws {
         let standalone: RedisServerFixture
         do { standalone = try RedisServerFixture() } catch { throw prerequisiteMissing("redis-server could not be started: \(error)") }

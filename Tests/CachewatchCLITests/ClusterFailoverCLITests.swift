@@ -53,6 +53,30 @@ final class ClusterFailoverCLITests: XCTestCase {
             (document["census"] as? [String: Any])?["complete"] as? Bool == true
         }
         XCTAssertEqual((complete?["census"] as? [String: Any])?["scanned_keys"] as? Int, 600, "stderr: \(process.stderr)")
+        // Replicas' rows come from their own INFO: keys (what they replicated), ops/s, memory, state.
+        let replicaAddresses = Set(cluster.replicas.map { "127.0.0.1:\($0.port)" })
+        let sampled = process.waitForDocument(timeoutSeconds: 20) { document in
+            let nodes = (document["target"] as? [String: Any])?["nodes"] as? [[String: Any]] ?? []
+            let replicas = nodes.filter { $0["role"] as? String == "replica" }
+            return replicas.count == 3 && replicas.allSatisfy { $0["ops_per_second"] as? Double != nil }
+        }
+        let replicaRows = ((sampled?["target"] as? [String: Any])?["nodes"] as? [[String: Any]] ?? []).filter { $0["role"] as? String == "replica" }
+        XCTAssertEqual(Set(replicaRows.compactMap { $0["address"] as? String }), replicaAddresses, "stderr: \(process.stderr)")
+        XCTAssertEqual(replicaRows.compactMap { $0["keys"] as? Int }.reduce(0, +), 600, "\(replicaRows)")
+        XCTAssertEqual(replicaRows.compactMap { $0["state"] as? String }, ["ok", "ok", "ok"])
+        XCTAssertEqual(replicaRows.compactMap { $0["used_memory_bytes"] as? Int }.filter { $0 > 0 }.count, 3, "\(replicaRows)")
+        XCTAssertEqual(replicaRows.compactMap { $0["uptime_seconds"] as? Int }.count, 3, "\(replicaRows)")
+        // A replica that cannot be reached (not the victim's, which must take over) is shown as such; nothing stops.
+        let lost = try XCTUnwrap(cluster.replicas.first { !$0.redisCLI(["info", "replication"]).contains("master_port:\(victim.port)") })
+        let lostAddress = "127.0.0.1:\(lost.port)"
+        let beforeReplicaLoss = process.lines.count
+        lost.kill()
+        let unreachable = process.waitForDocument(after: beforeReplicaLoss, timeoutSeconds: 20) { document in
+            let nodes = (document["target"] as? [String: Any])?["nodes"] as? [[String: Any]] ?? []
+            return nodes.contains { $0["address"] as? String == lostAddress && ["down", "failed"].contains($0["state"] as? String ?? "") }
+        }
+        XCTAssertNotNil(unreachable, "the lost replica is shown down; stderr: \(process.stderr)")
+        XCTAssertTrue(process.isRunning, process.stderr)
         let before = process.lines.count
 
         victim.kill()

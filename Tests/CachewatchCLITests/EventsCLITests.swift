@@ -90,6 +90,32 @@ final class EventsCLITests: XCTestCase {
         XCTAssertEqual(process.waitForExit(timeoutSeconds: 10), 0)
     }
 
+    /// Several databases (`-n 0,1,3`): a FLUSHDB of DB 1 is a drop that names DB 1's families (`db1 …`) once DB 1's next
+    /// complete pass is in, even when another database passes first.
+    func testFlushDBOfOneOfSeveralDatabasesNamesItsFamilies() throws {
+        server.pipe([["SELECT", "1"]] + (1...300).map { ["SET", "ratelimit:\($0):/api/v1/widgets", "3", "EX", "600"] }
+                    + [["SELECT", "3"], ["LPUSH", "taskiq", "job-1"]])
+        let process = try StreamingCLIProcess(["watch", "--json", "--interval", "0.3s", "-n", "0,1,3", "-p", String(server.port)])
+        watch = process
+        let complete = process.waitForDocument(timeoutSeconds: 30) { document in
+            let censuses = document["censuses"] as? [[String: Any]] ?? []
+            return censuses.count == 3 && censuses.allSatisfy { $0["complete"] as? Bool == true }
+        }
+        XCTAssertNotNil(complete, "every database censused first; stderr: \(process.stderr)")
+        _ = server.redisCLI(["-n", "1", "FLUSHDB"])
+        let named = process.waitForDocument(after: process.lines.count, timeoutSeconds: 60) { document in
+            (document["events"] as? [[String: Any]] ?? []).contains {
+                $0["kind"] as? String == "keyspace-drop" && ($0["evidence"] as? [String: Any])?["families"] != nil
+            }
+        }
+        let drop = (named?["events"] as? [[String: Any]])?.first { $0["kind"] as? String == "keyspace-drop" }
+        let families = ((drop?["evidence"] as? [String: Any])?["families"] as? [[String: Any]] ?? []).compactMap { $0["pattern"] as? String }
+        XCTAssertEqual(families, ["db1 ratelimit:{id}:/api/v1/widgets"], "\(drop ?? [:]); stderr: \(process.stderr)")
+        XCTAssertTrue((drop?["message"] as? String ?? "").contains("db1 ratelimit:{id}:/api/v1/widgets 300 -> 0"), "\(drop ?? [:])")
+        process.send(SIGTERM)
+        XCTAssertEqual(process.waitForExit(timeoutSeconds: 10), 0)
+    }
+
     /// A uvicorn startup line appended to the followed log while `watch` runs is a `deploy` at the line's time.
     func testALiveStartupLineIsADeploy() throws {
         let directory = try TempDirectory("live-deploy")

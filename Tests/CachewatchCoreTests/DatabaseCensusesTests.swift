@@ -13,6 +13,21 @@ final class DatabaseCensusesTests: XCTestCase {
                             forecast: forecast, notes: db == 3 ? ["MEMORY USAGE denied."] : [])
     }
 
+    /// Redis Cluster: database 0 only, unless the seed's INFO keyspace lists another (Valkey 9); never a list.
+    func testClusterDatabaseRule() {
+        let address = "127.0.0.1:7000"
+        XCTAssertNil(DatabaseSelection.single(0).clusterProblem(address: address, keyspaceDatabases: nil))
+        XCTAssertNil(DatabaseSelection.all.clusterProblem(address: address, keyspaceDatabases: [0]))
+        XCTAssertEqual(DatabaseSelection.single(1).clusterProblem(address: address, keyspaceDatabases: [0]),
+                       "-n 1: Redis at 127.0.0.1:7000 is a cluster node, and a Redis Cluster has only database 0 (its INFO keyspace lists no other).")
+        XCTAssertNotNil(DatabaseSelection.single(1).clusterProblem(address: address, keyspaceDatabases: nil))
+        XCTAssertNotNil(DatabaseSelection.single(1).clusterProblem(address: address, keyspaceDatabases: []))
+        XCTAssertNil(DatabaseSelection.single(1).clusterProblem(address: address, keyspaceDatabases: [0, 1]), "Valkey 9: numbered DBs")
+        XCTAssertNil(DatabaseSelection.single(2).clusterProblem(address: address, keyspaceDatabases: [0, 1]))
+        XCTAssertEqual(DatabaseSelection.list([0, 1]).clusterProblem(address: address, keyspaceDatabases: [0, 1]),
+                       "-n 0,1: a Redis Cluster is watched one database at a time, and 127.0.0.1:7000 is a cluster node (pass one database).")
+    }
+
     func testBudgetIsSharedNotMultiplied() {
         XCTAssertEqual(DatabaseCensuses.budgetShare(budgetKeysPerSecond: 5000, databases: 1), 5000)
         XCTAssertEqual(DatabaseCensuses.budgetShare(budgetKeysPerSecond: 5000, databases: 3), 1666)

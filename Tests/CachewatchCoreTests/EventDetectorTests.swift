@@ -93,6 +93,41 @@ final class EventDetectorTests: XCTestCase {
         XCTAssertEqual(drop?.evidence("keys_after"), .int(210))
     }
 
+    /// Several databases: DB 0 passes first (nothing of it shrank) and the drop keeps waiting for DB 1, whose keys fell;
+    /// DB 1's pass names its `db1 …` family.
+    func testKeyspaceDropWithSeveralDatabasesWaitsForTheDatabaseThatFell() {
+        var detector = EventDetector()
+        func report(db: Int, _ families: [(String, Int)]) -> CensusReport {
+            CensusReport(db: db, complete: true, scannedKeys: families.reduce(0) { $0 + $1.1 }, estimatedKeys: families.reduce(0) { $0 + $1.1 },
+                         families: families.map { FamilyReport(pattern: $0.0, keys: $0.1, sampled: $0.1, share: 0, types: [:], noTTL: 0) },
+                         forecast: [])
+        }
+        func twoDatabases(at seconds: Double, db0: Int, db1: Int) -> InfoSnapshot {
+            InfoSnapshot(text: "# Server\r\nrun_id:aaa\r\nuptime_in_seconds:100\r\n# Keyspace\r\ndb0:keys=\(db0),expires=0,avg_ttl=0\r\n"
+                         + "db1:keys=\(db1),expires=\(db1),avg_ttl=1000\r\n", takenAt: t0.addingTimeInterval(seconds))
+        }
+        let db0 = report(db: 0, [("widget:{id}", 100)])
+        let db1Before = report(db: 1, [("ratelimit:{id}:/api/v1/widgets", 400)])
+        detector.observe(databaseCensus: 1, combined: DatabaseCensuses.displayReport([db0, db1Before])!, at: t0)
+        detector.observe(info: twoDatabases(at: 0, db0: 100, db1: 400), pingMilliseconds: nil)
+        detector.observe(info: twoDatabases(at: 1, db0: 100, db1: 0), pingMilliseconds: nil)
+        XCTAssertEqual(kinds(detector), ["keyspace-drop"])
+        // DB 0 passes again: nothing shrank there, and the drop still waits for DB 1.
+        detector.observe(databaseCensus: 0, combined: DatabaseCensuses.displayReport([db0, db1Before])!, at: t0.addingTimeInterval(5))
+        XCTAssertFalse(detector.log.events[0].message.contains("Shrank"))
+        let db1After = report(db: 1, [])
+        detector.observe(databaseCensus: 1, combined: DatabaseCensuses.displayReport([db0, db1After])!, at: t0.addingTimeInterval(20))
+        let drop = detector.log.events[0]
+        XCTAssertTrue(drop.message.hasSuffix("Shrank: db1 ratelimit:{id}:/api/v1/widgets 400 -> 0."), drop.message)
+        // The next drop in DB 0 only is settled by DB 0's pass even when nothing shrank.
+        detector.observe(info: twoDatabases(at: 30, db0: 10, db1: 0), pingMilliseconds: nil)
+        XCTAssertEqual(kinds(detector), ["keyspace-drop", "keyspace-drop"])
+        detector.observe(databaseCensus: 0, combined: DatabaseCensuses.displayReport([db0, db1After])!, at: t0.addingTimeInterval(40))
+        let shrunkLater = report(db: 0, [("widget:{id}", 10)])
+        detector.observe(databaseCensus: 0, combined: DatabaseCensuses.displayReport([shrunkLater, db1After])!, at: t0.addingTimeInterval(60))
+        XCTAssertFalse(detector.log.events[1].message.contains("Shrank"), "settled by DB 0's first pass after it")
+    }
+
     func testSmallKeyspaceChurnIsNotADrop() {
         var detector = EventDetector()
         detector.observe(info: info(at: 0, keys: 5), pingMilliseconds: nil)

@@ -6,12 +6,13 @@ import Foundation
 public final class RedisClusterFixture: @unchecked Sendable {
     public let nodes: [RedisServerFixture]
 
-    public init(primaries: Int = 3, replicasPerPrimary: Int = 0, nodeTimeoutMilliseconds: Int = 1000) throws {
+    /// `serverExecutable` runs another server speaking the same config (Valkey's `valkey-server`); nil: `redis-server`.
+    public init(primaries: Int = 3, replicasPerPrimary: Int = 0, nodeTimeoutMilliseconds: Int = 1000, serverExecutable: URL? = nil) throws {
         var started: [RedisServerFixture] = []
         let config = ["cluster-enabled yes", "cluster-config-file nodes.conf", "cluster-node-timeout \(nodeTimeoutMilliseconds)",
                       "cluster-require-full-coverage yes"]
         for _ in 0..<(primaries * (1 + replicasPerPrimary)) {
-            var options = RedisServerFixture.Options(extraConfig: config)
+            var options = RedisServerFixture.Options(extraConfig: config, serverExecutable: serverExecutable)
             options.clusterBus = true
             started.append(try RedisServerFixture(options: options))
         }

@@ -38,13 +38,13 @@ public struct ClusterNodeStatus: Equatable, Sendable {
     }
 
     /// An element of `target.nodes`: `address`, `role`, `slots` (count), `state`, `keys`, `ops_per_second`,
-    /// `used_memory_bytes`, then `id`, `slot_ranges`, `connected_clients`, `error`, `uptime_seconds`.
+    /// `used_memory_bytes`, then `id`, `slot_ranges`, `connected_clients`, `error`, `uptime_seconds`, `maxmemory_bytes`.
     public var json: JSONValue {
         .object([("address", .string(address)), ("role", .string(role.rawValue)), ("slots", .int(SlotRange.total(slots))),
                  ("state", .string(state)), ("keys", .integer(keys)), ("ops_per_second", .number(opsPerSecond)),
                  ("used_memory_bytes", .integer(usedMemoryBytes)), ("id", .string(id)),
                  ("slot_ranges", .array(slots.map { .string($0.description) })), ("connected_clients", .integer(connectedClients)),
-                 ("error", .text(error)), ("uptime_seconds", .integer(uptimeSeconds))])
+                 ("error", .text(error)), ("uptime_seconds", .integer(uptimeSeconds)), ("maxmemory_bytes", .integer(maxmemoryBytes))])
     }
 
     /// The row for `node` before its INFO is known: `failed`/`pfail` from the cluster's flags, else `ok`.

@@ -82,3 +82,23 @@ public enum DatabaseSelection: Sendable, Equatable, CustomStringConvertible {
                                         + "(0 to \(maximumIndex)), a list such as 0,1,3, or all.")
     }
 }
+
+extension DatabaseSelection {
+    /// Why this selection cannot be watched on the Redis Cluster node at `address`, one sentence, or nil. A cluster has
+    /// only database 0, unless its INFO keyspace (`keyspaceDatabases`, nil when not read) lists a database beyond 0
+    /// (Valkey 9's numbered databases in cluster mode): then one database (`-n 1`) is watched on every node. A list of
+    /// databases is not combined with a cluster, whatever the server; `all` is database 0 on a cluster.
+    public func clusterProblem(address: String, keyspaceDatabases: [Int]?) -> String? {
+        switch self {
+        case .all, .single(0): return nil
+        case .list(let dbs) where dbs == [0]: return nil
+        case .list:
+            return "-n \(description): a Redis Cluster is watched one database at a time, and \(address) is a cluster node "
+                + "(pass one database)."
+        case .single(let db):
+            if keyspaceDatabases?.contains(where: { $0 > 0 }) == true { return nil }
+            return "-n \(db): Redis at \(address) is a cluster node, and a Redis Cluster has only database 0 "
+                + "(its INFO keyspace lists no other)."
+        }
+    }
+}

@@ -17,6 +17,8 @@ public struct EventDetector: Sendable {
     private var knownFamilies: Set<String>?
     private var lastCompleteCensus: CensusReport?
     private var pendingDropID: Int?
+    /// Several databases: the DBs whose keys fell with the pending drop; it waits for each one's next complete pass.
+    private var pendingDropDatabases: Set<Int> = []
 
     public init(thresholds: EventThresholds = EventThresholds(), log: EventLog = EventLog()) {
         self.thresholds = thresholds
@@ -106,6 +108,8 @@ public struct EventDetector: Sendable {
         let dropped = before - after
         let fraction = Double(dropped) / Double(before)
         guard fraction >= thresholds.keyspaceDropFraction, dropped >= thresholds.keyspaceDropMinimumKeys else { return }
+        let fallen = previous.keyspace.filter { entry in (info.keyspace.first { $0.db == entry.db }?.keys ?? 0) < entry.keys }.map(\.db)
+        pendingDropDatabases = Set(fallen)
         pendingDropID = log.append(Event(at: now, kind: .keyspaceDrop, severity: .warn,
             message: "Keys fell from \(before) to \(after) (-\(EventDetector.percent(fraction))) between two polls: a FLUSHDB, a mass invalidation or a deploy wiping a prefix.",
             evidence: [("keys_before", .int(before)), ("keys_after", .int(after)), ("fraction", .number(fraction))]))
@@ -162,6 +166,20 @@ public struct EventDetector: Sendable {
     /// A census report; only complete passes name new families and the families a drop shrank.
     public mutating func observe(census: CensusReport, at now: Date) {
         guard census.complete else { return }
+        observeComplete(census, at: now, settlesDrop: true)
+    }
+
+    /// Several databases: database `db` completed a pass and `combined` is every database's shown census
+    /// (`DatabaseCensuses.displayReport`, families named `db1 ratelimit:{id}`), observed when complete. A pending
+    /// `keyspace-drop` names the shrunk `dbN` families as soon as one appears, and waits until every database whose
+    /// keys fell has passed again before it gives up.
+    public mutating func observe(databaseCensus db: Int, combined: CensusReport, at now: Date) {
+        guard combined.complete else { return }
+        pendingDropDatabases.remove(db)
+        observeComplete(combined, at: now, settlesDrop: pendingDropDatabases.isEmpty)
+    }
+
+    private mutating func observeComplete(_ census: CensusReport, at now: Date, settlesDrop: Bool) {
         let patterns = Set(census.families.map(\.pattern).filter { $0 != "(other)" })
         if let known = knownFamilies {
             let fresh = census.families.filter { $0.pattern != "(other)" && !known.contains($0.pattern) }
@@ -185,9 +203,14 @@ public struct EventDetector: Sendable {
                     .object([("pattern", .string($0.pattern)), ("keys_before", .int($0.before)), ("keys_after", .int($0.after))])
                 })))
                 log.update(drop)
+                pendingDropID = nil
+                pendingDropDatabases = []
             }
         }
-        pendingDropID = nil
+        if settlesDrop {
+            pendingDropID = nil
+            pendingDropDatabases = []
+        }
         lastCompleteCensus = census
     }
 

@@ -50,7 +50,37 @@ public enum DocumentModels {
         report.negativeCacheNoTTL = negative["no_ttl"]?.count() ?? 0
         report.negativeCacheMaxTTLSeconds = negative["max_ttl_seconds"]?.finite(in: 0...1e12)
         report.falsyValueKeys = value["falsy_values"]?.count() ?? 0
+        if case let .object(pairs)? = value["nodes"] {
+            // Redis Cluster: the family's keys per node (the replay's `n`).
+            var perNode: [String: Int] = [:]
+            for (address, keys) in pairs.prefix(1024) { perNode[String(address.prefix(300))] = keys.count() ?? 0 }
+            report.nodeKeys = perNode
+        }
         return report
+    }
+
+    /// `target.nodes` of a Redis Cluster document (the replay's nodes pane); empty when absent. Text is cut (and drawn
+    /// through the renderer's escaping; `state`, drawn as is, is escaped here), numbers bounded, an element that is not
+    /// an object or has no address is left out.
+    public static func clusterNodes(_ value: JSONValue?) -> [ClusterNodeStatus] {
+        (value ?? .null).elements(limit: 1024).compactMap { node in
+            guard case .object = node, let address = node["address"]?.text(maximumLength: 300) else { return nil }
+            let role: ClusterNode.Role = node["role"]?.text(maximumLength: 20) == "primary" ? .primary : .replica
+            let slots = (node["slot_ranges"] ?? .null).elements(limit: 16384).compactMap { range -> SlotRange? in
+                guard let text = range.text(maximumLength: 12) else { return nil }
+                let bounds = text.split(separator: "-", maxSplits: 1).map { Int($0.prefix(5)) }
+                guard let first = bounds.first ?? nil else { return nil }
+                return SlotRange(first: first, last: bounds.count > 1 ? (bounds[1] ?? -1) : first)
+            }
+            var row = ClusterNodeStatus(id: node["id"]?.text(maximumLength: 64) ?? "", address: address,
+                                        role: role, slots: slots, state: DisplayEscaper.escape(node["state"]?.text(maximumLength: 20) ?? "?"),
+                                        keys: node["keys"]?.count(), opsPerSecond: node["ops_per_second"]?.finite(in: 0...1e12),
+                                        usedMemoryBytes: node["used_memory_bytes"]?.count(), maxmemoryBytes: node["maxmemory_bytes"]?.count(),
+                                        connectedClients: node["connected_clients"]?.count(),
+                                        error: node["error"]?.text(maximumLength: 300))
+            row.uptimeSeconds = node["uptime_seconds"]?.count()
+            return row
+        }
     }
 
     /// The `logs` object, nil when absent.

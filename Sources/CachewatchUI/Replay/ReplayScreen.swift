@@ -30,9 +30,11 @@ public enum ReplayScreen {
             let y = size.height - 1
             _ = grid.put(String(repeating: " ", count: size.width), at: 0, y)
             let arrows = glyphs.isASCII ? "<- ->" : "← →"
+            // A cluster recording adds `o`, the nodes pane (`n`/`N` step through events here).
+            let nodes: [(String, String)] = model.clusterNodes.isEmpty ? [] : [("o", "nodes")]
             FunctionKeyBar.draw(into: &grid, items: [("space", cursor.playing ? "pause" : "play"), (arrows, "10s"),
-                                                     ("shift", "1min"), ("+ -", "speed"), ("n N", "event"), ("g", "go to"),
-                                                     ("?", "help"), ("q", "quit")],
+                                                     ("shift", "1min"), ("+ -", "speed"), ("n N", "event"), ("g", "go to")] + nodes
+                                                     + [("?", "help"), ("q", "quit")],
                                 y: y, width: size.width, pinLast: true)
         }
         return grid

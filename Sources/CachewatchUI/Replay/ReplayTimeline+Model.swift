@@ -41,6 +41,15 @@ extension ReplayTimeline {
                                    logs: DocumentModels.logs(document["logs"]), findings: DocumentModels.findings(document["findings"]).map(Self.shownWithDatabase),
                                    now: frame.takenAt, timeZone: timeZone, thresholds: thresholds, notice: notice)
         model.events = events(upTo: index)
+        // Redis Cluster: the nodes pane (`o`, or `N` live) as recorded, its sparklines from the last 120 frames.
+        model.clusterNodes = DocumentModels.clusterNodes(target["nodes"])
+        if !model.clusterNodes.isEmpty {
+            var series: [String: [Double]] = [:]
+            for frame in frames[max(0, index - 119)...index] {
+                for (address, ops) in frame.metrics.nodeOps { series[address, default: []].append(ops) }
+            }
+            model.clusterNodeOps = series
+        }
         return model
     }
 

@@ -35,6 +35,8 @@ public final class ReplayTimeline {
     /// The sparkline numbers of one frame.
     struct FrameMetrics: Sendable {
         var ops, hitRatio, usedMemory, evicted, expired, clients, ping: Double?
+        /// Redis Cluster: each node's ops/s (`target.nodes`), for the nodes pane's sparklines; empty otherwise.
+        var nodeOps: [String: Double] = [:]
     }
 
     /// Most frames kept (about 11 days at 1 s); later documents are dropped and said so.
@@ -158,8 +160,15 @@ public final class ReplayTimeline {
     private static func metrics(_ document: JSONValue) -> FrameMetrics {
         let metrics = document["metrics"] ?? .null
         let value: (String) -> Double? = { metrics[$0]?.finite(in: 0...1e18) }
+        var nodeOps: [String: Double] = [:]
+        for node in (document["target"]?["nodes"] ?? .null).elements(limit: 1024) {
+            if let address = node["address"]?.text(maximumLength: 300), let ops = node["ops_per_second"]?.finite(in: 0...1e12) {
+                nodeOps[address] = ops
+            }
+        }
         return FrameMetrics(ops: value("ops_per_second"), hitRatio: metrics["hit_ratio"]?.finite(in: 0...1),
                             usedMemory: value("used_memory_bytes"), evicted: value("evicted_keys_per_second"),
-                            expired: value("expired_keys_per_second"), clients: value("connected_clients"), ping: value("ping_ms"))
+                            expired: value("expired_keys_per_second"), clients: value("connected_clients"), ping: value("ping_ms"),
+                            nodeOps: nodeOps)
     }
 }

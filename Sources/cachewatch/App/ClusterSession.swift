@@ -164,6 +164,8 @@ final class ClusterSession: MonitoringSession {
         if changed {
             restartCensus(primaries: sample.primaries, full: full)
         } else if let running {
+            running.observe(keyspaces: sample.nodeKeyspaces)
+            for address in sample.restartedNodes { running.restartNode(address: address) }
             for row in sample.status.primaries {
                 if row.state == "down" {
                     running.mark(address: row.address, downBecause: row.error ?? "\(row.address) does not answer.")
@@ -193,6 +195,7 @@ final class ClusterSession: MonitoringSession {
         let generation = store.beginCensusGeneration()
         let collector = self.collector
         let runner = ClusterCensus(primaries: primaries, options: options, ownTraffic: store.ownTraffic,
+                                   schedule: CensusSchedule(refreshSeconds: settings.refreshSeconds),
                                    onReport: { store.ingest(clusterCensus: $0, generation: generation) },
                                    onProgress: { store.ingest(censusProgress: $0, generation: generation) },
                                    onRedirect: { collector.requestDiscovery() })
@@ -235,6 +238,30 @@ enum ClusterProbe {
         }
         return enabled
     }
+
+    /// A cluster with `-n` naming a database other than 0 (see `DatabaseSelection.clusterProblem`): one sentence, exit 64
+    /// from `--db`/`-n`, else 1. The seed's INFO keyspace is asked only then.
+    static func checkDatabases(endpoint: RedisEndpoint, selection: DatabaseSelection, fromFlag: Bool) throws {
+        var listed: [Int]?
+        if case .single(let db) = selection, db != 0 {
+            let client = RedisClient(endpoint: endpoint.withDatabase(0))
+            defer { client.disconnect() }
+            let text = try? client.send(.info(section: "keyspace")).stringValue
+            listed = text.map { InfoSnapshot(text: $0, takenAt: Date()).keyspace.map(\.db) }
+        }
+        if let problem = selection.clusterProblem(address: endpoint.displayAddress, keyspaceDatabases: listed) {
+            throw CLIError(problem, exitCode: fromFlag ? 64 : 1)
+        }
+    }
+}
+
+extension RedisEndpoint {
+    /// The same endpoint on database `db`.
+    func withDatabase(_ db: Int) -> RedisEndpoint {
+        var endpoint = self
+        endpoint.db = db
+        return endpoint
+    }
 }
 
 /// A cluster session when `--cluster` says so or the seed says `cluster_enabled:1`; nil for a single server.
@@ -248,6 +275,7 @@ func makeClusterSession(connection: ConnectionArguments, logs: LogArguments, cen
     guard try ClusterProbe.isCluster(endpoint: probeEndpoint, forced: connection.cluster) else {
         return nil
     }
+    try ClusterProbe.checkDatabases(endpoint: probeEndpoint, selection: probeOptions.databases, fromFlag: connection.db != nil)
     let options = try connection.resolve(config: settings.connection, configPath: settings.path)
     let endpoint = options.endpoint(commandTimeoutMilliseconds: try connection.commandTimeoutMilliseconds())
     return try ClusterSession.make(options: options, endpoint: endpoint, logs: logs, census: census, settings: settings,

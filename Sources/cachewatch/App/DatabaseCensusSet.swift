@@ -172,8 +172,10 @@ final class DatabaseCensusSet: @unchecked Sendable {
 
     private func ingest(report: CensusReport, db: Int, generation: Int) {
         lock.lock()
-        defer { lock.unlock() }
-        guard generation == self.generation, var track = tracks[db] else { return }
+        guard generation == self.generation, var track = tracks[db] else {
+            lock.unlock()
+            return
+        }
         track.census = CensusReport.shown(current: track.census, incoming: report)
         track.error = nil
         if report.complete {
@@ -183,6 +185,12 @@ final class DatabaseCensusSet: @unchecked Sendable {
             track.completedPassKeys = report.scannedKeys
         }
         tracks[db] = track
+        // A complete pass: the timeline sees every database's shown census as one (`db1 ratelimit:{id}` families), so a
+        // keyspace drop names the families that shrank and new families are announced, as with one database.
+        let shown = databases.compactMap { tracks[$0]?.census }
+        let combined = report.complete && shown.count == databases.count ? DatabaseCensuses.displayReport(shown) : nil
+        lock.unlock()
+        if let combined { store.observe(databaseCensus: db, combined: combined) }
     }
 
     private func ingest(progress: CensusProgress, db: Int, generation: Int) {

@@ -220,6 +220,15 @@ final class MonitorStore: @unchecked Sendable {
         state.events = detector.log
     }
 
+    /// Several databases: database `db` completed a pass; `combined` is every database's shown census as one report
+    /// (the timeline's new families and the families a keyspace drop shrank).
+    func observe(databaseCensus db: Int, combined: CensusReport) {
+        lock.lock()
+        defer { lock.unlock() }
+        detector.observe(databaseCensus: db, combined: combined, at: Date())
+        state.events = detector.log
+    }
+
     /// Records a Redis Cluster census: like `ingest(census:generation:)`, except that a report with uncovered slots (a
     /// primary down) replaces even a complete one, so the census says it is partial instead of showing old counts.
     func ingest(clusterCensus report: CensusReport, generation: Int) {

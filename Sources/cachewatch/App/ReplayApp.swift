@@ -87,7 +87,8 @@ final class ReplayApp {
     /// Handles a key; false means quit.
     private func handle(_ key: InputKey) -> Bool {
         if goTo != nil { handleGoTo(key); return true }
-        let replayKeys = !state.editingFilter && !state.helpOpen
+        // While the nodes pane is open its keys are the live dashboard's (`n` the node, `N`/`o`/esc close it).
+        let replayKeys = !state.editingFilter && !state.helpOpen && !state.nodesOpen
         if replayKeys {
             switch key {
             case .char("q"), .ctrlC: return false

@@ -61,7 +61,14 @@ struct Check: ParsableCommand {
         } else {
             let options = try connection.resolve(config: settings.connection, configPath: settings.path)
             let endpoint = options.endpoint(commandTimeoutMilliseconds: try connection.commandTimeoutMilliseconds())
-            let redis = try ClusterProbe.isCluster(endpoint: endpoint, forced: connection.cluster)
+            let isCluster = try ClusterProbe.isCluster(endpoint: endpoint, forced: connection.cluster)
+            if isCluster {
+                // A command-line problem is UNKNOWN (3) for check.
+                do { try ClusterProbe.checkDatabases(endpoint: endpoint, selection: options.databases, fromFlag: true) } catch let error as CLIError {
+                    throw CLIError(error.message, exitCode: 3)
+                }
+            }
+            let redis = isCluster
                 ? ClusterSampler.sample(seed: endpoint, intervalSeconds: intervalSeconds, budget: budget, census: censusArguments,
                                         full: full, noCensus: skipCensus, showProgress: false)
                 : RedisSampler.sample(endpoint: endpoint, intervalSeconds: intervalSeconds, budget: budget, census: censusArguments,

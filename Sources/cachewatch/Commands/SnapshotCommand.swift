@@ -46,6 +46,7 @@ struct Snapshot: ParsableCommand {
         let (logs, budget, censusArguments) = (inputs.logs, inputs.budget, inputs.censusArguments)
 
         let isCluster = try ClusterProbe.isCluster(endpoint: endpoint, forced: connection.cluster)
+        if isCluster { try ClusterProbe.checkDatabases(endpoint: endpoint, selection: options.databases, fromFlag: connection.db != nil) }
         let redis = isCluster
             ? ClusterSampler.sample(seed: endpoint, intervalSeconds: intervalSeconds, budget: budget, census: censusArguments,
                                     full: full, noCensus: noCensus, showProgress: !json)

@@ -1,0 +1,83 @@
+import Foundation
+import TestSupport
+import XCTest
+
+/// The cluster test against a private 3-primary Valkey 8.1 cluster (the binary as in `ValkeyCLITests`: `make valkey`
+/// or `CACHEWATCH_VALKEY_SERVER`; skipped when it is absent, like every Valkey test): every primary found from any
+/// seed, the census equal to the summed DBSIZE, and the identity `valkey 8.x` (not its `redis_version` 7.2.4).
+final class ValkeyClusterCLITests: XCTestCase {
+    nonisolated(unsafe) private static var shared: RedisClusterFixture?
+    nonisolated(unsafe) private static var setupError: Error?
+
+    override class func setUp() {
+        super.setUp()
+        guard let binary = ValkeyCLITests.valkeyServer else { return }
+        do {
+            let cluster = try RedisClusterFixture(primaries: 3, nodeTimeoutMilliseconds: 5000, serverExecutable: binary)
+            cluster.write((1...1200).map { ["SET", "widget:\($0)", "x", "EX", "600"] })
+            cluster.write((1...30).map { ["SET", "config:flag\($0)", "1"] })
+            shared = cluster
+        } catch {
+            setupError = error
+        }
+    }
+
+    override class func tearDown() {
+        shared?.teardown()
+        shared = nil
+        super.tearDown()
+    }
+
+    private func valkeyCluster() throws -> RedisClusterFixture {
+        guard ValkeyCLITests.valkeyServer != nil else { throw XCTSkip("no valkey-server (run make valkey)") }
+        guard let cluster = Self.shared else { throw XCTSkip("a Valkey cluster did not start: \(Self.setupError.map { "\($0)" } ?? "?")") }
+        return cluster
+    }
+
+    private func snapshot(seed: RedisServerFixture, _ extra: [String]) throws -> [String: Any] {
+        let result = try CLIRunner.run(["snapshot", "--json", "--interval", "0.2s", "-p", String(seed.port)] + extra)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        return try parseJSONObject(result.stdout)
+    }
+
+    func testEveryPrimaryIsFoundFromAnyOneSeedAndNamedValkey() throws {
+        let cluster = try valkeyCluster()
+        let expected = Set(cluster.nodes.map { "127.0.0.1:\($0.port)" })
+        for seed in cluster.nodes {
+            let document = try snapshot(seed: seed, ["--no-census"])
+            let target = try XCTUnwrap(document["target"] as? [String: Any])
+            XCTAssertEqual(target["mode"] as? String, "cluster")
+            let nodes = try XCTUnwrap(target["nodes"] as? [[String: Any]])
+            XCTAssertEqual(Set(nodes.compactMap { $0["address"] as? String }), expected, "seed \(seed.port)")
+            XCTAssertEqual(nodes.map { $0["role"] as? String }, ["primary", "primary", "primary"])
+            XCTAssertEqual(nodes.compactMap { $0["slots"] as? Int }.reduce(0, +), 16384)
+            XCTAssertEqual(nodes.compactMap { $0["state"] as? String }, ["ok", "ok", "ok"])
+            XCTAssertEqual(nodes.compactMap { $0["keys"] as? Int }.reduce(0, +), 1230)
+            XCTAssertEqual((target["cluster"] as? [String: Any])?["state"] as? String, "ok")
+            let server = try XCTUnwrap(document["server"] as? [String: Any])
+            XCTAssertEqual(server["name"] as? String, "valkey")
+            let version = try XCTUnwrap(server["version"] as? String)
+            XCTAssertTrue(version.hasPrefix("8."), version)
+            XCTAssertEqual(server["redis_version"] as? String, "7.2.4")
+        }
+        let text = try CLIRunner.run(["snapshot", "--no-census", "--interval", "0.2s", "-p", String(cluster.nodes[0].port)])
+        XCTAssertEqual(text.status, 0, text.stderr)
+        XCTAssertTrue(text.stdout.hasPrefix("valkey 8."), text.stdout)
+    }
+
+    func testFullCensusEqualsTheSummedDBSIZE() throws {
+        let cluster = try valkeyCluster()
+        let document = try snapshot(seed: cluster.nodes[2], ["--full"])
+        let census = try XCTUnwrap(document["census"] as? [String: Any])
+        XCTAssertEqual(census["complete"] as? Bool, true)
+        XCTAssertEqual(census["scanned_keys"] as? Int, cluster.totalKeys)
+        XCTAssertEqual(census["scanned_keys"] as? Int, 1230)
+        XCTAssertEqual(census["uncovered_slots"] as? [String], [])
+        let families = try XCTUnwrap(census["families"] as? [[String: Any]])
+        let widget = try XCTUnwrap(families.first { $0["pattern"] as? String == "widget:{id}" })
+        XCTAssertEqual(widget["keys"] as? Int, 1200)
+        let perNode = try XCTUnwrap(widget["nodes"] as? [String: Int])
+        XCTAssertEqual(perNode.count, 3)
+        XCTAssertEqual(perNode.values.reduce(0, +), 1200)
+    }
+}
