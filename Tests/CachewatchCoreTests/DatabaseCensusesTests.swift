@@ -19,13 +19,13 @@ final class DatabaseCensusesTests: XCTestCase {
         XCTAssertNil(DatabaseSelection.single(0).clusterProblem(address: address, keyspaceDatabases: nil))
         XCTAssertNil(DatabaseSelection.all.clusterProblem(address: address, keyspaceDatabases: [0]))
         XCTAssertEqual(DatabaseSelection.single(1).clusterProblem(address: address, keyspaceDatabases: [0]),
-                       "-n 1: Redis at 127.0.0.1:7000 is a cluster node, and a Redis Cluster has only database 0 (its INFO keyspace lists no other).")
+                       "Database 1 was asked for, but Redis at 127.0.0.1:7000 is a cluster node, and a Redis Cluster has only database 0 (its INFO keyspace lists no other).")
         XCTAssertNotNil(DatabaseSelection.single(1).clusterProblem(address: address, keyspaceDatabases: nil))
         XCTAssertNotNil(DatabaseSelection.single(1).clusterProblem(address: address, keyspaceDatabases: []))
         XCTAssertNil(DatabaseSelection.single(1).clusterProblem(address: address, keyspaceDatabases: [0, 1]), "Valkey 9: numbered DBs")
         XCTAssertNil(DatabaseSelection.single(2).clusterProblem(address: address, keyspaceDatabases: [0, 1]))
         XCTAssertEqual(DatabaseSelection.list([0, 1]).clusterProblem(address: address, keyspaceDatabases: [0, 1]),
-                       "-n 0,1: a Redis Cluster is watched one database at a time, and 127.0.0.1:7000 is a cluster node (pass one database).")
+                       "The database list 0,1 cannot be watched on a Redis Cluster: 127.0.0.1:7000 is a cluster node, and a cluster is watched one database at a time (pass one database).")
     }
 
     func testBudgetIsSharedNotMultiplied() {

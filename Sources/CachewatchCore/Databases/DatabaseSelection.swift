@@ -93,12 +93,12 @@ extension DatabaseSelection {
         case .all, .single(0): return nil
         case .list(let dbs) where dbs == [0]: return nil
         case .list:
-            return "-n \(description): a Redis Cluster is watched one database at a time, and \(address) is a cluster node "
-                + "(pass one database)."
+            return "The database list \(description) cannot be watched on a Redis Cluster: \(address) is a cluster node, and a "
+                + "cluster is watched one database at a time (pass one database)."
         case .single(let db):
             if keyspaceDatabases?.contains(where: { $0 > 0 }) == true { return nil }
-            return "-n \(db): Redis at \(address) is a cluster node, and a Redis Cluster has only database 0 "
-                + "(its INFO keyspace lists no other)."
+            return "Database \(db) was asked for, but Redis at \(address) is a cluster node, and a Redis Cluster has only "
+                + "database 0 (its INFO keyspace lists no other)."
         }
     }
 }

@@ -217,7 +217,8 @@ enum ClusterProbe {
     /// an unreachable seed is left to the standalone path (its errors and retries) unless `forced`.
     static func isCluster(endpoint: RedisEndpoint, forced: Bool) throws -> Bool {
         if endpoint.socketPath != nil && !forced { return false }
-        var probeEndpoint = endpoint
+        // INFO is server-wide: no SELECT (a cluster node refuses `SELECT 1`, which is `checkDatabases`' to explain).
+        var probeEndpoint = endpoint.withDatabase(0)
         if !forced {
             // Detection must not hold a slow standalone server's user up: one short try.
             probeEndpoint.connectTimeoutMilliseconds = min(endpoint.connectTimeoutMilliseconds, 1000)
