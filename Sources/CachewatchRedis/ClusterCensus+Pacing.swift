@@ -48,7 +48,13 @@ extension ClusterCensus {
         for index in parts.indices {
             guard let entries = keyspaces[parts[index].primary.address] else { continue }
             let entry = entries.first { $0.db == options.db }
-            parts[index].pacing.latest = CensusSchedule.Keyspace(keys: entry?.keys ?? 0, expires: entry?.expires ?? 0)
+            let keyspace = CensusSchedule.Keyspace(keys: entry?.keys ?? 0, expires: entry?.expires ?? 0)
+            parts[index].pacing.latest = keyspace
+            // A pass that started before the node's first INFO is measured from the first one seen while it runs (not
+            // from one after it ended, which could already include the change it should notice).
+            if parts[index].pacing.running != nil, parts[index].pacing.running?.keyspace == nil {
+                parts[index].pacing.running?.keyspace = keyspace
+            }
         }
     }
 

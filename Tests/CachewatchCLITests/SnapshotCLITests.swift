@@ -481,7 +481,7 @@ final class SnapshotTimeoutCLITests: XCTestCase {
     }
 }
 
-/// A cluster-enabled node: `target.mode` says so, the census walks the node, SELECT is refused in one sentence.
+/// A cluster-enabled node: `target.mode` says so, the census walks the node, another database is refused in one sentence.
 final class SnapshotClusterCLITests: XCTestCase {
     func testClusterNode() throws {
         let server: RedisServerFixture
@@ -495,8 +495,9 @@ final class SnapshotClusterCLITests: XCTestCase {
         XCTAssertEqual((document["target"] as? [String: Any])?["mode"] as? String, "cluster")
         XCTAssertEqual((document["census"] as? [String: Any])?["complete"] as? Bool, true)
 
+        // A cluster has only database 0: a usage error (exit 64) in one sentence, before SELECT is ever sent.
         let otherDB = try CLIRunner.run(["snapshot", "--json", "-p", String(server.port), "-n", "2"])
-        assertOneSentenceError(otherDB)
-        XCTAssertTrue(otherDB.stderr.contains("SELECT") || otherDB.stderr.contains("select"), otherDB.stderr)
+        assertOneSentenceError(otherDB, expectedStatus: 64)
+        XCTAssertTrue(otherDB.stderr.contains("cluster node") && otherDB.stderr.contains("only database 0"), otherDB.stderr)
     }
 }
