@@ -32,8 +32,9 @@ final class ReplayNodesPaneTests: XCTestCase {
             ("schema", .int(1)), ("taken_at", .string(ISOTime.format(start.addingTimeInterval(Double(second))))),
             ("target", .object([("kind", .string("redis")), ("address", .string("10.0.0.1:7000")), ("db", .int(0)),
                                 ("mode", .string("cluster")), ("nodes", .array(nodes))])),
-            ("server", .object([("version", .string("7.0.15")), ("uptime_seconds", .null), ("role", .string("master")),
-                                ("maxmemory_bytes", .int(2_000_000)), ("maxmemory_policy", .string("allkeys-lru"))])),
+            ("server", .object([("version", .string("8.1.8")), ("uptime_seconds", .null), ("role", .string("master")),
+                                ("maxmemory_bytes", .int(2_000_000)), ("maxmemory_policy", .string("allkeys-lru")),
+                                ("name", .string("valkey")), ("redis_version", .string("7.2.4"))])),
             ("metrics", .object([("ops_per_second", .double(60)), ("hit_ratio", .double(0.9)), ("used_memory_bytes", .int(1_600_000))])),
             ("keyspace", .array([.object([("db", .int(0)), ("keys", .int(2300)), ("expires", .int(2000))])])),
             ("census", census.json),
@@ -56,6 +57,7 @@ final class ReplayNodesPaneTests: XCTestCase {
         let model = try XCTUnwrap(timeline.model(at: try XCTUnwrap(timeline.frameIndex(at: cursor.time)), notice: nil, timeZone: Fixtures.utc))
         XCTAssertEqual(model.clusterNodes.map(\.address), ["10.0.0.1:7000", "10.0.0.2:7001", "10.0.0.3:7002"])
         XCTAssertEqual(model.clusterNodes.map(\.state), ["ok", "down", "ok"])
+        XCTAssertEqual(model.header.serverName, "valkey", "the recorded identity, as live")
         XCTAssertEqual(model.clusterNodes[0].slots.map(\.description), ["0-8191"])
         XCTAssertEqual(model.clusterNodes[0].maxmemoryBytes, 1_000_000)
         XCTAssertEqual(model.clusterNodes[2].keys, 1199, "a replica's own keys")

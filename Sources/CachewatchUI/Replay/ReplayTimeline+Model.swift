@@ -28,7 +28,9 @@ extension ReplayTimeline {
             evictedPerSecond: number("evicted_keys_per_second"), expiredPerSecond: number("expired_keys_per_second"),
             clients: metrics["connected_clients"]?.count(limit: 1 << 40), blockedClients: metrics["blocked_clients"]?.count(limit: 1 << 40),
             pingMilliseconds: number("ping_ms"), keysTotal: server == .null ? nil : (keyspace?["keys"]?.count() ?? 0),
-            appScanPerSecond: number("app_scan_per_second"), delPerSecond: number("del_per_second"))
+            appScanPerSecond: number("app_scan_per_second"), delPerSecond: number("del_per_second"),
+            // `valkey 8.1.8` as live (memcached's header names its product, as live).
+            serverName: target["kind"]?.text() == "memcached" ? nil : server["name"]?.text(maximumLength: 40).map(DisplayEscaper.escape))
         let window = frames[max(0, index - Self.historyFrames + 1)...index]
         let history = window.map(\.metrics)
         let histories = HeaderHistories(
