@@ -46,7 +46,7 @@ public enum DashboardController {
             return (s, nil)
         }
 
-        // MARK: Nodes pane (Redis Cluster): esc N q enter close it; n still picks the node the families show.
+        // MARK: Nodes pane (Redis Cluster): esc N o q enter close it; n still picks the node the families show.
         if s.nodesOpen {
             switch key {
             case .escape, .char("N"), .char("o"), .char("q"), .enter, .left, .char("h"): s.nodesOpen = false

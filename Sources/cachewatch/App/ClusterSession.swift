@@ -163,6 +163,11 @@ final class ClusterSession: MonitoringSession {
         lock.unlock()
         if changed {
             restartCensus(primaries: sample.primaries, full: full)
+            // This tick's INFO is the new census's baseline (a change written right after its first pass is noticed).
+            lock.lock()
+            let fresh = census
+            lock.unlock()
+            fresh?.observe(keyspaces: sample.nodeKeyspaces)
         } else if let running {
             running.observe(keyspaces: sample.nodeKeyspaces)
             for address in sample.restartedNodes { running.restartNode(address: address) }
