@@ -130,17 +130,7 @@ public final class ClusterCollector: @unchecked Sendable {
         if topology == nil || requested || now.timeIntervalSince(lastDiscovery) >= rediscoverSeconds {
             (failovers, changed) = discover(at: now)
         }
-        guard let topology else {
-            let reason = discoveryProblems.last ?? "No cluster node answered."
-            let since = downSince ?? now
-            downSince = since
-            var status = ClusterStatus(problems: discoveryProblems)
-            status.discoveredAt = nil
-            return ClusterSample(collector: CollectorSample(takenAt: now, infoText: nil, pingMilliseconds: nil,
-                                                            state: .disconnected(since: since, reason: reason),
-                                                            error: .connectionClosed(address: seed.displayAddress, detail: reason)),
-                                 status: status, primaries: [], failovers: failovers, primariesChanged: changed)
-        }
+        guard let topology else { return undiscoveredSample(at: now, failovers: failovers, primariesChanged: changed) }
         let ownBefore = ownTraffic?.current
         var rows: [ClusterNodeStatus] = []
         var infos: [InfoSnapshot] = []
@@ -149,50 +139,19 @@ public final class ClusterCollector: @unchecked Sendable {
         var clusterInfo: ClusterInfo?
         var anyDown = false
         for node in topology.primaries {
-            var row = ClusterNodeStatus(node: node)
             // A failed primary without slots (its replica took over) is shown, not asked.
             if node.isFailed && node.slots.isEmpty {
-                rows.append(row)
+                rows.append(ClusterNodeStatus(node: node))
                 continue
             }
-            let client = client(for: endpoint(host: node.host, port: node.port))
-            do {
-                let started = DispatchTime.now().uptimeNanoseconds
-                _ = try client.send(.ping)
-                let ping = Double(DispatchTime.now().uptimeNanoseconds - started) / 1_000_000
-                slowestPing = max(slowestPing ?? 0, ping)
-                let text = try client.send(.info()).stringValue ?? ""
-                let info = InfoSnapshot(text: text, takenAt: Date())
-                if clusterInfo == nil { clusterInfo = try ClusterDiscovery.info(client: client) }
-                row.keys = info.keyspace.reduce(0) { Clamp.sum($0, $1.keys) }
-                row.usedMemoryBytes = info.usedMemoryBytes
-                row.maxmemoryBytes = info.maxmemoryBytes
-                row.connectedClients = info.connectedClients
-                row.uptimeSeconds = info.uptimeSeconds
-                if let previous = previousInfo[node.address] {
-                    row.opsPerSecond = InfoRates.overInterval(previous, info)?.opsPerSecond
-                    if ApplicationRates.isRestart(from: previous, to: info) {
-                        failovers.append(Event(at: now, kind: .restart, severity: .warn,
-                                               message: "Node \(node.address) restarted\(info.uptimeSeconds.map { " (up \($0) s)" } ?? ""): its keys and counters start again.",
-                                               evidence: [("uptime_seconds", .integer(info.uptimeSeconds)), ("run_id_changed", .bool(previous.runID != info.runID)),
-                                                          ("node", .string(node.address))]))
-                    }
-                }
-                previousInfo[node.address] = info
-                if info.role != nil, info.role != "master" {
-                    // Demoted since the last discovery: discover again.
-                    row.state = "stale"
-                    anyDown = true
-                }
-                infos.append(info)
-            } catch let error as RedisError {
-                row.state = "down"
-                row.error = error.message
-                previousInfo[node.address] = nil
-                anyDown = true
-                if firstError == nil { firstError = error }
-            } catch {}
-            rows.append(row)
+            let polled = poll(node, at: now, askClusterInfo: clusterInfo == nil)
+            if let ping = polled.pingMilliseconds { slowestPing = max(slowestPing ?? 0, ping) }
+            if clusterInfo == nil { clusterInfo = polled.clusterInfo }
+            if let restart = polled.restart { failovers.append(restart) }
+            if let info = polled.info { infos.append(info) }
+            if polled.demoted || polled.error != nil { anyDown = true }
+            if firstError == nil { firstError = polled.error }
+            rows.append(polled.row)
         }
         for node in topology.nodes where node.role == .replica {
             rows.append(ClusterNodeStatus(node: node))
@@ -212,6 +171,75 @@ public final class ClusterCollector: @unchecked Sendable {
                                         state: state, error: infos.isEmpty ? firstError : nil, ownTrafficBeforeInfo: ownBefore)
         return ClusterSample(collector: collector, status: status, primaries: primaries(topology), failovers: failovers,
                              primariesChanged: changed)
+    }
+
+    /// The sample of a tick without a topology (no node answered discovery): down since the first such tick.
+    private func undiscoveredSample(at now: Date, failovers: [Event], primariesChanged: Bool) -> ClusterSample {
+        let reason = discoveryProblems.last ?? "No cluster node answered."
+        let since = downSince ?? now
+        downSince = since
+        var status = ClusterStatus(problems: discoveryProblems)
+        status.discoveredAt = nil
+        return ClusterSample(collector: CollectorSample(takenAt: now, infoText: nil, pingMilliseconds: nil,
+                                                        state: .disconnected(since: since, reason: reason),
+                                                        error: .connectionClosed(address: seed.displayAddress, detail: reason)),
+                             status: status, primaries: [], failovers: failovers, primariesChanged: primariesChanged)
+    }
+
+    /// What asking one primary gave: its row, and what the tick sums up from it.
+    private struct PrimaryPoll {
+        var row: ClusterNodeStatus
+        /// Its INFO, when PING, INFO (and CLUSTER INFO if asked) all answered.
+        var info: InfoSnapshot?
+        var pingMilliseconds: Double?
+        var clusterInfo: ClusterInfo?
+        var error: RedisError?
+        /// A `restart` event when its `run_id` or uptime says it restarted since the previous tick.
+        var restart: Event?
+        /// True when it no longer says it is a primary (discover again).
+        var demoted = false
+    }
+
+    /// PING, `INFO everything` (and `CLUSTER INFO` when `askClusterInfo`) to one primary; remembers its INFO for the
+    /// next tick's rates, forgets it when the primary does not answer.
+    private func poll(_ node: ClusterNode, at now: Date, askClusterInfo: Bool) -> PrimaryPoll {
+        var polled = PrimaryPoll(row: ClusterNodeStatus(node: node))
+        let client = client(for: endpoint(host: node.host, port: node.port))
+        do {
+            let started = DispatchTime.now().uptimeNanoseconds
+            _ = try client.send(.ping)
+            polled.pingMilliseconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1_000_000
+            let text = try client.send(.info()).stringValue ?? ""
+            let info = InfoSnapshot(text: text, takenAt: Date())
+            if askClusterInfo { polled.clusterInfo = try ClusterDiscovery.info(client: client) }
+            polled.row.keys = info.keyspace.reduce(0) { Clamp.sum($0, $1.keys) }
+            polled.row.usedMemoryBytes = info.usedMemoryBytes
+            polled.row.maxmemoryBytes = info.maxmemoryBytes
+            polled.row.connectedClients = info.connectedClients
+            polled.row.uptimeSeconds = info.uptimeSeconds
+            if let previous = previousInfo[node.address] {
+                polled.row.opsPerSecond = InfoRates.overInterval(previous, info)?.opsPerSecond
+                if ApplicationRates.isRestart(from: previous, to: info) {
+                    polled.restart = Event(at: now, kind: .restart, severity: .warn,
+                                           message: "Node \(node.address) restarted\(info.uptimeSeconds.map { " (up \($0) s)" } ?? ""): its keys and counters start again.",
+                                           evidence: [("uptime_seconds", .integer(info.uptimeSeconds)), ("run_id_changed", .bool(previous.runID != info.runID)),
+                                                      ("node", .string(node.address))])
+                }
+            }
+            previousInfo[node.address] = info
+            if info.role != nil, info.role != "master" {
+                // Demoted since the last discovery: discover again.
+                polled.row.state = "stale"
+                polled.demoted = true
+            }
+            polled.info = info
+        } catch let error as RedisError {
+            polled.row.state = "down"
+            polled.row.error = error.message
+            previousInfo[node.address] = nil
+            polled.error = error
+        } catch {}
+        return polled
     }
 
     /// The primaries to census, in slot order (failed ones left out: their replica takes over).
