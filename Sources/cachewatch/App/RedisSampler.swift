@@ -82,6 +82,17 @@ enum RedisSampler {
             result.census = CensusReport.unavailable(db: endpoint.db, reason: "The census cannot run: " + error.message)
         }
         result.otherCachewatch = first.otherCachewatch
+        takeDatabaseAndFullCensuses(into: &result, multiple: multiple, full: full, noCensus: noCensus, client: client,
+                                    endpoint: endpoint, memory: censusArguments.memory, maxFamilies: maxFamilies,
+                                    showProgress: showProgress)
+        return result
+    }
+
+    /// After the rate window: the budgeted reports of several databases, or the full census (of every database or the
+    /// one), into `result` (its `census`, `censuses` or `error`); a census denied by ACL becomes an unavailable one.
+    private static func takeDatabaseAndFullCensuses(into result: inout RedisSample, multiple: DatabaseCensusSampler?, full: Bool,
+                                                    noCensus: Bool, client: RedisClient, endpoint: RedisEndpoint, memory: Bool,
+                                                    maxFamilies: Int, showProgress: Bool) {
         if let multiple, !full {
             result.censuses = multiple.budgetedReports()
             result.census = result.censuses?.first
@@ -97,7 +108,7 @@ enum RedisSampler {
             }
         } else if full && !noCensus {
             do {
-                result.census = try CensusRunner.runFull(client: client, db: endpoint.db, memory: censusArguments.memory,
+                result.census = try CensusRunner.runFull(client: client, db: endpoint.db, memory: memory,
                                                          maxFamilies: maxFamilies, progress: showProgress ? ProgressLine.census : nil)
                 ProgressLine.clear()
             } catch let error as RedisError where !error.isConnectionError {
@@ -108,6 +119,5 @@ enum RedisSampler {
                 result.error = "The census stopped: \(error)."
             }
         }
-        return result
     }
 }
