@@ -5,22 +5,9 @@ import XCTest
 /// The timeline from a real private redis-server: `watch --json` documents carry `events` for a restart, the
 /// outage around it, a CONFIG SET maxmemory, and a FLUSHDB; `snapshot --log` carries the fail-open transitions
 /// its backfill saw.
-final class EventsCLITests: XCTestCase {
-    private var server: RedisServerFixture!
-    private var watch: StreamingCLIProcess?
-
+final class EventsCLITests: RedisCLITestCase {
     override func setUpWithError() throws {
-        do { server = try RedisServerFixture(options: .init(extraConfig: ["enable-debug-command yes"])) } catch { throw prerequisiteMissing("redis-server could not be started: \(error)") }
-        server.pipe((1...200).map { ["SET", "widget:\($0)", "x", "EX", "600"] })
-    }
-
-    override func tearDown() {
-        watch?.send(SIGKILL)
-        _ = watch?.waitForExit(timeoutSeconds: 5)
-        watch = nil
-        server?.teardown()
-        server = nil
-        super.tearDown()
+        try startServer(.init(extraConfig: ["enable-debug-command yes"]), seed: RedisServerFixture.widgets(200))
     }
 
     private func kinds(_ document: [String: Any]) -> [String] {
@@ -28,8 +15,7 @@ final class EventsCLITests: XCTestCase {
     }
 
     func testWatchDocumentsCarryTheTimeline() throws {
-        let process = try StreamingCLIProcess(["watch", "--json", "--interval", "0.3s", "--no-census", "-p", String(server.port)])
-        watch = process
+        let process = try launch(["watch", "--json", "--interval", "0.3s", "--no-census", "-p", String(server.port)])
         let first = process.waitForDocument(timeoutSeconds: 20) { $0.redisError == nil && $0["server"] is [String: Any] }
         XCTAssertNotNil(first, "connected first")
         XCTAssertEqual(first.map(kinds), [], "a calm start has no events")
@@ -72,8 +58,7 @@ final class EventsCLITests: XCTestCase {
     /// early when the keyspace moved), the event names the families that shrank.
     func testFlushDBNamesTheFamiliesThatShrank() throws {
         server.pipe((1...50).map { ["SET", "session:\($0)", "x", "EX", "600"] })
-        let process = try StreamingCLIProcess(["watch", "--json", "--interval", "0.3s", "-p", String(server.port)])
-        watch = process
+        let process = try launch(["watch", "--json", "--interval", "0.3s", "-p", String(server.port)])
         XCTAssertNotNil(process.waitForDocument(timeoutSeconds: 30) { ($0["census"] as? [String: Any])?["complete"] as? Bool == true },
                         "a complete census first")
         _ = server.redisCLI(["FLUSHDB"])
@@ -96,9 +81,8 @@ final class EventsCLITests: XCTestCase {
         defer { directory.cleanup() }
         let log = directory.file("app.log")
         try Data("2026-11-29 10:00:00 [    INFO] src.app.main: GET /api/v1/widgets 200\n".utf8).write(to: URL(fileURLWithPath: log))
-        let process = try StreamingCLIProcess(["watch", "--json", "--interval", "0.3s", "--no-census", "-p", String(server.port),
-                                               "--log", log, "--log-tz", "UTC"])
-        watch = process
+        let process = try launch(["watch", "--json", "--interval", "0.3s", "--no-census", "-p", String(server.port),
+                                  "--log", log, "--log-tz", "UTC"])
         XCTAssertNotNil(process.waitForDocument(timeoutSeconds: 20) { $0["server"] is [String: Any] })
         let formatter = DateFormatter()
         formatter.dateFormat = "yyyy-MM-dd HH:mm:ss"
