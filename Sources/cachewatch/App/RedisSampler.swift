@@ -19,6 +19,19 @@ struct RedisSample {
 
 /// One budgeted sample of Redis, shared by `snapshot` and `check`.
 enum RedisSampler {
+    /// Samples a Redis Cluster (`--cluster`, or the server says so) through `ClusterSampler`, else the one server
+    /// (its `databases`); true with the sample when it was a cluster.
+    static func sampleClusterOrServer(endpoint: RedisEndpoint, forcedCluster: Bool, databases: DatabaseSelection,
+                                      intervalSeconds: Double, budget: Int, census: CensusArguments, full: Bool, noCensus: Bool,
+                                      showProgress: Bool) throws -> (isCluster: Bool, sample: RedisSample) {
+        guard try ClusterProbe.isCluster(endpoint: endpoint, forced: forcedCluster) else {
+            return (false, sample(endpoint: endpoint, intervalSeconds: intervalSeconds, budget: budget, census: census, full: full,
+                                  noCensus: noCensus, showProgress: showProgress, databases: databases))
+        }
+        return (true, ClusterSampler.sample(seed: endpoint, intervalSeconds: intervalSeconds, budget: budget, census: census,
+                                            full: full, noCensus: noCensus, showProgress: showProgress))
+    }
+
     /// Two INFO samples `intervalSeconds` apart (rates without our own load), with a budgeted census sample
     /// in between, or a full census afterwards with `full`; `showProgress` draws the full census's progress on stderr.
     static func sample(endpoint: RedisEndpoint, intervalSeconds: Double, budget: Int, census censusArguments: CensusArguments,

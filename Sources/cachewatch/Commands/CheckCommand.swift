@@ -61,11 +61,10 @@ struct Check: ParsableCommand {
         } else {
             let options = try connection.resolve(config: settings.connection, configPath: settings.path)
             let endpoint = options.endpoint(commandTimeoutMilliseconds: try connection.commandTimeoutMilliseconds())
-            let redis = try ClusterProbe.isCluster(endpoint: endpoint, forced: connection.cluster)
-                ? ClusterSampler.sample(seed: endpoint, intervalSeconds: intervalSeconds, budget: budget, census: censusArguments,
-                                        full: full, noCensus: skipCensus, showProgress: false)
-                : RedisSampler.sample(endpoint: endpoint, intervalSeconds: intervalSeconds, budget: budget, census: censusArguments,
-                                      full: full, noCensus: skipCensus, showProgress: false, databases: options.databases)
+            let redis = try RedisSampler.sampleClusterOrServer(endpoint: endpoint, forcedCluster: connection.cluster,
+                                                               databases: options.databases, intervalSeconds: intervalSeconds,
+                                                               budget: budget, census: censusArguments, full: full,
+                                                               noCensus: skipCensus, showProgress: false).sample
             sample = (redis.info, redis.rates, redis.pingMilliseconds, redis.census, redis.error.map(options.redact))
             censuses = redis.censuses
         }
