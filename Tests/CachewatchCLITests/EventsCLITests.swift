@@ -10,6 +10,15 @@ final class EventsCLITests: RedisCLITestCase {
         try startServer(.init(extraConfig: ["enable-debug-command yes"]), seed: RedisServerFixture.widgets(200))
     }
 
+    /// A POSIX-locale formatter of `format` in UTC (the logs these tests write are read with `--log-tz UTC`).
+    private func utcFormatter(_ format: String) -> DateFormatter {
+        let formatter = DateFormatter()
+        formatter.dateFormat = format
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        return formatter
+    }
+
     private func kinds(_ document: [String: Any]) -> [String] {
         (document["events"] as? [[String: Any]] ?? []).compactMap { $0["kind"] as? String }
     }
@@ -84,15 +93,9 @@ final class EventsCLITests: RedisCLITestCase {
         let process = try launch(["watch", "--json", "--interval", "0.3s", "--no-census", "-p", String(server.port),
                                   "--log", log, "--log-tz", "UTC"])
         XCTAssertNotNil(process.waitForDocument(timeoutSeconds: 20) { $0["server"] is [String: Any] })
-        let formatter = DateFormatter()
-        formatter.dateFormat = "yyyy-MM-dd HH:mm:ss"
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
+        let formatter = utcFormatter("yyyy-MM-dd HH:mm:ss")
         let now = formatter.string(from: Date())
-        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
-        try handle.seekToEnd()
-        try handle.write(contentsOf: Data("\(now) [    INFO] uvicorn.error: Started server process [4242]\n".utf8))
-        try handle.close()
+        try append("\(now) [    INFO] uvicorn.error: Started server process [4242]\n", to: log)
         let deployed = process.waitForDocument(after: process.lines.count, timeoutSeconds: 20) { self.kinds($0).contains("deploy") }
         let deploy = (deployed?["events"] as? [[String: Any]])?.first { $0["kind"] as? String == "deploy" }
         XCTAssertTrue(((deploy?["evidence"] as? [String: Any])?["first_line"] as? String ?? "").contains("Started server process [4242]"),
@@ -106,10 +109,7 @@ final class EventsCLITests: RedisCLITestCase {
         let directory = try TempDirectory("events")
         defer { directory.cleanup() }
         let log = directory.file("app.log")
-        let formatter = DateFormatter()
-        formatter.dateFormat = "yyyy-MM-dd HH:mm:ss"
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
+        let formatter = utcFormatter("yyyy-MM-dd HH:mm:ss")
         var text = ""
         let start = Date().addingTimeInterval(-45)
         for i in 0..<80 {
@@ -134,10 +134,7 @@ final class EventsCLITests: RedisCLITestCase {
         let directory = try TempDirectory("deploy")
         defer { directory.cleanup() }
         let log = directory.file("app.log")
-        let formatter = DateFormatter()
-        formatter.dateFormat = "yyyy-MM-dd HH:mm:ss"
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
+        let formatter = utcFormatter("yyyy-MM-dd HH:mm:ss")
         let start = Date().addingTimeInterval(-120)
         var text = "\(formatter.string(from: start)) [    INFO] src.app.main: GET /api/v1/widgets 200\n"
         for worker in 0..<4 {
@@ -163,10 +160,7 @@ final class EventsCLITests: RedisCLITestCase {
             let evidence = deploys.first?["evidence"] as? [String: Any]
             XCTAssertEqual(evidence?["lines"] as? Int, expectedLines, "\(deploys)")
             XCTAssertEqual(deploys.first?["severity"] as? String, "ok")
-            let iso = DateFormatter()
-            iso.dateFormat = "yyyy-MM-dd'T'HH:mm:ss"
-            iso.locale = Locale(identifier: "en_US_POSIX")
-            iso.timeZone = TimeZone(identifier: "UTC")
+            let iso = utcFormatter("yyyy-MM-dd'T'HH:mm:ss")
             let firstAt = iso.string(from: start.addingTimeInterval(10))
             XCTAssertTrue((deploys.first?["at"] as? String ?? "").hasPrefix(firstAt), "the first startup line's time: \(deploys)")
             let first = evidence?["first_line"] as? String ?? ""

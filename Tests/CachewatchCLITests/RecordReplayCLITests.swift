@@ -186,24 +186,4 @@ final class RecordReplayCLITests: RedisCLITestCase {
         return result.stdout.split(separator: "\n").count
     }
 
-    private func gunzip(_ path: String) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", "gzip -dc < \"$0\" 2>/dev/null", path]
-        let out = Pipe()
-        process.standardOutput = out
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
-    }
-
-    private func gzipTest(_ path: String) throws -> Int32 {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", "gzip -t < \"$0\"", path]
-        try process.run()
-        process.waitUntilExit()
-        return process.terminationStatus
-    }
 }
