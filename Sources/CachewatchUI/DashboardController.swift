@@ -1,90 +1,28 @@
 /// Pure key handling: (key, state, model) → (new state, action for the event loop).
 public enum DashboardController {
+    /// What one key leaves behind: the new state and, if any, an action for the event loop.
+    typealias Outcome = (DashboardState, Action?)
+
     /// Applies one key. `size` is the terminal size (for page-sized moves).
     public static func handle(key: InputKey, state: DashboardState, model: DashboardModel,
                               size: TerminalSize = TerminalSize(width: 80, height: 24)) -> (DashboardState, Action?) {
+        if key == .ctrlC { return (state, .quit) }
+        if key == .resize { return (state, .redraw) }
+        // The modes that take every key, innermost first.
+        if state.editingMarker { return markerNoteKey(key, state: state) }
+        if state.eventsOpen { return eventsPaneKey(key, state: state, model: model) }
+        if state.nodesOpen { return nodesPaneKey(key, state: state, model: model) }
+        if state.helpOpen { return helpKey(key, state: state) }
+        if state.editingFilter { return filterKey(key, state: state, model: model, size: size) }
+        if let outcome = globalKey(key, state: state, model: model) { return outcome }
+        if let pattern = state.detailPattern { return detailKey(key, state: state, model: model, pattern: pattern) }
+        return mainViewKey(key, state: state, model: model, size: size)
+    }
+
+    /// The keys that work in the main and the detail view alike (quit, help, census, pause, panes);
+    /// nil when `key` is not one of them.
+    static func globalKey(_ key: InputKey, state: DashboardState, model: DashboardModel) -> Outcome? {
         var s = state
-        if key == .ctrlC { return (s, .quit) }
-        if key == .resize { return (s, .redraw) }
-
-        // MARK: Marker note: typed, enter adds it to the timeline, esc drops it.
-        if s.editingMarker {
-            switch key {
-            case .enter:
-                s.editingMarker = false
-                let note = s.markerNote
-                s.markerNote = ""
-                return (s, .addMarker(note: note))
-            case .escape:
-                s.editingMarker = false
-                s.markerNote = ""
-            case .backspace, .delete:
-                if !s.markerNote.isEmpty { s.markerNote.removeLast() }
-            case .char(let c):
-                if s.markerNote.count < 120, c.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value != 0x7F }) { s.markerNote.append(c) }
-            default: break
-            }
-            return (s, nil)
-        }
-
-        // MARK: Events pane: esc e q enter close it; up/down scroll; M adds a marker.
-        if s.eventsOpen {
-            switch key {
-            case .escape, .char("e"), .char("q"), .enter, .left, .char("h"):
-                s.eventsOpen = false
-                s.eventsScroll = 0
-            case .up, .char("k"): s.eventsScroll = max(0, s.eventsScroll - 1)
-            case .down, .char("j"): s.eventsScroll = min(max(0, model.events.count - 1), s.eventsScroll + 1)
-            case .pageUp: s.eventsScroll = max(0, s.eventsScroll - 10)
-            case .pageDown: s.eventsScroll = min(max(0, model.events.count - 1), s.eventsScroll + 10)
-            case .home, .char("g"): s.eventsScroll = 0
-            case .char("M"):
-                s.editingMarker = true
-                s.markerNote = ""
-            default: break
-            }
-            return (s, nil)
-        }
-
-        // MARK: Nodes pane (Redis Cluster): esc N o q enter close it; n still picks the node the families show.
-        if s.nodesOpen {
-            switch key {
-            case .escape, .char("N"), .char("o"), .char("q"), .enter, .left, .char("h"): s.nodesOpen = false
-            case .char("n"): s.nodeFilter = nextNode(after: s.nodeFilter, model: model)
-            default: break
-            }
-            return (s, nil)
-        }
-
-        // MARK: Help overlay: any of ? esc q enter closes it; other keys are ignored.
-        if s.helpOpen {
-            switch key {
-            case .char("?"), .escape, .char("q"), .enter, .char("h"): s.helpOpen = false
-            default: break
-            }
-            return (s, nil)
-        }
-
-        // MARK: Filter editing
-        if s.editingFilter {
-            switch key {
-            case .enter: s.editingFilter = false
-            case .escape:
-                s.editingFilter = false
-                s.filter = ""
-            case .backspace, .delete:
-                if !s.filter.isEmpty { s.filter.removeLast() }
-            case .char(let c):
-                if s.filter.count < 64, c.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value != 0x7F }) { s.filter.append(c) }
-            case .up, .down, .pageUp, .pageDown, .home, .end:
-                return move(key: key, state: s, model: model, size: size)
-            default: break
-            }
-            s.selectedFamily = 0
-            s.familiesScroll = 0
-            return (s, nil)
-        }
-
         switch key {
         case .char("q"), .function(10): return (s, .quit)
         case .char("?"), .function(1):
@@ -112,32 +50,13 @@ public enum DashboardController {
             s.editingMarker = true
             s.markerNote = ""
             return (s, nil)
-        default: break
+        default: return nil
         }
+    }
 
-        // MARK: Detail view
-        if let pattern = s.detailPattern {
-            let families = model.visibleFamilies(s)
-            switch key {
-            case .escape, .left, .backspace, .char("h"):
-                s.detailPattern = nil
-                s.detailScroll = 0
-            case .up, .char("k"), .down, .char("j"):
-                guard !families.isEmpty else { return (s, nil) }
-                let current = families.firstIndex { $0.pattern == pattern } ?? s.selectedFamily
-                let step = (key == .up || key == .char("k")) ? -1 : 1
-                s.selectedFamily = min(families.count - 1, max(0, current + step))
-                s.detailPattern = families[s.selectedFamily].pattern
-                s.detailScroll = 0
-            case .char("m"): return (s, .sampleMemory(pattern: pattern))
-            case .pageDown, .char(" "): s.detailScroll = min(200, s.detailScroll + 5)
-            case .pageUp: s.detailScroll = max(0, s.detailScroll - 5)
-            default: break
-            }
-            return (s, nil)
-        }
-
-        // MARK: Main view
+    /// Main view: tab switches the pane, / filters, s sorts, enter opens the detail, arrows move.
+    static func mainViewKey(_ key: InputKey, state: DashboardState, model: DashboardModel, size: TerminalSize) -> Outcome {
+        var s = state
         switch key {
         case .tab:
             s.focus = s.focus == .families ? .failOpen : .families

@@ -3,16 +3,49 @@ import CachewatchCore
 extension DashboardRenderer {
     // MARK: - Compact view (below 60×14)
 
+    /// What the graph column of one compact metric row draws.
+    enum CompactGraph {
+        case none
+        /// A meter filled to `fraction` (memory against maxmemory).
+        case meter(fraction: Double, role: StyleRole)
+        /// A sparkline of the samples; a ratio is drawn on a 0…1 scale with a floor.
+        case sparkline(values: [Double], isRatio: Bool)
+        /// The fail-open per-minute counts, coloured against its thresholds, with the minute markers.
+        case failOpen(perMinute: [Double], summary: FailOpenSummary)
+    }
+
+    /// One metric row of the compact view: label, value and its graph.
+    struct CompactRow {
+        var label: String
+        var value: String
+        var role: StyleRole
+        var graph: CompactGraph
+    }
+
     /// The state line, then the four numbers that matter: ops/s, hit %, fail-open/min, memory.
     static func renderCompact(into grid: inout Grid, model: DashboardModel, state: DashboardState, glyphs: Glyphs) {
+        drawCompactStateLine(into: &grid, model: model, state: state, glyphs: glyphs)
+        var y = 1
+        guard y < grid.height else { return }
+        let labelWidth = grid.width >= 24 ? 9 : 6
+        for row in compactRows(model: model, width: grid.width) {
+            guard y < grid.height else { return }
+            drawCompactRow(row, into: &grid, y: y, labelWidth: labelWidth, model: model, glyphs: glyphs)
+            y += 1
+        }
+        drawCompactExtras(into: &grid, from: y, model: model, glyphs: glyphs)
+        if grid.height >= 7 {
+            FunctionKeyBar.draw(into: &grid, items: [("q", "quit"), ("?", "help"), ("p", state.paused ? "resume" : "pause")],
+                                x: -1, y: grid.height - 1, width: grid.width + 1)
+        }
+    }
+
+    /// Row 0: what is wrong, loudest first (fail-open crit, then down), else the target and its state.
+    static func drawCompactStateLine(into grid: inout Grid, model: DashboardModel, state: DashboardState, glyphs: Glyphs) {
         let width = grid.width
         let h = model.header
-        let failOpen = model.logs?.failOpen
-        var y = 0
-
-        // Row 0: what is wrong, loudest first.
         let sep = " \(glyphs.separator) "
-        if let f = failOpen, f.state == .crit {
+        if let f = model.logs?.failOpen, f.state == .crit {
             grid.fill(Rect(x: 0, y: 0, width: width, height: 1), role: .banner)
             let text = width >= 30 ? "FAIL-OPEN CRIT\(sep)\(f.last1m)/min" : "FAIL-OPEN \(f.last1m)/m"
             grid.put(text, at: width > DisplayWidth.of(text) + 1 ? 1 : 0, 0, maxWidth: width, role: .banner, ellipsis: glyphs.ellipsis)
@@ -28,62 +61,76 @@ extension DashboardRenderer {
             let right = width - x >= DisplayWidth.of(connection) + 1 ? connection : glyphs.bullet
             grid.put(right, at: max(x + 1, width - DisplayWidth.of(right)), 0, role: role)
         }
-        y += 1
-        guard y < grid.height else { return }
+    }
 
+    /// The four metric rows (ops/s, hit, fail/min, mem), coloured against the thresholds; muted while not connected.
+    static func compactRows(model: DashboardModel, width: Int) -> [CompactRow] {
+        let h = model.header
         let t = model.thresholds
+        let failOpen = model.logs?.failOpen
         let live: Bool
         if case .connected = h.connection { live = true } else { live = false }
         var hitRole = StyleRole.value
         if let hit = h.hitRatio { hitRole = hit < t.hitRatioCrit ? .crit : (hit < t.hitRatioWarn ? .warn : .value) }
         var memValue = h.usedMemoryBytes.map(Humanize.bytes) ?? "-"
-        var memFraction: Double?
+        var memGraph = CompactGraph.none
         var memRole = StyleRole.value
         if let used = h.usedMemoryBytes, let max = h.maxMemoryBytes, max > 0 {
-            memFraction = used / max
             memValue += " " + Humanize.percent(used / max, decimals: 0)
             let level = MeterBar.role(for: used / max, warn: t.memoryWarnFraction, crit: t.memoryCritFraction)
             memRole = level == .ok ? .value : level
+            memGraph = .meter(fraction: used / max, role: memRole == .value ? .bar : memRole)
         }
         let failValue = failOpen.map { "\($0.last1m) \($0.state.rawValue)" } ?? "-"
         let failRole = failOpen.map { levelRole($0.state) } ?? .muted
-        let labelWidth = width >= 24 ? 9 : 6
-        let rows: [(String, String, StyleRole, [Double]?, Double?)] = [
-            (width >= 24 ? "ops/s" : "ops", h.opsPerSecond.map(Humanize.count) ?? "-", live ? .value : .muted, model.histories.opsPerSecond, nil),
-            ("hit", h.hitRatio.map { Humanize.percent($0) } ?? "-", live ? hitRole : .muted, model.histories.hitRatio, nil),
-            (width >= 24 ? "fail/min" : "fail", failValue, failRole, failOpen.map { $0.perMinute.map(Double.init) }, nil),
-            ("mem", memValue, live ? memRole : .muted, nil, memFraction),
+        let failGraph = failOpen.map { CompactGraph.failOpen(perMinute: $0.perMinute.map(Double.init), summary: $0) } ?? .none
+        return [
+            CompactRow(label: width >= 24 ? "ops/s" : "ops", value: h.opsPerSecond.map(Humanize.count) ?? "-",
+                       role: live ? .value : .muted, graph: .sparkline(values: model.histories.opsPerSecond, isRatio: false)),
+            CompactRow(label: "hit", value: h.hitRatio.map { Humanize.percent($0) } ?? "-",
+                       role: live ? hitRole : .muted, graph: .sparkline(values: model.histories.hitRatio, isRatio: true)),
+            CompactRow(label: width >= 24 ? "fail/min" : "fail", value: failValue, role: failRole, graph: failGraph),
+            CompactRow(label: "mem", value: memValue, role: live ? memRole : .muted, graph: memGraph),
         ]
-        for (label, value, role, series, fraction) in rows {
-            guard y < grid.height else { return }
-            var x = grid.put(DisplayWidth.pad(label, to: labelWidth), at: 0, y, role: .muted)
-            x = grid.put(value, at: x, y, maxWidth: max(0, width - x), role: role, ellipsis: glyphs.ellipsis)
-            let graphX = max(x + 1, labelWidth + 12)
-            let graphWidth = width - graphX
-            if graphWidth >= 4 {
-                if let fraction {
-                    MeterBar.draw(into: &grid, fraction: fraction, x: graphX, y: y, width: graphWidth, glyphs: glyphs,
-                                  role: memRole == .value ? .bar : memRole)
-                } else if let series, !series.isEmpty {
-                    if let f = failOpen, label.hasPrefix("fail") {
-                        Sparkline.draw(into: &grid, values: Array(series.suffix(graphWidth)), x: graphX, y: y, width: graphWidth,
-                                       glyphs: glyphs, reduction: .max,
-                                       roleFor: { $0 >= f.critPerMinute ? .crit : ($0 >= f.warnPerMinute ? .warn : .bar) })
-                        drawMinuteSparklineMarkers(into: &grid, events: model.events, now: model.now, x: graphX, y: y,
-                                                   width: graphWidth, glyphs: glyphs)
-                    } else {
-                        Sparkline.draw(into: &grid, values: series, x: graphX, y: y, width: graphWidth, glyphs: glyphs,
-                                       maxValue: label == "hit" ? 1 : nil, minValue: label == "hit" ? hitFloor(series) : nil)
-                        drawSparklineMarkers(into: &grid, events: model.events, sampleTimes: model.histories.sampleTimes,
-                                             count: series.count, x: graphX, y: y, width: graphWidth, glyphs: glyphs)
-                    }
-                }
-            }
-            y += 1
-        }
+    }
 
-        // Extras while rows remain: connection detail, census, keys.
+    /// One metric row at `y`: the padded label, the value, and its graph where at least 4 columns remain.
+    static func drawCompactRow(_ row: CompactRow, into grid: inout Grid, y: Int, labelWidth: Int, model: DashboardModel,
+                               glyphs: Glyphs) {
+        var x = grid.put(DisplayWidth.pad(row.label, to: labelWidth), at: 0, y, role: .muted)
+        x = grid.put(row.value, at: x, y, maxWidth: max(0, grid.width - x), role: row.role, ellipsis: glyphs.ellipsis)
+        let graphX = max(x + 1, labelWidth + 12)
+        let graphWidth = grid.width - graphX
+        guard graphWidth >= 4 else { return }
+        switch row.graph {
+        case .none:
+            break
+        case .meter(let fraction, let role):
+            MeterBar.draw(into: &grid, fraction: fraction, x: graphX, y: y, width: graphWidth, glyphs: glyphs, role: role)
+        case .failOpen(let series, let f):
+            guard !series.isEmpty else { return }
+            Sparkline.draw(into: &grid, values: Array(series.suffix(graphWidth)), x: graphX, y: y, width: graphWidth,
+                           glyphs: glyphs, reduction: .max,
+                           roleFor: { $0 >= f.critPerMinute ? .crit : ($0 >= f.warnPerMinute ? .warn : .bar) })
+            drawMinuteSparklineMarkers(into: &grid, events: model.events, now: model.now, x: graphX, y: y,
+                                       width: graphWidth, glyphs: glyphs)
+        case .sparkline(let series, let isRatio):
+            guard !series.isEmpty else { return }
+            Sparkline.draw(into: &grid, values: series, x: graphX, y: y, width: graphWidth, glyphs: glyphs,
+                           maxValue: isRatio ? 1 : nil, minValue: isRatio ? hitFloor(series) : nil)
+            drawSparklineMarkers(into: &grid, events: model.events, sampleTimes: model.histories.sampleTimes,
+                                 count: series.count, x: graphX, y: y, width: graphWidth, glyphs: glyphs)
+        }
+    }
+
+    /// Extras from row `y` while rows remain above the footer: connection detail, problem, other cachewatch,
+    /// census, keys.
+    static func drawCompactExtras(into grid: inout Grid, from startY: Int, model: DashboardModel, glyphs: Glyphs) {
+        let width = grid.width
+        let h = model.header
+        let sep = " \(glyphs.separator) "
         let footer = grid.height >= 7 ? grid.height - 1 : grid.height
+        var y = startY
         if y < footer, case .disconnected(_, let reason) = h.connection, !reason.isEmpty {
             grid.put(h.product + ": " + safe(reason), at: 0, y, maxWidth: width, role: .crit, ellipsis: glyphs.ellipsis)
             y += 1
@@ -119,11 +166,6 @@ extension DashboardRenderer {
                 grid.put(part, at: x, y, role: .muted)
                 x += DisplayWidth.of(part) + 2
             }
-            y += 1
-        }
-        if grid.height >= 7 {
-            FunctionKeyBar.draw(into: &grid, items: [("q", "quit"), ("?", "help"), ("p", state.paused ? "resume" : "pause")],
-                                x: -1, y: grid.height - 1, width: width + 1)
         }
     }
 }

@@ -267,6 +267,31 @@ func append(_ data: Data, to path: String) throws {
     try handle.write(contentsOf: data)
 }
 
+// MARK: - gzip (recordings)
+
+/// `sh -c script argument` (the argument is `$0`): its stdout and exit status.
+func shell(_ script: String, _ argument: String) throws -> (output: String, status: Int32) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/bin/sh")
+    process.arguments = ["-c", script, argument]
+    let out = Pipe()
+    process.standardOutput = out
+    try process.run()
+    let data = out.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (String(decoding: data, as: UTF8.self), process.terminationStatus)
+}
+
+/// The text of a gzip file (`gzip -dc`; what it could decompress).
+func gunzip(_ path: String) throws -> String {
+    try shell("gzip -dc < \"$0\" 2>/dev/null", path).output
+}
+
+/// `gzip -t`'s exit status: 0 for a complete gzip file.
+func gzipTest(_ path: String) throws -> Int32 {
+    try shell("gzip -t < \"$0\"", path).status
+}
+
 // MARK: - Ports
 
 /// A loopback port nobody listens on (taken from the kernel, then released).

@@ -4,45 +4,16 @@ import XCTest
 
 /// Steady-state pacing (issue 9 §1) seen from the server: after a complete pass, `watch` sends no more census
 /// lookups within `--refresh`, and a keyspace that grew by more than 10 % gets one new pass early.
-final class CensusPacingCLITests: XCTestCase {
-    private var server: RedisServerFixture!
-    private var watch: StreamingCLIProcess?
-
+final class CensusPacingCLITests: RedisCLITestCase {
     override func setUpWithError() throws {
-        do {
-            server = try RedisServerFixture()
-        } catch {
-            throw prerequisiteMissing("redis-server could not be started: \(error)")
-        }
-        server.pipe((1...200).map { ["SET", "widget:\($0)", "x", "EX", "600"] })
-    }
-
-    override func tearDown() {
-        watch?.send(SIGKILL)
-        _ = watch?.waitForExit(timeoutSeconds: 5)
-        watch = nil
-        server?.teardown()
-        server = nil
-        super.tearDown()
+        try startServer(seed: RedisServerFixture.widgets(200))
     }
 
     /// `calls` of TYPE and PTTL in the server's `INFO commandstats`.
-    private func lookupCalls() -> Int {
-        var total = 0
-        for line in server.redisCLI(["INFO", "commandstats"]).components(separatedBy: .newlines)
-        where line.hasPrefix("cmdstat_type:") || line.hasPrefix("cmdstat_pttl:") {
-            guard let field = line.split(separator: ":", maxSplits: 1).last?.split(separator: ",").first,
-                  let calls = Int(field.dropFirst("calls=".count)) else { continue }
-            total += calls
-        }
-        return total
-    }
-
-    private func census(_ document: [String: Any]) -> [String: Any]? { document["census"] as? [String: Any] }
+    private func lookupCalls() -> Int { server.commandCalls(["type", "pttl"]) }
 
     func testNoSecondPassWithinTheRefreshButOneAfterAKeyspaceChange() throws {
-        let process = try StreamingCLIProcess(["watch", "--json", "--interval", "0.5s", "--refresh", "1h", "-p", String(server.port)])
-        watch = process
+        let process = try launch(["watch", "--json", "--interval", "0.5s", "--refresh", "1h", "-p", String(server.port)])
         let first = process.waitForDocument(timeoutSeconds: 30) { self.census($0)?["complete"] as? Bool == true }
         XCTAssertEqual(first.flatMap { census($0)?["estimated_keys"] as? Int }, 200, "the first pass completes: \(process.stderr)")
         Thread.sleep(forTimeInterval: 1)

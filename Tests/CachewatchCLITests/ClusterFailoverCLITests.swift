@@ -4,9 +4,8 @@ import XCTest
 
 /// A private Redis Cluster of 3 primaries and 3 replicas: `watch` keeps running while a primary is killed, reports
 /// it down (its slots uncovered, the census partial), and notices its replica's promotion (a `failover` event).
-final class ClusterFailoverCLITests: XCTestCase {
+final class ClusterFailoverCLITests: RedisCLITestCase {
     private var cluster: RedisClusterFixture?
-    private var watch: StreamingCLIProcess?
 
     override func setUpWithError() throws {
         do {
@@ -17,12 +16,9 @@ final class ClusterFailoverCLITests: XCTestCase {
     }
 
     override func tearDown() {
-        watch?.send(SIGKILL)
-        _ = watch?.waitForExit(timeoutSeconds: 5)
-        watch = nil
+        super.tearDown()   // the watch first
         cluster?.teardown()
         cluster = nil
-        super.tearDown()
     }
 
     func testAKilledPrimaryIsReportedAndItsReplicasPromotionNoticed() throws {
@@ -46,9 +42,7 @@ final class ClusterFailoverCLITests: XCTestCase {
         }
         let seed = primaries[0], victim = primaries[1]
         let victimAddress = "127.0.0.1:\(victim.port)"
-        let process = try StreamingCLIProcess(["watch", "--json", "--interval", "0.5s", "--scan-budget", "100000",
-                                               "-p", String(seed.port)])
-        watch = process
+        let process = try launch(["watch", "--json", "--interval", "0.5s", "--scan-budget", "100000", "-p", String(seed.port)])
         let complete = process.waitForDocument(timeoutSeconds: 30) { document in
             (document["census"] as? [String: Any])?["complete"] as? Bool == true
         }

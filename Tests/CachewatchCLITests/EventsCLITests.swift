@@ -5,22 +5,18 @@ import XCTest
 /// The timeline from a real private redis-server: `watch --json` documents carry `events` for a restart, the
 /// outage around it, a CONFIG SET maxmemory, and a FLUSHDB; `snapshot --log` carries the fail-open transitions
 /// its backfill saw.
-final class EventsCLITests: XCTestCase {
-    private var server: RedisServerFixture!
-    private var watch: StreamingCLIProcess?
-
+final class EventsCLITests: RedisCLITestCase {
     override func setUpWithError() throws {
-        do { server = try RedisServerFixture(options: .init(extraConfig: ["enable-debug-command yes"])) } catch { throw prerequisiteMissing("redis-server could not be started: \(error)") }
-        server.pipe((1...200).map { ["SET", "widget:\($0)", "x", "EX", "600"] })
+        try startServer(.init(extraConfig: ["enable-debug-command yes"]), seed: RedisServerFixture.widgets(200))
     }
 
-    override func tearDown() {
-        watch?.send(SIGKILL)
-        _ = watch?.waitForExit(timeoutSeconds: 5)
-        watch = nil
-        server?.teardown()
-        server = nil
-        super.tearDown()
+    /// A POSIX-locale formatter of `format` in UTC (the logs these tests write are read with `--log-tz UTC`).
+    private func utcFormatter(_ format: String) -> DateFormatter {
+        let formatter = DateFormatter()
+        formatter.dateFormat = format
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        return formatter
     }
 
     private func kinds(_ document: [String: Any]) -> [String] {
@@ -28,8 +24,7 @@ final class EventsCLITests: XCTestCase {
     }
 
     func testWatchDocumentsCarryTheTimeline() throws {
-        let process = try StreamingCLIProcess(["watch", "--json", "--interval", "0.3s", "--no-census", "-p", String(server.port)])
-        watch = process
+        let process = try launch(["watch", "--json", "--interval", "0.3s", "--no-census", "-p", String(server.port)])
         let first = process.waitForDocument(timeoutSeconds: 20) { $0.redisError == nil && $0["server"] is [String: Any] }
         XCTAssertNotNil(first, "connected first")
         XCTAssertEqual(first.map(kinds), [], "a calm start has no events")
@@ -72,8 +67,7 @@ final class EventsCLITests: XCTestCase {
     /// early when the keyspace moved), the event names the families that shrank.
     func testFlushDBNamesTheFamiliesThatShrank() throws {
         server.pipe((1...50).map { ["SET", "session:\($0)", "x", "EX", "600"] })
-        let process = try StreamingCLIProcess(["watch", "--json", "--interval", "0.3s", "-p", String(server.port)])
-        watch = process
+        let process = try launch(["watch", "--json", "--interval", "0.3s", "-p", String(server.port)])
         XCTAssertNotNil(process.waitForDocument(timeoutSeconds: 30) { ($0["census"] as? [String: Any])?["complete"] as? Bool == true },
                         "a complete census first")
         _ = server.redisCLI(["FLUSHDB"])
@@ -122,19 +116,12 @@ final class EventsCLITests: XCTestCase {
         defer { directory.cleanup() }
         let log = directory.file("app.log")
         try Data("2026-11-29 10:00:00 [    INFO] src.app.main: GET /api/v1/widgets 200\n".utf8).write(to: URL(fileURLWithPath: log))
-        let process = try StreamingCLIProcess(["watch", "--json", "--interval", "0.3s", "--no-census", "-p", String(server.port),
-                                               "--log", log, "--log-tz", "UTC"])
-        watch = process
+        let process = try launch(["watch", "--json", "--interval", "0.3s", "--no-census", "-p", String(server.port),
+                                  "--log", log, "--log-tz", "UTC"])
         XCTAssertNotNil(process.waitForDocument(timeoutSeconds: 20) { $0["server"] is [String: Any] })
-        let formatter = DateFormatter()
-        formatter.dateFormat = "yyyy-MM-dd HH:mm:ss"
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
+        let formatter = utcFormatter("yyyy-MM-dd HH:mm:ss")
         let now = formatter.string(from: Date())
-        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
-        try handle.seekToEnd()
-        try handle.write(contentsOf: Data("\(now) [    INFO] uvicorn.error: Started server process [4242]\n".utf8))
-        try handle.close()
+        try append("\(now) [    INFO] uvicorn.error: Started server process [4242]\n", to: log)
         let deployed = process.waitForDocument(after: process.lines.count, timeoutSeconds: 20) { self.kinds($0).contains("deploy") }
         let deploy = (deployed?["events"] as? [[String: Any]])?.first { $0["kind"] as? String == "deploy" }
         XCTAssertTrue(((deploy?["evidence"] as? [String: Any])?["first_line"] as? String ?? "").contains("Started server process [4242]"),
@@ -148,10 +135,7 @@ final class EventsCLITests: XCTestCase {
         let directory = try TempDirectory("events")
         defer { directory.cleanup() }
         let log = directory.file("app.log")
-        let formatter = DateFormatter()
-        formatter.dateFormat = "yyyy-MM-dd HH:mm:ss"
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
+        let formatter = utcFormatter("yyyy-MM-dd HH:mm:ss")
         var text = ""
         let start = Date().addingTimeInterval(-45)
         for i in 0..<80 {
@@ -176,10 +160,7 @@ final class EventsCLITests: XCTestCase {
         let directory = try TempDirectory("deploy")
         defer { directory.cleanup() }
         let log = directory.file("app.log")
-        let formatter = DateFormatter()
-        formatter.dateFormat = "yyyy-MM-dd HH:mm:ss"
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
+        let formatter = utcFormatter("yyyy-MM-dd HH:mm:ss")
         let start = Date().addingTimeInterval(-120)
         var text = "\(formatter.string(from: start)) [    INFO] src.app.main: GET /api/v1/widgets 200\n"
         for worker in 0..<4 {
@@ -205,10 +186,7 @@ final class EventsCLITests: XCTestCase {
             let evidence = deploys.first?["evidence"] as? [String: Any]
             XCTAssertEqual(evidence?["lines"] as? Int, expectedLines, "\(deploys)")
             XCTAssertEqual(deploys.first?["severity"] as? String, "ok")
-            let iso = DateFormatter()
-            iso.dateFormat = "yyyy-MM-dd'T'HH:mm:ss"
-            iso.locale = Locale(identifier: "en_US_POSIX")
-            iso.timeZone = TimeZone(identifier: "UTC")
+            let iso = utcFormatter("yyyy-MM-dd'T'HH:mm:ss")
             let firstAt = iso.string(from: start.addingTimeInterval(10))
             XCTAssertTrue((deploys.first?["at"] as? String ?? "").hasPrefix(firstAt), "the first startup line's time: \(deploys)")
             let first = evidence?["first_line"] as? String ?? ""

@@ -7,26 +7,9 @@ import XCTest
 
 /// The fault matrix against `watch` and `snapshot` (issue 8 §4, §7): every test ends with the tool alive (or
 /// with one clear sentence), never with old numbers presented as new.
-final class FaultMatrixCLITests: XCTestCase {
-    private var server: RedisServerFixture!
-    private var watch: StreamingCLIProcess?
-
-    override func tearDown() {
-        watch?.send(SIGKILL)
-        _ = watch?.waitForExit(timeoutSeconds: 5)
-        watch = nil
-        server?.teardown()
-        server = nil
-        super.tearDown()
-    }
-
-    private func startServer(_ options: RedisServerFixture.Options = .init()) throws {
-        do { server = try RedisServerFixture(options: options) } catch { throw XCTSkip("redis-server could not be started: \(error)") }
-    }
-
+final class FaultMatrixCLITests: RedisCLITestCase {
     private func startWatch(_ extra: [String] = []) throws -> StreamingCLIProcess {
-        let process = try StreamingCLIProcess(["watch", "--json", "--interval", "0.5s", "-p", String(server.port)] + extra)
-        watch = process
+        let process = try launch(["watch", "--json", "--interval", "0.5s", "-p", String(server.port)] + extra)
         XCTAssertNotNil(process.waitForDocument(timeoutSeconds: 20) { $0.redisError == nil && $0["metrics"] is [String: Any] },
                         "watch connected")
         return process
@@ -37,8 +20,6 @@ final class FaultMatrixCLITests: XCTestCase {
             try? JSONSerialization.jsonObject(with: Data($0.text.utf8)) as? [String: Any]
         }
     }
-
-    private func census(_ document: [String: Any]) -> [String: Any]? { document["census"] as? [String: Any] }
 
     private func patterns(_ document: [String: Any]) -> [String] {
         ((census(document)?["families"] as? [[String: Any]]) ?? []).compactMap { $0["pattern"] as? String }
@@ -179,34 +160,31 @@ final class FaultMatrixCLITests: XCTestCase {
 
     /// SCAN denied by ACL: the document says why the census is missing (a note), exit 0 with the rest.
     func testScanDeniedIsExplainedInTheDocument() throws {
-        try startServer(.init(aclUsers: ["noscan on >pw ~* +@all -scan"]))
-        server.pipe([["SET", "widget:1", "v"]])
-        let result = try CLIRunner.run(["snapshot", "--json", "--interval", "0.3s", "-p", String(server.port),
-                                        "--user", "noscan", "-a", "pw", "--no-auth-warning"])
-        XCTAssertEqual(result.status, 0, result.stderr)
-        let document = try parseJSONObject(result.stdout)
-        let notes = (census(document)?["notes"] as? [String]) ?? []
-        XCTAssertTrue(notes.contains { $0.contains("'scan'") && $0.contains("ACL") }, "census notes: \(notes)")
+        try assertCensusDenialIsExplained(command: "scan")
     }
 
     /// PTTL denied by ACL: like SCAN, the census cannot run, and the document says why (a note), exit 0 with the rest.
     func testPTTLDeniedIsExplainedInTheDocument() throws {
-        try startServer(.init(aclUsers: ["nopttl on >pw ~* +@all -pttl"]))
-        server.pipe([["SET", "widget:1", "v"]])
+        try assertCensusDenialIsExplained(command: "pttl")
+    }
+
+    /// `snapshot --json` as a user denied `command`: exit 0, and a census note naming the command and the ACL.
+    private func assertCensusDenialIsExplained(command: String, file: StaticString = #filePath, line: UInt = #line) throws {
+        let user = "no" + command
+        try startServer(.init(aclUsers: ["\(user) on >pw ~* +@all -\(command)"]), seed: [["SET", "widget:1", "v"]])
         let result = try CLIRunner.run(["snapshot", "--json", "--interval", "0.3s", "-p", String(server.port),
-                                        "--user", "nopttl", "-a", "pw", "--no-auth-warning"])
-        XCTAssertEqual(result.status, 0, result.stderr)
+                                        "--user", user, "-a", "pw", "--no-auth-warning"])
+        XCTAssertEqual(result.status, 0, result.stderr, file: file, line: line)
         let document = try parseJSONObject(result.stdout)
         let notes = (census(document)?["notes"] as? [String]) ?? []
-        XCTAssertTrue(notes.contains { $0.contains("'pttl'") && $0.contains("ACL") }, "census notes: \(notes)")
+        XCTAssertTrue(notes.contains { $0.contains("'\(command)'") && $0.contains("ACL") }, "census notes: \(notes)", file: file, line: line)
     }
 
     /// INFO denied: watch documents carry the reason instead of nulls without one.
     func testInfoDeniedIsExplainedByWatch() throws {
         try startServer(.init(aclUsers: ["noinfo on >pw ~* +@all -info"]))
-        let process = try StreamingCLIProcess(["watch", "--json", "--interval", "0.5s", "-p", String(server.port),
-                                               "--user", "noinfo", "-a", "pw", "--no-auth-warning"])
-        watch = process
+        let process = try launch(["watch", "--json", "--interval", "0.5s", "-p", String(server.port),
+                                  "--user", "noinfo", "-a", "pw", "--no-auth-warning"])
         let document = process.waitForDocument(timeoutSeconds: 15) { $0.redisError != nil }
         XCTAssertTrue(document?.redisError?.contains("'info'") == true, "why there are no numbers: \(document?.redisError ?? "nil")")
     }
@@ -214,16 +192,8 @@ final class FaultMatrixCLITests: XCTestCase {
     /// maxclients reached at start: the server's own reason, in one sentence.
     func testMaxClientsAtStartIsNamed() throws {
         try startServer(.init(extraConfig: ["maxclients 1"]))
-        let holder = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let holder = try connectRawClient(port: server.port)
         defer { close(holder) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(server.port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(holder, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        XCTAssertEqual(connected, 0)
         Thread.sleep(forTimeInterval: 0.2)
         let result = try CLIRunner.run(["snapshot", "--json", "--interval", "0.2s", "-p", String(server.port)])
         XCTAssertEqual(result.status, 1)

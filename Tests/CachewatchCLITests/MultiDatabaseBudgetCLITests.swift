@@ -4,47 +4,20 @@ import XCTest
 
 /// Issue 10, several databases: each database is censused on its own connection (`CLIENT LIST` shows one per DB), and
 /// together they stay within the one `--scan-budget` (the server's TYPE calls), not N times it.
-final class MultiDatabaseBudgetCLITests: XCTestCase {
-    private var server: RedisServerFixture!
-    private var watch: StreamingCLIProcess?
-
+final class MultiDatabaseBudgetCLITests: RedisCLITestCase {
     override func setUpWithError() throws {
-        do {
-            server = try RedisServerFixture()
-        } catch {
-            throw prerequisiteMissing("redis-server could not be started: \(error)")
-        }
         var commands: [[String]] = []
         for db in 0...2 {
             commands.append(["SELECT", String(db)])
             commands += (1...3000).map { ["SET", "widget:\(db):\($0)", "x", "EX", String(3600 + $0)] }
         }
-        XCTAssertTrue(server.pipe(commands).contains("errors: 0"))
-    }
-
-    override func tearDown() {
-        watch?.send(SIGKILL)
-        _ = watch?.waitForExit(timeoutSeconds: 5)
-        watch = nil
-        server?.teardown()
-        server = nil
-        super.tearDown()
-    }
-
-    private func typeCalls() -> Int {
-        for line in server.redisCLI(["INFO", "commandstats"]).components(separatedBy: .newlines) where line.hasPrefix("cmdstat_type:") {
-            if let field = line.split(separator: ":", maxSplits: 1).last?.split(separator: ",").first, let calls = Int(field.dropFirst("calls=".count)) {
-                return calls
-            }
-        }
-        return 0
+        try startServer(seed: commands)
     }
 
     func testEachDatabaseOnItsOwnConnectionWithinOneBudget() throws {
         let budget = 300
-        let process = try StreamingCLIProcess(["watch", "--json", "--interval", "0.5s", "--scan-budget", String(budget),
-                                               "-p", String(server.port), "-n", "0,1,2"])
-        watch = process
+        let process = try launch(["watch", "--json", "--interval", "0.5s", "--scan-budget", String(budget),
+                                  "-p", String(server.port), "-n", "0,1,2"])
         XCTAssertNotNil(process.waitForDocument(timeoutSeconds: 20) { document in
             (document["censuses"] as? [[String: Any]] ?? []).filter { ($0["scanned_keys"] as? Int ?? 0) > 0 }.count == 3
         }, "every database's census under way")
@@ -56,7 +29,7 @@ final class MultiDatabaseBudgetCLITests: XCTestCase {
         XCTAssertEqual(server.redisCLI(["CONFIG", "RESETSTAT"]), "OK")
         let started = Date()
         Thread.sleep(forTimeInterval: 4)
-        let calls = typeCalls()
+        let calls = server.commandCalls(["type"])
         let seconds = Date().timeIntervalSince(started)
         // The three runners share 300 keys/s (100 each): about 1200 in 4 s; three full budgets would be 3600.
         XCTAssertLessThanOrEqual(Double(calls), Double(budget) * seconds * 1.25 + 100, "TYPE calls in \(seconds) s")

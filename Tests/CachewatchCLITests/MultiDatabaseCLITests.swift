@@ -5,13 +5,12 @@ import XCTest
 /// Issue 10, several databases: the boilerplate's cache in DB 0, its rate limiter in DB 1 and Taskiq in DB 3, on one
 /// private redis-server; `-n 0,1,3` and `-n all` through `snapshot`, `watch` and `check`.
 final class MultiDatabaseCLITests: XCTestCase {
-    private static var server: RedisServerFixture!
+    private static let shared = SharedRedisServer()
 
     /// DB 0: cache shapes; DB 1: `ratelimit:{id}:{path}` counters (EX 60); DB 3: a Taskiq queue list and result keys.
     override class func setUp() {
         super.setUp()
-        server = try? RedisServerFixture()
-        guard let server else { return }
+        guard let server = shared.start() else { return }
         var commands: [[String]] = []
         for id in 1...40 { commands.append(["SET", "widget:\(id)", "{\"id\":\(id)}", "EX", String(3000 + id * 13)]) }
         for user in 1...5 { for page in 1...4 { commands.append(["SET", "user_\(user)_widgets:page_\(page):size_10:\(user)", "[1]", "EX", String(100 + user * 37 + page * 11)]) } }
@@ -25,17 +24,11 @@ final class MultiDatabaseCLITests: XCTestCase {
     }
 
     override class func tearDown() {
-        server?.teardown()
-        server = nil
+        shared.stop()
         super.tearDown()
     }
 
-    private var server: RedisServerFixture {
-        get throws {
-            guard let server = Self.server else { throw prerequisiteMissing("redis-server could not be started") }
-            return server
-        }
-    }
+    private var server: RedisServerFixture { get throws { try Self.shared.server } }
 
     private func dbsize(_ db: Int) throws -> Int {
         let text = try server.redisCLI(["-n", String(db), "DBSIZE"]).trimmingCharacters(in: .whitespacesAndNewlines)

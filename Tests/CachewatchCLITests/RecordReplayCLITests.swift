@@ -3,37 +3,21 @@ import TestSupport
 import XCTest
 
 /// `watch --record`, `record`, `replay --json` and `diff FILE@TIME` against a private redis-server.
-final class RecordReplayCLITests: XCTestCase {
-    private var server: RedisServerFixture!
+final class RecordReplayCLITests: RedisCLITestCase {
     private var directory: TempDirectory!
-    private var running: StreamingCLIProcess?
 
     override func setUpWithError() throws {
-        do {
-            server = try RedisServerFixture()
-        } catch {
-            throw prerequisiteMissing("redis-server could not be started: \(error)")
-        }
-        server.pipe((1...30).map { ["SET", "widget:\($0)", "x", "EX", "600"] })
+        try startServer(seed: RedisServerFixture.widgets(30))
         directory = try TempDirectory("record")
     }
 
     override func tearDown() {
-        running?.send(SIGKILL)
-        _ = running?.waitForExit(timeoutSeconds: 5)
-        running = nil
-        server?.teardown()
-        server = nil
+        super.tearDown()
         directory?.cleanup()
         directory = nil
-        super.tearDown()
     }
 
-    private func start(_ arguments: [String]) throws -> StreamingCLIProcess {
-        let process = try StreamingCLIProcess(arguments)
-        running = process
-        return process
-    }
+    private func start(_ arguments: [String]) throws -> StreamingCLIProcess { try launch(arguments) }
 
     /// The acceptance test of issue 13: record a `watch` across a Redis restart, then `replay --json`
     /// prints exactly what `watch` printed, document for document.
@@ -202,24 +186,4 @@ final class RecordReplayCLITests: XCTestCase {
         return result.stdout.split(separator: "\n").count
     }
 
-    private func gunzip(_ path: String) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", "gzip -dc < \"$0\" 2>/dev/null", path]
-        let out = Pipe()
-        process.standardOutput = out
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
-    }
-
-    private func gzipTest(_ path: String) throws -> Int32 {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", "gzip -t < \"$0\"", path]
-        try process.run()
-        process.waitUntilExit()
-        return process.terminationStatus
-    }
 }

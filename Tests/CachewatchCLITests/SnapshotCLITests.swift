@@ -334,26 +334,19 @@ final class SnapshotCLITests: XCTestCase {
 /// Password handling against a server with `requirepass`.
 final class SnapshotAuthCLITests: XCTestCase {
     private static let password = "Pw-7f3a9c-secret"
-    private static var server: RedisServerFixture!
+    private static let shared = SharedRedisServer()
 
     override class func setUp() {
         super.setUp()
-        server = try? RedisServerFixture(options: .init(password: password))
-        server?.pipe([["SELECT", "2"], ["SET", "widget:1", "a"], ["SET", "widget:2", "b"]])
+        shared.start(.init(password: password))?.pipe([["SELECT", "2"], ["SET", "widget:1", "a"], ["SET", "widget:2", "b"]])
     }
 
     override class func tearDown() {
-        server?.teardown()
-        server = nil
+        shared.stop()
         super.tearDown()
     }
 
-    private var server: RedisServerFixture {
-        get throws {
-            guard let server = Self.server else { throw prerequisiteMissing("redis-server could not be started") }
-            return server
-        }
-    }
+    private var server: RedisServerFixture { get throws { try Self.shared.server } }
 
     private func assertPasswordAbsent(_ result: CLIRunner.Result, _ password: String, file: StaticString = #filePath, line: UInt = #line) {
         XCTAssertFalse(result.stdout.contains(password), "password on stdout", file: file, line: line)

@@ -41,17 +41,9 @@ final class TimelineCLITests: DashboardTestCase {
         XCTAssertEqual((marker?["evidence"] as? [String: Any])?["note"] as? String, "deploy v42", "\(events)")
         XCTAssertTrue(events.contains { $0["kind"] as? String == "deploy" }, "\(events)")
 
-        let player = try TmuxSession(command: [CLIRunner.binaryPath, "replay", recording], width: 120, height: 32,
-                                     environment: ["LC_ALL": "C.UTF-8", "TERM": "xterm-256color"])
+        let player = try startPlayer(recording, width: 120, height: 32)
         defer { player.kill() }
-        XCTAssertTrue(player.waitFor(timeoutSeconds: 20) { $0.contains("REPLAY") }.contains("REPLAY"))
-        player.send("Space")
-        var seen = ""
-        for _ in 0..<4 where !seen.contains("marker: deploy v42") {
-            let before = player.capture()
-            player.send("n")
-            seen += player.waitFor(timeoutSeconds: 4) { $0 != before && ($0.contains("marker: deploy v42") || $0.contains("deploy: Deploy")) }
-        }
+        let seen = stepToEvent(player, until: "marker: deploy v42") { $0.contains("marker: deploy v42") || $0.contains("deploy: Deploy") }
         XCTAssertTrue(seen.contains("marker: deploy v42"), "n steps to the marker (the deploy line is of the same second): \(seen)")
         player.send("q")
         XCTAssertTrue(player.waitUntilExited(timeoutSeconds: 10))
@@ -94,17 +86,9 @@ final class TimelineCLITests: DashboardTestCase {
         XCTAssertEqual(olderJSON.status, 0, olderJSON.stderr)
         XCTAssertFalse(olderJSON.stdout.contains("\"events\""), "replay --json prints what was recorded, nothing added")
 
-        let player = try TmuxSession(command: [CLIRunner.binaryPath, "replay", older], width: 100, height: 30,
-                                     environment: ["LC_ALL": "C.UTF-8", "TERM": "xterm-256color"])
+        let player = try startPlayer(older, width: 100, height: 30)
         defer { player.kill() }
-        XCTAssertTrue(player.waitFor(timeoutSeconds: 20) { $0.contains("REPLAY") }.contains("REPLAY"))
-        player.send("Space")
-        var seen = ""
-        for _ in 0..<4 where !seen.contains("restart: The cache server restarted") {
-            let before = player.capture()
-            player.send("n")
-            seen += player.waitFor(timeoutSeconds: 4) { $0 != before && $0.contains(": ") }
-        }
+        let seen = stepToEvent(player, until: "restart: The cache server restarted") { $0.contains(": ") }
         XCTAssertTrue(seen.contains("restart: The cache server restarted"), "n jumps to the derived restart:\n\(seen)")
         // N: back to the event before it (the restored connection of the same second).
         player.send("N")
@@ -139,14 +123,26 @@ final class TimelineCLITests: DashboardTestCase {
 
     /// The recording's header line (line 1 of the gzip stream).
     private func gunzipFirstLine(_ path: String) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", "gzip -dc < \"$0\" 2>/dev/null | head -n 1", path]
-        let out = Pipe()
-        process.standardOutput = out
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .newlines)
+        String(try gunzip(path).prefix { $0 != "\n" })
+    }
+
+    /// `replay FILE` in a terminal, playing (Space) once its REPLAY header is up.
+    private func startPlayer(_ path: String, width: Int, height: Int, file: StaticString = #filePath, line: UInt = #line) throws -> TmuxSession {
+        let player = try TmuxSession(command: [CLIRunner.binaryPath, "replay", path], width: width, height: height,
+                                     environment: ["LC_ALL": "C.UTF-8", "TERM": "xterm-256color"])
+        XCTAssertTrue(player.waitFor(timeoutSeconds: 20) { $0.contains("REPLAY") }.contains("REPLAY"), file: file, line: line)
+        player.send("Space")
+        return player
+    }
+
+    /// Presses `n` (next event) up to 4 times until a screen shows `target`; every new screen that `shows` is kept.
+    private func stepToEvent(_ player: TmuxSession, until target: String, shows: (String) -> Bool) -> String {
+        var seen = ""
+        for _ in 0..<4 where !seen.contains(target) {
+            let before = player.capture()
+            player.send("n")
+            seen += player.waitFor(timeoutSeconds: 4) { $0 != before && shows($0) }
+        }
+        return seen
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
+import TestSupport
 import XCTest
 
 /// A detached tmux session running one command, for end-to-end tests of the dashboard.
@@ -139,17 +140,8 @@ final class TmuxSession {
     /// without tearing down; it exits by itself within a second of the server going away.
     private func startWatchdog() {
         let tmux = "\(Self.quote(Self.tmuxPath)) -L \(Self.quote(socketName)) -f \(Self.quote(configPath))"
-        let script = """
-            while kill -0 \(getpid()) 2>/dev/null && \(tmux) has-session 2>/dev/null; do sleep 1; done
-            if ! kill -0 \(getpid()) 2>/dev/null; then \(tmux) kill-server 2>/dev/null; rm -f \(Self.quote(configPath)); fi
-            """
-        let watchdog = Process()
-        watchdog.executableURL = URL(fileURLWithPath: "/bin/sh")
-        watchdog.arguments = ["-c", script]
-        watchdog.standardInput = FileHandle.nullDevice
-        watchdog.standardOutput = FileHandle.nullDevice
-        watchdog.standardError = FileHandle.nullDevice
-        try? watchdog.run()
+        ServerProcess.startWatchdog(aliveCheck: "\(tmux) has-session 2>/dev/null",
+                                    cleanup: "\(tmux) kill-server 2>/dev/null; rm -f \(Self.quote(configPath))")
     }
 
     // MARK: - tmux

@@ -4,36 +4,22 @@ import XCTest
 
 /// `cachewatch watch --json`: NDJSON flushed line by line while it runs, logs followed through rename rotation and
 /// copytruncate with an exact total, clean stops on SIGTERM/SIGINT, and Redis going away and coming back.
-final class WatchCLITests: XCTestCase {
-    private var server: RedisServerFixture!
+final class WatchCLITests: RedisCLITestCase {
     private var directory: TempDirectory!
-    private var watch: StreamingCLIProcess?
 
     override func setUpWithError() throws {
-        do {
-            server = try RedisServerFixture()
-        } catch {
-            throw prerequisiteMissing("redis-server could not be started: \(error)")
-        }
-        server.pipe((1...20).map { ["SET", "widget:\($0)", "x", "EX", "600"] })
+        try startServer(seed: RedisServerFixture.widgets(20))
         directory = try TempDirectory("watch")
     }
 
     override func tearDown() {
-        watch?.send(SIGKILL)
-        _ = watch?.waitForExit(timeoutSeconds: 5)
-        watch = nil
-        server?.teardown()
-        server = nil
+        super.tearDown()
         directory?.cleanup()
         directory = nil
-        super.tearDown()
     }
 
     private func startWatch(_ extra: [String]) throws -> StreamingCLIProcess {
-        let process = try StreamingCLIProcess(["watch", "--json", "--interval", "0.5s", "-p", String(server.port)] + extra)
-        watch = process
-        return process
+        try launch(["watch", "--json", "--interval", "0.5s", "-p", String(server.port)] + extra)
     }
 
     /// Every line so far is one complete JSON document of schema 1.
@@ -72,7 +58,7 @@ final class WatchCLITests: XCTestCase {
             XCTAssertEqual((document?["keyspace"] as? [[String: Any]])?.first?["keys"] as? Int, 20)
             XCTAssertTrue(watch.lines.allSatisfy(\.arrivedWhileRunning))
             assertCleanStop(watch, after: signal)
-            self.watch = nil
+            running = nil
         }
     }
 
@@ -253,9 +239,8 @@ final class WatchCLITests: XCTestCase {
     }
 
     func testStdinLogFollowedLive() throws {
-        let watch = try StreamingCLIProcess(["watch", "--json", "--no-census", "--interval", "0.5s", "-p", String(server.port),
-                                             "--log", "-"], withStdin: true)
-        self.watch = watch
+        let watch = try launch(["watch", "--json", "--no-census", "--interval", "0.5s", "-p", String(server.port),
+                                "--log", "-"], withStdin: true)
         func events(_ count: Int) -> String {
             (0..<count).map { _ in LogLineWriter.failOpen(.classic, at: Date(), error: "Connection refused") }.joined()
         }

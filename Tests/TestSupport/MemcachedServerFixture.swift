@@ -41,36 +41,20 @@ public final class MemcachedServerFixture: @unchecked Sendable {
 
     deinit { kill() }
 
-    static var executable: URL? {
-        for dir in ["/usr/bin", "/usr/local/bin", "/usr/sbin"] where FileManager.default.isExecutableFile(atPath: dir + "/memcached") {
-            return URL(fileURLWithPath: dir + "/memcached")
-        }
-        return nil
-    }
+    static var executable: URL? { ServerProcess.executable("memcached", in: ["/usr/bin", "/usr/local/bin", "/usr/sbin"]) }
 
     /// `host:port`.
     public var address: String { "\(host):\(port)" }
 
     /// Starts memcached on `port` and waits until it answers `version`.
     public func start() throws {
-        let proc = Process()
-        proc.executableURL = Self.executable
         var arguments = ["-l", host, "-p", String(port), "-U", "0", "-m", "64"]
         if geteuid() == 0 { arguments += ["-u", "root"] }
-        proc.arguments = arguments + extraArguments
-        proc.standardOutput = FileHandle.nullDevice
-        proc.standardError = FileHandle.nullDevice
-        proc.standardInput = FileHandle.nullDevice
-        try proc.run()
+        let proc = try ServerProcess.launch(Self.executable, arguments: arguments + extraArguments)
         lock.lock()
         process = proc
         lock.unlock()
-        startWatchdog(serverPID: proc.processIdentifier)
-        let deadline = Date().addingTimeInterval(10)
-        while Date() < deadline, proc.isRunning {
-            if (try? send("version\r\n", until: "\r\n"))?.hasPrefix("VERSION") == true { return }
-            usleep(20_000)
-        }
+        if ServerProcess.waitUntilAnswering(proc, { (try? send("version\r\n", until: "\r\n"))?.hasPrefix("VERSION") == true }) { return }
         kill()
         throw NSError(domain: "MemcachedServerFixture", code: 3, userInfo: [NSLocalizedDescriptionKey: "memcached did not start on \(port)"])
     }
@@ -81,9 +65,7 @@ public final class MemcachedServerFixture: @unchecked Sendable {
         let proc = process
         process = nil
         lock.unlock()
-        guard let proc, proc.isRunning else { return }
-        _ = Glibc.kill(proc.processIdentifier, SIGKILL)
-        proc.waitUntilExit()
+        ServerProcess.terminate(proc, signal: SIGKILL)
     }
 
     /// Kill, then start again on the same port (an empty cache, a new pid).
@@ -153,20 +135,5 @@ public final class MemcachedServerFixture: @unchecked Sendable {
             reply += chunk[0..<count]
         }
         return String(decoding: reply, as: UTF8.self)
-    }
-
-    /// A detached `sh` that kills memcached if the test process dies first.
-    private func startWatchdog(serverPID: Int32) {
-        let script = """
-            while kill -0 \(getpid()) 2>/dev/null && kill -0 \(serverPID) 2>/dev/null; do sleep 1; done
-            kill -9 \(serverPID) 2>/dev/null
-            """
-        let watchdog = Process()
-        watchdog.executableURL = URL(fileURLWithPath: "/bin/sh")
-        watchdog.arguments = ["-c", script]
-        watchdog.standardInput = FileHandle.nullDevice
-        watchdog.standardOutput = FileHandle.nullDevice
-        watchdog.standardError = FileHandle.nullDevice
-        try? watchdog.run()
     }
 }

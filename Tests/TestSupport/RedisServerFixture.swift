@@ -105,24 +105,12 @@ public final class RedisServerFixture: @unchecked Sendable {
         let config = directory.appendingPathComponent("redis.conf")
         try configText().write(to: config, atomically: true, encoding: .utf8)
         let log = directory.appendingPathComponent("redis.log")
-        let proc = Process()
-        proc.executableURL = options.serverExecutable ?? Self.executable("redis-server")
-        proc.arguments = [config.path]
-        proc.currentDirectoryURL = directory
-        proc.standardOutput = FileHandle.nullDevice
-        proc.standardError = FileHandle.nullDevice
-        proc.standardInput = FileHandle.nullDevice
-        try proc.run()
+        let proc = try ServerProcess.launch(options.serverExecutable ?? Self.executable("redis-server"), arguments: [config.path],
+                                            currentDirectory: directory, cleanupDirectory: directory)
         lock.lock()
         process = proc
         lock.unlock()
-        startWatchdog(serverPID: proc.processIdentifier)
-        let deadline = Date().addingTimeInterval(10)
-        while Date() < deadline {
-            if !proc.isRunning { break }
-            if loopbackPortAccepts(port), pingAnswers() { return }
-            usleep(20_000)
-        }
+        if ServerProcess.waitUntilAnswering(proc, { loopbackPortAccepts(port) && pingAnswers() }) { return }
         let logText = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
         terminate(signal: SIGKILL)
         throw FixtureError.didNotStart(String(logText.suffix(600)))
@@ -151,11 +139,7 @@ public final class RedisServerFixture: @unchecked Sendable {
         let proc = process
         process = nil
         lock.unlock()
-        guard let proc else { return }
-        if proc.isRunning {
-            _ = Glibc.kill(proc.processIdentifier, signal)
-            proc.waitUntilExit()
-        }
+        ServerProcess.terminate(proc, signal: signal)
     }
 
     // MARK: - redis-cli
@@ -243,35 +227,13 @@ public final class RedisServerFixture: @unchecked Sendable {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// A detached `sh` that kills the server and removes the temp dir if the test process dies without
-    /// tearing down (a crash); it exits by itself within a second of the server stopping.
-    private func startWatchdog(serverPID: Int32) {
-        let script = """
-            while kill -0 \(getpid()) 2>/dev/null && kill -0 \(serverPID) 2>/dev/null; do sleep 1; done
-            if ! kill -0 \(getpid()) 2>/dev/null; then kill -9 \(serverPID) 2>/dev/null; rm -rf '\(directory.path)'; fi
-            """
-        let watchdog = Process()
-        watchdog.executableURL = URL(fileURLWithPath: "/bin/sh")
-        watchdog.arguments = ["-c", script]
-        watchdog.standardInput = FileHandle.nullDevice
-        watchdog.standardOutput = FileHandle.nullDevice
-        watchdog.standardError = FileHandle.nullDevice
-        try? watchdog.run()
-    }
-
     /// True when the server answers PING (with PONG, or NOAUTH when a password is set).
     private func pingAnswers() -> Bool {
         let reply = redisCLI(["ping"])
         return reply.contains("PONG") || reply.contains("NOAUTH")
     }
 
-    static func executable(_ name: String) -> URL? {
-        for dir in ["/usr/bin", "/usr/local/bin", "/opt/homebrew/bin", "/usr/sbin"] {
-            let path = dir + "/" + name
-            if FileManager.default.isExecutableFile(atPath: path) { return URL(fileURLWithPath: path) }
-        }
-        return nil
-    }
+    static func executable(_ name: String) -> URL? { ServerProcess.executable(name) }
 }
 
 /// Kills every live fixture when the test process exits normally (deinit may not run for globals).

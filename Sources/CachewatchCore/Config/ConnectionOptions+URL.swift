@@ -24,17 +24,7 @@ struct ParsedConnectionURL: Equatable, Sendable {
         }
         let scheme = trimmed[..<schemeEnd.lowerBound].lowercased()
         var rest = Substring(trimmed[schemeEnd.upperBound...])
-        switch scheme {
-        case "redis", "unix": break
-        case "rediss":
-            throw ConnectionOptionsError(kind: .tlsUnsupported,
-                                         message: "TLS (rediss://) is not supported by cachewatch yet; connect with redis:// through a local tunnel such as stunnel.")
-        default:
-            let shown = scheme.allSatisfy { $0.isLetter || $0.isNumber || $0 == "+" || $0 == "-" || $0 == "." } && scheme.count <= 20
-                ? "\"\(scheme)://\"" : "in the URL"
-            throw ConnectionOptionsError(kind: .unsupportedScheme,
-                                         message: "The URL scheme \(shown) is not supported; use redis:// or unix://.")
-        }
+        try checkScheme(scheme)
 
         if let hash = rest.firstIndex(of: "#") { rest = rest[..<hash] }
         var query: Substring = ""
@@ -57,22 +47,8 @@ struct ParsedConnectionURL: Equatable, Sendable {
 
         var hostPort = authority
         if let at = authority.lastIndex(of: "@") {
-            let userInfo = authority[..<at]
             hostPort = authority[authority.index(after: at)...]
-            let user: Substring
-            var pass: Substring?
-            if let colon = userInfo.firstIndex(of: ":") {
-                user = userInfo[..<colon]
-                pass = userInfo[userInfo.index(after: colon)...]
-            } else {
-                user = userInfo
-            }
-            guard let decodedUser = String(user).removingPercentEncoding else { throw malformed("has a bad %-escape in the user name") }
-            if !decodedUser.isEmpty { parsed.username = decodedUser }
-            if let pass {
-                guard let decodedPass = String(pass).removingPercentEncoding else { throw malformed("has a bad %-escape in the password") }
-                if !decodedPass.isEmpty { parsed.password = decodedPass }
-            }
+            try parseUserInfo(authority[..<at], into: &parsed)
         }
 
         if scheme == "unix" {
@@ -82,23 +58,56 @@ struct ParsedConnectionURL: Equatable, Sendable {
         } else {
             try parseHostPort(hostPort, into: &parsed)
             let dbText = path.drop { $0 == "/" }
-            if !dbText.isEmpty {
-                guard let db = Int(dbText), dbText.allSatisfy(\.isASCIIDigit), db <= Int(Int32.max) else {
-                    throw ConnectionOptionsError(kind: .badDB, message: "The database number in the URL is not a whole number of 0 or more.")
-                }
-                parsed.db = db
-            }
+            if !dbText.isEmpty { parsed.db = try database(dbText) }
         }
 
         for item in query.split(separator: "&") {
             let pair = item.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             guard pair.count == 2, pair[0] == "db" else { continue }
-            guard let db = Int(pair[1]), pair[1].allSatisfy(\.isASCIIDigit), db <= Int(Int32.max) else {
-                throw ConnectionOptionsError(kind: .badDB, message: "The database number in the URL is not a whole number of 0 or more.")
-            }
-            parsed.db = db
+            parsed.db = try database(pair[1])
         }
         return parsed
+    }
+
+    /// Accepts redis:// and unix://; rediss:// (TLS) and any other scheme get their own sentence.
+    private static func checkScheme(_ scheme: String) throws {
+        switch scheme {
+        case "redis", "unix": return
+        case "rediss":
+            throw ConnectionOptionsError(kind: .tlsUnsupported,
+                                         message: "TLS (rediss://) is not supported by cachewatch yet; connect with redis:// through a local tunnel such as stunnel.")
+        default:
+            let shown = scheme.allSatisfy { $0.isLetter || $0.isNumber || $0 == "+" || $0 == "-" || $0 == "." } && scheme.count <= 20
+                ? "\"\(scheme)://\"" : "in the URL"
+            throw ConnectionOptionsError(kind: .unsupportedScheme,
+                                         message: "The URL scheme \(shown) is not supported; use redis:// or unix://.")
+        }
+    }
+
+    /// `user[:pass]` (percent-decoded; empty parts are left unset).
+    private static func parseUserInfo(_ userInfo: Substring, into parsed: inout ParsedConnectionURL) throws {
+        let user: Substring
+        var pass: Substring?
+        if let colon = userInfo.firstIndex(of: ":") {
+            user = userInfo[..<colon]
+            pass = userInfo[userInfo.index(after: colon)...]
+        } else {
+            user = userInfo
+        }
+        guard let decodedUser = String(user).removingPercentEncoding else { throw malformed("has a bad %-escape in the user name") }
+        if !decodedUser.isEmpty { parsed.username = decodedUser }
+        if let pass {
+            guard let decodedPass = String(pass).removingPercentEncoding else { throw malformed("has a bad %-escape in the password") }
+            if !decodedPass.isEmpty { parsed.password = decodedPass }
+        }
+    }
+
+    /// A database number from the path or `?db=`: ASCII digits, 0…2^31-1.
+    private static func database(_ text: Substring) throws -> Int {
+        guard let db = Int(text), text.allSatisfy(\.isASCIIDigit), db <= Int(Int32.max) else {
+            throw ConnectionOptionsError(kind: .badDB, message: "The database number in the URL is not a whole number of 0 or more.")
+        }
+        return db
     }
 
     private static func parseHostPort(_ hostPort: Substring, into parsed: inout ParsedConnectionURL) throws {

@@ -19,6 +19,25 @@ struct RedisSample {
 
 /// One budgeted sample of Redis, shared by `snapshot` and `check`.
 enum RedisSampler {
+    /// Samples a Redis Cluster (`--cluster`, or the server says so) through `ClusterSampler`, else the one server
+    /// (its `databases`); true with the sample when it was a cluster.
+    static func sampleClusterOrServer(endpoint: RedisEndpoint, forcedCluster: Bool, databases: DatabaseSelection,
+                                      intervalSeconds: Double, budget: Int, census: CensusArguments, full: Bool, noCensus: Bool,
+                                      showProgress: Bool, databaseFromFlag: Bool,
+                                      databaseErrorExitCode: Int32? = nil) throws -> (isCluster: Bool, sample: RedisSample) {
+        guard try ClusterProbe.isCluster(endpoint: endpoint, forced: forcedCluster) else {
+            return (false, sample(endpoint: endpoint, intervalSeconds: intervalSeconds, budget: budget, census: census, full: full,
+                                  noCensus: noCensus, showProgress: showProgress, databases: databases))
+        }
+        do {
+            try ClusterProbe.checkDatabases(endpoint: endpoint, selection: databases, fromFlag: databaseFromFlag)
+        } catch let error as CLIError {
+            throw databaseErrorExitCode.map { CLIError(error.message, exitCode: $0) } ?? error
+        }
+        return (true, ClusterSampler.sample(seed: endpoint, intervalSeconds: intervalSeconds, budget: budget, census: census,
+                                            full: full, noCensus: noCensus, showProgress: showProgress))
+    }
+
     /// Two INFO samples `intervalSeconds` apart (rates without our own load), with a budgeted census sample
     /// in between, or a full census afterwards with `full`; `showProgress` draws the full census's progress on stderr.
     static func sample(endpoint: RedisEndpoint, intervalSeconds: Double, budget: Int, census censusArguments: CensusArguments,
@@ -82,6 +101,17 @@ enum RedisSampler {
             result.census = CensusReport.unavailable(db: endpoint.db, reason: "The census cannot run: " + error.message)
         }
         result.otherCachewatch = first.otherCachewatch
+        takeDatabaseAndFullCensuses(into: &result, multiple: multiple, full: full, noCensus: noCensus, client: client,
+                                    endpoint: endpoint, memory: censusArguments.memory, maxFamilies: maxFamilies,
+                                    showProgress: showProgress)
+        return result
+    }
+
+    /// After the rate window: the budgeted reports of several databases, or the full census (of every database or the
+    /// one), into `result` (its `census`, `censuses` or `error`); a census denied by ACL becomes an unavailable one.
+    private static func takeDatabaseAndFullCensuses(into result: inout RedisSample, multiple: DatabaseCensusSampler?, full: Bool,
+                                                    noCensus: Bool, client: RedisClient, endpoint: RedisEndpoint, memory: Bool,
+                                                    maxFamilies: Int, showProgress: Bool) {
         if let multiple, !full {
             result.censuses = multiple.budgetedReports()
             result.census = result.censuses?.first
@@ -97,7 +127,7 @@ enum RedisSampler {
             }
         } else if full && !noCensus {
             do {
-                result.census = try CensusRunner.runFull(client: client, db: endpoint.db, memory: censusArguments.memory,
+                result.census = try CensusRunner.runFull(client: client, db: endpoint.db, memory: memory,
                                                          maxFamilies: maxFamilies, progress: showProgress ? ProgressLine.census : nil)
                 ProgressLine.clear()
             } catch let error as RedisError where !error.isConnectionError {
@@ -108,6 +138,5 @@ enum RedisSampler {
                 result.error = "The census stopped: \(error)."
             }
         }
-        return result
     }
 }

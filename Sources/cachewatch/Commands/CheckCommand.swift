@@ -61,18 +61,12 @@ struct Check: ParsableCommand {
         } else {
             let options = try connection.resolve(config: settings.connection, configPath: settings.path)
             let endpoint = options.endpoint(commandTimeoutMilliseconds: try connection.commandTimeoutMilliseconds())
-            let isCluster = try ClusterProbe.isCluster(endpoint: endpoint, forced: connection.cluster)
-            if isCluster {
-                // A command-line problem is UNKNOWN (3) for check.
-                do { try ClusterProbe.checkDatabases(endpoint: endpoint, selection: options.databases, fromFlag: true) } catch let error as CLIError {
-                    throw CLIError(error.message, exitCode: 3)
-                }
-            }
-            let redis = isCluster
-                ? ClusterSampler.sample(seed: endpoint, intervalSeconds: intervalSeconds, budget: budget, census: censusArguments,
-                                        full: full, noCensus: skipCensus, showProgress: false)
-                : RedisSampler.sample(endpoint: endpoint, intervalSeconds: intervalSeconds, budget: budget, census: censusArguments,
-                                      full: full, noCensus: skipCensus, showProgress: false, databases: options.databases)
+            let redis = try RedisSampler.sampleClusterOrServer(endpoint: endpoint, forcedCluster: connection.cluster,
+                                                               databases: options.databases, intervalSeconds: intervalSeconds,
+                                                               budget: budget, census: censusArguments, full: full,
+                                                               noCensus: skipCensus, showProgress: false,
+                                                               // A command-line problem is UNKNOWN (3) for check.
+                                                               databaseFromFlag: true, databaseErrorExitCode: 3).sample
             sample = (redis.info, redis.rates, redis.pingMilliseconds, redis.census, redis.error.map(options.redact))
             censuses = redis.censuses
         }

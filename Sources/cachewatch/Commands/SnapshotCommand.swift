@@ -45,13 +45,11 @@ struct Snapshot: ParsableCommand {
         let inputs = try OneShotInputs(logArguments: self.logArguments, censusArguments: self.censusArguments, settings: settings)
         let (logs, budget, censusArguments) = (inputs.logs, inputs.budget, inputs.censusArguments)
 
-        let isCluster = try ClusterProbe.isCluster(endpoint: endpoint, forced: connection.cluster)
-        if isCluster { try ClusterProbe.checkDatabases(endpoint: endpoint, selection: options.databases, fromFlag: connection.db != nil) }
-        let redis = isCluster
-            ? ClusterSampler.sample(seed: endpoint, intervalSeconds: intervalSeconds, budget: budget, census: censusArguments,
-                                    full: full, noCensus: noCensus, showProgress: !json)
-            : RedisSampler.sample(endpoint: endpoint, intervalSeconds: intervalSeconds, budget: budget, census: censusArguments,
-                                  full: full, noCensus: noCensus, showProgress: !json, databases: options.databases)
+        let (isCluster, redis) = try RedisSampler.sampleClusterOrServer(endpoint: endpoint, forcedCluster: connection.cluster,
+                                                                        databases: options.databases, intervalSeconds: intervalSeconds,
+                                                                        budget: budget, census: censusArguments, full: full,
+                                                                        noCensus: noCensus, showProgress: !json,
+                                                                        databaseFromFlag: connection.db != nil)
         var target = options.target(info: redis.info)
         if isCluster {
             target.mode = "cluster"
