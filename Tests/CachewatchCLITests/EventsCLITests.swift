@@ -89,8 +89,7 @@ final class EventsCLITests: RedisCLITestCase {
     func testFlushDBOfOneOfSeveralDatabasesNamesItsFamilies() throws {
         server.pipe([["SELECT", "1"]] + (1...300).map { ["SET", "ratelimit:\($0):/api/v1/widgets", "3", "EX", "600"] }
                     + [["SELECT", "3"], ["LPUSH", "taskiq", "job-1"]])
-        let process = try StreamingCLIProcess(["watch", "--json", "--interval", "0.3s", "-n", "0,1,3", "-p", String(server.port)])
-        watch = process
+        let process = try launch(["watch", "--json", "--interval", "0.3s", "-n", "0,1,3", "-p", String(server.port)])
         let complete = process.waitForDocument(timeoutSeconds: 30) { document in
             let censuses = document["censuses"] as? [[String: Any]] ?? []
             return censuses.count == 3 && censuses.allSatisfy { $0["complete"] as? Bool == true }
