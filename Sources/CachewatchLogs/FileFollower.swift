@@ -12,7 +12,7 @@ import Glibc
 ///   already read under another name.
 /// - Rename rotation / delete: the old file is finished through its open descriptor, then the new
 ///   file at the path is read from offset 0. Copytruncate (size below our offset): restart at 0.
-/// - Reading: 1 MiB chunks; after a full chunk, the next one is read on another thread
+/// - Reading: 64 KiB chunks; after a full chunk, the next one is read on another thread
 ///   (`ReadAhead`) while the current one is split and counted, so the kernel's copy overlaps the work.
 /// - Missing: status `missing`, waits. Permission denied: status `unreadable` with a sentence.
 /// - Limits: a copytruncate whose file grows back past our offset between two polls (≤ 250 ms) is not
@@ -68,7 +68,13 @@ public final class FileFollower {
         public var inode: UInt64
     }
 
-    public static let chunkBytes = 1 << 20
+    /// Bytes read at a time: small enough that the copy out of the page cache and the scan of it stay in the CPU's
+    /// cache (1 MiB chunks spent more time in the kernel's copy than in counting the lines: 2026-11-30, 256 MiB
+    /// log, CPU 0.48 s -> 0.34 s with 64 KiB); at least one backfill probe (`probeBytes`), which reads into the
+    /// same buffer.
+    public static let chunkBytes = 64 << 10
+    /// The backfill's search steps back from the end in multiples of this, and narrows the crossing to within it.
+    static let searchStepBytes: Int64 = 1 << 20
     /// How much of an untimed (plain) file the backfill reads, at most.
     public static let untimedTailBytes: Int64 = 1 << 20
 
@@ -103,7 +109,7 @@ public final class FileFollower {
         self.backfillSeconds = backfillSeconds
         self.timeZone = timeZone
         self.status = .missing("\(DisplayEscaper.escape(path)) does not exist yet; waiting for it.")
-        buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: Self.chunkBytes)
+        buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: max(Self.chunkBytes, Int(Self.probeBytes)))
     }
 
     deinit {
@@ -265,7 +271,7 @@ public final class FileFollower {
         if newest < cutoff { return (last.lineStart ?? max(0, size - Self.probeBytes), true) }
         var newer = max(0, size - Self.probeBytes)     // the window has begun at or before here
         var older: Int64?                               // a line start older than the cutoff
-        var step = Int64(Self.chunkBytes)
+        var step = Self.searchStepBytes
         while older == nil, newer > 0, !shouldStop() {
             let position = max(0, size - step)
             let found = probe(at: position, size: size, parser: &parser)
@@ -278,7 +284,7 @@ public final class FileFollower {
         }
         guard var low = older else { return (0, true) }
         var high = newer
-        while high - low > Int64(Self.chunkBytes), !shouldStop() {
+        while high - low > Self.searchStepBytes, !shouldStop() {
             let middle = low + (high - low) / 2
             let found = probe(at: middle, size: size, parser: &parser)
             if let time = found.time, time < cutoff, let lineStart = found.lineStart, lineStart < high {

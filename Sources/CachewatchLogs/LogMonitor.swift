@@ -310,6 +310,7 @@ public final class LogMonitor {
                 state.pointee.arrival = clock()
             },
             chunkBegins: { chunk in
+                state.pointee.calibrateNeedles(chunk)
                 state.pointee.needles.begin(chunk)
                 state.pointee.deletionNeedles.begin(chunk)
                 for index in state.pointee.deployNeedles.indices { state.pointee.deployNeedles[index].begin(chunk) }
