@@ -47,6 +47,10 @@ extension LogMonitor {
         var arrival = Date()
         /// Chunks begun since the needles' anchors were last chosen from the text (`calibrateNeedles`).
         var chunksSinceCalibration = 0
+        /// Chunks done since the source was last published (see `chunksPerPublish`).
+        var chunksSincePublish = 0
+        /// A source is published after this many chunks (1 MiB of `FileFollower.chunkBytes`), and after each poll.
+        static let chunksPerPublish = max(1, (1 << 20) / FileFollower.chunkBytes)
 
         /// Every `calibrationIntervalChunks` chunks (the first included), re-chooses each needle's anchor byte from the
         /// byte counts of the chunk's first `calibrationSampleBytes` (speed only: what is found stays the same).

@@ -165,6 +165,16 @@ final class LogFastPathTests: XCTestCase {
         let taken = Array(text.utf8).withUnsafeBufferPointer { processor.countShortcutLines($0, clearUntil: $0.count) }
         XCTAssertEqual(taken, text.utf8.count - "plain\n2026-11-26 22:30:03 [    INFO] a: three\n".utf8.count)
         XCTAssertEqual(processor.lines, 3)
+        // The header test is skipped only for a line that starts with the same 19 bytes as one that passed: bytes the
+        // test never saw (NULs, a bad digit after a good line of the same second) still stop the run.
+        XCTAssertTrue(Array("0000-00-00 00:00:00".utf8).withUnsafeBufferPointer { LogLineParser.looksLikeDateTimeAndSpace($0) })
+        for odd in [String(repeating: "\u{0}", count: 30), "2026-11-26 22:30:0x [    INFO] a: bad digit",
+                    "0000-00-00 00:00:00\u{0}[    INFO] a: NUL for the space"] {
+            var copy = processor
+            let run = "2026-11-26 22:30:01 [    INFO] a: one\n" + odd + "\n2026-11-26 22:30:01 [    INFO] a: two\n"
+            let took = Array(run.utf8).withUnsafeBufferPointer { copy.countShortcutLines($0, clearUntil: $0.count) }
+            XCTAssertEqual(took, "2026-11-26 22:30:01 [    INFO] a: one\n".utf8.count, odd.debugDescription)
+        }
         // Nothing is taken before the source has a format, or while a backfill cutoff is pending.
         var fresh = LogLineProcessor(timeZone: TimeZone(identifier: "UTC")!)
         XCTAssertEqual(Array(text.utf8).withUnsafeBufferPointer { fresh.countShortcutLines($0, clearUntil: $0.count) }, 0)
