@@ -45,6 +45,26 @@ extension LogMonitor {
         var deployNeedles: [NeedleScanner] = []
         var events: [FailOpenEvent] = []
         var arrival = Date()
+        /// Chunks begun since the needles' anchors were last chosen from the text (`calibrateNeedles`).
+        var chunksSinceCalibration = 0
+        /// Chunks done since the source was last published (see `chunksPerPublish`).
+        var chunksSincePublish = 0
+        /// A source is published after this many chunks (1 MiB of `FileFollower.chunkBytes`), and after each poll.
+        static let chunksPerPublish = max(1, (1 << 20) / FileFollower.chunkBytes)
+
+        /// Every `calibrationIntervalChunks` chunks (the first included), re-chooses each needle's anchor byte from the
+        /// byte counts of the chunk's first `calibrationSampleBytes` (speed only: what is found stays the same).
+        mutating func calibrateNeedles(_ chunk: UnsafeBufferPointer<UInt8>) {
+            defer { chunksSinceCalibration += 1 }
+            guard chunksSinceCalibration % Self.calibrationIntervalChunks == 0 else { return }
+            let counts = NeedleScanner.byteCounts(of: UnsafeBufferPointer(rebasing: chunk.prefix(Self.calibrationSampleBytes)))
+            needles.calibrate(counts: counts)
+            deletionNeedles.calibrate(counts: counts)
+            for index in deployNeedles.indices { deployNeedles[index].calibrate(counts: counts) }
+        }
+
+        static let calibrationIntervalChunks = 64
+        static let calibrationSampleBytes = 16 << 10
 
         /// Processes a run of complete lines (each ends with its newline, none truncated) from the current chunk.
         ///
@@ -52,6 +72,8 @@ extension LogMonitor {
         /// matchers' common prefix) occurs go through `process` with `mayContainPrefix: true`; the
         /// others, known not to contain it, through `countLineWithoutPrefix` (which `process` with
         /// `mayContainPrefix: false` would equal). Newlines are found with memchr over the block.
+        /// Runs of lines that end before the next occurrence of every needle (fail-open, deletion, deploy) go to
+        /// `countShortcutLines` first, which counts those that `countLineWithoutPrefix` would take by its shortcut.
         mutating func processBlock(_ block: UnsafeBufferPointer<UInt8>) {
             guard let base = block.baseAddress else { return }
             let end = base + block.count
@@ -63,6 +85,23 @@ extension LogMonitor {
             var deployHits = deployNeedles.map { $0.firstOccurrence(from: base) }
             var deployHit = Self.earliest(deployHits)
             while lineStart < end {
+                if !everyLineMayContain {
+                    // Lines that end before every needle's next occurrence are counted by their header in one run.
+                    if let occurrence = hit, occurrence < lineStart { hit = needles.firstOccurrence(from: lineStart) }
+                    if let occurrence = deletionHit, occurrence < lineStart { deletionHit = deletionNeedles.firstOccurrence(from: lineStart) }
+                    if let occurrence = deployHit, occurrence < lineStart {
+                        for index in deployHits.indices {
+                            if let hit = deployHits[index], hit < lineStart { deployHits[index] = deployNeedles[index].firstOccurrence(from: lineStart) }
+                        }
+                        deployHit = Self.earliest(deployHits)
+                    }
+                    let clear = min(hit ?? end, deletionHit ?? end, deployHit ?? end)
+                    if clear > lineStart {
+                        lineStart += processor.countShortcutLines(UnsafeBufferPointer(start: lineStart, count: end - lineStart),
+                                                                  clearUntil: clear - lineStart)
+                        if lineStart >= end { break }
+                    }
+                }
                 guard let found = memchr(lineStart, 0x0A, end - lineStart) else { break }
                 let newline = UnsafePointer(found.assumingMemoryBound(to: UInt8.self))
                 let line = UnsafeBufferPointer(start: lineStart, count: newline - lineStart)

@@ -114,6 +114,74 @@ final class LogFastPathTests: XCTestCase {
         }
     }
 
+    /// `countShortcutLines` over a block, then one line by `countLineWithoutPrefix`, and so on (as the monitor's
+    /// `processBlock` does), must leave the processor as `countLineWithoutPrefix` line by line does, and never take a
+    /// line that ends after `clearUntil`.
+    func testCountShortcutLinesEqualsCountLineWithoutPrefixLineByLine() {
+        var random = SplitMix64(state: 9)
+        let utc = TimeZone(identifier: "UTC")!
+        for round in 0..<400 {
+            var slow = LogLineProcessor(timeZone: utc)
+            var fast = LogLineProcessor(timeZone: utc)
+            if round % 5 == 0 {
+                let cutoff = Date(timeIntervalSince1970: 1_795_732_203)   // 2026-11-26 22:30:03 UTC
+                slow.notBefore = cutoff
+                fast.notBefore = cutoff
+            }
+            // Mostly lines of one or two formats (long runs), sometimes anything from the corpus.
+            let favourites = [Int(random.next() % 3), 5 + Int(random.next() % 2)]
+            var lines: [[UInt8]] = []
+            for _ in 0..<Int(random.next() % 60) {
+                let pick = random.next() % 4 == 0 ? Int(random.next() % UInt64(Self.corpus.count))
+                    : favourites[Int(random.next() % 2)]
+                lines.append(Array(Self.corpus[pick].utf8))
+            }
+            let block: [UInt8] = lines.flatMap { $0 + [UInt8(0x0A)] }
+            for line in lines { line.withUnsafeBufferPointer { slow.countLineWithoutPrefix($0) } }
+            block.withUnsafeBufferPointer { buffer in
+                var start = 0
+                while start < buffer.count {
+                    let rest = UnsafeBufferPointer(rebasing: buffer[start...])
+                    let clearUntil = random.next() % 3 == 0 ? Int(random.next() % UInt64(rest.count + 1)) : rest.count
+                    let taken = fast.countShortcutLines(rest, clearUntil: clearUntil)
+                    XCTAssertLessThanOrEqual(taken, clearUntil + 1, "round \(round): a line past clearUntil was taken")
+                    XCTAssertTrue(taken == 0 || rest[taken - 1] == 0x0A, "round \(round): stopped inside a line")
+                    start += taken
+                    guard start < buffer.count else { break }
+                    let newline = buffer[start...].firstIndex(of: 0x0A)!
+                    fast.countLineWithoutPrefix(UnsafeBufferPointer(rebasing: buffer[start..<newline]))
+                    start = newline + 1
+                }
+            }
+            assertSame(slow, fast, "round \(round), \(lines.count) lines")
+        }
+    }
+
+    func testCountShortcutLinesTakesARunOfHeaderLinesAndStopsAtTheFirstOther() {
+        var processor = LogLineProcessor(timeZone: TimeZone(identifier: "UTC")!)
+        Array("2026-11-26 22:30:00 [    INFO] a: first".utf8).withUnsafeBufferPointer { processor.countLineWithoutPrefix($0) }
+        let text = "2026-11-26 22:30:01 [    INFO] a: one\n2026-11-26 22:30:02,5 [ WARNING] b: two\r\nplain\n"
+            + "2026-11-26 22:30:03 [    INFO] a: three\n"
+        let taken = Array(text.utf8).withUnsafeBufferPointer { processor.countShortcutLines($0, clearUntil: $0.count) }
+        XCTAssertEqual(taken, text.utf8.count - "plain\n2026-11-26 22:30:03 [    INFO] a: three\n".utf8.count)
+        XCTAssertEqual(processor.lines, 3)
+        // The header test is skipped only for a line that starts with the same 19 bytes as one that passed: bytes the
+        // test never saw (NULs, a bad digit after a good line of the same second) still stop the run.
+        XCTAssertTrue(Array("0000-00-00 00:00:00".utf8).withUnsafeBufferPointer { LogLineParser.looksLikeDateTimeAndSpace($0) })
+        for odd in [String(repeating: "\u{0}", count: 30), "2026-11-26 22:30:0x [    INFO] a: bad digit",
+                    "0000-00-00 00:00:00\u{0}[    INFO] a: NUL for the space"] {
+            var copy = processor
+            let run = "2026-11-26 22:30:01 [    INFO] a: one\n" + odd + "\n2026-11-26 22:30:01 [    INFO] a: two\n"
+            let took = Array(run.utf8).withUnsafeBufferPointer { copy.countShortcutLines($0, clearUntil: $0.count) }
+            XCTAssertEqual(took, "2026-11-26 22:30:01 [    INFO] a: one\n".utf8.count, odd.debugDescription)
+        }
+        // Nothing is taken before the source has a format, or while a backfill cutoff is pending.
+        var fresh = LogLineProcessor(timeZone: TimeZone(identifier: "UTC")!)
+        XCTAssertEqual(Array(text.utf8).withUnsafeBufferPointer { fresh.countShortcutLines($0, clearUntil: $0.count) }, 0)
+        processor.notBefore = Date(timeIntervalSince1970: 0)
+        XCTAssertEqual(Array(text.utf8).withUnsafeBufferPointer { processor.countShortcutLines($0, clearUntil: $0.count) }, 0)
+    }
+
     func testCountLineWithoutPrefixTakesTheShortcutOnlyForTheSourcesFormat() {
         var processor = LogLineProcessor(timeZone: TimeZone(identifier: "UTC")!)
         for text in ["2026-11-26 22:30:05 - a - INFO - classic", "2026-11-26 22:30:06 [    INFO] a: detailed"] {

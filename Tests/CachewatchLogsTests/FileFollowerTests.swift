@@ -190,8 +190,8 @@ final class TestClock {
     var read: () -> Date { { [unowned self] in now } }
 }
 
-/// Files of several chunks are read with the next chunk in flight on another thread: nothing lost or repeated.
-final class FileFollowerReadAheadTests: XCTestCase {
+/// Files of many chunks are read chunk after chunk: nothing lost or repeated, and a stop lands between chunks.
+final class FileFollowerChunkTests: XCTestCase {
     /// Numbered lines of varied length, ~`mebibytes` MiB, no trailing newline on the last one when `partialTail`.
     private func writeNumbered(_ path: String, mebibytes: Int, partialTail: Bool) -> Int {
         var text = ""
@@ -250,7 +250,7 @@ final class FileFollowerReadAheadTests: XCTestCase {
         let callbacks = FileFollower.Callbacks(line: { bytes, _ in delivered += bytes.count + 1 }, chunkDone: { chunks += 1 })
         follower.poll(now: Date(), callbacks: callbacks)
         XCTAssertEqual(chunks, 2)
-        XCTAssertEqual(follower.offset, Int64(2 * FileFollower.chunkBytes), "the chunk read ahead is not counted")
+        XCTAssertEqual(follower.offset, Int64(2 * FileFollower.chunkBytes), "no chunk is read past the stop")
         XCTAssertEqual(follower.bytesRead, follower.offset)
         XCTAssertLessThanOrEqual(delivered, 2 * FileFollower.chunkBytes)
     }

@@ -19,6 +19,42 @@ final class NeedleScannerTests: XCTestCase {
         XCTAssertEqual(NeedleScanner(needle: Array("x".utf8)).anchor, 0)
     }
 
+    func testCalibrationPicksTheByteTheTextHoldsLeast() {
+        let text = Array(String(repeating: "2026-11-30 01:43:31 [    INFO] src.app.api: Database query took 7.2ms for user 1\n", count: 50).utf8)
+        var scanner = NeedleScanner(needle: Array("pattern-based deletion".utf8))
+        text.withUnsafeBufferPointer { scanner.calibrate(counts: NeedleScanner.byteCounts(of: $0)) }
+        XCTAssertEqual(scanner.anchor, 16, "the 'l': none in these lines (nor 'n', 'd', guessed commoner), a 'b' in each")
+        // Counts of the wrong size change nothing.
+        scanner.calibrate(counts: [1, 2, 3])
+        XCTAssertEqual(scanner.anchor, 16)
+    }
+
+    func testFirstOccurrenceMatchesANaiveSearchWhateverTheAnchor() {
+        var generator = SystemRandomNumberGenerator()
+        let alphabet = Array("pattern-based deletion Cab\n".utf8)
+        for needleText in ["pattern-based deletion", "Cache ", "ab", "b", "n-b"] {
+            let needle = Array(needleText.utf8)
+            for _ in 0..<30 {
+                var haystack = (0..<Int.random(in: 0...300, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! }
+                if Bool.random(using: &generator), haystack.count > needle.count {
+                    let at = Int.random(in: 0...(haystack.count - needle.count), using: &generator)
+                    haystack.replaceSubrange(at..<(at + needle.count), with: needle)
+                }
+                var scanner = NeedleScanner(needle: needle)
+                scanner.calibrate(counts: (0..<256).map { _ in Int.random(in: 0...5, using: &generator) })
+                haystack.withUnsafeBufferPointer { buffer in
+                    guard let base = buffer.baseAddress else { return }
+                    scanner.begin(buffer)
+                    for start in 0...buffer.count {
+                        let found = scanner.firstOccurrence(from: base + start).map { $0 - base }
+                        XCTAssertEqual(found, naive(haystack, needle, from: start), "\(needleText) anchor \(scanner.anchor) from \(start)")
+                    }
+                    scanner.end()
+                }
+            }
+        }
+    }
+
     func testFirstOccurrenceMatchesANaiveSearchFromEveryStart() {
         var generator = SystemRandomNumberGenerator()
         let alphabet = Array("pattern-based deletion Cab\n".utf8)

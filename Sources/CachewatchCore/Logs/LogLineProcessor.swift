@@ -176,6 +176,80 @@ public struct LogLineProcessor: Sendable {
         _ = process(raw, arrival: Date(timeIntervalSince1970: 0), mayContainPrefix: false)
     }
 
+    /// Counts the run of lines at the start of `block` that `countLineWithoutPrefix` would take by its shortcut, and
+    /// returns the bytes they span (0: the first line needs the full path).
+    ///
+    /// `block` holds complete lines, each ending with its newline. Lines are taken while their newline lies before
+    /// `clearUntil` or on it (the caller knows no needle occurs before it: these lines cannot be events, deletions or
+    /// deploys), no backfill cutoff is pending, the source's last format is `detailed` or `classic` (the shortcut's
+    /// formats: a `json` or `structured` line never starts with a digit) and each line starts with its header
+    /// (`LogLineParser.headerFormat`, after the line's `\r` is removed). Each such line is exactly what
+    /// `countLineWithoutPrefix` does in its shortcut: `lines` + 1, `format` = the header's format, `inTraceback`
+    /// cleared; this does it once for the whole run.
+    ///
+    /// The backfill's hot loop: the header is tested first, in place (the block ends with a newline, so a byte that
+    /// matched a digit or a separator is inside the line), then the newline is searched after it.
+    public mutating func countShortcutLines(_ block: UnsafeBufferPointer<UInt8>, clearUntil: Int) -> Int {
+        guard notBefore == nil, let header = parser.lastFormat, header == .detailed || header == .classic,
+              let base = block.baseAddress else { return 0 }
+        let classic = header == .classic
+        // Bytes of the header after the fraction: ` [` (detailed) or ` - ` (classic).
+        let separatorBytes = classic ? 3 : 2
+        let limit = min(clearUntil, block.count)
+        let blockEnd = base + block.count
+        var line = base
+        var counted = 0
+        // The first 19 bytes of the last line whose date and time passed (as three words, like the test loads them):
+        // a line that starts with the same bytes passes too, so the test runs once per distinct second. They start as
+        // a header that passes, so no start value can let a failing line through.
+        var (known0, known1, known2) = Self.passingHeaderWords
+        while line < base + limit {
+            let available = blockEnd - line
+            guard available >= 24 else { break }
+            let raw = UnsafeRawPointer(line)
+            let word0 = raw.loadUnaligned(as: UInt64.self)
+            let word1 = raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)
+            let word2 = raw.loadUnaligned(fromByteOffset: 11, as: UInt64.self)
+            if word0 != known0 || word1 != known1 || word2 != known2 {
+                guard LogLineParser.looksLikeDateTimeAndSpace(UnsafeBufferPointer(start: line, count: available)) else { break }
+                (known0, known1, known2) = (word0, word1, word2)
+            }
+            var end = 19
+            if line[19] == 0x2C || line[19] == 0x2E {
+                end = 20
+                while end < available, LogLineParser.isDigit(line[end]) { end &+= 1 }
+            }
+            guard end &+ 3 < available, line[end] == 0x20 else { break }
+            if classic {
+                guard line[end &+ 1] == 0x2D, line[end &+ 2] == 0x20 else { break }
+            } else {
+                guard line[end &+ 1] == 0x5B else { break }
+            }
+            // No newline before here: every byte so far matched a digit or a separator.
+            let searchFrom = line + end + separatorBytes
+            guard let found = memchr(searchFrom, 0x0A, blockEnd - searchFrom) else { break }
+            let newline = UnsafePointer(found.assumingMemoryBound(to: UInt8.self))
+            guard newline - base <= limit else { break }
+            // `headerFormat` wants the byte after the header inside the line without its `\r`.
+            let length = newline[-1] == 0x0D ? newline - 1 - line : newline - line
+            guard length > end &+ 2 else { break }
+            counted &+= 1
+            line = newline + 1
+        }
+        if counted > 0 {
+            lines += counted
+            format = header
+            inTraceback = false
+        }
+        return line - base
+    }
+
+    /// The words `countShortcutLines` loads from a header that passes `LogLineParser.looksLikeDateTimeAndSpace`.
+    private static let passingHeaderWords: (UInt64, UInt64, UInt64) = Array("0000-00-00 00:00:00".utf8).withUnsafeBytes { raw in
+        (raw.loadUnaligned(as: UInt64.self), raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self),
+         raw.loadUnaligned(fromByteOffset: 11, as: UInt64.self))
+    }
+
     /// Counts a memcached pattern-deletion line: call after `process`/`countLineWithoutPrefix` for a line in
     /// which `PatternDeletionCounts.needle` occurs. Lines skipped before the backfill window are not counted.
     public mutating func notePatternDeletion(in line: UnsafeBufferPointer<UInt8>) {
