@@ -61,7 +61,7 @@ public final class CensusRunner: @unchecked Sendable {
             scanClient = RedisClient(endpoint: endpoint, ownTraffic: client.ownTraffic)
         }
         self.client = scanClient
-        self.options = options
+        self.options = options.experimentTuned()
         self.onReport = onReport
         self.onProgress = onProgress
         self.onError = onError
@@ -76,7 +76,7 @@ public final class CensusRunner: @unchecked Sendable {
         self.ownTraffic = nil
         self.gate = nil
         self.client = client
-        self.options = options
+        self.options = options.experimentTuned()
         self.onReport = { _ in }
         self.onProgress = onProgress
         self.onError = nil

@@ -38,7 +38,9 @@ final class CensusUnitTests: XCTestCase {
     }
 
     func testBudgetedPagesAreSmall() {
-        XCTAssertEqual(CensusOptions(mode: .budgeted(keysPerSecond: 5000)).effectiveScanCount, 500)
+        // The budget is spread over 100 small pages a second (a page every 10 ms), not bursts of big pages.
+        XCTAssertEqual(CensusOptions(mode: .budgeted(keysPerSecond: 5000)).effectiveScanCount, 50)
+        XCTAssertEqual(CensusOptions(mode: .budgeted(keysPerSecond: 5000), budgetPagesPerSecond: 10).effectiveScanCount, 500)
         XCTAssertEqual(CensusOptions(mode: .budgeted(keysPerSecond: 50)).effectiveScanCount, 10)
         XCTAssertEqual(CensusOptions(mode: .budgeted(keysPerSecond: 1_000_000)).effectiveScanCount, 1000)
         XCTAssertEqual(CensusOptions(mode: .full, scanCount: 2000).effectiveScanCount, 2000)
