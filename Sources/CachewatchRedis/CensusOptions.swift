@@ -12,10 +12,11 @@ public struct CensusOptions: Sendable, Equatable {
     /// Also sample `MEMORY USAGE key SAMPLES 0` for every key (`--memory`).
     public var memory: Bool
     /// `SCAN … COUNT n` in full mode (budgeted mode uses smaller pages: `budgetPagesPerSecond` of them a second,
-    /// 10…`scanCount` keys).
+    /// 10…`scanCount` keys). Small on purpose: one SCAN runs as a single command, and on a big keyspace each key it
+    /// returns costs Redis about a µs (COUNT 1000: a millisecond or more during which no other client is served).
     public var scanCount: Int
-    /// Budgeted: the budget is spread over this many pages a second (100: a small page every 10 ms at the budget,
-    /// instead of bursts of whole big pages).
+    /// Budgeted: the budget is spread over this many pages a second (500: a page of 10 keys every 2 ms at the
+    /// default budget, instead of bursts of whole big pages).
     public var budgetPagesPerSecond: Int
     /// How many commands a pass writes at once and keeps in flight (bounded pipeline depth, both modes).
     public var pipelineWindow: PipelineWindow
@@ -28,9 +29,9 @@ public struct CensusOptions: Sendable, Equatable {
     /// Budgeted: a new pass starts at least this long after the previous one started (tiny keyspaces).
     public var minimumPassSeconds: Double
 
-    public init(db: Int = 0, mode: Mode = .budgeted(keysPerSecond: 5000), memory: Bool = false, scanCount: Int = 1000,
+    public init(db: Int = 0, mode: Mode = .budgeted(keysPerSecond: 5000), memory: Bool = false, scanCount: Int = 64,
                 maxFamilies: Int = 200, publishIntervalSeconds: Double = 0.25, pingBackoffMilliseconds: Double = 10,
-                minimumPassSeconds: Double = 5, budgetPagesPerSecond: Int = 100, pipelineWindow: PipelineWindow = .census) {
+                minimumPassSeconds: Double = 5, budgetPagesPerSecond: Int = 500, pipelineWindow: PipelineWindow = .census) {
         self.db = db
         self.mode = mode
         self.memory = memory

@@ -2,8 +2,8 @@
 /// the next replies belong to, and which page is read to the end. It holds no connection and sends nothing (the
 /// runner does the I/O), so the windowing is tested on its own.
 ///
-/// Pages go out in order, each in writes of at most `window.batchCommands` (a write never spans two pages), and at
-/// most `window.maxCommandsInFlight` commands are written and not read back. Replies come back in the order the
+/// Pages go out in order, in writes of at most `window.batchCommands` (a write may end one page and start the
+/// next), and at most `window.maxCommandsInFlight` commands are written and not read back. Replies come back in the order the
 /// commands were written, so each read takes the oldest write's replies; a page's first replies are its head
 /// (`CLIENT NO-TOUCH`, `SCAN`), the rest its lookups.
 struct CensusPageStream {
@@ -48,42 +48,67 @@ struct CensusPageStream {
     /// Queues a page after the others.
     mutating func append(_ batch: PageBatch) { pages.append(Page(batch)) }
 
-    /// The next write the window allows: the page (an index into `pages`) and which of its commands (nil: nothing
-    /// is waiting, or the window is full and replies must be read first).
-    func nextWrite() -> (page: Int, commands: Range<Int>)? {
-        guard let index = pages.firstIndex(where: { !$0.isWritten }) else { return nil }
-        let page = pages[index]
-        let count = window.writable(available: page.batch.commands.count - page.written)
-        guard count > 0 else { return nil }
-        return (index, page.written..<(page.written + count))
+    /// One page's share of a write: which of its commands.
+    struct Segment: Equatable {
+        var page: Int
+        var commands: Range<Int>
+    }
+
+    /// The next write the window allows: up to a batch of the commands waiting, in page order (a write may end one
+    /// page and start the next, so writes stay whole batches). Empty: nothing is waiting, or the window is full and
+    /// replies must be read first.
+    func nextWrite() -> [Segment] {
+        guard let first = pages.firstIndex(where: { !$0.isWritten }) else { return [] }
+        let waiting = pages[first...].reduce(0) { $0 + $1.batch.commands.count - $1.written }
+        var left = window.writable(available: waiting)
+        var segments: [Segment] = []
+        var index = first
+        while left > 0, index < pages.count {
+            let page = pages[index]
+            let count = min(left, page.batch.commands.count - page.written)
+            if count > 0 { segments.append(Segment(page: index, commands: page.written..<(page.written + count))) }
+            left -= count
+            index += 1
+        }
+        return segments
     }
 
     /// Books a write `nextWrite()` proposed.
-    mutating func wrote(page index: Int, count: Int) {
-        guard pages.indices.contains(index), count > 0 else { return }
-        pages[index].written += count
-        unreadWrites.append(count)
-        window.wrote(count)
+    mutating func wrote(_ segments: [Segment]) {
+        var total = 0
+        for segment in segments where pages.indices.contains(segment.page) {
+            pages[segment.page].written += segment.commands.count
+            total += segment.commands.count
+        }
+        guard total > 0 else { return }
+        unreadWrites.append(total)
+        window.wrote(total)
     }
 
     /// How many replies the next read takes (the oldest unread write's; nil: nothing is in flight).
     var nextReadCount: Int? { unreadWrites.first }
 
-    /// Takes the replies of the oldest unread write (`nextReadCount` of them); returns the index of the page they
-    /// belong to. Extra or missing replies are the caller's protocol error (it asked for exactly that many).
-    @discardableResult
-    mutating func took(_ replies: [RedisReply]) -> Int? {
-        guard !unreadWrites.isEmpty, let index = pages.firstIndex(where: { !$0.isRead && $0.read < $0.written }) else { return nil }
+    /// Takes the replies of the oldest unread write (`nextReadCount` of them) onto the pages they answer, in order.
+    mutating func took(_ replies: [RedisReply]) {
+        guard !unreadWrites.isEmpty else { return }
         unreadWrites.removeFirst()
         window.read(replies.count)
         var rest = replies[...]
-        let missingHead = pages[index].batch.headCount - pages[index].head.count
-        if missingHead > 0 {
-            pages[index].head.append(contentsOf: rest.prefix(missingHead))
-            rest = rest.dropFirst(missingHead)
+        var index = 0
+        while !rest.isEmpty, index < pages.count {
+            let due = pages[index].written - pages[index].read
+            if due > 0 {
+                var share = rest.prefix(due)
+                rest = rest.dropFirst(share.count)
+                let missingHead = pages[index].batch.headCount - pages[index].head.count
+                if missingHead > 0 {
+                    pages[index].head.append(contentsOf: share.prefix(missingHead))
+                    share = share.dropFirst(missingHead)
+                }
+                pages[index].lookups.append(contentsOf: share)
+            }
+            index += 1
         }
-        pages[index].lookups.append(contentsOf: rest)
-        return index
     }
 
     /// The first page whose head is read and not taken yet (its index), marking it taken.

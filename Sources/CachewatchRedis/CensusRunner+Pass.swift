@@ -123,23 +123,33 @@ extension CensusRunner {
 
     /// Writes queued commands while the window has room (and notes the connection NO-TOUCH went out on).
     private func writeWhatTheWindowAllows(_ run: inout CensusPassRun) throws {
-        while let next = run.stream.nextWrite() {
+        while true {
+            let segments = run.stream.nextWrite()
+            if segments.isEmpty { return }
             // Nothing is written on another connection than the pass's: that one is gone (see `nextPage`).
             if client.connectionGeneration != run.connectionGeneration {
                 throw PassRestart(cause: client.lastConnectionError
                     ?? .connectionClosed(address: client.endpoint.displayAddress, detail: "reconnected during a census pass"))
             }
-            let batch = run.stream.pages[next.page].batch
-            let written = try client.write(Array(batch.commands[next.commands]))
-            // Booked when sent (see OwnTraffic.Totals.scans): our SCAN, and every lookup as a hit for now;
-            // `absorb` corrects the lookups once the replies say which were misses (or denied).
-            let head = 0..<batch.headCount
-            let scans = batch.scan && next.commands.contains(batch.headCount - 1) ? 1 : 0
-            let lookups = next.commands.count - next.commands.clamped(to: head).count
+            var commands: [RedisCommand] = []
+            commands.reserveCapacity(segments.reduce(0) { $0 + $1.commands.count })
+            var scans = 0
+            var lookups = 0
+            var startsNoTouch = false
+            for segment in segments {
+                let batch = run.stream.pages[segment.page].batch
+                commands += batch.commands[segment.commands]
+                // Booked when sent (see OwnTraffic.Totals.scans): our SCAN, and every lookup as a hit for now;
+                // `absorb` corrects the lookups once the replies say which were misses (or denied).
+                if batch.scan, segment.commands.contains(batch.headCount - 1) { scans += 1 }
+                lookups += segment.commands.count - segment.commands.clamped(to: 0..<batch.headCount).count
+                if batch.noTouch, segment.commands.lowerBound == 0 { startsNoTouch = true }
+            }
+            let written = try client.write(commands)
             ownTraffic?.add(commands: 0, scans: scans, keyspaceHits: lookups)
-            if batch.noTouch, next.commands.lowerBound == 0 { noTouchConnectionGeneration = written.connectionGeneration }
+            if startsNoTouch { noTouchConnectionGeneration = written.connectionGeneration }
             run.lastWrite = written
-            run.stream.wrote(page: next.page, count: next.commands.count)
+            run.stream.wrote(segments)
         }
     }
 

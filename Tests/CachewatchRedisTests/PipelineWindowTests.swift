@@ -43,17 +43,17 @@ final class PipelineWindowTests: XCTestCase {
                   scanCursor: scan ? Array("0".utf8) : nil, scanCount: 100)
     }
 
-    /// Simulates Redis answering every command with its index in the stream; returns the writes made.
-    private func drain(_ stream: inout CensusPageStream, maxInFlightSeen: inout Int) -> [Range<Int>] {
-        var writes: [Range<Int>] = []
-        var guardCount = 0
-        while !stream.isEmpty, guardCount < 10_000 {
-            guardCount += 1
+    /// Simulates Redis answering every command; returns the size of each write.
+    private func drain(_ stream: inout CensusPageStream, maxInFlightSeen: inout Int) -> [Int] {
+        var writes: [Int] = []
+        var rounds = 0
+        while !stream.isEmpty, rounds < 10_000 {
+            rounds += 1
             _ = stream.takeReadyHead()
             if stream.popCompleted() != nil { continue }
-            while let next = stream.nextWrite() {
-                writes.append(next.commands)
-                stream.wrote(page: next.page, count: next.commands.count)
+            while case let segments = stream.nextWrite(), !segments.isEmpty {
+                writes.append(segments.reduce(0) { $0 + $1.commands.count })
+                stream.wrote(segments)
                 maxInFlightSeen = max(maxInFlightSeen, stream.window.inFlight)
             }
             guard let count = stream.nextReadCount else { XCTFail("stalled"); break }
@@ -62,49 +62,50 @@ final class PipelineWindowTests: XCTestCase {
         return writes
     }
 
-    func testPagesGoOutInSmallWritesWithinTheWindow() {
+    func testPagesGoOutInWholeBatchesWithinTheWindow() {
         var stream = CensusPageStream(window: PipelineWindow(batchCommands: 64, maxCommandsInFlight: 128))
         stream.append(page(keys: 500, noTouch: true))  // 2 + 1000 commands
         stream.append(page(keys: 10, scan: false))      // 20 commands
         var maxInFlight = 0
         let writes = drain(&stream, maxInFlightSeen: &maxInFlight)
         XCTAssertLessThanOrEqual(maxInFlight, 128)
-        XCTAssertTrue(writes.allSatisfy { $0.count <= 64 }, "no write above the batch")
-        XCTAssertEqual(writes.reduce(0) { $0 + $1.count }, 1022, "every command written once")
-        XCTAssertEqual(writes.last, 0..<20, "the second page starts its own write")
+        XCTAssertEqual(writes.reduce(0, +), 1022, "every command written once")
+        XCTAssertEqual(writes.dropLast(), Array(repeating: 64, count: 15), "whole batches, across the page boundary")
+        XCTAssertEqual(writes.last, 62)
         XCTAssertTrue(stream.isEmpty)
         XCTAssertFalse(stream.hasUnread)
     }
 
-    func testRepliesLandOnTheirPageHeadFirst() {
-        var stream = CensusPageStream(window: PipelineWindow(batchCommands: 3, maxCommandsInFlight: 6))
+    func testRepliesLandOnTheirPagesHeadFirst() {
+        var stream = CensusPageStream(window: PipelineWindow(batchCommands: 4, maxCommandsInFlight: 8))
         stream.append(page(keys: 2, noTouch: true))  // NO-TOUCH, SCAN, TYPE, PTTL, TYPE, PTTL
         stream.append(page(keys: 1))                 // SCAN, TYPE, PTTL
         XCTAssertNil(stream.takeReadyHead(), "nothing read yet")
-        var writes: [(Int, Range<Int>)] = []
-        while let next = stream.nextWrite() {
-            writes.append((next.page, next.commands))
-            stream.wrote(page: next.page, count: next.commands.count)
-        }
-        XCTAssertEqual(writes.map(\.0), [0, 0], "the window is full after the first page")
-        XCTAssertEqual(stream.nextReadCount, 3)
-        XCTAssertEqual(stream.took([.status("OK"), .status("scan"), .status("string")]), 0)
+        let first = stream.nextWrite()
+        XCTAssertEqual(first, [.init(page: 0, commands: 0..<4)])
+        stream.wrote(first)
+        let second = stream.nextWrite()
+        XCTAssertEqual(second, [.init(page: 0, commands: 4..<6), .init(page: 1, commands: 0..<2)], "a write spans two pages")
+        stream.wrote(second)
+        XCTAssertEqual(stream.nextWrite(), [], "the window is full")
+        XCTAssertEqual(stream.nextReadCount, 4)
+        stream.took([.status("OK"), .status("scan"), .status("string"), .integer(5)])
         XCTAssertEqual(stream.takeReadyHead(), 0)
         XCTAssertEqual(stream.pages[0].head, [.status("OK"), .status("scan")])
-        XCTAssertEqual(stream.pages[0].lookups, [.status("string")])
+        XCTAssertEqual(stream.pages[0].lookups, [.status("string"), .integer(5)])
         XCTAssertNil(stream.popCompleted(), "half read")
-        let next = stream.nextWrite()
-        XCTAssertEqual(next?.page, 1)
-        XCTAssertEqual(next?.commands, 0..<3)
-        stream.wrote(page: 1, count: 3)
-        XCTAssertEqual(stream.took([.integer(5), .status("string"), .integer(-1)]), 0)
-        XCTAssertEqual(stream.pages[0].lookups.count, 4)
-        XCTAssertNotNil(stream.popCompleted())
-        XCTAssertEqual(stream.took([.status("scan2"), .status("hash"), .integer(-1)]), 0, "page 1 is now the first")
-        XCTAssertEqual(stream.takeReadyHead(), 0)
+        let third = stream.nextWrite()
+        XCTAssertEqual(third, [.init(page: 1, commands: 2..<3)], "the rest")
+        stream.wrote(third)
+        stream.took([.status("hash"), .integer(-1), .status("scan2"), .status("list")])
+        XCTAssertEqual(stream.popCompleted()?.lookups, [.status("string"), .integer(5), .status("hash"), .integer(-1)])
+        XCTAssertEqual(stream.takeReadyHead(), 0, "page 1 is now the first")
         XCTAssertEqual(stream.pages[0].head, [.status("scan2")])
-        XCTAssertEqual(stream.popCompleted()?.lookups, [.status("hash"), .integer(-1)])
+        XCTAssertNil(stream.popCompleted())
+        stream.took([.integer(-1)])
+        XCTAssertEqual(stream.popCompleted()?.lookups, [.status("list"), .integer(-1)])
         XCTAssertTrue(stream.isEmpty)
+        XCTAssertFalse(stream.hasUnread)
     }
 
     func testAHeadlessPageIsReadyAtOnceAndResetForgetsEverything() {
@@ -112,13 +113,12 @@ final class PipelineWindowTests: XCTestCase {
         stream.append(page(keys: 3, scan: false))
         XCTAssertEqual(stream.takeReadyHead(), 0, "no head to wait for")
         let next = stream.nextWrite()
-        XCTAssertEqual(next?.commands, 0..<6)
-        stream.wrote(page: 0, count: 6)
+        XCTAssertEqual(next, [.init(page: 0, commands: 0..<6)])
+        stream.wrote(next)
         XCTAssertTrue(stream.hasUnread)
         stream.reset()
         XCTAssertTrue(stream.isEmpty)
         XCTAssertFalse(stream.hasUnread)
         XCTAssertNil(stream.nextReadCount)
     }
-
 }
