@@ -11,8 +11,15 @@ public struct CensusOptions: Sendable, Equatable {
     public var mode: Mode
     /// Also sample `MEMORY USAGE key SAMPLES 0` for every key (`--memory`).
     public var memory: Bool
-    /// `SCAN … COUNT n` in full mode (budgeted mode uses smaller pages: a tenth of the budget, 10…1000).
+    /// `SCAN … COUNT n` in full mode (budgeted mode uses smaller pages: `budgetPagesPerSecond` of them a second,
+    /// 10…`scanCount` keys). Small on purpose: one SCAN runs as a single command, and on a big keyspace each key it
+    /// returns costs Redis about a µs (COUNT 1000: a millisecond or more during which no other client is served).
     public var scanCount: Int
+    /// Budgeted: the budget is spread over this many pages a second (500: a page of 10 keys every 2 ms at the
+    /// default budget, instead of bursts of whole big pages).
+    public var budgetPagesPerSecond: Int
+    /// How many commands a pass writes at once and keeps in flight (bounded pipeline depth, both modes).
+    public var pipelineWindow: PipelineWindow
     /// At most this many families (the rest go to `(other)`).
     public var maxFamilies: Int
     /// Partial reports are published at most this often.
@@ -22,9 +29,9 @@ public struct CensusOptions: Sendable, Equatable {
     /// Budgeted: a new pass starts at least this long after the previous one started (tiny keyspaces).
     public var minimumPassSeconds: Double
 
-    public init(db: Int = 0, mode: Mode = .budgeted(keysPerSecond: 5000), memory: Bool = false, scanCount: Int = 1000,
+    public init(db: Int = 0, mode: Mode = .budgeted(keysPerSecond: 5000), memory: Bool = false, scanCount: Int = 64,
                 maxFamilies: Int = 200, publishIntervalSeconds: Double = 0.25, pingBackoffMilliseconds: Double = 10,
-                minimumPassSeconds: Double = 5) {
+                minimumPassSeconds: Double = 5, budgetPagesPerSecond: Int = 500, pipelineWindow: PipelineWindow = .census) {
         self.db = db
         self.mode = mode
         self.memory = memory
@@ -33,13 +40,15 @@ public struct CensusOptions: Sendable, Equatable {
         self.publishIntervalSeconds = publishIntervalSeconds
         self.pingBackoffMilliseconds = pingBackoffMilliseconds
         self.minimumPassSeconds = minimumPassSeconds
+        self.budgetPagesPerSecond = max(1, budgetPagesPerSecond)
+        self.pipelineWindow = pipelineWindow
     }
 
     /// The SCAN COUNT this mode uses.
     var effectiveScanCount: Int {
         switch mode {
         case .full: return max(1, scanCount)
-        case .budgeted(let keysPerSecond): return min(max(10, keysPerSecond / 10), max(1, scanCount))
+        case .budgeted(let keysPerSecond): return min(max(10, keysPerSecond / max(1, budgetPagesPerSecond)), max(1, scanCount))
         }
     }
 }

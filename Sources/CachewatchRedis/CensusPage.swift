@@ -11,8 +11,6 @@ struct PageBatch {
     /// Value probes, sent after the lookups.
     var probes: [ValueProbe] = []
     var commands: [RedisCommand] = []
-    /// Set once written.
-    var written: RedisClient.WrittenPipeline?
     /// The replies read before the lookups: NO-TOUCH and SCAN.
     var headCount: Int { (noTouch ? 1 : 0) + (scan ? 1 : 0) }
     /// Commands that look a key up (TYPE, PTTL, MEMORY USAGE, value probes): everything but the head.

@@ -1,7 +1,7 @@
 import CachewatchCore
 import Foundation
 
-/// One census pass's own state: where the walk is, the pipelines on the wire, when it last published.
+/// One census pass's own state: where the walk is, the pages on the wire, when it last published.
 struct CensusPassRun {
     let number: Int
     /// DBSIZE when the pass started (0 when denied: progress then has no total).
@@ -15,10 +15,10 @@ struct CensusPassRun {
     var walk: CensusPassState
     var pacer: CensusPacer?
     var lastPublish: Date
-    /// Full mode: the next page's pipeline, already written while this page's lookups are read.
-    var inFlight: PageBatch?
-    /// Pipelines written and not read to the end.
-    var unreadPipelines = 0
+    /// The pages written or waiting to be, through the bounded pipeline window.
+    var stream: CensusPageStream
+    /// The last write on the pass's connection (its replies are read through it).
+    var lastWrite: RedisClient.WrittenPipeline?
 
     /// Keys looked up per second since the pass started.
     var keysPerSecond: Double {
@@ -33,24 +33,24 @@ extension CensusRunner {
     /// Scans the whole DB once and returns the complete report.
     ///
     /// Each page's pipeline is [NO-TOUCH] [SCAN cursor] + per key of the previous SCAN reply [TYPE] PTTL
-    /// [MEMORY USAGE] + value probes. Its first replies (NO-TOUCH, SCAN) name the next page; in full mode that page's
-    /// pipeline is written at once, before this page's lookups are read and go through the accumulator, so Redis
-    /// always has work queued while we parse and classify. Budgeted mode (paced, PING between pages) writes one
-    /// pipeline and reads all of it before the next.
+    /// [MEMORY USAGE] + value probes. Its first replies (NO-TOUCH, SCAN) name the next page; in full mode that page is
+    /// queued at once, behind this page's lookups, so Redis always has work queued while we parse and classify.
+    /// Every page goes out through the `PipelineWindow` (`options.pipelineWindow`): small writes, few commands in
+    /// flight, so Redis serves its other clients between two of them. Budgeted mode (paced, PING about once a
+    /// second) reads a page to the end before the next, and its pages are small (`effectiveScanCount`).
     func runPass(number: Int) throws -> CensusReport {
         var run = try startPass(number: number)
         // Replies still unread on that connection must never reach another command: drop it.
-        defer { if run.unreadPipelines > 0 { client.disconnect() } }
-        while var batch = try nextPage(&run) {
-            guard let replies = try transfer(&batch, &run) else { continue }
-            try absorb(batch, lookupReplies: replies.lookups, into: &run)
-            if let scanError = replies.scanError {
+        defer { if run.stream.hasUnread { client.disconnect() } }
+        while let page = try nextPage(&run) {
+            try absorb(page.batch, lookupReplies: page.lookups, into: &run)
+            if let scanError = page.scanError {
                 try recover(from: scanError, failures: &consecutiveFailures)
                 continue
             }
             publishPartialIfDue(&run)
             // Budgeted: pace the walk and watch latency.
-            if run.pacer != nil { try waitForPace(afterReading: batch.keys.count, pacer: &run.pacer) }
+            if run.pacer != nil { try waitForPace(afterReading: page.batch.keys.count, pacer: &run.pacer) }
         }
         let progress = progress(of: run, complete: true)
         publishProgress(progress)
@@ -77,18 +77,39 @@ extension CensusRunner {
                              connectionGeneration: client.connectionGeneration, isFirstPass: isFirstPass,
                              walk: CensusPassState(db: options.db, maxFamilies: options.maxFamilies),
                              pacer: pace.map { CensusPacer(now: passStarted, keysPerSecond: $0.keysPerSecond) },
-                             lastPublish: lastPublish)
+                             lastPublish: lastPublish, stream: CensusPageStream(window: options.pipelineWindow))
     }
 
-    /// The page to handle next: the one already in flight, else a new one; nil when the pass is done.
-    private func nextPage(_ run: inout CensusPassRun) throws -> PageBatch? {
-        if let written = run.inFlight {
-            run.inFlight = nil
-            return written
+    /// Moves pages through the window until the oldest is read to the end and returns it; nil when the pass is
+    /// done. A lost connection drops the pass (`PassRestart`, after the reconnect back-off).
+    private func nextPage(_ run: inout CensusPassRun) throws -> CensusPageStream.Page? {
+        if run.stream.isEmpty {
+            if finished(run) { return nil }
+            if maxConsecutiveFailures == nil, isStopping { throw StopSignal() }
+            run.stream.append(makeBatch(&run))
         }
-        if finished(run) { return nil }
-        if maxConsecutiveFailures == nil, isStopping { throw StopSignal() }
-        return makeBatch(&run)
+        do {
+            while true {
+                try takeReadyHeads(&run)
+                if let page = run.stream.popCompleted() {
+                    consecutiveFailures = 0
+                    return page
+                }
+                try writeWhatTheWindowAllows(&run)
+                guard let count = run.stream.nextReadCount, let written = run.lastWrite else {
+                    // Nothing in flight and nothing writable: a page is stuck (cannot happen with a window ≥ 1).
+                    throw RedisError.protocolError(address: client.endpoint.displayAddress, detail: "census pipeline stalled")
+                }
+                run.stream.took(try client.readReplies(count: count, of: written))
+            }
+        } catch let error as RedisError where error.isConnectionError {
+            // The connection is gone with every unread reply. The next connection may reach a restarted server
+            // with other keys (and the SCAN cursor means nothing there): this pass is dropped and a new one starts.
+            run.stream.reset()
+            run.lastWrite = nil
+            try recover(from: error, failures: &consecutiveFailures)
+            throw PassRestart(cause: error)
+        }
     }
 
     /// True when nothing is left to send in this pass.
@@ -100,59 +121,57 @@ extension CensusRunner {
                            probingValues: probingValues, scanCount: options.effectiveScanCount)
     }
 
-    /// Writes a batch's pipeline without reading it (and notes the connection NO-TOUCH went out on).
-    private func write(_ batch: inout PageBatch, _ run: inout CensusPassRun) throws {
-        let written = try client.write(batch.commands)
-        // Booked when sent (see OwnTraffic.Totals.scans): our SCAN, and every lookup as a hit for now;
-        // `absorb` corrects the lookups once the replies say which were misses (or denied).
-        ownTraffic?.add(commands: 0, scans: batch.scan ? 1 : 0, keyspaceHits: batch.lookupCount)
-        batch.written = written
-        run.unreadPipelines += 1
-        if batch.noTouch { noTouchConnectionGeneration = written.connectionGeneration }
+    /// Writes queued commands while the window has room (and notes the connection NO-TOUCH went out on).
+    private func writeWhatTheWindowAllows(_ run: inout CensusPassRun) throws {
+        while true {
+            let segments = run.stream.nextWrite()
+            if segments.isEmpty { return }
+            // Nothing is written on another connection than the pass's: that one is gone (see `nextPage`).
+            if client.connectionGeneration != run.connectionGeneration {
+                throw PassRestart(cause: client.lastConnectionError
+                    ?? .connectionClosed(address: client.endpoint.displayAddress, detail: "reconnected during a census pass"))
+            }
+            var commands: [RedisCommand] = []
+            commands.reserveCapacity(segments.reduce(0) { $0 + $1.commands.count })
+            var scans = 0
+            var lookups = 0
+            var startsNoTouch = false
+            for segment in segments {
+                let batch = run.stream.pages[segment.page].batch
+                commands += batch.commands[segment.commands]
+                // Booked when sent (see OwnTraffic.Totals.scans): our SCAN, and every lookup as a hit for now;
+                // `absorb` corrects the lookups once the replies say which were misses (or denied).
+                if batch.scan, segment.commands.contains(batch.headCount - 1) { scans += 1 }
+                lookups += segment.commands.count - segment.commands.clamped(to: 0..<batch.headCount).count
+                if batch.noTouch, segment.commands.lowerBound == 0 { startsNoTouch = true }
+            }
+            let written = try client.write(commands)
+            ownTraffic?.add(commands: 0, scans: scans, keyspaceHits: lookups)
+            if startsNoTouch { noTouchConnectionGeneration = written.connectionGeneration }
+            run.lastWrite = written
+            run.stream.wrote(segments)
+        }
     }
 
-    /// Puts a page on the wire (unless it already is) and reads its replies; in full mode the next page is written
-    /// between its head and its lookups. Returns the lookup replies and a SCAN refusal to wait out. A lost connection
-    /// drops the pass (`PassRestart`, after the reconnect back-off).
-    private func transfer(_ batch: inout PageBatch, _ run: inout CensusPassRun) throws
-        -> (lookups: [RedisReply], scanError: RedisError?)? {
-        do {
-            if batch.written == nil {
-                // Nothing is written on another connection than the pass's: that one is gone (see below).
-                if client.connectionGeneration != run.connectionGeneration {
-                    throw PassRestart(cause: client.lastConnectionError
-                        ?? .connectionClosed(address: client.endpoint.displayAddress, detail: "reconnected during a census pass"))
-                }
-                try write(&batch, &run)
+    /// Looks at every page head read since the last call: whether `CLIENT NO-TOUCH` was accepted, and the SCAN reply
+    /// (its keys join the walk). In full mode the next page is queued as soon as the last page's head is read.
+    private func takeReadyHeads(_ run: inout CensusPassRun) throws {
+        while let index = run.stream.takeReadyHead() {
+            let page = run.stream.pages[index]
+            let scanError = try readHead(page.head, of: page.batch, into: &run.walk)
+            if let scanError { run.stream.setScanError(scanError, page: index) }
+            // Full mode: the next page is queued behind this one before this page's lookups are read.
+            if pace == nil, scanError == nil, index == run.stream.pages.count - 1, !finished(run),
+               !(maxConsecutiveFailures == nil && isStopping) {
+                run.stream.append(makeBatch(&run))
             }
-            guard let written = batch.written else { return nil }
-            let scanError = try readHead(of: batch, written: written, into: &run.walk)
-            // Full mode: the next page goes on the wire before this page's lookups are read.
-            if pace == nil, scanError == nil, !finished(run), !(maxConsecutiveFailures == nil && isStopping) {
-                var next = makeBatch(&run)
-                run.inFlight = next
-                try write(&next, &run)
-                run.inFlight = next
-            }
-            let lookups = try client.readReplies(count: batch.commands.count - batch.headCount, of: written)
-            run.unreadPipelines -= 1
-            consecutiveFailures = 0
-            return (lookups, scanError)
-        } catch let error as RedisError where error.isConnectionError {
-            // The connection is gone with every unread reply. The next connection may reach a restarted server
-            // with other keys (and the SCAN cursor means nothing there): this pass is dropped and a new one starts.
-            run.inFlight = nil
-            run.unreadPipelines = 0
-            try recover(from: error, failures: &consecutiveFailures)
-            throw PassRestart(cause: error)
         }
     }
 
     /// Reads a page's head replies: whether `CLIENT NO-TOUCH` was accepted, and the SCAN reply (its keys join the
     /// walk). Returns a SCAN refusal to wait out (`LOADING`, `MASTERDOWN`: the page's lookups still count); any other
     /// SCAN error is thrown (a denied SCAN stops the census).
-    private func readHead(of batch: PageBatch, written: RedisClient.WrittenPipeline, into walk: inout CensusPassState) throws -> RedisError? {
-        let head = try client.readReplies(count: batch.headCount, of: written)
+    private func readHead(_ head: [RedisReply], of batch: PageBatch, into walk: inout CensusPassState) throws -> RedisError? {
         if batch.noTouch, let first = head.first { features.noTouchSupported = first.errorText == nil }
         guard batch.scan, let reply = head.last else { return nil }
         guard let text = reply.errorText else {

@@ -89,7 +89,7 @@ public final class CensusRunner: @unchecked Sendable {
 
     /// Runs one full pass on the calling thread (`cachewatch snapshot --full`) and returns the complete report.
     /// Throws a `RedisError` when Redis cannot be reached (after a few reconnect attempts) or denies SCAN/PTTL.
-    public static func runFull(client: RedisClient, db: Int, memory: Bool, scanCount: Int = 1000, maxFamilies: Int = 200,
+    public static func runFull(client: RedisClient, db: Int, memory: Bool, scanCount: Int = 64, maxFamilies: Int = 200,
                                progress: (@Sendable (CensusProgress) -> Void)? = nil) throws -> CensusReport {
         var scanClient = client
         if client.endpoint.db != db {

@@ -38,9 +38,13 @@ final class CensusUnitTests: XCTestCase {
     }
 
     func testBudgetedPagesAreSmall() {
-        XCTAssertEqual(CensusOptions(mode: .budgeted(keysPerSecond: 5000)).effectiveScanCount, 500)
+        // The budget is spread over 500 small pages a second (10 keys every 2 ms), not bursts of big pages.
+        XCTAssertEqual(CensusOptions(mode: .budgeted(keysPerSecond: 5000)).effectiveScanCount, 10)
+        XCTAssertEqual(CensusOptions(mode: .budgeted(keysPerSecond: 20000)).effectiveScanCount, 40)
+        XCTAssertEqual(CensusOptions(mode: .budgeted(keysPerSecond: 5000), scanCount: 1000, budgetPagesPerSecond: 10).effectiveScanCount, 500)
         XCTAssertEqual(CensusOptions(mode: .budgeted(keysPerSecond: 50)).effectiveScanCount, 10)
-        XCTAssertEqual(CensusOptions(mode: .budgeted(keysPerSecond: 1_000_000)).effectiveScanCount, 1000)
+        XCTAssertEqual(CensusOptions(mode: .budgeted(keysPerSecond: 1_000_000)).effectiveScanCount, 64, "never above scanCount")
+        XCTAssertEqual(CensusOptions(mode: .full).effectiveScanCount, 64, "full mode: small SCANs too")
         XCTAssertEqual(CensusOptions(mode: .full, scanCount: 2000).effectiveScanCount, 2000)
     }
 }

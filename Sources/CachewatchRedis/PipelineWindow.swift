@@ -1,0 +1,43 @@
+/// How much of a census's pipeline may be on the wire at once (bounded pipeline depth, issue 9 §2).
+///
+/// Redis reads a client's queued commands in chunks (up to 16 KB per read, several hundred TYPE/PTTL) and runs a
+/// whole chunk before it serves any other client, so a census that writes a page of thousands of commands in one go
+/// makes every other client wait hundreds of µs, again and again. The window keeps at most `maxCommandsInFlight`
+/// commands written and not read back, written `batchCommands` at a time: Redis never finds more than that queued
+/// from the census, and the app's commands get their turn between two small batches. Two batches in flight keep
+/// Redis busy while the census reads the previous batch's replies.
+public struct PipelineWindow: Sendable, Equatable {
+    /// Commands written in one write (a batch never spans two pages).
+    public let batchCommands: Int
+    /// Commands written and not read back, at most.
+    public let maxCommandsInFlight: Int
+    /// Commands written and not read back now.
+    public private(set) var inFlight = 0
+
+    /// The default: batches of 64 commands, at most two in flight.
+    public static let census = PipelineWindow(batchCommands: 64, maxCommandsInFlight: 128)
+
+    /// Both limits are at least 1, and the window holds at least one batch.
+    public init(batchCommands: Int, maxCommandsInFlight: Int) {
+        self.batchCommands = max(1, batchCommands)
+        self.maxCommandsInFlight = max(self.batchCommands, maxCommandsInFlight)
+    }
+
+    /// How many of `available` queued commands may be written now (0: read replies first). Only a whole batch (or
+    /// all of a shorter rest) goes out: writing whatever small room a read freed would split the stream into ever
+    /// smaller writes, one round trip each (the silly-window problem).
+    public func writable(available: Int) -> Int {
+        let wanted = max(0, min(available, batchCommands))
+        return maxCommandsInFlight - inFlight >= wanted ? wanted : 0
+    }
+
+    /// Books `count` commands written.
+    public mutating func wrote(_ count: Int) { inFlight += max(0, count) }
+
+    /// Books `count` replies read.
+    public mutating func read(_ count: Int) { inFlight = max(0, inFlight - max(0, count)) }
+
+    /// Forgets everything in flight (the connection and its unread replies are gone).
+    public mutating func reset() { inFlight = 0 }
+
+}
