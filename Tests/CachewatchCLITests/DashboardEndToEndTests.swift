@@ -135,7 +135,8 @@ final class DashboardEndToEndTests: DashboardTestCase {
         _ = session.waitFor(timeoutSeconds: 1) { _ in false }
         XCTAssertTrue(session.isRunning, "crashed at 12×3")
         session.resize(width: 80, height: 24)
-        let back = session.waitFor { $0.contains("Families") && $0.contains("widget:{id}") }
+        // Wait for the whole screen: tmux can capture a redraw half-way (the families drawn, the fail-open pane not yet).
+        let back = session.waitFor { $0.contains("Families") && $0.contains("widget:{id}") && $0.contains("1m 1 5m 3 15m 6") }
         XCTAssertTrue(back.contains("Families") && back.contains("1m 1 5m 3 15m 6"), back)
         assertFits(back, width: 80, height: 24)
     }
