@@ -158,6 +158,13 @@ indirect enum OrderedJSON: Equatable {
 
 /// Polls `condition` every 50 ms until it holds or `timeoutSeconds` pass (a bound, not a speed claim).
 @discardableResult
+/// `cachewatch snapshot --json --interval 0.2s -p SEED extra…` against a cluster node: exit 0 asserted, the document parsed.
+func clusterSnapshot(seed: RedisServerFixture, _ extra: [String], file: StaticString = #filePath, line: UInt = #line) throws -> [String: Any] {
+    let result = try CLIRunner.run(["snapshot", "--json", "--interval", "0.2s", "-p", String(seed.port)] + extra)
+    XCTAssertEqual(result.status, 0, result.stderr, file: file, line: line)
+    return try parseJSONObject(result.stdout, file: file, line: line)
+}
+
 func waitUntil(timeoutSeconds: Double, _ condition: () -> Bool) -> Bool {
     let deadline = Date().addingTimeInterval(timeoutSeconds)
     while Date() < deadline {

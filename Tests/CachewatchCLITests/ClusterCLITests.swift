@@ -6,40 +6,32 @@ import XCTest
 /// census equal to the summed DBSIZE with families merged across nodes, `hot-shard`, `watch` on a cluster, and only
 /// the README's commands sent.
 final class ClusterCLITests: XCTestCase {
-    nonisolated(unsafe) private static var shared: RedisClusterFixture?
-    nonisolated(unsafe) private static var setupError: Error?
+    private static let shared = SharedRedisCluster()
 
     override class func setUp() {
         super.setUp()
-        do {
-            let cluster = try RedisClusterFixture(primaries: 3, nodeTimeoutMilliseconds: 5000)   // no failover wanted here, even under load
+        // No failover wanted here, even under load (node timeout 5 s).
+        shared.start { cluster in
             // 3000 keys spread over every slot, 300 pinned to one slot by a hash tag, 50 without a TTL.
             cluster.write((1...3000).map { ["SET", "widget:\($0)", "x", "EX", "600"] })
             cluster.write((1...300).map { ["SET", "{user1}:item:\($0)", "x", "EX", "900"] })
             cluster.write((1...50).map { ["SET", "config:flag\($0)", "1"] })
-            shared = cluster
-        } catch {
-            setupError = error
         }
     }
 
     override class func tearDown() {
-        shared?.teardown()
-        shared = nil
+        shared.stop()
         super.tearDown()
     }
 
     private var cluster: RedisClusterFixture!
 
     override func setUpWithError() throws {
-        if let error = Self.setupError { throw prerequisiteMissing("a Redis Cluster could not be started: \(error)") }
-        cluster = try XCTUnwrap(Self.shared)
+        cluster = try Self.shared.cluster
     }
 
     private func snapshot(seed: RedisServerFixture, _ extra: [String]) throws -> [String: Any] {
-        let result = try CLIRunner.run(["snapshot", "--json", "--interval", "0.2s", "-p", String(seed.port)] + extra)
-        XCTAssertEqual(result.status, 0, result.stderr)
-        return try parseJSONObject(result.stdout)
+        try clusterSnapshot(seed: seed, extra)
     }
 
     func testEveryPrimaryIsFoundFromAnyOneSeed() throws {

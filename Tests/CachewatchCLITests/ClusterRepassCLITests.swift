@@ -5,9 +5,8 @@ import XCTest
 /// Steady-state pacing on a cluster (a private 3-primary cluster): with `--refresh 1h`, a keyspace that grows by more
 /// than 10 % is walked again early, and a primary that restarts (its keys gone) is walked again at once, so the census
 /// follows both without waiting for the refresh.
-final class ClusterRepassCLITests: XCTestCase {
+final class ClusterRepassCLITests: RedisCLITestCase {
     private var cluster: RedisClusterFixture?
-    private var watch: StreamingCLIProcess?
 
     override func setUpWithError() throws {
         do {
@@ -18,23 +17,17 @@ final class ClusterRepassCLITests: XCTestCase {
     }
 
     override func tearDown() {
-        watch?.send(SIGKILL)
-        _ = watch?.waitForExit(timeoutSeconds: 5)
-        watch = nil
+        super.tearDown()   // the watch first
         cluster?.teardown()
         cluster = nil
-        super.tearDown()
     }
-
-    private func census(_ document: [String: Any]) -> [String: Any]? { document["census"] as? [String: Any] }
 
     func testAKeyspaceJumpAndANodeRestartAreCensusedWithoutWaitingForTheRefresh() throws {
         let cluster = try XCTUnwrap(cluster)
         cluster.write((1...600).map { ["SET", "widget:\($0)", "x", "EX", "600"] })
         let seed = cluster.nodes[0]
-        let process = try StreamingCLIProcess(["watch", "--json", "--interval", "0.5s", "--refresh", "1h", "--scan-budget", "100000",
-                                               "-p", String(seed.port)])
-        watch = process
+        let process = try launch(["watch", "--json", "--interval", "0.5s", "--refresh", "1h", "--scan-budget", "100000",
+                                  "-p", String(seed.port)])
         let first = process.waitForDocument(timeoutSeconds: 30) { self.census($0)?["complete"] as? Bool == true }
         XCTAssertEqual(first.flatMap { self.census($0)?["scanned_keys"] as? Int }, 600, "stderr: \(process.stderr)")
 

@@ -6,38 +6,29 @@ import XCTest
 /// or `CACHEWATCH_VALKEY_SERVER`; skipped when it is absent, like every Valkey test): every primary found from any
 /// seed, the census equal to the summed DBSIZE, and the identity `valkey 8.x` (not its `redis_version` 7.2.4).
 final class ValkeyClusterCLITests: XCTestCase {
-    nonisolated(unsafe) private static var shared: RedisClusterFixture?
-    nonisolated(unsafe) private static var setupError: Error?
+    private static let shared = SharedRedisCluster()
 
     override class func setUp() {
         super.setUp()
         guard let binary = ValkeyCLITests.valkeyServer else { return }
-        do {
-            let cluster = try RedisClusterFixture(primaries: 3, nodeTimeoutMilliseconds: 5000, serverExecutable: binary)
+        shared.start(serverExecutable: binary) { cluster in
             cluster.write((1...1200).map { ["SET", "widget:\($0)", "x", "EX", "600"] })
             cluster.write((1...30).map { ["SET", "config:flag\($0)", "1"] })
-            shared = cluster
-        } catch {
-            setupError = error
         }
     }
 
     override class func tearDown() {
-        shared?.teardown()
-        shared = nil
+        shared.stop()
         super.tearDown()
     }
 
     private func valkeyCluster() throws -> RedisClusterFixture {
         guard ValkeyCLITests.valkeyServer != nil else { throw XCTSkip("no valkey-server (run make valkey)") }
-        guard let cluster = Self.shared else { throw XCTSkip("a Valkey cluster did not start: \(Self.setupError.map { "\($0)" } ?? "?")") }
-        return cluster
+        return try Self.shared.cluster
     }
 
     private func snapshot(seed: RedisServerFixture, _ extra: [String]) throws -> [String: Any] {
-        let result = try CLIRunner.run(["snapshot", "--json", "--interval", "0.2s", "-p", String(seed.port)] + extra)
-        XCTAssertEqual(result.status, 0, result.stderr)
-        return try parseJSONObject(result.stdout)
+        try clusterSnapshot(seed: seed, extra)
     }
 
     func testEveryPrimaryIsFoundFromAnyOneSeedAndNamedValkey() throws {
