@@ -165,6 +165,24 @@ func clusterSnapshot(seed: RedisServerFixture, _ extra: [String], file: StaticSt
     return try parseJSONObject(result.stdout, file: file, line: line)
 }
 
+/// Asserts that a cluster snapshot taken from `seed` lists exactly `cluster`'s nodes as healthy primaries covering every
+/// slot and holding `keys` keys in all; returns the document's `target`.
+@discardableResult
+func assertHealthyClusterTarget(_ document: [String: Any], cluster: RedisClusterFixture, seed: RedisServerFixture, keys: Int,
+                                file: StaticString = #filePath, line: UInt = #line) throws -> [String: Any] {
+    let target = try XCTUnwrap(document["target"] as? [String: Any], file: file, line: line)
+    XCTAssertEqual(target["mode"] as? String, "cluster", file: file, line: line)
+    let nodes = try XCTUnwrap(target["nodes"] as? [[String: Any]], file: file, line: line)
+    XCTAssertEqual(Set(nodes.compactMap { $0["address"] as? String }), Set(cluster.nodes.map { "127.0.0.1:\($0.port)" }),
+                   "seed \(seed.port)", file: file, line: line)
+    XCTAssertEqual(nodes.map { $0["role"] as? String }, Array(repeating: "primary", count: cluster.nodes.count), file: file, line: line)
+    XCTAssertEqual(nodes.compactMap { $0["slots"] as? Int }.reduce(0, +), 16384, file: file, line: line)
+    XCTAssertEqual(nodes.compactMap { $0["state"] as? String }, Array(repeating: "ok", count: cluster.nodes.count), file: file, line: line)
+    XCTAssertEqual(nodes.compactMap { $0["keys"] as? Int }.reduce(0, +), keys, file: file, line: line)
+    XCTAssertEqual((target["cluster"] as? [String: Any])?["state"] as? String, "ok", file: file, line: line)
+    return target
+}
+
 func waitUntil(timeoutSeconds: Double, _ condition: () -> Bool) -> Bool {
     let deadline = Date().addingTimeInterval(timeoutSeconds)
     while Date() < deadline {

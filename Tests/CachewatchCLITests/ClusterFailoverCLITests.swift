@@ -4,22 +4,9 @@ import XCTest
 
 /// A private Redis Cluster of 3 primaries and 3 replicas: `watch` keeps running while a primary is killed, reports
 /// it down (its slots uncovered, the census partial), and notices its replica's promotion (a `failover` event).
-final class ClusterFailoverCLITests: RedisCLITestCase {
-    private var cluster: RedisClusterFixture?
-
-    override func setUpWithError() throws {
-        do {
-            cluster = try RedisClusterFixture(primaries: 3, replicasPerPrimary: 1)
-        } catch {
-            throw prerequisiteMissing("a Redis Cluster could not be started: \(error)")
-        }
-    }
-
-    override func tearDown() {
-        super.tearDown()   // the watch first
-        cluster?.teardown()
-        cluster = nil
-    }
+final class ClusterFailoverCLITests: ClusterCLITestCase {
+    /// 3 primaries with a replica each, and the fixture's default node timeout (so a failover happens in seconds).
+    override var clusterShape: (primaries: Int, replicasPerPrimary: Int, nodeTimeoutMilliseconds: Int) { (3, 1, 1000) }
 
     func testAKilledPrimaryIsReportedAndItsReplicasPromotionNoticed() throws {
         let cluster = try XCTUnwrap(cluster)

@@ -5,23 +5,7 @@ import XCTest
 /// Steady-state pacing on a cluster (a private 3-primary cluster): with `--refresh 1h`, a keyspace that grows by more
 /// than 10 % is walked again early, and a primary that restarts (its keys gone) is walked again at once, so the census
 /// follows both without waiting for the refresh.
-final class ClusterRepassCLITests: RedisCLITestCase {
-    private var cluster: RedisClusterFixture?
-
-    override func setUpWithError() throws {
-        do {
-            cluster = try RedisClusterFixture(primaries: 3, nodeTimeoutMilliseconds: 5000)
-        } catch {
-            throw prerequisiteMissing("a Redis Cluster could not be started: \(error)")
-        }
-    }
-
-    override func tearDown() {
-        super.tearDown()   // the watch first
-        cluster?.teardown()
-        cluster = nil
-    }
-
+final class ClusterRepassCLITests: ClusterCLITestCase {
     func testAKeyspaceJumpAndANodeRestartAreCensusedWithoutWaitingForTheRefresh() throws {
         let cluster = try XCTUnwrap(cluster)
         cluster.write((1...600).map { ["SET", "widget:\($0)", "x", "EX", "600"] })
