@@ -4,47 +4,24 @@ import Foundation
 /// `tearDown()`. A test asking for a cluster that could not start is skipped (and fails under CI, see
 /// `prerequisiteMissing`).
 public final class SharedRedisCluster: @unchecked Sendable {
-    private let lock = NSLock()
-    private var fixture: RedisClusterFixture?
-    private var startError: Error?
+    private let shared = SharedFixture<RedisClusterFixture>("a Redis Cluster") { $0.teardown() }
 
     public init() {}
 
     /// Starts a cluster of `primaries` (no replicas) on `serverExecutable` (nil: redis-server) and hands it to `seed`.
     public func start(primaries: Int = 3, nodeTimeoutMilliseconds: Int = 5000, serverExecutable: URL? = nil,
                       seed: (RedisClusterFixture) -> Void = { _ in }) {
-        do {
+        shared.start {
             let cluster = try RedisClusterFixture(primaries: primaries, nodeTimeoutMilliseconds: nodeTimeoutMilliseconds,
                                                   serverExecutable: serverExecutable)
             seed(cluster)
-            lock.lock()
-            fixture = cluster
-            lock.unlock()
-        } catch {
-            lock.lock()
-            startError = error
-            lock.unlock()
+            return cluster
         }
     }
 
     /// Stops every node and removes their directories.
-    public func stop() {
-        lock.lock()
-        let stopping = fixture
-        fixture = nil
-        lock.unlock()
-        stopping?.teardown()
-    }
+    public func stop() { shared.stop() }
 
     /// The running cluster; throws `prerequisiteMissing` when it could not start.
-    public var cluster: RedisClusterFixture {
-        get throws {
-            lock.lock()
-            defer { lock.unlock() }
-            guard let fixture else {
-                throw prerequisiteMissing("a Redis Cluster could not be started: \(startError.map { "\($0)" } ?? "it was not started")")
-            }
-            return fixture
-        }
-    }
+    public var cluster: RedisClusterFixture { get throws { try shared.value } }
 }
