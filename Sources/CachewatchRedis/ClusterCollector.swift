@@ -155,17 +155,7 @@ public final class ClusterCollector: @unchecked Sendable {
         if topology == nil || requested || now.timeIntervalSince(lastDiscovery) >= rediscoverSeconds {
             (failovers, changed) = discover(at: now)
         }
-        guard let topology else {
-            let reason = discoveryProblems.last ?? "No cluster node answered."
-            let since = downSince ?? now
-            downSince = since
-            var status = ClusterStatus(problems: discoveryProblems)
-            status.discoveredAt = nil
-            return ClusterSample(collector: CollectorSample(takenAt: now, infoText: nil, pingMilliseconds: nil,
-                                                            state: .disconnected(since: since, reason: reason),
-                                                            error: .connectionClosed(address: seed.displayAddress, detail: reason)),
-                                 status: status, primaries: [], failovers: failovers, primariesChanged: changed)
-        }
+        guard let topology else { return undiscoveredSample(at: now, failovers: failovers, primariesChanged: changed) }
         let ownBefore = ownTraffic?.current
         var rows: [ClusterNodeStatus] = []
         var infos: [InfoSnapshot] = []
@@ -176,48 +166,25 @@ public final class ClusterCollector: @unchecked Sendable {
         var keyspaces: [String: [KeyspaceEntry]] = [:]
         var restarted: [String] = []
         for node in topology.primaries {
-            var row = ClusterNodeStatus(node: node)
             // A failed primary without slots (its replica took over) is shown, not asked.
             if node.isFailed && node.slots.isEmpty {
-                rows.append(row)
+                rows.append(ClusterNodeStatus(node: node))
                 continue
             }
-            let client = client(for: endpoint(host: node.host, port: node.port))
-            do {
-                let started = DispatchTime.now().uptimeNanoseconds
-                _ = try client.send(.ping)
-                let ping = Double(DispatchTime.now().uptimeNanoseconds - started) / 1_000_000
-                slowestPing = max(slowestPing ?? 0, ping)
-                let text = try client.send(.info()).stringValue ?? ""
-                let info = InfoSnapshot(text: text, takenAt: Date())
-                if clusterInfo == nil { clusterInfo = try ClusterDiscovery.info(client: client) }
-                row.fill(from: info, previous: previousInfo[node.address])
-                if let previous = previousInfo[node.address] {
-                    if ApplicationRates.isRestart(from: previous, to: info) {
-                        restarted.append(node.address)
-                        failovers.append(Event(at: now, kind: .restart, severity: .warn,
-                                               message: "Node \(node.address) restarted\(info.uptimeSeconds.map { " (up \($0) s)" } ?? ""): its keys and counters start again.",
-                                               evidence: [("uptime_seconds", .integer(info.uptimeSeconds)), ("run_id_changed", .bool(previous.runID != info.runID)),
-                                                          ("node", .string(node.address))]))
-                    }
-                }
-                previousInfo[node.address] = info
+            let polled = poll(node, at: now, askClusterInfo: clusterInfo == nil)
+            if let ping = polled.pingMilliseconds { slowestPing = max(slowestPing ?? 0, ping) }
+            if clusterInfo == nil { clusterInfo = polled.clusterInfo }
+            if let restart = polled.restart {
+                restarted.append(node.address)
+                failovers.append(restart)
+            }
+            if let info = polled.info {
                 keyspaces[node.address] = info.keyspace
-                if info.role != nil, info.role != "master" {
-                    // Demoted since the last discovery: discover again.
-                    row.state = "stale"
-                    anyDown = true
-                }
                 infos.append(info)
-            } catch let error as RedisError {
-                row.state = "down"
-                row.error = error.message
-                // Its previous INFO is kept: when it answers again, another run_id is a restart (its census part is
-                // walked again at once).
-                anyDown = true
-                if firstError == nil { firstError = error }
-            } catch {}
-            rows.append(row)
+            }
+            if polled.demoted || polled.error != nil { anyDown = true }
+            if firstError == nil { firstError = polled.error }
+            rows.append(polled.row)
         }
         let replicas = topology.nodes.filter { $0.role == .replica }
         for node in replicas {
@@ -241,6 +208,68 @@ public final class ClusterCollector: @unchecked Sendable {
                                         state: state, error: infos.isEmpty ? firstError : nil, ownTrafficBeforeInfo: ownBefore)
         return ClusterSample(collector: collector, status: status, primaries: primaries(topology), failovers: failovers,
                              primariesChanged: changed, nodeKeyspaces: keyspaces, restartedNodes: restarted)
+    }
+
+    /// The sample of a tick without a topology (no node answered discovery): down since the first such tick.
+    private func undiscoveredSample(at now: Date, failovers: [Event], primariesChanged: Bool) -> ClusterSample {
+        let reason = discoveryProblems.last ?? "No cluster node answered."
+        let since = downSince ?? now
+        downSince = since
+        var status = ClusterStatus(problems: discoveryProblems)
+        status.discoveredAt = nil
+        return ClusterSample(collector: CollectorSample(takenAt: now, infoText: nil, pingMilliseconds: nil,
+                                                        state: .disconnected(since: since, reason: reason),
+                                                        error: .connectionClosed(address: seed.displayAddress, detail: reason)),
+                             status: status, primaries: [], failovers: failovers, primariesChanged: primariesChanged)
+    }
+
+    /// What asking one primary gave: its row, and what the tick sums up from it.
+    private struct PrimaryPoll {
+        var row: ClusterNodeStatus
+        /// Its INFO, when PING, INFO (and CLUSTER INFO if asked) all answered.
+        var info: InfoSnapshot?
+        var pingMilliseconds: Double?
+        var clusterInfo: ClusterInfo?
+        var error: RedisError?
+        /// A `restart` event when its `run_id` or uptime says it restarted since its previous INFO.
+        var restart: Event?
+        /// True when it no longer says it is a primary (discover again).
+        var demoted = false
+    }
+
+    /// PING, `INFO everything` (and `CLUSTER INFO` when `askClusterInfo`) to one primary. Its INFO is remembered for the
+    /// next tick's rates, and kept while it does not answer: when it answers again, another run_id is a restart (its
+    /// census part is walked again at once).
+    private func poll(_ node: ClusterNode, at now: Date, askClusterInfo: Bool) -> PrimaryPoll {
+        var polled = PrimaryPoll(row: ClusterNodeStatus(node: node))
+        let client = client(for: endpoint(host: node.host, port: node.port))
+        do {
+            let started = DispatchTime.now().uptimeNanoseconds
+            _ = try client.send(.ping)
+            polled.pingMilliseconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1_000_000
+            let info = InfoSnapshot(text: try client.send(.info()).stringValue ?? "", takenAt: Date())
+            if askClusterInfo { polled.clusterInfo = try ClusterDiscovery.info(client: client) }
+            let previous = previousInfo[node.address]
+            polled.row.fill(from: info, previous: previous)
+            if let previous, ApplicationRates.isRestart(from: previous, to: info) {
+                polled.restart = Event(at: now, kind: .restart, severity: .warn,
+                                       message: "Node \(node.address) restarted\(info.uptimeSeconds.map { " (up \($0) s)" } ?? ""): its keys and counters start again.",
+                                       evidence: [("uptime_seconds", .integer(info.uptimeSeconds)), ("run_id_changed", .bool(previous.runID != info.runID)),
+                                                  ("node", .string(node.address))])
+            }
+            previousInfo[node.address] = info
+            if info.role != nil, info.role != "master" {
+                // Demoted since the last discovery: discover again.
+                polled.row.state = "stale"
+                polled.demoted = true
+            }
+            polled.info = info
+        } catch let error as RedisError {
+            polled.row.state = "down"
+            polled.row.error = error.message
+            polled.error = error
+        } catch {}
+        return polled
     }
 
     /// A replica's row: its own PING and INFO on its own connection (keys, ops/s, memory, clients, uptime), `down`
