@@ -13,19 +13,68 @@ final class DatabaseCensusesTests: XCTestCase {
                             forecast: forecast, notes: db == 3 ? ["MEMORY USAGE denied."] : [])
     }
 
-    /// Redis Cluster: database 0 only, unless the seed's INFO keyspace lists another (Valkey 9); never a list.
-    func testClusterDatabaseRule() {
+    /// Redis Cluster: databases beyond 0 are SELECTed on the seed first; a node that refuses (Redis, Valkey 8) is one
+    /// sentence; `all` and 0 need no probe (`all` follows INFO keyspace: database 0 alone on a Redis cluster).
+    func testClusterDatabaseRule() throws {
         let address = "127.0.0.1:7000"
-        XCTAssertNil(DatabaseSelection.single(0).clusterProblem(address: address, keyspaceDatabases: nil))
-        XCTAssertNil(DatabaseSelection.all.clusterProblem(address: address, keyspaceDatabases: [0]))
-        XCTAssertEqual(DatabaseSelection.single(1).clusterProblem(address: address, keyspaceDatabases: [0]),
-                       "Database 1 was asked for, but Redis at 127.0.0.1:7000 is a cluster node, and a Redis Cluster has only database 0 (its INFO keyspace lists no other).")
-        XCTAssertNotNil(DatabaseSelection.single(1).clusterProblem(address: address, keyspaceDatabases: nil))
-        XCTAssertNotNil(DatabaseSelection.single(1).clusterProblem(address: address, keyspaceDatabases: []))
-        XCTAssertNil(DatabaseSelection.single(1).clusterProblem(address: address, keyspaceDatabases: [0, 1]), "Valkey 9: numbered DBs")
-        XCTAssertNil(DatabaseSelection.single(2).clusterProblem(address: address, keyspaceDatabases: [0, 1]))
-        XCTAssertEqual(DatabaseSelection.list([0, 1]).clusterProblem(address: address, keyspaceDatabases: [0, 1]),
-                       "The database list 0,1 cannot be watched on a Redis Cluster: 127.0.0.1:7000 is a cluster node, and a cluster is watched one database at a time (pass one database).")
+        XCTAssertEqual(DatabaseSelection.single(0).clusterDatabasesToProbe, [])
+        XCTAssertEqual(DatabaseSelection.all.clusterDatabasesToProbe, [])
+        XCTAssertEqual(DatabaseSelection.single(2).clusterDatabasesToProbe, [2])
+        XCTAssertEqual(DatabaseSelection.list([0, 1, 3]).clusterDatabasesToProbe, [1, 3])
+        XCTAssertTrue(DatabaseSelection.isClusterModeSelectRefusal("ERR SELECT is not allowed in cluster mode"), "Redis 7, Valkey 8")
+        XCTAssertFalse(DatabaseSelection.isClusterModeSelectRefusal("ERR DB index is out of range"))
+        XCTAssertFalse(DatabaseSelection.isClusterModeSelectRefusal("NOPERM this user has no permissions to run the 'select' command"))
+        XCTAssertEqual(DatabaseSelection.single(1).clusterProblem(address: address, refusedDatabase: 1),
+                       "Database 1 was asked for, but Redis at 127.0.0.1:7000 is a cluster node that refuses SELECT 1 (SELECT is not allowed "
+                        + "in cluster mode): its cluster has only database 0 (Valkey 9 and later allow numbered databases in cluster mode).")
+        XCTAssertEqual(DatabaseSelection.list([0, 1]).clusterProblem(address: address, refusedDatabase: 1),
+                       "The database list 0,1 cannot be watched: Redis at 127.0.0.1:7000 is a cluster node that refuses SELECT 1 (SELECT is "
+                        + "not allowed in cluster mode): its cluster has only database 0 (Valkey 9 and later allow numbered databases in cluster mode).")
+        // `all` on a cluster whose nodes list only db0 (or nothing) is database 0.
+        XCTAssertEqual(DatabaseSelection.all.databases(keyspaceDatabases: [0]), [0])
+        XCTAssertEqual(DatabaseSelection.all.databases(keyspaceDatabases: []), [0])
+        XCTAssertEqual(DatabaseSelection.all.databases(keyspaceDatabases: [1, 0, 1]), [0, 1], "Valkey 9: the nodes' summed keyspace")
+    }
+
+    /// Valkey 9 numbered databases on a cluster: each database's census is the merge of its primaries' parts
+    /// (per-node counts kept); shown together they are `db1 …` families with their nodes, the census's `nodes` summed
+    /// per primary over the databases, the uncovered slots of any, and `hot-shard` per database.
+    func testClusterCensusesOfSeveralDatabases() throws {
+        let low = try XCTUnwrap(SlotRange(first: 0, last: 5460)), high = try XCTUnwrap(SlotRange(first: 5461, last: 16383))
+        func part(_ address: String, _ slots: SlotRange, db: Int, _ families: [(String, Int, Int)], error: String? = nil) -> ClusterCensusMerge.Part {
+            .init(address: address, slots: [slots], report: error == nil ? report(db: db, families: families) : nil, error: error)
+        }
+        let db0 = ClusterCensusMerge.merge([part("10.0.0.1:7000", low, db: 0, [("cache:{id}", 60, 0)]),
+                                            part("10.0.0.2:7000", high, db: 0, [("cache:{id}", 40, 0)])], db: 0)
+        let db1 = ClusterCensusMerge.merge([part("10.0.0.1:7000", low, db: 1, [("ratelimit:{id}", 150, 150)]),
+                                            part("10.0.0.2:7000", high, db: 1, [("ratelimit:{id}", 5, 5)])], db: 1)
+        XCTAssertEqual(db1.db, 1)
+        XCTAssertEqual(db1.families.first?.nodeKeys, ["10.0.0.1:7000": 150, "10.0.0.2:7000": 5])
+        let shown = try XCTUnwrap(DatabaseCensuses.displayReport([db0, db1]))
+        XCTAssertEqual(shown.families.map(\.pattern), ["db1 ratelimit:{id}", "db0 cache:{id}"])
+        XCTAssertEqual(shown.families.first?.nodeKeys, ["10.0.0.1:7000": 150, "10.0.0.2:7000": 5], "per-node counts kept")
+        XCTAssertEqual(shown.clusterNodes?.map(\.address), ["10.0.0.1:7000", "10.0.0.2:7000"])
+        XCTAssertEqual(shown.clusterNodes?.map(\.keys), [210, 45])
+        XCTAssertEqual(shown.uncoveredSlots, [])
+        XCTAssertTrue(shown.complete)
+        // JSON: each census object carries its `db` and its own `nodes`.
+        let json = db1.json.serialized()
+        XCTAssertTrue(json.hasPrefix("{\"db\":1,"), json)
+        XCTAssertTrue(json.contains("\"nodes\":[{\"address\":\"10.0.0.1:7000\""), json)
+        // hot-shard: per database, named `db1 …`.
+        let findings = DatabaseCensuses.findings(DoctorInput(), censuses: [db0, db1])
+        let hot = try XCTUnwrap(findings.first { $0.code == "hot-shard" })
+        XCTAssertEqual(hot.db, 1)
+        XCTAssertEqual(hot.displayPattern, "db1 ratelimit:{id}")
+        XCTAssertTrue(hot.message.hasPrefix("db1: "), hot.message)
+        // A primary down in one database: its slots are uncovered in the combined report, which is partial.
+        let down = ClusterCensusMerge.merge([part("10.0.0.1:7000", low, db: 1, [("ratelimit:{id}", 150, 150)]),
+                                             part("10.0.0.2:7000", high, db: 1, [], error: "10.0.0.2:7000 does not answer.")], db: 1)
+        let partial = try XCTUnwrap(DatabaseCensuses.displayReport([db0, down]))
+        XCTAssertEqual(partial.uncoveredSlots, [high])
+        XCTAssertFalse(partial.complete)
+        XCTAssertEqual(partial.clusterNodes?.last?.error, "10.0.0.2:7000 does not answer.")
+        XCTAssertNil(DatabaseCensuses.displayReport([report(db: 0, families: [("a", 1, 0)])])?.clusterNodes, "a single server has none")
     }
 
     func testBudgetIsSharedNotMultiplied() {

@@ -34,21 +34,48 @@ public enum DatabaseCensuses {
             for (index, keys) in report.forecast.prefix(60).enumerated() { forecast[index] = Clamp.sum(forecast[index], keys) }
         }
         let notes = reports.flatMap { report in report.notes.map { "db\(report.db): \($0)" } }
-        return CensusReport(db: first.db, complete: reports.allSatisfy(\.complete),
-                            scannedKeys: reports.reduce(0) { Clamp.sum($0, $1.scannedKeys) }, estimatedKeys: estimated,
-                            dbsizeKeys: reports.reduce(0) { Clamp.sum($0, $1.dbsizeKeys) },
-                            keysPerSecond: reports.reduce(0) { $0 + ($1.keysPerSecond.isFinite ? max(0, $1.keysPerSecond) : 0) },
-                            families: families + others, forecast: forecast, notes: notes)
+        var shown = CensusReport(db: first.db, complete: reports.allSatisfy(\.complete),
+                                 scannedKeys: reports.reduce(0) { Clamp.sum($0, $1.scannedKeys) }, estimatedKeys: estimated,
+                                 dbsizeKeys: reports.reduce(0) { Clamp.sum($0, $1.dbsizeKeys) },
+                                 keysPerSecond: reports.reduce(0) { $0 + ($1.keysPerSecond.isFinite ? max(0, $1.keysPerSecond) : 0) },
+                                 families: families + others, forecast: forecast, notes: notes)
+        addClusterParts(of: reports, to: &shown)
+        return shown
     }
 
-    /// The doctor's findings with several databases: each DB's census findings (silences matched on the family's own
-    /// pattern, so `cart:{id}:items` silences it in every DB, or on `db1 cart:{id}:items` for one DB) carrying their `db` and a message starting `db1: `,
-    /// then the server's findings once.
+    /// Redis Cluster with several databases (Valkey 9): each primary's part summed over the databases (its keys and
+    /// DBSIZE added, complete when every database's part is, the first error kept) and the uncovered slots of every
+    /// database (one range once). Nothing for a single server.
+    static func addClusterParts(of reports: [CensusReport], to shown: inout CensusReport) {
+        guard reports.contains(where: { $0.clusterNodes != nil }) else { return }
+        var nodes: [ClusterCensusNode] = []
+        var uncovered: [SlotRange] = []
+        for report in reports {
+            for node in report.clusterNodes ?? [] {
+                guard let index = nodes.firstIndex(where: { $0.address == node.address }) else {
+                    nodes.append(node)
+                    continue
+                }
+                nodes[index].keys = Clamp.sum(nodes[index].keys, node.keys)
+                nodes[index].dbsizeKeys = Clamp.sum(nodes[index].dbsizeKeys, node.dbsizeKeys)
+                nodes[index].complete = nodes[index].complete && node.complete
+                nodes[index].error = nodes[index].error ?? node.error
+            }
+            for range in report.uncoveredSlots ?? [] where !uncovered.contains(range) { uncovered.append(range) }
+        }
+        shown.clusterNodes = nodes
+        shown.uncoveredSlots = uncovered.sorted { $0.first < $1.first }
+    }
+
+    /// The doctor's findings with several databases: each DB's census findings (`hot-shard` included on a cluster;
+    /// silences matched on the family's own pattern, so `cart:{id}:items` silences it in every DB, or on
+    /// `db1 cart:{id}:items` for one DB) carrying their `db` and a message starting `db1: `, then the server's findings once.
     public static func findings(_ input: DoctorInput, censuses: [CensusReport], thresholds: FindingThresholds = FindingThresholds(),
                                 silences: [FindingSilence] = []) -> [Finding] {
         var perDatabase: [Finding] = []
         for census in censuses {
-            for var finding in Findings.evaluate(census, thresholds: thresholds) {
+            // `hot-shard` too: a cluster's per-DB census carries its per-node counts (nothing for a single server).
+            for var finding in Findings.evaluate(census, thresholds: thresholds) + HotShardFindings.evaluate(census) {
                 var shown = finding
                 shown.pattern = finding.pattern.map { displayPattern($0, db: census.db) }
                 guard !silences.contains(where: { $0.matches(finding) || $0.matches(shown) }) else { continue }

@@ -84,21 +84,32 @@ public enum DatabaseSelection: Sendable, Equatable, CustomStringConvertible {
 }
 
 extension DatabaseSelection {
-    /// Why this selection cannot be watched on the Redis Cluster node at `address`, one sentence, or nil. A cluster has
-    /// only database 0, unless its INFO keyspace (`keyspaceDatabases`, nil when not read) lists a database beyond 0
-    /// (Valkey 9's numbered databases in cluster mode): then one database (`-n 1`) is watched on every node. A list of
-    /// databases is not combined with a cluster, whatever the server; `all` is database 0 on a cluster.
-    public func clusterProblem(address: String, keyspaceDatabases: [Int]?) -> String? {
+    /// The databases beyond 0 this selection names, each of which is `SELECT`ed once on a cluster's seed before anything
+    /// runs: whether a cluster has numbered databases is the server's to say (Valkey 9 allows them in cluster mode,
+    /// Redis and Valkey 8 answer `ERR SELECT is not allowed in cluster mode`). Empty for 0 and for `all`, which follows
+    /// INFO keyspace (database 0 alone on a cluster whose nodes list no other).
+    public var clusterDatabasesToProbe: [Int] {
         switch self {
-        case .all, .single(0): return nil
-        case .list(let dbs) where dbs == [0]: return nil
-        case .list:
-            return "The database list \(description) cannot be watched on a Redis Cluster: \(address) is a cluster node, and a "
-                + "cluster is watched one database at a time (pass one database)."
-        case .single(let db):
-            if keyspaceDatabases?.contains(where: { $0 > 0 }) == true { return nil }
-            return "Database \(db) was asked for, but Redis at \(address) is a cluster node, and a Redis Cluster has only "
-                + "database 0 (its INFO keyspace lists no other)."
+        case .single(let db): return db == 0 ? [] : [db]
+        case .list(let dbs): return dbs.filter { $0 != 0 }
+        case .all: return []
         }
+    }
+
+    /// True when an error reply to `SELECT` says the server has no numbered databases in cluster mode.
+    public static func isClusterModeSelectRefusal(_ reply: String) -> Bool {
+        let lower = reply.lowercased()
+        return lower.contains("select") && lower.contains("not allowed in cluster mode")
+    }
+
+    /// Why this selection cannot be watched on the Redis Cluster node at `address`, one sentence: the node refused
+    /// `SELECT db` because it has no numbered databases in cluster mode.
+    public func clusterProblem(address: String, refusedDatabase db: Int) -> String {
+        let reason = "is a cluster node that refuses SELECT \(db) (SELECT is not allowed in cluster mode): its cluster has only "
+            + "database 0 (Valkey 9 and later allow numbered databases in cluster mode)."
+        if case .list = self {
+            return "The database list \(description) cannot be watched: Redis at \(address) " + reason
+        }
+        return "Database \(db) was asked for, but Redis at \(address) " + reason
     }
 }

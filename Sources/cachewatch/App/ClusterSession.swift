@@ -20,7 +20,12 @@ final class ClusterSession: MonitoringSession {
     /// Each node's ops/s, the last 120 samples, by address (the nodes pane's sparklines).
     private let nodeOps = LockedBox<[String: [Double]]>([:])
     private let lock = NSLock()
-    private var census: ClusterCensus?
+    private var census: ClusterDatabaseCensus?
+    /// `-n` as resolved: one database (one census, as for a single server's `census`), or a list or `all` (Valkey 9's
+    /// numbered databases in cluster mode: one census per database, `censuses`).
+    var selection: DatabaseSelection { options.databases }
+    /// With a list or `all`: each database's census state (see `ClusterSession+Databases`).
+    let databaseTracks = ClusterDatabaseTracks()
     private var primaries: [ClusterPrimary] = []
     private var censusIsFull = false
     private var stopped = false
@@ -128,7 +133,7 @@ final class ClusterSession: MonitoringSession {
 
     func maintain() {
         lock.lock()
-        let finishedFull = censusIsFull && census?.report?.complete == true
+        let finishedFull = censusIsFull && census?.complete == true
         let current = primaries
         lock.unlock()
         if finishedFull { restartCensus(primaries: current, full: false) }
@@ -147,7 +152,7 @@ final class ClusterSession: MonitoringSession {
     var fullCensusRunning: Bool {
         lock.lock()
         defer { lock.unlock() }
-        return censusIsFull && census?.report?.complete != true
+        return censusIsFull && census?.complete != true
     }
 
     // MARK: - Following the cluster
@@ -158,6 +163,7 @@ final class ClusterSession: MonitoringSession {
         lock.lock()
         let changed = sample.primariesChanged || (primaries.isEmpty && !sample.primaries.isEmpty)
         if changed { primaries = sample.primaries }
+        let currentPrimaries = primaries
         let running = census
         let full = censusIsFull
         lock.unlock()
@@ -169,6 +175,11 @@ final class ClusterSession: MonitoringSession {
             lock.unlock()
             fresh?.observe(keyspaces: sample.nodeKeyspaces)
         } else if let running {
+            if newDatabaseListed(sample) {
+                // `-n all`: a database the cluster's INFO keyspace lists for the first time joins the census.
+                restartCensus(primaries: sample.primaries.isEmpty ? currentPrimaries : sample.primaries, full: full)
+                return
+            }
             running.observe(keyspaces: sample.nodeKeyspaces)
             for address in sample.restartedNodes { running.restartNode(address: address) }
             for row in sample.status.primaries {
@@ -199,11 +210,27 @@ final class ClusterSession: MonitoringSession {
         let store = self.store
         let generation = store.beginCensusGeneration()
         let collector = self.collector
-        let runner = ClusterCensus(primaries: primaries, options: options, ownTraffic: store.ownTraffic,
-                                   schedule: CensusSchedule(refreshSeconds: settings.refreshSeconds),
-                                   onReport: { store.ingest(clusterCensus: $0, generation: generation) },
-                                   onProgress: { store.ingest(censusProgress: $0, generation: generation) },
-                                   onRedirect: { collector.requestDiscovery() })
+        let runner: ClusterDatabaseCensus
+        if selection.isMultiple {
+            let databases = beginDatabases()
+            let tracks = databaseTracks
+            runner = ClusterDatabaseCensus(primaries: primaries, databases: databases.list, options: options, ownTraffic: store.ownTraffic,
+                                           schedule: CensusSchedule(refreshSeconds: settings.refreshSeconds),
+                                           onReport: { db, report in
+                                               // A complete pass: the timeline sees every database's census as one (`db1 …`).
+                                               if let combined = tracks.ingest(report: report, db: db, generation: databases.generation) {
+                                                   store.observe(databaseCensus: db, combined: combined)
+                                               }
+                                           },
+                                           onProgress: { tracks.ingest(progress: $1, db: $0, generation: databases.generation) },
+                                           onRedirect: { collector.requestDiscovery() })
+        } else {
+            runner = ClusterDatabaseCensus(primaries: primaries, databases: [seed.db], options: options, ownTraffic: store.ownTraffic,
+                                           schedule: CensusSchedule(refreshSeconds: settings.refreshSeconds),
+                                           onReport: { store.ingest(clusterCensus: $1, generation: generation) },
+                                           onProgress: { store.ingest(censusProgress: $1, generation: generation) },
+                                           onRedirect: { collector.requestDiscovery() })
+        }
         lock.lock()
         if stopped {
             lock.unlock()
@@ -245,18 +272,24 @@ enum ClusterProbe {
         return enabled
     }
 
-    /// A cluster with `-n` naming a database other than 0 (see `DatabaseSelection.clusterProblem`): one sentence, exit 64
-    /// from `--db`/`-n`, else 1. The seed's INFO keyspace is asked only then.
+    /// A cluster with `-n` naming databases other than 0: each is `SELECT`ed once on the seed (one short connection
+    /// each). A node that refuses (`SELECT is not allowed in cluster mode`: Redis, Valkey 8) is one sentence
+    /// (`DatabaseSelection.clusterProblem`), exit 64 from `--db`/`-n`, else 1; a database the server does not have
+    /// is the sentence `-n 99` gives on a single server (exit 1). Valkey 9 accepts: every node is watched on them.
+    /// A seed that does not answer is left to the session (its errors and retries).
     static func checkDatabases(endpoint: RedisEndpoint, selection: DatabaseSelection, fromFlag: Bool) throws {
-        var listed: [Int]?
-        if case .single(let db) = selection, db != 0 {
-            let client = RedisClient(endpoint: endpoint.withDatabase(0))
+        for db in selection.clusterDatabasesToProbe {
+            let client = RedisClient(endpoint: endpoint.withDatabase(db))
             defer { client.disconnect() }
-            let text = try? client.send(.info(section: "keyspace")).stringValue
-            listed = text.map { InfoSnapshot(text: $0, takenAt: Date()).keyspace.map(\.db) }
-        }
-        if let problem = selection.clusterProblem(address: endpoint.displayAddress, keyspaceDatabases: listed) {
-            throw CLIError(problem, exitCode: fromFlag ? 64 : 1)
+            do {
+                try client.connect()
+            } catch let error as RedisError {
+                if case .serverError(_, "select", let reply) = error, DatabaseSelection.isClusterModeSelectRefusal(reply) {
+                    throw CLIError(selection.clusterProblem(address: endpoint.displayAddress, refusedDatabase: db), exitCode: fromFlag ? 64 : 1)
+                }
+                if case .noSuchDatabase = error { throw CLIError(error.message) }
+                return
+            }
         }
     }
 }

@@ -35,7 +35,7 @@ enum RedisSampler {
             throw databaseErrorExitCode.map { CLIError(error.message, exitCode: $0) } ?? error
         }
         return (true, ClusterSampler.sample(seed: endpoint, intervalSeconds: intervalSeconds, budget: budget, census: census,
-                                            full: full, noCensus: noCensus, showProgress: showProgress))
+                                            full: full, noCensus: noCensus, showProgress: showProgress, databases: databases))
     }
 
     /// Two INFO samples `intervalSeconds` apart (rates without our own load), with a budgeted census sample
