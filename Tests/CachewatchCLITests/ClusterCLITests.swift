@@ -123,7 +123,7 @@ final class ClusterCLITests: XCTestCase {
             let result = try CLIRunner.run(["snapshot", "--json", "--no-census", "-p", port, "-n", db])
             assertOneSentenceError(result, expectedStatus: 64)
             XCTAssertTrue(result.stderr.contains(db == "1" ? "Database 1 was asked for" : "The database list 0,1 "), result.stderr)
-            XCTAssertTrue(result.stderr.contains("cluster node"), result.stderr)
+            XCTAssertTrue(result.stderr.contains("cluster node that refuses SELECT 1 (SELECT is not allowed in cluster mode)"), result.stderr)
             // check: UNKNOWN (3), its one line on stdout.
             let check = try CLIRunner.run(["check", "--no-census", "-p", port, "-n", db])
             XCTAssertEqual(check.status, 3, check.stdout + check.stderr)
@@ -138,6 +138,43 @@ final class ClusterCLITests: XCTestCase {
             XCTAssertEqual(result.status, 0, result.stderr)
             XCTAssertEqual((try parseJSONObject(result.stdout)["target"] as? [String: Any])?["mode"] as? String, "cluster")
         }
+    }
+
+    /// `-n all` on a cluster whose nodes list only db0 is database 0: one census in `censuses` (its `db` 0, its
+    /// per-node counts), `census` the same, exact; the text shows `db0 …` families.
+    func testAllDatabasesOnARedisClusterIsDatabaseZero() throws {
+        let document = try snapshot(seed: cluster.nodes[2], ["--full", "-n", "all"])
+        let censuses = try XCTUnwrap(document["censuses"] as? [[String: Any]])
+        XCTAssertEqual(censuses.map { $0["db"] as? Int }, [0])
+        XCTAssertEqual(censuses.first?["scanned_keys"] as? Int, 3350)
+        XCTAssertEqual(censuses.first?["complete"] as? Bool, true)
+        XCTAssertEqual((censuses.first?["nodes"] as? [[String: Any]])?.count, 3, "per-node counts kept")
+        let census = try XCTUnwrap(document["census"] as? [String: Any])
+        XCTAssertEqual(census["scanned_keys"] as? Int, 3350)
+        let widget = try XCTUnwrap((census["families"] as? [[String: Any]])?.first { $0["pattern"] as? String == "widget:{id}" })
+        XCTAssertEqual((widget["nodes"] as? [String: Int])?.values.reduce(0, +), 3000)
+        let text = try CLIRunner.run(["snapshot", "--full", "-n", "all", "-p", String(cluster.nodes[0].port)])
+        XCTAssertEqual(text.status, 0, text.stderr)
+        XCTAssertTrue(text.stdout.contains("db0 widget:{id}"), text.stdout)
+        let check = try CLIRunner.run(["check", "-n", "all", "-p", String(cluster.nodes[0].port)])
+        XCTAssertNotEqual(check.status, 3, check.stdout + check.stderr)
+        // watch (the dashboard's session): `censuses` with db 0's complete census, its nodes, and `census` the same.
+        let watch = try StreamingCLIProcess(["watch", "--json", "--interval", "0.5s", "-n", "all", "-p", String(cluster.nodes[1].port)])
+        defer {
+            watch.send(SIGKILL)
+            _ = watch.waitForExit(timeoutSeconds: 5)
+        }
+        let found = watch.waitForDocument(timeoutSeconds: 30) { document in
+            ((document["censuses"] as? [[String: Any]])?.first?["complete"] as? Bool) == true
+        }
+        let live = try XCTUnwrap(found, "a complete census of db 0 within 30 s; stderr: \(watch.stderr)")
+        let liveCensuses = try XCTUnwrap(live["censuses"] as? [[String: Any]])
+        XCTAssertEqual(liveCensuses.map { $0["db"] as? Int }, [0])
+        XCTAssertEqual(liveCensuses.first?["scanned_keys"] as? Int, 3350)
+        XCTAssertEqual((liveCensuses.first?["nodes"] as? [[String: Any]])?.count, 3)
+        XCTAssertEqual((live["census"] as? [String: Any])?["scanned_keys"] as? Int, 3350)
+        watch.send(SIGTERM)
+        XCTAssertEqual(watch.waitForExit(timeoutSeconds: 10), 0, watch.stderr)
     }
 
     func testClusterFlagOnAStandaloneServerIsOneSentence() throws {
