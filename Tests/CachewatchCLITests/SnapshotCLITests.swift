@@ -28,6 +28,22 @@ final class SnapshotCLITests: XCTestCase {
 
     // MARK: - Document
 
+    /// Cluster detection reads `cluster_enabled` from the first INFO the sample sends anyway: `snapshot` and `check` of a
+    /// single server send INFO exactly twice (the two rate samples), no separate `INFO cluster` probe.
+    func testSnapshotAndCheckDetectAClusterFromTheirFirstINFO() throws {
+        let server = try server
+        func infoCalls() -> Int {
+            let line = server.redisCLI(["INFO", "commandstats"]).components(separatedBy: .newlines).first { $0.hasPrefix("cmdstat_info:") }
+            return Int(line?.dropFirst("cmdstat_info:calls=".count).prefix { $0.isNumber } ?? "") ?? 0
+        }
+        for command in [["snapshot", "--json"], ["check"]] {
+            let before = infoCalls()
+            let result = try CLIRunner.run(command + ["--no-census", "--interval", "0.2s", "-p", String(server.port)])
+            XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
+            XCTAssertEqual(infoCalls() - before - 1, 2, "\(command[0]): two INFO samples, nothing else (the -1 is our own INFO commandstats)")
+        }
+    }
+
     func testSnapshotJSONHasEveryDocumentedFieldInOrderWithValuesMatchingRedisCLIInfo() throws {
         let server = try server
         let result = try CLIRunner.run(["snapshot", "--json", "--no-census", "--interval", "0.2s", "-p", String(server.port)])

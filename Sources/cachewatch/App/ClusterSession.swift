@@ -246,7 +246,9 @@ final class ClusterSession: MonitoringSession {
 /// Whether the Redis target is a cluster: `--cluster`, or `cluster_enabled:1` in the seed's `INFO cluster`.
 enum ClusterProbe {
     /// True for a cluster node. With `forced`, a seed that answers `cluster_enabled:0` is an error (one sentence);
-    /// an unreachable seed is left to the standalone path (its errors and retries) unless `forced`.
+    /// an unreachable seed is left to the standalone path (its errors and retries) unless `forced`. The dashboard, `watch`
+    /// and `record` ask this before their session (single server or cluster) exists; `snapshot` and `check` read the
+    /// answer from their first INFO instead (`decide`).
     static func isCluster(endpoint: RedisEndpoint, forced: Bool) throws -> Bool {
         if endpoint.socketPath != nil && !forced { return false }
         // INFO is server-wide: no SELECT (a cluster node refuses `SELECT 1`, which is `checkDatabases`' to explain).
@@ -258,14 +260,29 @@ enum ClusterProbe {
         }
         let client = RedisClient(endpoint: probeEndpoint)
         defer { client.disconnect() }
-        let text: String?
         do {
-            text = try client.send(.info(section: "cluster")).stringValue
+            let text = try client.send(.info(section: "cluster")).stringValue ?? ""
+            return try decide(info: InfoSnapshot(text: text, takenAt: Date()), error: nil, endpoint: endpoint, forced: forced)
         } catch let error as RedisError {
-            if forced { throw CLIError(error.message) }
+            return try decide(info: nil, error: error, endpoint: endpoint, forced: forced)
+        }
+    }
+
+    /// Whether the seed that answered `info` (any INFO with its Cluster section; nil when `error` kept it from
+    /// answering) is a cluster node: `cluster_enabled:1`, or a connection to `-n 1` that the seed refused with
+    /// `SELECT is not allowed in cluster mode` (the server saying so itself; `checkDatabases` explains it). A unix
+    /// socket is a single server unless `forced`; with `forced`, a seed that did not answer or says
+    /// `cluster_enabled:0` is one sentence.
+    static func decide(info: InfoSnapshot?, error: RedisError?, endpoint: RedisEndpoint, forced: Bool) throws -> Bool {
+        if endpoint.socketPath != nil && !forced { return false }
+        if info == nil, case .serverError(_, "select", let reply)? = error, DatabaseSelection.isClusterModeSelectRefusal(reply) {
+            return true
+        }
+        guard let info else {
+            if forced { throw CLIError(error?.message ?? "Redis at \(endpoint.displayAddress) did not answer INFO.") }
             return false
         }
-        let enabled = text.map { InfoSnapshot(text: $0, takenAt: Date()).clusterEnabled == true } ?? false
+        let enabled = info.clusterEnabled == true
         if forced && !enabled {
             throw CLIError("--cluster: Redis at \(endpoint.displayAddress) is not a cluster node (cluster_enabled:0).")
         }

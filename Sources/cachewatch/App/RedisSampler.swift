@@ -20,15 +20,19 @@ struct RedisSample {
 /// One budgeted sample of Redis, shared by `snapshot` and `check`.
 enum RedisSampler {
     /// Samples a Redis Cluster (`--cluster`, or the server says so) through `ClusterSampler`, else the one server
-    /// (its `databases`); true with the sample when it was a cluster.
+    /// (its `databases`); true with the sample when it was a cluster. Detection reads `cluster_enabled` from the first
+    /// INFO the single-server sample sends anyway (no probe of its own); that sample goes on when it is not a cluster.
     static func sampleClusterOrServer(endpoint: RedisEndpoint, forcedCluster: Bool, databases: DatabaseSelection,
                                       intervalSeconds: Double, budget: Int, census: CensusArguments, full: Bool, noCensus: Bool,
                                       showProgress: Bool, databaseFromFlag: Bool,
                                       databaseErrorExitCode: Int32? = nil) throws -> (isCluster: Bool, sample: RedisSample) {
-        guard try ClusterProbe.isCluster(endpoint: endpoint, forced: forcedCluster) else {
+        let started = FirstSample(endpoint: endpoint, intervalSeconds: intervalSeconds)
+        let isCluster = try ClusterProbe.decide(info: started.info, error: started.first.error, endpoint: endpoint, forced: forcedCluster)
+        guard isCluster else {
             return (false, sample(endpoint: endpoint, intervalSeconds: intervalSeconds, budget: budget, census: census, full: full,
-                                  noCensus: noCensus, showProgress: showProgress, databases: databases))
+                                  noCensus: noCensus, showProgress: showProgress, databases: databases, started: started))
         }
+        started.client.disconnect()
         do {
             try ClusterProbe.checkDatabases(endpoint: endpoint, selection: databases, fromFlag: databaseFromFlag)
         } catch let error as CLIError {
@@ -38,16 +42,33 @@ enum RedisSampler {
                                             full: full, noCensus: noCensus, showProgress: showProgress, databases: databases))
     }
 
+    /// The start of a single-server sample: its connection (every command booked in `ownTraffic`), its collector and
+    /// the collector's first PING and INFO (whose Cluster section tells a cluster node apart).
+    struct FirstSample {
+        let ownTraffic = OwnTraffic()
+        let client: RedisClient
+        let collector: RedisCollector
+        let first: CollectorSample
+
+        init(endpoint: RedisEndpoint, intervalSeconds: Double) {
+            client = RedisClient(endpoint: endpoint, ownTraffic: ownTraffic)
+            collector = RedisCollector(client: client, intervalSeconds: intervalSeconds) { _ in }
+            first = collector.sampleOnce()
+        }
+
+        /// The first INFO (nil when the server did not answer it).
+        var info: InfoSnapshot? { first.infoText.map { InfoSnapshot(text: $0, takenAt: first.takenAt) } }
+    }
+
     /// Two INFO samples `intervalSeconds` apart (rates without our own load), with a budgeted census sample
     /// in between, or a full census afterwards with `full`; `showProgress` draws the full census's progress on stderr.
     static func sample(endpoint: RedisEndpoint, intervalSeconds: Double, budget: Int, census censusArguments: CensusArguments,
-                       full: Bool, noCensus: Bool, showProgress: Bool, databases: DatabaseSelection = .single(0)) -> RedisSample {
-        // Every command we send is booked here, so the rates can leave our own load out.
-        let ownTraffic = OwnTraffic()
-        let client = RedisClient(endpoint: endpoint, ownTraffic: ownTraffic)
-        let collector = RedisCollector(client: client, intervalSeconds: intervalSeconds) { _ in }
-        let first = collector.sampleOnce()
-        let firstInfo = first.infoText.map { InfoSnapshot(text: $0, takenAt: first.takenAt) }
+                       full: Bool, noCensus: Bool, showProgress: Bool, databases: DatabaseSelection = .single(0),
+                       started: FirstSample? = nil) -> RedisSample {
+        // Every command we send is booked in its ledger, so the rates can leave our own load out.
+        let started = started ?? FirstSample(endpoint: endpoint, intervalSeconds: intervalSeconds)
+        let (ownTraffic, client, collector, first) = (started.ownTraffic, started.client, started.collector, started.first)
+        let firstInfo = started.info
         var result = RedisSample(info: firstInfo, pingMilliseconds: first.pingMilliseconds)
         if firstInfo == nil { result.error = first.error?.message ?? "Redis at \(endpoint.displayAddress) did not answer INFO." }
         // INFO denied by ACL (it is in @dangerous): Redis is reachable, so the census still runs.
