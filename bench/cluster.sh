@@ -14,39 +14,16 @@ OUT=bench/out
 RESULTS=$OUT/cluster-results.md
 
 die() { echo "bench/cluster: $*" >&2; exit 1; }
-for tool in redis-server redis-cli gcc pkg-config python3 awk; do
-    command -v "$tool" >/dev/null || die "$tool is not installed (make deps installs what cachewatch needs)."
-done
-[ -x /usr/bin/time ] || die "/usr/bin/time (GNU time) is not installed: apt-get install time."
-[ -x "$BIN" ] || die "$BIN does not exist: run swift build -c release first (make bench does)."
-[[ $KEYS =~ ^[0-9]+$ && $KEYS -ge 1 ]] || die "BENCH_CLUSTER_KEYS must be a positive integer, not '$KEYS'."
-[[ $RUNS =~ ^[0-9]+$ && $RUNS -ge 1 ]] || die "BENCH_RUNS must be a positive integer, not '$RUNS'."
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
+require_tools redis-server redis-cli gcc pkg-config python3 awk
+require_gnu_time
+require_binary "$BIN" bench
+require_integer BENCH_CLUSTER_KEYS "$KEYS"
+require_integer BENCH_RUNS "$RUNS"
 
 mkdir -p "$OUT"
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/cachewatch-bench-cluster.XXXXXX")
-PIDS=()
-cleanup() {
-    for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-    for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-    rm -rf "$TMP"
-}
-trap cleanup EXIT
-trap 'echo "bench/cluster: interrupted" >&2; exit 130' INT
-trap 'exit 143' TERM HUP
-log() { printf '%s  %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
-
-# A free port ≤ 55535 whose cluster bus port (+10000) is free too.
-cluster_port() {
-    python3 -c 'import socket
-for _ in range(500):
-    s = socket.socket(); s.bind(("127.0.0.1", 0)); p = s.getsockname()[1]; s.close()
-    if p > 55535: continue
-    b = socket.socket()
-    try:
-        b.bind(("127.0.0.1", p + 10000)); b.close(); print(p); break
-    except OSError:
-        b.close()'
-}
+private_temp_dir cachewatch-bench-cluster bench/cluster
 
 measure() {   # measure OUTFILE CMD…: fastest wall seconds of RUNS runs in WALL, highest peak RSS (MiB) in RSS_MB
     local out=$1; shift
@@ -72,12 +49,8 @@ for i in 1 2 3; do
     port=$(cluster_port)
     [ -n "$port" ] || die "no free port with a free bus port."
     mkdir -p "$TMP/$port"
-    (cd "$TMP/$port" && exec redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly no --dir "$TMP/$port" \
-        --cluster-enabled yes --cluster-config-file nodes.conf --logfile "$TMP/$port/redis.log" --daemonize no >/dev/null 2>&1) &
-    PIDS+=($!)
+    start_private_redis "$port" "$TMP/$port" --cluster-enabled yes --cluster-config-file nodes.conf
     PORTS+=("$port")
-    for _ in $(seq 100); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.1; done
-    redis-cli -p "$port" ping >/dev/null 2>&1 || die "redis-server on $port did not start: $(tail -3 "$TMP/$port/redis.log")"
 done
 log "cluster on ${PORTS[*]} (temp dir $TMP)"
 redis-cli --cluster create "127.0.0.1:${PORTS[0]}" "127.0.0.1:${PORTS[1]}" "127.0.0.1:${PORTS[2]}" --cluster-yes \
@@ -133,7 +106,6 @@ print(c["scanned_keys"], str(c["complete"]).lower(), len(d["target"].get("nodes"
 [ "$CW_KEYS" = "$TOTAL" ] && [ "$CW_COMPLETE" = true ] || die "cachewatch counted $CW_KEYS keys (complete: $CW_COMPLETE), the primaries hold $TOTAL."
 [ "$CW_NODES" = 3 ] || die "cachewatch found $CW_NODES nodes, not 3."
 
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
 {
     echo "## Redis Cluster census: $TOTAL keys on 3 primaries (loopback)"
     echo

@@ -1,4 +1,6 @@
-# Shared by bench/run.sh, bench/memcached.sh and bench/impact.sh (sourced, not run): repeated runs, medians, verdicts.
+# Shared by bench/run.sh, bench/memcached.sh, bench/cluster.sh, bench/impact.sh and Tests/Soak/soak.sh (sourced, not
+# run): repeated runs, medians, verdicts; checks of the environment, a temp dir cleaned on exit, free ports and private
+# servers (at the end).
 #
 # Each contender is a shell function that calls `run_once NAME OUTFILE CMD...` once. `rounds F1 F2 …` calls the
 # functions RUNS times, one round at a time, reversing the order every other round (A B C, C B A, A B C, …) so
@@ -70,4 +72,91 @@ goal() {
     local what=$1 measured=$2 target=$3 result=$4
     [ -n "${GOALS:-}" ] && echo "| $what | $measured | $target | **$result** |" >>"$GOALS"
     echo "| $what | $measured | $target | **$result** |"
+}
+
+# MARK: - Environment, clean-up, private servers (bench/cluster.sh, bench/memcached.sh, Tests/Soak/soak.sh)
+# These need die from the caller (its own prefix).
+
+# log MESSAGE…: one timestamped line on stderr.
+log() { printf '%s  %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+
+# require_tools TOOL…: dies unless every TOOL is on PATH.
+require_tools() {
+    local tool
+    for tool in "$@"; do command -v "$tool" >/dev/null || die "$tool is not installed (make deps installs what cachewatch needs)."; done
+}
+
+# require_gnu_time: dies without /usr/bin/time (GNU time, for peak RSS).
+require_gnu_time() { [ -x /usr/bin/time ] || die "/usr/bin/time (GNU time) is not installed: apt-get install time."; }
+
+# require_binary BIN TARGET: dies unless BIN (a release build) is executable; TARGET is the make target that builds it.
+require_binary() { [ -x "$1" ] || die "$1 does not exist: run swift build -c release first (make $2 does)."; }
+
+# require_integer NAME VALUE [MIN]: dies unless VALUE is an integer of at least MIN (default 1).
+require_integer() {
+    local min=${3:-1}
+    [[ $2 =~ ^[0-9]+$ && $2 -ge $min ]] && return
+    if [ "$min" = 1 ]; then die "$1 must be a positive integer, not '$2'."; fi
+    die "$1 must be an integer of at least $min, not '$2'."
+}
+
+# private_temp_dir PREFIX NAME: sets TMP (a new temp dir) and PIDS (the processes to stop; append with PIDS+=($!)).
+# On exit CLEANUP_HOOK (a function name, when set) runs, then every PID is stopped and waited for and TMP removed;
+# Ctrl-C prints "NAME: interrupted" and exits 130, TERM and HUP exit 143.
+private_temp_dir() {
+    TMP=$(mktemp -d "${TMPDIR:-/tmp}/$1.XXXXXX")
+    PIDS=()
+    INTERRUPTED_NAME=$2
+    trap stop_private EXIT
+    trap 'echo "$INTERRUPTED_NAME: interrupted" >&2; exit 130' INT
+    trap 'exit 143' TERM HUP
+}
+
+# stop_private: the EXIT trap of private_temp_dir.
+stop_private() {
+    local pid
+    if [ -n "${CLEANUP_HOOK:-}" ]; then "$CLEANUP_HOOK" || true; fi
+    for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+    for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+    rm -rf "$TMP"
+}
+
+# free_port: a free TCP port on 127.0.0.1.
+free_port() {
+    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+}
+
+# cluster_port: a free port ≤ 55535 whose Redis Cluster bus port (+10000) is free too (empty when none was found).
+cluster_port() {
+    python3 -c 'import socket
+for _ in range(500):
+    s = socket.socket(); s.bind(("127.0.0.1", 0)); p = s.getsockname()[1]; s.close()
+    if p > 55535: continue
+    b = socket.socket()
+    try:
+        b.bind(("127.0.0.1", p + 10000)); b.close(); print(p); break
+    except OSError:
+        b.close()'
+}
+
+# wait_for_port PORT: waits up to 10 s until something accepts connections on 127.0.0.1:PORT; false if nothing did.
+wait_for_port() {
+    local try
+    for try in $(seq 100); do
+        python3 -c "import socket; socket.create_connection(('127.0.0.1', $1)).close()" 2>/dev/null && return 0
+        sleep 0.1
+    done
+    return 1
+}
+
+# start_private_redis PORT DIR [ARG…]: a redis-server on 127.0.0.1:PORT without persistence, its files and
+# redis.log in DIR, extra ARGs after the defaults; added to PIDS; dies unless it answers PING within 10 s.
+start_private_redis() {
+    local port=$1 dir=$2 try
+    shift 2
+    redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly no --dir "$dir" --logfile "$dir/redis.log" \
+        --daemonize no "$@" >/dev/null 2>&1 &
+    PIDS+=($!)
+    for try in $(seq 100); do redis-cli -p "$port" ping >/dev/null 2>&1 && return 0; sleep 0.1; done
+    die "redis-server on $port did not start: $(tail -3 "$dir/redis.log" 2>/dev/null)"
 }

@@ -19,29 +19,22 @@ OUT=bench/out
 RESULTS=$OUT/memcached.md
 
 die() { echo "bench: $*" >&2; exit 1; }
-for tool in memcached python3 awk; do command -v "$tool" >/dev/null || die "$tool is not installed (make deps installs it)."; done
-[ -x /usr/bin/time ] || die "/usr/bin/time (GNU time) is not installed: apt-get install time."
-[ -x "$BIN" ] || die "$BIN does not exist: run swift build -c release first (make bench does)."
-[[ $ITEMS =~ ^[0-9]+$ && $ITEMS -ge 1 ]] || die "BENCH_MC_ITEMS must be a positive integer, not '$ITEMS'."
-[[ $RUNS =~ ^[0-9]+$ && $RUNS -ge 1 ]] || die "BENCH_RUNS must be a positive integer, not '$RUNS'."
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
+require_tools memcached python3 awk
+require_gnu_time
+require_binary "$BIN" bench
+require_integer BENCH_MC_ITEMS "$ITEMS"
+require_integer BENCH_RUNS "$RUNS"
 
 mkdir -p "$OUT"
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/cachewatch-bench-mc.XXXXXX")
-MC_PID=""
-cleanup() {
-    if [ -n "$MC_PID" ] && kill -0 "$MC_PID" 2>/dev/null; then kill "$MC_PID" 2>/dev/null || true; wait "$MC_PID" 2>/dev/null || true; fi
-    rm -rf "$TMP"
-}
-trap cleanup EXIT
-trap 'echo "bench: interrupted" >&2; exit 130' INT
-trap 'exit 143' TERM HUP
-log() { printf '%s  %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+private_temp_dir cachewatch-bench-mc bench
 
-PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
+PORT=$(free_port)
 USER_FLAG=(); [ "$(id -u)" = 0 ] && USER_FLAG=(-u root)
 memcached "${USER_FLAG[@]}" -l 127.0.0.1 -p "$PORT" -U 0 -m 1024 &
-MC_PID=$!
-for _ in $(seq 100); do python3 -c "import socket; socket.create_connection(('127.0.0.1', $PORT)).close()" 2>/dev/null && break; sleep 0.1; done
+PIDS+=($!)
+wait_for_port "$PORT" || die "memcached on $PORT did not start."
 
 log "loading $ITEMS items into memcached on port $PORT"
 python3 - "$PORT" "$ITEMS" <<'PY'
@@ -76,8 +69,6 @@ print(lines)
 PY
 
 # Contenders taking turns, BENCH_RUNS rounds (bench/lib.sh): medians with the min–max spread.
-# shellcheck source=bench/lib.sh
-. bench/lib.sh
 mc_plain() { run_once plain "$TMP/plain.out" python3 "$TMP/plain.py"; [ "$STATUS" = 0 ] || die "plain read failed: $(head -c 400 "$TMP/stderr.txt")"; }
 mc_census() {
     run_once census "$TMP/census.out" "$BIN" snapshot --json --full --interval 100ms --memcached "127.0.0.1:$PORT"
@@ -91,7 +82,7 @@ CW_COUNT=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["cen
 [ "$CW_COUNT" = "$PLAIN_COUNT" ] || die "count mismatch: cachewatch $CW_COUNT, plain metadump $PLAIN_COUNT"
 [ "$CW_COUNT" = "$ITEMS" ] || die "count mismatch: cachewatch $CW_COUNT, loaded $ITEMS"
 
-RATIO=$(awk -v a="$CW_WALL" -v b="$PLAIN_WALL" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }')
+RATIO=$(ratio "$CW_WALL" "$PLAIN_WALL")
 {
     echo "Medians of $RUNS runs (min–max), contenders taking turns."
     echo

@@ -30,42 +30,25 @@ OUT=bench/out
 RESULTS=$OUT/soak.md
 
 die() { echo "soak: $*" >&2; exit 1; }
-for tool in redis-server redis-cli python3 tmux awk; do
-    command -v "$tool" >/dev/null || die "$tool is not installed (make deps installs what cachewatch needs)."
-done
-[ -x "$BIN" ] || die "$BIN does not exist: run swift build -c release first (make soak does)."
-[[ $SECONDS_TOTAL =~ ^[0-9]+$ && $SECONDS_TOTAL -ge 60 ]] || die "SOAK_SECONDS must be an integer of at least 60, not '$SECONDS_TOTAL'."
-[[ $KEYS =~ ^[0-9]+$ && $KEYS -ge 1 ]] || die "SOAK_KEYS must be a positive integer, not '$KEYS'."
-[[ $LOG_RATE =~ ^[0-9]+$ && $LOG_RATE -ge 1 ]] || die "SOAK_LOG_RATE must be a positive integer, not '$LOG_RATE'."
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
+require_tools redis-server redis-cli python3 tmux awk
+require_binary "$BIN" soak
+require_integer SOAK_SECONDS "$SECONDS_TOTAL" 60
+require_integer SOAK_KEYS "$KEYS"
+require_integer SOAK_LOG_RATE "$LOG_RATE"
 BIN=$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")
 
 mkdir -p "$OUT"
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/cachewatch-soak.XXXXXX")
-PIDS=()
 TMUX_SESSION="cw-soak-$$"
-cleanup() {
-    tmux kill-session -t "$TMUX_SESSION" 2>/dev/null || true
-    for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-    for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-    rm -rf "$TMP"
-}
-trap cleanup EXIT
-trap 'echo "soak: interrupted" >&2; exit 130' INT
-trap 'exit 143' TERM HUP
-
-free_port() {
-    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
-}
-log() { printf '%s  %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+stop_tmux() { tmux kill-session -t "$TMUX_SESSION" 2>/dev/null || true; }
+CLEANUP_HOOK=stop_tmux
+private_temp_dir cachewatch-soak soak
 
 # MARK: - Redis with a changing keyspace
 
 PORT=$(free_port)
-redis-server --port "$PORT" --bind 127.0.0.1 --save '' --appendonly no --dir "$TMP" --daemonize no \
-    --logfile "$TMP/redis.log" --maxmemory 256mb --maxmemory-policy allkeys-lru &
-PIDS+=($!)
-for _ in $(seq 1 50); do redis-cli -p "$PORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
-redis-cli -p "$PORT" ping >/dev/null || die "redis-server did not start (see $TMP/redis.log)."
+start_private_redis "$PORT" "$TMP" --maxmemory 256mb --maxmemory-policy allkeys-lru
 python3 - "$KEYS" >"$TMP/seed.resp" <<'PY'
 import sys, random
 n = int(sys.argv[1]); random.seed(7)
