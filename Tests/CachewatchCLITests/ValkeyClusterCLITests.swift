@@ -47,6 +47,22 @@ final class ValkeyClusterCLITests: XCTestCase {
         XCTAssertTrue(text.stdout.hasPrefix("valkey 8."), text.stdout)
     }
 
+    /// Valkey 8 has no numbered databases in cluster mode: `-n 1` and `-n 0,1` are refused in one sentence (its
+    /// `SELECT` refusal is Redis's); `-n all` is database 0, counted exactly.
+    func testOtherDatabasesAreRefusedAndAllIsDatabaseZero() throws {
+        let cluster = try valkeyCluster()
+        let port = String(cluster.nodes[1].port)
+        for db in ["1", "0,1"] {
+            let result = try CLIRunner.run(["snapshot", "--json", "--no-census", "-p", port, "-n", db])
+            assertOneSentenceError(result, expectedStatus: 64)
+            XCTAssertTrue(result.stderr.contains("cluster node that refuses SELECT 1 (SELECT is not allowed in cluster mode)"), result.stderr)
+        }
+        let document = try snapshot(seed: cluster.nodes[1], ["--full", "-n", "all"])
+        let censuses = try XCTUnwrap(document["censuses"] as? [[String: Any]])
+        XCTAssertEqual(censuses.map { $0["db"] as? Int }, [0])
+        XCTAssertEqual(censuses.first?["scanned_keys"] as? Int, 1230)
+    }
+
     func testFullCensusEqualsTheSummedDBSIZE() throws {
         let cluster = try valkeyCluster()
         let document = try snapshot(seed: cluster.nodes[2], ["--full"])
