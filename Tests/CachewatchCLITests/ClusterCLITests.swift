@@ -184,5 +184,12 @@ final class ClusterCLITests: XCTestCase {
         let result = try CLIRunner.run(["snapshot", "--json", "--cluster", "-p", String(standalone.port)])
         assertOneSentenceError(result)
         XCTAssertTrue(result.stderr.contains("not a cluster node"), result.stderr)
+        // --cluster with a seed that does not answer: its sentence (detection reads the first INFO, no probe).
+        let closed = String(freeLoopbackPort())
+        for command in [["snapshot", "--json"], ["watch", "--json", "--count", "1"]] {
+            let unreachable = try CLIRunner.run(command + ["--cluster", "-p", closed])
+            assertOneSentenceError(unreachable)
+            XCTAssertTrue(unreachable.stderr.contains("connection refused"), unreachable.stderr)
+        }
     }
 }
