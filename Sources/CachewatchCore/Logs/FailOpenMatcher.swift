@@ -282,7 +282,9 @@ public struct ErrorTextCache: Sendable {
     private func recentText(_ raw: UnsafeBufferPointer<UInt8>) -> String? {
         for entry in recent where entry.raw.count == raw.count {
             let same = entry.raw.withUnsafeBufferPointer { known in
-                raw.isEmpty || memcmp(known.baseAddress, raw.baseAddress, raw.count) == 0
+                // Equal counts: a missing base address means both are empty.
+                guard let knownBase = known.baseAddress, let rawBase = raw.baseAddress else { return true }
+                return memcmp(knownBase, rawBase, raw.count) == 0
             }
             if same { return entry.text }
         }
