@@ -74,7 +74,8 @@ final class FamilyNameCacheTests: XCTestCase {
         var cache = FamilyNameCache()
         var names: [String] = []
         for (index, key) in keys.enumerated() {
-            let family = trie.canonical(key.withUnsafeBufferPointer { trie.classify($0) })
+            let id = key.withUnsafeBufferPointer { trie.classify($0) }
+            let family = trie.canonical(id)
             let name = cache.pattern(of: family, in: trie)
             XCTAssertEqual(name, trie.pattern(of: family), "key \(index)", file: file, line: line)
             names.append(name)
