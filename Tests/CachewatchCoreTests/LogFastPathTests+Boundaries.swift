@@ -54,6 +54,10 @@ extension LogFastPathTests {
         return Array(bytes.prefix(length))
     }
 
+    private func product(_ a: ClosedRange<Int>, _ b: ClosedRange<Int>) -> [(Int, Int)] {
+        a.flatMap { x in b.map { (x, $0) } }
+    }
+
     private static let headers = ["2026-11-26 22:30:01 [    INFO] a: ", "2026-11-26 22:30:01 - a - INFO - ",
                                   "2026-11-26 22:30:01,123 [    INFO] a: ", "2026-11-26 22:30:01.5 - a - INFO - "]
 
@@ -61,15 +65,19 @@ extension LogFastPathTests {
     func testCountShortcutLinesEqualsLineByLineForLinesOfEveryLength() {
         for header in Self.headers {
             for crlf in [false, true] {
-                for length in 0...200 {
-                    var block = line(header, length: 60) + [0x0A]
+                // After one line (the source's first, by the line path) the line is the first of a shortcut run;
+                // after two, it follows a line the shortcut has taken (the repeated-header loop).
+                for (length, before) in product(0...200, 1...2) {
+                    var block: [UInt8] = []
+                    for _ in 0..<before { block += line(header, length: 60) + [0x0A] }
                     block += line(header, length: length) + (crlf ? [0x0D, 0x0A] : [0x0A])
                     block += line(header, length: 70) + [0x0A] + line(header, length: 45) + [0x0A]
                     var slow = LogLineProcessor(timeZone: Self.utc)
                     var fast = LogLineProcessor(timeZone: Self.utc)
                     lineByLine(&slow, block)
-                    shortcutThenLines(&fast, block, clearUntil: { _ in Int.max / 2 }, "\(header) length \(length) crlf \(crlf)")
-                    XCTAssertEqual(state(slow), state(fast), "\(header) length \(length) crlf \(crlf)")
+                    let context = "\(header) length \(length) crlf \(crlf) after \(before)"
+                    shortcutThenLines(&fast, block, clearUntil: { _ in Int.max / 2 }, context)
+                    XCTAssertEqual(state(slow), state(fast), context)
                 }
             }
         }
