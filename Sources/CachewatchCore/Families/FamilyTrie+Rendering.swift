@@ -33,6 +33,18 @@ extension FamilyTrie {
         return parts.reversed().joined()
     }
 
+    /// The placeholder an ambiguous `code` (`{id}`, 32-hex) at vote `slot` shows: `{uuid}`, `{date}` or `{ts}` when at
+    /// least 95 % of the keys voted for it, else `code` (`votes` holds total, flag-1, flag-2 per slot).
+    func votedCode(_ code: UInt8, _ votes: [Int32], slot: Int) -> UInt8 {
+        guard slot >= 0, slot * 3 + 2 < votes.count else { return code }
+        let total = votes[slot * 3], first = votes[slot * 3 + 1], second = votes[slot * 3 + 2]
+        guard total > 0 else { return code }
+        if code == Tokenizer.Code.hex32 { return first * 20 >= total * 19 ? Tokenizer.Code.uuid : code }
+        if first * 20 >= total * 19 { return Tokenizer.Code.date }
+        if second * 20 >= total * 19 { return Tokenizer.Code.ts }
+        return code
+    }
+
     private func render(_ edge: Edge) -> String {
         var out = ""
         var slot = 0
@@ -45,14 +57,7 @@ extension FamilyTrie {
             default:
                 var code = token.code
                 if Self.isAmbiguous(code) && !edge.collapsed && slot * 3 + 2 < edge.votes.count {
-                    let total = edge.votes[slot * 3], first = edge.votes[slot * 3 + 1], second = edge.votes[slot * 3 + 2]
-                    if code == Tokenizer.Code.hex32 {
-                        if total > 0 && first * 20 >= total * 19 { code = Tokenizer.Code.uuid }
-                    } else if total > 0 && first * 20 >= total * 19 {
-                        code = Tokenizer.Code.date
-                    } else if total > 0 && second * 20 >= total * 19 {
-                        code = Tokenizer.Code.ts
-                    }
+                    code = votedCode(code, edge.votes, slot: slot)
                     slot += 1
                 }
                 out += Tokenizer.placeholderText(code)

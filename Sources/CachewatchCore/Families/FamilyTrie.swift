@@ -66,6 +66,9 @@ struct FamilyTrie: Sendable {
     private var signature: [UInt8] = []
     /// The seen fraction while `settle(seenFraction:)` runs (nil: streaming evidence; see FamilyTrie+Settle).
     var settlingFraction: Double?
+    /// Changes whenever a pattern already rendered may render differently (a merge, a `{str}` group set or widened,
+    /// a placeholder's vote crossing its threshold); new edges leave it alone. `FamilyNameCache` keys on it.
+    private(set) var renderGeneration: UInt64 = 0
 
     static let lightMinimum = 8
     static let distinctThreshold = 16
@@ -226,9 +229,11 @@ struct FamilyTrie: Sendable {
             let token = tokens[t]
             guard token.kind == Tokenizer.Kind.placeholder, Self.isAmbiguous(token.code) else { continue }
             guard slot * 3 + 2 < edges[Int(e)].votes.count else { return }
+            let before = votedCode(token.code, edges[Int(e)].votes, slot: slot)
             edges[Int(e)].votes[slot * 3] += 1
             if token.flags & 1 != 0 { edges[Int(e)].votes[slot * 3 + 1] += 1 }
             if token.flags & 2 != 0 { edges[Int(e)].votes[slot * 3 + 2] += 1 }
+            if votedCode(token.code, edges[Int(e)].votes, slot: slot) != before { renderGeneration &+= 1 }
             slot += 1
         }
     }
@@ -299,6 +304,7 @@ struct FamilyTrie: Sendable {
 
     /// Sets (or widens) the `{str}` group of `node`; its collapsed edges are renamed in place.
     private mutating func setGroup(_ node: Int32, _ display: [DisplayToken]) {
+        renderGeneration &+= 1
         nodes[Int(node)].collapsed = true
         nodes[Int(node)].collapsedDisplay = display
         for c in nodes[Int(node)].collapsedEdges { edges[Int(c)].display = display }
@@ -352,6 +358,7 @@ struct FamilyTrie: Sendable {
     /// Moves everything below `source` into `target` (recursively), redirecting families.
     private mutating func merge(_ source: Int32, into target: Int32) {
         guard source != target else { return }
+        renderGeneration &+= 1
         redirect[Int(source)] = target
         if nodes[Int(source)].terminal { nodes[Int(target)].terminal = true }
         let sourceLiteral = nodes[Int(source)].literalEdges

@@ -7,6 +7,7 @@ import Foundation
 public final class KeyFamilyNamer: @unchecked Sendable {
     private let lock = NSLock()
     private var trie: FamilyTrie
+    private var names = FamilyNameCache()
 
     /// A namer whose trie holds at most `maxNodes` nodes (memory bound).
     public init(maxNodes: Int = 4096) {
@@ -18,6 +19,6 @@ public final class KeyFamilyNamer: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         let id = key.withUnsafeBufferPointer { trie.classify($0) }
-        return trie.pattern(of: trie.canonical(id))
+        return names.pattern(of: trie.canonical(id), in: trie)
     }
 }

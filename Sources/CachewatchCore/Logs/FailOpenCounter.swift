@@ -50,9 +50,12 @@ public struct FailOpenCounter: Sendable {
         bucketCount[slot] += 1
     }
 
+    /// Counts `key` once (hashed once when already known); past `maximumDistinct` texts, new ones count as `(other)`.
     private static func bump(_ table: inout [String: Int], _ key: String) {
-        if table[key] != nil || table.count < maximumDistinct {
-            table[key, default: 0] += 1
+        if let index = table.index(forKey: key) {
+            table.values[index] += 1
+        } else if table.count < maximumDistinct {
+            table[key] = 1
         } else {
             table["(other)", default: 0] += 1
         }

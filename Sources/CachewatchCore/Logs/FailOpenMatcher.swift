@@ -250,7 +250,12 @@ public struct ErrorTextCache: Sendable {
     }
 
     private var table: [RawError: String] = [:]
+    /// The last few texts looked up, compared byte for byte before the table (no copy, no hashing): a log repeats a
+    /// handful of error texts.
+    private var recent: [(raw: [UInt8], text: String)] = []
+    private var nextRecent = 0
     public let capacity: Int
+    static let recentCount = 4
 
     public init(capacity: Int = 256) {
         self.capacity = capacity
@@ -259,11 +264,40 @@ public struct ErrorTextCache: Sendable {
     /// `FailOpenMatcher.normaliseError` of `raw`, from the cache when seen before.
     public mutating func normalised(_ raw: UnsafeBufferPointer<UInt8>) -> String {
         guard capacity > 0 else { return FailOpenMatcher.normaliseError(raw) }
+        if let text = recentText(raw) { return text }
         let key = RawError(bytes: Array(raw))
-        if let known = table[key] { return known }
-        let text = FailOpenMatcher.normaliseError(raw)
-        if table.count >= capacity { table.removeAll(keepingCapacity: true) }
-        table[key] = text
+        let text: String
+        if let known = table[key] {
+            text = known
+        } else {
+            text = FailOpenMatcher.normaliseError(raw)
+            if table.count >= capacity { table.removeAll(keepingCapacity: true) }
+            table[key] = text
+        }
+        remember(key.bytes, text)
         return text
+    }
+
+    /// The text of `raw` when it is one of the last looked up.
+    private func recentText(_ raw: UnsafeBufferPointer<UInt8>) -> String? {
+        for entry in recent where entry.raw.count == raw.count {
+            let same = entry.raw.withUnsafeBufferPointer { known in
+                // Equal counts: a missing base address means both are empty.
+                guard let knownBase = known.baseAddress, let rawBase = raw.baseAddress else { return true }
+                return memcmp(knownBase, rawBase, raw.count) == 0
+            }
+            if same { return entry.text }
+        }
+        return nil
+    }
+
+    /// Keeps `raw` among the recent texts (the oldest one makes room).
+    private mutating func remember(_ raw: [UInt8], _ text: String) {
+        if recent.count < Self.recentCount {
+            recent.append((raw, text))
+        } else {
+            recent[nextRecent] = (raw, text)
+            nextRecent = (nextRecent + 1) % Self.recentCount
+        }
     }
 }

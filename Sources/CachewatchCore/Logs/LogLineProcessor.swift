@@ -234,7 +234,17 @@ public struct LogLineProcessor: Sendable {
             let length = newline[-1] == 0x0D ? newline - 1 - line : newline - line
             guard length > end &+ 2 else { break }
             counted &+= 1
+            let model = line
             line = newline + 1
+            if end == 19 {
+                // The line just taken has no fraction: the lines after it that repeat its first 21 (22) bytes (date,
+                // time, separator) pass the header test as it did, and are taken in this tighter loop.
+                let (run, next) = Self.countRepeatedHeaderLines(from: line, model: model,
+                                                                headerBytes: 19 &+ separatorBytes,
+                                                                blockEnd: blockEnd, lastNewline: base + limit)
+                counted &+= run
+                line = next
+            }
         }
         if counted > 0 {
             lines += counted
@@ -242,6 +252,43 @@ public struct LogLineProcessor: Sendable {
             inTraceback = false
         }
         return line - base
+    }
+
+    /// Counts the lines from `start` on that begin with the same `headerBytes` (21 or 22) as `model` (a line that
+    /// passed `countShortcutLines`' header test without a fraction), are more than 21 bytes long without their `\r`
+    /// and end with a newline at or before `lastNewline`; returns their number and where the first other line starts.
+    /// Such a line passes the header test exactly as `model` did: its first `headerBytes` bytes are the same, and the
+    /// test reads nothing after them but the line's length. Two words and a third ending at `headerBytes` are
+    /// compared; the newline is found with memchr from the header's end.
+    @inline(__always)
+    static func countRepeatedHeaderLines(from start: UnsafePointer<UInt8>, model: UnsafePointer<UInt8>, headerBytes: Int,
+                                         blockEnd: UnsafePointer<UInt8>, lastNewline: UnsafePointer<UInt8>)
+        -> (count: Int, next: UnsafePointer<UInt8>) {
+        let tailOffset = headerBytes &- 8
+        let modelRaw = UnsafeRawPointer(model)
+        let known0 = modelRaw.loadUnaligned(as: UInt64.self)
+        let known1 = modelRaw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)
+        let knownTail = modelRaw.loadUnaligned(fromByteOffset: tailOffset, as: UInt64.self)
+        // A line is looked at only when 24 bytes remain (as the header test wants): its start is at most `lastStart`.
+        let lastStart = blockEnd - 24
+        var line = start
+        var count = 0
+        while line <= lastStart && line < lastNewline {
+            let raw = UnsafeRawPointer(line)
+            guard raw.loadUnaligned(as: UInt64.self) == known0,
+                  raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self) == known1,
+                  raw.loadUnaligned(fromByteOffset: tailOffset, as: UInt64.self) == knownTail else { break }
+            let searchFrom = line + headerBytes
+            guard let found = memchr(searchFrom, 0x0A, blockEnd - searchFrom) else { break }
+            let newline = UnsafePointer(found.assumingMemoryBound(to: UInt8.self))
+            guard newline <= lastNewline else { break }
+            // More than 21 bytes once its `\r` is removed (`length > end + 2` in `countShortcutLines`, end = 19).
+            let length = newline - line
+            guard length > 22 || (length == 22 && newline[-1] != 0x0D) else { break }
+            count &+= 1
+            line = newline + 1
+        }
+        return (count, line)
     }
 
     /// The words `countShortcutLines` loads from a header that passes `LogLineParser.looksLikeDateTimeAndSpace`.
