@@ -37,7 +37,8 @@ extension FamilyTrie {
     /// least 95 % of the keys voted for it, else `code` (`votes` holds total, flag-1, flag-2 per slot).
     func votedCode(_ code: UInt8, _ votes: [Int32], slot: Int) -> UInt8 {
         guard slot >= 0, slot * 3 + 2 < votes.count else { return code }
-        let total = votes[slot * 3], first = votes[slot * 3 + 1], second = votes[slot * 3 + 2]
+        // Int64: `× 20` of an Int32 count near its limit must not trap.
+        let total = Int64(votes[slot * 3]), first = Int64(votes[slot * 3 + 1]), second = Int64(votes[slot * 3 + 2])
         guard total > 0 else { return code }
         if code == Tokenizer.Code.hex32 { return first * 20 >= total * 19 ? Tokenizer.Code.uuid : code }
         if first * 20 >= total * 19 { return Tokenizer.Code.date }

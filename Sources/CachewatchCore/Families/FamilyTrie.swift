@@ -223,6 +223,29 @@ struct FamilyTrie: Sendable {
         code == Tokenizer.Code.id || code == Tokenizer.Code.hex32
     }
 
+    /// Counts one key's vote at `slot` (total, flag 1, flag 2); a total at `Int32.max` first halves the slot's three
+    /// counts, which keeps their shares (the 95 % rule) instead of overflowing.
+    static func addVote(_ votes: inout [Int32], slot: Int, first: Bool, second: Bool) {
+        let base = slot * 3
+        guard base >= 0, base + 2 < votes.count else { return }
+        if votes[base] == Int32.max { for i in base...base + 2 { votes[i] /= 2 } }
+        votes[base] += 1
+        if first { votes[base + 1] += 1 }
+        if second { votes[base + 2] += 1 }
+    }
+
+    /// Adds `source`'s votes to `target`'s (same length), halving a slot's three sums until its total fits in Int32.
+    static func mergeVotes(_ target: inout [Int32], _ source: [Int32]) {
+        guard target.count == source.count else { return }
+        var base = 0
+        while base + 2 < target.count {
+            var sums = (0...2).map { Int64(target[base + $0]) + Int64(source[base + $0]) }
+            while sums[0] > Int64(Int32.max) { sums = sums.map { $0 / 2 } }
+            for i in 0...2 { target[base + i] = Int32(clamping: sums[i]) }
+            base += 3
+        }
+    }
+
     private mutating func vote(_ e: Int32, _ segment: Tokenizer.Segment) {
         var slot = 0
         for t in Int(segment.tokenStart)..<Int(segment.tokenEnd) {
@@ -230,9 +253,7 @@ struct FamilyTrie: Sendable {
             guard token.kind == Tokenizer.Kind.placeholder, Self.isAmbiguous(token.code) else { continue }
             guard slot * 3 + 2 < edges[Int(e)].votes.count else { return }
             let before = votedCode(token.code, edges[Int(e)].votes, slot: slot)
-            edges[Int(e)].votes[slot * 3] += 1
-            if token.flags & 1 != 0 { edges[Int(e)].votes[slot * 3 + 1] += 1 }
-            if token.flags & 2 != 0 { edges[Int(e)].votes[slot * 3 + 2] += 1 }
+            Self.addVote(&edges[Int(e)].votes, slot: slot, first: token.flags & 1 != 0, second: token.flags & 2 != 0)
             if votedCode(token.code, edges[Int(e)].votes, slot: slot) != before { renderGeneration &+= 1 }
             slot += 1
         }
@@ -380,7 +401,7 @@ struct FamilyTrie: Sendable {
             if let existing = Optional(lookup(target, hash: edge.hash, signature: edge.signature, delimiter: edge.delimiter)), existing >= 0 {
                 edges[Int(existing)].count += edge.count
                 if edges[Int(existing)].votes.count == edge.votes.count {
-                    for v in edge.votes.indices { edges[Int(existing)].votes[v] += edge.votes[v] }
+                    Self.mergeVotes(&edges[Int(existing)].votes, edge.votes)
                 }
                 if edge.hasWord { nodes[Int(target)].wordKeys += edge.count }
                 edges[Int(e)].parent = -1
