@@ -38,11 +38,9 @@ struct CensusPassState {
         guard let parts = reply.arrayValue, parts.count == 2, let next = parts[0].bytesValue, let keys = parts[1].arrayValue else {
             throw RedisError.protocolError(address: address, detail: "unexpected SCAN reply")
         }
-        for keyReply in keys {
-            if let key = keyReply.bytesValue, seen.insert(key) { pending.append(key) }
-        }
+        pending += seen.insertNew(keys.compactMap(\.bytesValue))
         cursor = next
-        if next == Array("0".utf8) { scanDone = true }
+        if next.count == 1, next[0] == UInt8(ascii: "0") { scanDone = true }
     }
 
     /// Reads the value probes' replies into the accumulator (see `ValueProbeQueue.read`).

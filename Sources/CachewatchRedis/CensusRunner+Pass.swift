@@ -49,8 +49,12 @@ extension CensusRunner {
                 continue
             }
             publishPartialIfDue(&run)
-            // Budgeted: pace the walk and watch latency.
-            if run.pacer != nil { try waitForPace(afterReading: page.batch.keys.count, pacer: &run.pacer) }
+            // Budgeted: pace the walk and watch latency. Full: deep only while nobody else uses the server.
+            if run.pacer != nil {
+                try waitForPace(afterReading: page.batch.keys.count, pacer: &run.pacer)
+            } else {
+                adjustDepth(&run)
+            }
         }
         let progress = progress(of: run, complete: true)
         publishProgress(progress)
@@ -73,6 +77,9 @@ extension CensusRunner {
             features.disable(.dbsize, because: error)
         }
         let passStarted = Date()
+        // Every pass starts shallow and learns again whether the server is idle (a stale verdict is not trusted).
+        depthPolicy = CensusDepthPolicy()
+        lastDepthProbe = .distantPast
         return CensusPassRun(number: number, dbsizeKeys: dbsize, startedAt: passStarted,
                              connectionGeneration: client.connectionGeneration, isFirstPass: isFirstPass,
                              walk: CensusPassState(db: options.db, maxFamilies: options.maxFamilies),
@@ -115,10 +122,23 @@ extension CensusRunner {
     /// True when nothing is left to send in this pass.
     private func finished(_ run: CensusPassRun) -> Bool { run.walk.finished(probingValues: probingValues) }
 
-    /// The next page's pipeline.
+    /// The next page's pipeline (full mode on an otherwise idle server: a big SCAN).
     private func makeBatch(_ run: inout CensusPassRun) -> PageBatch {
-        run.walk.nextBatch(noTouch: needsNoTouch(), type: features.typeAllowed, memory: options.memory && features.memoryAllowed,
-                           probingValues: probingValues, scanCount: options.effectiveScanCount)
+        let scanCount = pace == nil && depthPolicy.depth == .deep ? options.deepScanCount : options.effectiveScanCount
+        return run.walk.nextBatch(noTouch: needsNoTouch(), type: features.typeAllowed,
+                                  memory: options.memory && features.memoryAllowed, probingValues: probingValues, scanCount: scanCount)
+    }
+
+    /// Full mode, about every `depthPolicy.probeSeconds`: asks how many commands other clients ran and sets the
+    /// pipeline's depth (`CensusDepthPolicy`: deep while nobody else uses the server, shallow at once when someone does).
+    private func adjustDepth(_ run: inout CensusPassRun) {
+        guard options.trafficAware, case .full = options.mode else { return }
+        let now = Date()
+        guard now.timeIntervalSince(lastDepthProbe) >= depthPolicy.probeSeconds else { return }
+        lastDepthProbe = now
+        if trafficProbe == nil { trafficProbe = CensusTrafficProbe(endpoint: client.endpoint, ownTraffic: client.ownTraffic) }
+        let depth = depthPolicy.observe(otherClientsCalls: trafficProbe?.otherClientsCalls(), at: Date())
+        run.stream.setLimits(depth == .deep ? options.deepPipelineWindow : options.pipelineWindow)
     }
 
     /// Writes queued commands while the window has room (and notes the connection NO-TOUCH went out on).

@@ -46,6 +46,11 @@ public final class CensusRunner: @unchecked Sendable {
     var lastPingCheck = Date.distantPast
     /// Connection errors in a row (kept across the passes a reconnect restarts).
     var consecutiveFailures = 0
+    /// Full mode: deep or shallow pipeline, from other clients' traffic (kept across passes).
+    var depthPolicy = CensusDepthPolicy()
+    /// Full mode with `trafficAware`: asks how busy the server is (opened on the first page).
+    var trafficProbe: CensusTrafficProbe?
+    var lastDepthProbe = Date.distantPast
 
     /// A census on `client` (its endpoint's DB must be `options.db`, otherwise a client on that DB is opened).
     public init(client: RedisClient, options: CensusOptions,
