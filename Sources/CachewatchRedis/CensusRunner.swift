@@ -94,15 +94,17 @@ public final class CensusRunner: @unchecked Sendable {
 
     /// Runs one full pass on the calling thread (`cachewatch snapshot --full`) and returns the complete report.
     /// Throws a `RedisError` when Redis cannot be reached (after a few reconnect attempts) or denies SCAN/PTTL.
+    /// `trafficAware`: go deep while no other client is served (`CensusOptions.trafficAware`).
     public static func runFull(client: RedisClient, db: Int, memory: Bool, scanCount: Int = 64, maxFamilies: Int = 200,
-                               progress: (@Sendable (CensusProgress) -> Void)? = nil) throws -> CensusReport {
+                               trafficAware: Bool = true, progress: (@Sendable (CensusProgress) -> Void)? = nil) throws -> CensusReport {
         var scanClient = client
         if client.endpoint.db != db {
             var endpoint = client.endpoint
             endpoint.db = db
             scanClient = RedisClient(endpoint: endpoint, ownTraffic: client.ownTraffic)
         }
-        let options = CensusOptions(db: db, mode: .full, memory: memory, scanCount: scanCount, maxFamilies: maxFamilies)
+        let options = CensusOptions(db: db, mode: .full, memory: memory, scanCount: scanCount, maxFamilies: maxFamilies,
+                                    trafficAware: trafficAware)
         let runner = CensusRunner(client: scanClient, options: options, maxConsecutiveFailures: 4, onProgress: progress)
         var restarts = 0
         while true {
