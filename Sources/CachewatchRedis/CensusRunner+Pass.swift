@@ -36,7 +36,8 @@ extension CensusRunner {
     /// [MEMORY USAGE] + value probes. Its first replies (NO-TOUCH, SCAN) name the next page; in full mode that page is
     /// queued at once, behind this page's lookups, so Redis always has work queued while we parse and classify.
     /// Every page goes out through the `PipelineWindow` (`options.pipelineWindow`): small writes, few commands in
-    /// flight, so Redis serves its other clients between two of them. Budgeted mode (paced, PING about once a
+    /// flight, so Redis serves its other clients between two of them; full mode goes deep (`options.deepPipelineWindow`,
+    /// big SCANs) while no other client is being served (`adjustDepth`). Budgeted mode (paced, PING about once a
     /// second) reads a page to the end before the next, and its pages are small (`effectiveScanCount`).
     func runPass(number: Int) throws -> CensusReport {
         var run = try startPass(number: number)
