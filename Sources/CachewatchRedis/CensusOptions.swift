@@ -22,7 +22,7 @@ public struct CensusOptions: Sendable, Equatable {
     /// How many commands a pass writes at once and keeps in flight (bounded pipeline depth, both modes).
     public var pipelineWindow: PipelineWindow
     /// Full mode: watch whether other clients use the server (`CensusDepthPolicy`, `INFO commandstats` on a second
-    /// connection about 4 times a second) and, while nobody does, read with `deepScanCount` and `deepPipelineWindow`.
+    /// connection 10 times a second) and, while nobody does, read with `deepScanCount` and `deepPipelineWindow`.
     public var trafficAware: Bool
     /// Full mode on an otherwise idle server: `SCAN … COUNT n`.
     public var deepScanCount: Int

@@ -8,7 +8,7 @@ final class CensusDepthPolicyTests: XCTestCase {
     private func at(_ seconds: Double) -> Date { start.addingTimeInterval(seconds) }
 
     func testStartsShallowAndDeepensAfterTwoIdleIntervals() {
-        var policy = CensusDepthPolicy()
+        var policy = CensusDepthPolicy(idleObservationsToDeepen: 2, probeSeconds: 0.25)
         XCTAssertEqual(policy.observe(otherClientsCalls: 500, at: at(0)), .shallow, "the first sample is only a baseline")
         XCTAssertEqual(policy.observe(otherClientsCalls: 500, at: at(0.25)), .shallow, "one idle interval is not enough")
         XCTAssertEqual(policy.observe(otherClientsCalls: 501, at: at(0.5)), .deep, "two idle intervals in a row (4 calls/s)")
@@ -16,7 +16,7 @@ final class CensusDepthPolicyTests: XCTestCase {
     }
 
     func testTheFirstBusyIntervalGoesBackToShallowAndIdleMustBeSeenTwiceAgain() {
-        var policy = CensusDepthPolicy()
+        var policy = CensusDepthPolicy(idleObservationsToDeepen: 2, probeSeconds: 0.25)
         for (index, seconds) in [0, 0.25, 0.5].enumerated() { policy.observe(otherClientsCalls: 10 + index, at: at(seconds)) }
         XCTAssertEqual(policy.depth, .deep)
         XCTAssertEqual(policy.observe(otherClientsCalls: 20, at: at(0.75)), .shallow, "10 calls in 0.25 s = 40/s: busy")
@@ -25,7 +25,7 @@ final class CensusDepthPolicyTests: XCTestCase {
     }
 
     func testUnknownOrResetCountersAreShallowAndStartOver() {
-        var policy = CensusDepthPolicy()
+        var policy = CensusDepthPolicy(idleObservationsToDeepen: 2, probeSeconds: 0.25)
         for seconds in [0, 0.25, 0.5] { policy.observe(otherClientsCalls: 7, at: at(seconds)) }
         XCTAssertEqual(policy.depth, .deep)
         XCTAssertEqual(policy.observe(otherClientsCalls: nil, at: at(0.75)), .shallow, "INFO failed: assume an app")
@@ -36,6 +36,15 @@ final class CensusDepthPolicyTests: XCTestCase {
         XCTAssertEqual(policy.observe(otherClientsCalls: -1, at: at(2.0)), .shallow, "a negative count is not trusted")
         XCTAssertEqual(policy.observe(otherClientsCalls: 5, at: at(2.0)), .shallow)
         XCTAssertEqual(policy.observe(otherClientsCalls: 5, at: at(2.0)), .shallow, "no time passed: no rate")
+    }
+
+    func testByDefaultASecondOfSilenceBeforeGoingDeep() {
+        var policy = CensusDepthPolicy()
+        XCTAssertEqual(policy.probeSeconds, 0.1)
+        policy.observe(otherClientsCalls: 0, at: at(0))
+        for step in 1...9 { XCTAssertEqual(policy.observe(otherClientsCalls: 0, at: at(Double(step) / 10)), .shallow) }
+        XCTAssertEqual(policy.observe(otherClientsCalls: 0, at: at(1.0)), .deep, "10 idle intervals of 0.1 s")
+        XCTAssertEqual(policy.observe(otherClientsCalls: 1, at: at(1.1)), .shallow, "one GET in 0.1 s (10/s) is an app")
     }
 
     func testThresholdIsARate() {

@@ -6,8 +6,8 @@ import Foundation
 /// is the fastest way to read a keyspace and the worst for an app waiting behind it. While nobody else sends commands
 /// nobody waits: the census may go deep. The runner feeds the number of commands other clients ran (`INFO
 /// commandstats` without the census's own commands, `otherClientsCalls`) every `probeSeconds`; the policy goes deep
-/// only after `idleObservationsToDeepen` idle intervals in a row and back to shallow at the first busy (or unknown)
-/// one: hysteresis that favours the app.
+/// only after `idleObservationsToDeepen` idle intervals in a row (by default a whole second of silence: 10 × 0.1 s) and
+/// back to shallow at the first busy (or unknown) one, within 0.1 s: hysteresis that favours the app.
 public struct CensusDepthPolicy: Sendable, Equatable {
     /// The two pipelines a full census runs with.
     public enum Depth: Sendable, Equatable {
@@ -28,7 +28,7 @@ public struct CensusDepthPolicy: Sendable, Equatable {
     private var idleStreak = 0
     private var last: (calls: Int, at: Date)?
 
-    public init(idleCommandsPerSecond: Double = 5, idleObservationsToDeepen: Int = 2, probeSeconds: Double = 0.25) {
+    public init(idleCommandsPerSecond: Double = 5, idleObservationsToDeepen: Int = 10, probeSeconds: Double = 0.1) {
         self.idleCommandsPerSecond = max(0, idleCommandsPerSecond)
         self.idleObservationsToDeepen = max(1, idleObservationsToDeepen)
         self.probeSeconds = max(0.01, probeSeconds)
