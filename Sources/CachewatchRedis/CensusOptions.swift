@@ -15,11 +15,19 @@ public struct CensusOptions: Sendable, Equatable {
     /// 10…`scanCount` keys). Small on purpose: one SCAN runs as a single command, and on a big keyspace each key it
     /// returns costs Redis about a µs (COUNT 1000: a millisecond or more during which no other client is served).
     public var scanCount: Int
-    /// Budgeted: the budget is spread over this many pages a second (500: a page of 10 keys every 2 ms at the
-    /// default budget, instead of bursts of whole big pages).
+    /// Budgeted: the budget is spread over this many pages a second (160: a page of 31 keys, one write of 63 commands,
+    /// every 6.25 ms at the default budget, instead of bursts of whole big pages; 500 pages of 10 keys cost cachewatch
+    /// three times the system calls and wake-ups for the same keys).
     public var budgetPagesPerSecond: Int
     /// How many commands a pass writes at once and keeps in flight (bounded pipeline depth, both modes).
     public var pipelineWindow: PipelineWindow
+    /// Full mode: watch whether other clients use the server (`CensusDepthPolicy`, `INFO commandstats` on a second
+    /// connection 10 times a second) and, while nobody does, read with `deepScanCount` and `deepPipelineWindow`.
+    public var trafficAware: Bool
+    /// Full mode on an otherwise idle server: `SCAN … COUNT n`.
+    public var deepScanCount: Int
+    /// Full mode on an otherwise idle server: the pipeline window (a whole next page queued).
+    public var deepPipelineWindow: PipelineWindow
     /// At most this many families (the rest go to `(other)`).
     public var maxFamilies: Int
     /// Partial reports are published at most this often.
@@ -31,7 +39,8 @@ public struct CensusOptions: Sendable, Equatable {
 
     public init(db: Int = 0, mode: Mode = .budgeted(keysPerSecond: 5000), memory: Bool = false, scanCount: Int = 64,
                 maxFamilies: Int = 200, publishIntervalSeconds: Double = 0.25, pingBackoffMilliseconds: Double = 10,
-                minimumPassSeconds: Double = 5, budgetPagesPerSecond: Int = 500, pipelineWindow: PipelineWindow = .census) {
+                minimumPassSeconds: Double = 5, budgetPagesPerSecond: Int = 160, pipelineWindow: PipelineWindow = .census,
+                trafficAware: Bool = true, deepScanCount: Int = 1000, deepPipelineWindow: PipelineWindow = .deep) {
         self.db = db
         self.mode = mode
         self.memory = memory
@@ -42,6 +51,9 @@ public struct CensusOptions: Sendable, Equatable {
         self.minimumPassSeconds = minimumPassSeconds
         self.budgetPagesPerSecond = max(1, budgetPagesPerSecond)
         self.pipelineWindow = pipelineWindow
+        self.trafficAware = trafficAware
+        self.deepScanCount = max(1, deepScanCount)
+        self.deepPipelineWindow = deepPipelineWindow
     }
 
     /// The SCAN COUNT this mode uses.

@@ -45,6 +45,13 @@ struct CensusPageStream {
     /// Commands written whose replies are not read yet.
     var hasUnread: Bool { window.inFlight > 0 }
 
+    /// Changes the window's limits from now on (what is in flight stays booked).
+    mutating func setLimits(_ limits: PipelineWindow) {
+        if limits.batchCommands != window.batchCommands || limits.maxCommandsInFlight != window.maxCommandsInFlight {
+            window = window.resized(like: limits)
+        }
+    }
+
     /// Queues a page after the others.
     mutating func append(_ batch: PageBatch) { pages.append(Page(batch)) }
 

@@ -34,15 +34,13 @@ struct CensusPassState {
     }
 
     /// Takes a SCAN reply: keys not seen yet this pass join `pending`, and the cursor moves on (0: the walk is done).
-    mutating func absorbScan(_ reply: RedisReply, address: String) throws {
+    mutating func absorbScan(_ reply: RedisReply, address: @autoclosure () -> String) throws {
         guard let parts = reply.arrayValue, parts.count == 2, let next = parts[0].bytesValue, let keys = parts[1].arrayValue else {
-            throw RedisError.protocolError(address: address, detail: "unexpected SCAN reply")
+            throw RedisError.protocolError(address: address(), detail: "unexpected SCAN reply")
         }
-        for keyReply in keys {
-            if let key = keyReply.bytesValue, seen.insert(key) { pending.append(key) }
-        }
+        pending += seen.insertNew(keys.compactMap(\.bytesValue))
         cursor = next
-        if next == Array("0".utf8) { scanDone = true }
+        if next.count == 1, next[0] == UInt8(ascii: "0") { scanDone = true }
     }
 
     /// Reads the value probes' replies into the accumulator (see `ValueProbeQueue.read`).

@@ -36,7 +36,8 @@ extension CensusRunner {
     /// [MEMORY USAGE] + value probes. Its first replies (NO-TOUCH, SCAN) name the next page; in full mode that page is
     /// queued at once, behind this page's lookups, so Redis always has work queued while we parse and classify.
     /// Every page goes out through the `PipelineWindow` (`options.pipelineWindow`): small writes, few commands in
-    /// flight, so Redis serves its other clients between two of them. Budgeted mode (paced, PING about once a
+    /// flight, so Redis serves its other clients between two of them; full mode goes deep (`options.deepPipelineWindow`,
+    /// big SCANs) while no other client is being served (`adjustDepth`). Budgeted mode (paced, PING about once a
     /// second) reads a page to the end before the next, and its pages are small (`effectiveScanCount`).
     func runPass(number: Int) throws -> CensusReport {
         var run = try startPass(number: number)
@@ -49,8 +50,12 @@ extension CensusRunner {
                 continue
             }
             publishPartialIfDue(&run)
-            // Budgeted: pace the walk and watch latency.
-            if run.pacer != nil { try waitForPace(afterReading: page.batch.keys.count, pacer: &run.pacer) }
+            // Budgeted: pace the walk and watch latency. Full: deep only while nobody else uses the server.
+            if run.pacer != nil {
+                try waitForPace(afterReading: page.batch.keys.count, pacer: &run.pacer)
+            } else {
+                adjustDepth(&run)
+            }
         }
         let progress = progress(of: run, complete: true)
         publishProgress(progress)
@@ -73,6 +78,9 @@ extension CensusRunner {
             features.disable(.dbsize, because: error)
         }
         let passStarted = Date()
+        // Every pass starts shallow and learns again whether the server is idle (a stale verdict is not trusted).
+        depthPolicy = CensusDepthPolicy()
+        lastDepthProbe = .distantPast
         return CensusPassRun(number: number, dbsizeKeys: dbsize, startedAt: passStarted,
                              connectionGeneration: client.connectionGeneration, isFirstPass: isFirstPass,
                              walk: CensusPassState(db: options.db, maxFamilies: options.maxFamilies),
@@ -115,10 +123,23 @@ extension CensusRunner {
     /// True when nothing is left to send in this pass.
     private func finished(_ run: CensusPassRun) -> Bool { run.walk.finished(probingValues: probingValues) }
 
-    /// The next page's pipeline.
+    /// The next page's pipeline (full mode on an otherwise idle server: a big SCAN).
     private func makeBatch(_ run: inout CensusPassRun) -> PageBatch {
-        run.walk.nextBatch(noTouch: needsNoTouch(), type: features.typeAllowed, memory: options.memory && features.memoryAllowed,
-                           probingValues: probingValues, scanCount: options.effectiveScanCount)
+        let scanCount = pace == nil && depthPolicy.depth == .deep ? options.deepScanCount : options.effectiveScanCount
+        return run.walk.nextBatch(noTouch: needsNoTouch(), type: features.typeAllowed,
+                                  memory: options.memory && features.memoryAllowed, probingValues: probingValues, scanCount: scanCount)
+    }
+
+    /// Full mode, about every `depthPolicy.probeSeconds`: asks how many commands other clients ran and sets the
+    /// pipeline's depth (`CensusDepthPolicy`: deep while nobody else uses the server, shallow at once when someone does).
+    private func adjustDepth(_ run: inout CensusPassRun) {
+        guard options.trafficAware, case .full = options.mode else { return }
+        let now = Date()
+        guard now.timeIntervalSince(lastDepthProbe) >= depthPolicy.probeSeconds else { return }
+        lastDepthProbe = now
+        if trafficProbe == nil { trafficProbe = CensusTrafficProbe(endpoint: client.endpoint, ownTraffic: client.ownTraffic) }
+        let depth = depthPolicy.observe(otherClientsCalls: trafficProbe?.otherClientsCalls(), at: Date())
+        run.stream.setLimits(depth == .deep ? options.deepPipelineWindow : options.pipelineWindow)
     }
 
     /// Writes queued commands while the window has room (and notes the connection NO-TOUCH went out on).

@@ -46,6 +46,11 @@ public final class CensusRunner: @unchecked Sendable {
     var lastPingCheck = Date.distantPast
     /// Connection errors in a row (kept across the passes a reconnect restarts).
     var consecutiveFailures = 0
+    /// Full mode: deep or shallow pipeline, from other clients' traffic (kept across passes).
+    var depthPolicy = CensusDepthPolicy()
+    /// Full mode with `trafficAware`: asks how busy the server is (opened on the first page).
+    var trafficProbe: CensusTrafficProbe?
+    var lastDepthProbe = Date.distantPast
 
     /// A census on `client` (its endpoint's DB must be `options.db`, otherwise a client on that DB is opened).
     public init(client: RedisClient, options: CensusOptions,
@@ -89,15 +94,17 @@ public final class CensusRunner: @unchecked Sendable {
 
     /// Runs one full pass on the calling thread (`cachewatch snapshot --full`) and returns the complete report.
     /// Throws a `RedisError` when Redis cannot be reached (after a few reconnect attempts) or denies SCAN/PTTL.
+    /// `trafficAware`: go deep while no other client is served (`CensusOptions.trafficAware`).
     public static func runFull(client: RedisClient, db: Int, memory: Bool, scanCount: Int = 64, maxFamilies: Int = 200,
-                               progress: (@Sendable (CensusProgress) -> Void)? = nil) throws -> CensusReport {
+                               trafficAware: Bool = true, progress: (@Sendable (CensusProgress) -> Void)? = nil) throws -> CensusReport {
         var scanClient = client
         if client.endpoint.db != db {
             var endpoint = client.endpoint
             endpoint.db = db
             scanClient = RedisClient(endpoint: endpoint, ownTraffic: client.ownTraffic)
         }
-        let options = CensusOptions(db: db, mode: .full, memory: memory, scanCount: scanCount, maxFamilies: maxFamilies)
+        let options = CensusOptions(db: db, mode: .full, memory: memory, scanCount: scanCount, maxFamilies: maxFamilies,
+                                    trafficAware: trafficAware)
         let runner = CensusRunner(client: scanClient, options: options, maxConsecutiveFailures: 4, onProgress: progress)
         var restarts = 0
         while true {

@@ -17,6 +17,18 @@ public struct PipelineWindow: Sendable, Equatable {
     /// The default: batches of 64 commands, at most two in flight.
     public static let census = PipelineWindow(batchCommands: 64, maxCommandsInFlight: 128)
 
+    /// A full census on a server nobody else is using (`CensusDepthPolicy`): writes of 512 commands and up to 4,608 in
+    /// flight, so a whole next page of 1,000 keys (2,001 commands) is queued behind the current one, as before the
+    /// bounded window: Redis never waits for the census.
+    public static let deep = PipelineWindow(batchCommands: 512, maxCommandsInFlight: 4608)
+
+    /// `limits`'s batch and depth with this window's commands in flight (the census changes depth mid-pass).
+    public func resized(like limits: PipelineWindow) -> PipelineWindow {
+        var resized = limits
+        resized.inFlight = inFlight
+        return resized
+    }
+
     /// Both limits are at least 1, and the window holds at least one batch.
     public init(batchCommands: Int, maxCommandsInFlight: Int) {
         self.batchCommands = max(1, batchCommands)

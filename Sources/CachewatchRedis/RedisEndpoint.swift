@@ -33,7 +33,8 @@ public struct RedisEndpoint: Sendable, Equatable, CustomStringConvertible, Custo
     /// `host:port` (IPv6 hosts in brackets) or the socket path; never the password.
     public var displayAddress: String {
         if let socketPath, !socketPath.isEmpty { return socketPath }
-        return host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
+        // A byte search: `String.contains(String)` goes through Foundation's `range(of:)`, and this is built per census page.
+        return host.utf8.contains(UInt8(ascii: ":")) ? "[\(host)]:\(port)" : "\(host):\(port)"
     }
 
     /// `user@address (db N)`; the password is never shown.

@@ -15,6 +15,18 @@ final class CensusUnitTests: XCTestCase {
         XCTAssertEqual(set.count, 1003)
     }
 
+    func testFingerprintSetTakesAWholePageAtOnce() {
+        var set = KeyFingerprintSet(initialSlots: 4, maxSlots: 1 << 12)
+        let page = (0..<300).map { Array("key:\($0)".utf8) }
+        XCTAssertEqual(set.insertNew(page), page, "all new, in order, the table growing first")
+        XCTAssertEqual(set.insertNew(page + [Array("x".utf8)]), [Array("x".utf8)], "seen keys are left out")
+        XCTAssertEqual(set.insertNew([Array("y".utf8), Array("y".utf8), []]), [Array("y".utf8), []], "a key twice in one page counts once")
+        XCTAssertEqual(set.count, 303)
+        var bounded = KeyFingerprintSet(initialSlots: 4, maxSlots: 64)
+        XCTAssertEqual(bounded.insertNew(page).count, 300, "beyond the cap keys are still taken, not remembered")
+        XCTAssertLessThanOrEqual(bounded.count, 32)
+    }
+
     func testFingerprintSetIsBounded() {
         var set = KeyFingerprintSet(initialSlots: 4, maxSlots: 64)
         for index in 0..<500 { XCTAssertTrue(set.insert(Array("k\(index)".utf8))) }
@@ -38,9 +50,11 @@ final class CensusUnitTests: XCTestCase {
     }
 
     func testBudgetedPagesAreSmall() {
-        // The budget is spread over 500 small pages a second (10 keys every 2 ms), not bursts of big pages.
-        XCTAssertEqual(CensusOptions(mode: .budgeted(keysPerSecond: 5000)).effectiveScanCount, 10)
-        XCTAssertEqual(CensusOptions(mode: .budgeted(keysPerSecond: 20000)).effectiveScanCount, 40)
+        // The budget is spread over 160 small pages a second (31 keys, one write of 63 commands, every 6.25 ms), not
+        // bursts of big pages.
+        XCTAssertEqual(CensusOptions(mode: .budgeted(keysPerSecond: 5000)).effectiveScanCount, 31)
+        XCTAssertEqual(CensusOptions(mode: .budgeted(keysPerSecond: 8000)).effectiveScanCount, 50)
+        XCTAssertEqual(CensusOptions(mode: .budgeted(keysPerSecond: 1000)).effectiveScanCount, 10)
         XCTAssertEqual(CensusOptions(mode: .budgeted(keysPerSecond: 5000), scanCount: 1000, budgetPagesPerSecond: 10).effectiveScanCount, 500)
         XCTAssertEqual(CensusOptions(mode: .budgeted(keysPerSecond: 50)).effectiveScanCount, 10)
         XCTAssertEqual(CensusOptions(mode: .budgeted(keysPerSecond: 1_000_000)).effectiveScanCount, 64, "never above scanCount")

@@ -23,6 +23,22 @@ final class PipelineWindowTests: XCTestCase {
         XCTAssertEqual(window.inFlight, 0)
     }
 
+    func testResizingKeepsWhatIsInFlight() {
+        var window = PipelineWindow.census
+        window.wrote(128)
+        XCTAssertEqual(window.writable(available: 5000), 0, "shallow and full")
+        var deep = window.resized(like: .deep)
+        XCTAssertEqual(deep.inFlight, 128, "the commands on the wire stay booked")
+        XCTAssertEqual(deep.writable(available: 5000), 512, "a deep window writes big batches behind them")
+        deep.wrote(4480)
+        XCTAssertEqual(deep.writable(available: 5000), 0)
+        var shallow = deep.resized(like: .census)
+        XCTAssertEqual(shallow.inFlight, 4608)
+        XCTAssertEqual(shallow.writable(available: 10), 0, "back to shallow: nothing more until the deep queue is read")
+        shallow.read(4600)
+        XCTAssertEqual(shallow.writable(available: 5000), 64)
+    }
+
     func testLimitsAreSane() {
         let tiny = PipelineWindow(batchCommands: 0, maxCommandsInFlight: -3)
         XCTAssertEqual(tiny.batchCommands, 1)

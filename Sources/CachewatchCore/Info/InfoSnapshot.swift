@@ -43,10 +43,10 @@ public struct InfoSnapshot: Sendable, Equatable {
         var section = ""
 
         for rawLine in text.split(omittingEmptySubsequences: true, whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }) {
-            let line = rawLine.trimmingCharacters(in: .whitespaces)
+            let line = rawLine.trimmingBlanks()
             if line.isEmpty { continue }
             if line.hasPrefix("#") {
-                section = line.dropFirst().trimmingCharacters(in: .whitespaces).lowercased()
+                section = line.dropFirst().trimmingBlanks().lowercased()
                 if !order.contains(section) { order.append(section) }
                 continue
             }
@@ -107,9 +107,9 @@ public struct InfoSnapshot: Sendable, Equatable {
         var out: [String: String] = [:]
         for piece in value.split(separator: ",") {
             guard let equals = piece.firstIndex(of: "=") else { continue }
-            let key = piece[..<equals].trimmingCharacters(in: .whitespaces)
+            let key = piece[..<equals].trimmingBlanks()
             guard !key.isEmpty else { continue }
-            out[key] = piece[piece.index(after: equals)...].trimmingCharacters(in: .whitespaces)
+            out[key] = piece[piece.index(after: equals)...].trimmingBlanks()
         }
         return out
     }
@@ -140,7 +140,7 @@ public struct InfoSnapshot: Sendable, Equatable {
     /// Every typed integer is a count, size or duration: a negative value (Dragonfly and others print -1
     /// for what they do not track) reads as unknown.
     private func int(_ key: String, _ section: String) -> Int? {
-        value(key, preferring: section).flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }.flatMap { $0 >= 0 ? $0 : nil }
+        value(key, preferring: section).flatMap { Int($0.trimmingBlanks()) }.flatMap { $0 >= 0 ? $0 : nil }
     }
 
     private func string(_ key: String, _ section: String) -> String? {
@@ -274,4 +274,15 @@ private extension String {
 
 private extension Character {
     var isASCIIDigitCharacter: Bool { isASCII && isNumber }
+}
+
+extension StringProtocol {
+    /// Without leading and trailing spaces and tabs. INFO is ASCII, and Foundation's `trimmingCharacters(in:)` goes
+    /// through NSString (the collector parses a few hundred lines every interval).
+    func trimmingBlanks() -> String {
+        var slice = self[...]
+        while let first = slice.first, first == " " || first == "\t" { slice = slice.dropFirst() }
+        while let last = slice.last, last == " " || last == "\t" { slice = slice.dropLast() }
+        return String(slice)
+    }
 }
