@@ -14,7 +14,9 @@ import Glibc
 ///   file at the path is read from offset 0. Copytruncate (size below our offset): restart at 0.
 /// - Reading: 64 KiB chunks into one buffer, on the poll thread: small enough that the kernel's copy and the
 ///   scan stay in the CPU's cache. (Reading 1 MiB chunks ahead on another thread cost more in the copy and in
-///   waking threads per chunk than the overlap saved.)
+///   waking threads per chunk than the overlap saved.) A timed backfill of `parallelMinimumBytes` or more is cut
+///   into up to `backfillSegmentLimit` segments (`segmentBounds`): the owner counts the later ones on other threads
+///   (`Callbacks.countSegments`) while the poll thread reads the first, and merges them in file order.
 /// - Missing: status `missing`, waits. Permission denied: status `unreadable` with a sentence.
 /// - Limits: a copytruncate whose file grows back past our offset between two polls (≤ 250 ms) is not
 ///   noticed (as with `tail -F`); a file shorter than one probe is simply read whole.
