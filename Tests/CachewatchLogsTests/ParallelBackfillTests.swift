@@ -7,6 +7,9 @@ import XCTest
 final class ParallelBackfillTests: XCTestCase {
     private let now = Date(timeIntervalSince1970: 1_795_740_000)
     private let utc = TimeZone(identifier: "UTC") ?? .current
+    /// The keys of the keyed fail-open lines, in the order written (`keyStream`), and how many were written.
+    private var keys: [String] = []
+    private var keysUsed = 0
 
     /// A deterministic generator (the same log on every run).
     private struct Random {
@@ -17,9 +20,31 @@ final class ParallelBackfillTests: XCTestCase {
         }
     }
 
+    /// Keys whose family names flip with the order they are seen (as in `FamilyNameCacheTests`): `sess:` 32-hex votes
+    /// `{uuid}` → `{hash}` → `{uuid}`, `event:` votes `{ts}` → `{id}` → `{ts}` → dates, then user names.
+    private func keyStream(random: inout Random) -> [String] {
+        func hex(_ count: Int) -> String { String((0..<count).map { _ in Array("0123456789abcdef")[random.next(16)] }) }
+        func uuid() -> String {
+            let raw = Array(hex(32))
+            return String(raw[0..<12]) + "4" + String(raw[13..<16]) + ["8", "9", "a", "b"][random.next(4)] + String(raw[17...])
+        }
+        var keys: [String] = []
+        keys += (0..<100).map { _ in "sess:" + uuid() }
+        keys += (0..<10).map { _ in "sess:" + hex(32) }
+        keys += (0..<300).map { _ in "sess:" + uuid() }
+        keys += (0..<60).map { _ in "event:\(1_764_158_400 + random.next(100_000))" }
+        keys += (0..<8).map { _ in "event:\(1 + random.next(99_999))" }
+        keys += (0..<200).map { _ in "event:\(1_764_158_400 + random.next(100_000))" }
+        keys += (0..<440).map { _ in "event:2026112\(1 + random.next(9))" }
+        keys += (0..<300).map { _ in "user:\(["alice", "bob", "carol", "dave"][random.next(4)])\(random.next(50))" }
+        return keys
+    }
+
     /// `count` lines of the given kinds spread over the 20 minutes before `now` (the 15-minute backfill cuts inside).
     private func log(lines count: Int, seed: UInt64, formats: [String], crlf: Bool = false) -> String {
         var random = Random(state: seed)
+        keys = keyStream(random: &random)
+        keysUsed = 0
         var text = ""
         for index in 0..<count {
             let time = now.addingTimeInterval(-1200 + 1200 * Double(index) / Double(count))
@@ -32,15 +57,15 @@ final class ParallelBackfillTests: XCTestCase {
     /// One line (or a few: tracebacks) of `format` at `time`; about one in eight is a fail-open line.
     private func line(at time: Date, index: Int, format: String, random: inout Random) -> String {
         let stamp = LogLines.stamp(time)
-        // Keys: numeric ids first, then names (the family flips from {id} to a name pattern mid-file), then ids again.
-        let key = index % 3000 < 1500 ? "user:\(random.next(900))" : "user:\(["alice", "bob", "carol", "dave"][random.next(4)])\(random.next(50))"
         let kind = random.next(40)
+        let key = keys.isEmpty ? "k" : keys[keysUsed % keys.count]
         let message: String
         switch kind {
         case 0...3: message = "Cache backend not available: Error 111 connecting to localhost:6379. Connection refused."
         case 4: message = "Cache backend not available: Timeout reading from socket \(random.next(3))"
-        case 5, 6: message = "Cache unavailable while reading '\(key)': ConnectionError"
-        case 7: message = "Cache unavailable while writing 'session:\(random.next(99999))': TimeoutError"
+        case 5...7:
+            message = "Cache unavailable while \(kind == 7 ? "writing" : "reading") '\(key)': ConnectionError"
+            keysUsed += 1
         case 8: message = random.next(4) == 0 ? "Started server process [\(random.next(99))]" : "Application startup complete."
         case 9: message = "Memcached doesn't support pattern-based deletion. Pattern 'widget:\(random.next(7)):*' cannot be used."
         default: message = "GET /api/v1/widgets/\(random.next(1000)) 200 \(String(repeating: "x", count: random.next(90)))"
