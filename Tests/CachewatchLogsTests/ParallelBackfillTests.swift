@@ -177,6 +177,37 @@ final class ParallelBackfillTests: XCTestCase {
         try checkEqual(text)
     }
 
+    func testDeploysAndDeletionsMergedEqualSequential() throws {
+        var text = ""
+        for index in 0..<6000 {
+            let stamp = LogLines.stamp(now.addingTimeInterval(-1000 + Double(index) / 8))
+            switch index % 5 {
+            case 0: text += "\(stamp) [    INFO] uvicorn.error: Application startup complete. \(index)\n"
+            case 1: text += "\(stamp) [   ERROR] x: Memcached doesn't support pattern-based deletion. Pattern 'p\(index % 40):*' cannot be used.\n"
+            default: text += LogLines.info(now.addingTimeInterval(-1000 + Double(index) / 8))
+            }
+        }
+        // More than `DeployLines.maximumRecent` deploy lines per segment: the merge renumbers what each kept.
+        XCTAssertGreaterThanOrEqual(try checkEqual(text), 1 + 2 + 3)
+    }
+
+    func testPatternDeletionMergeDoesNotDependOnInsertionOrder() {
+        var forward = PatternDeletionCounts()
+        var backward = PatternDeletionCounts()
+        for index in 0..<150 { forward.record("p\(index)") }
+        for index in (0..<150).reversed() { backward.record("p\(index)") }
+        var first = PatternDeletionCounts()
+        var second = PatternDeletionCounts()
+        first.merge(forward)
+        second.merge(forward)
+        XCTAssertEqual(first, second)
+        XCTAssertEqual(first, forward, "merged into an empty table, a source's counts stay as they are")
+        first.merge(backward)
+        second.merge(backward)
+        XCTAssertEqual(first, second)
+        XCTAssertEqual(first.total, 300)
+    }
+
     func testSmallFileBelowTheThresholdIsNotSplit() throws {
         let dir = try TemporaryDirectory()
         let path = dir.path("small.log")
