@@ -208,6 +208,20 @@ final class ParallelBackfillTests: XCTestCase {
         XCTAssertEqual(first.total, 300)
     }
 
+    func testStopDuringAParallelBackfillIsPrompt() throws {
+        let dir = try TemporaryDirectory()
+        let path = dir.path("big.log")
+        let text = log(lines: 20000, seed: 9, formats: ["detailed"])
+        for _ in 0..<8 { append(text, to: path) }
+        let monitor = LogMonitor(paths: [path], timeZone: utc, clock: { [now] in now })
+        monitor.parallelBackfillMinimumBytes = 1
+        monitor.backfillSegmentLimit = 4
+        monitor.start()
+        let started = Date()
+        monitor.stop()
+        XCTAssertLessThan(Date().timeIntervalSince(started), 5, "the segments' threads stop between chunks")
+    }
+
     func testSmallFileBelowTheThresholdIsNotSplit() throws {
         let dir = try TemporaryDirectory()
         let path = dir.path("small.log")
