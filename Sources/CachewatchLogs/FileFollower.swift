@@ -14,7 +14,9 @@ import Glibc
 ///   file at the path is read from offset 0. Copytruncate (size below our offset): restart at 0.
 /// - Reading: 64 KiB chunks into one buffer, on the poll thread: small enough that the kernel's copy and the
 ///   scan stay in the CPU's cache. (Reading 1 MiB chunks ahead on another thread cost more in the copy and in
-///   waking threads per chunk than the overlap saved.)
+///   waking threads per chunk than the overlap saved.) A timed backfill of `parallelMinimumBytes` or more is cut
+///   into up to `backfillSegmentLimit` segments (`segmentBounds`): the owner counts the later ones on other threads
+///   (`Callbacks.countSegments`) while the poll thread reads the first, and merges them in file order.
 /// - Missing: status `missing`, waits. Permission denied: status `unreadable` with a sentence.
 /// - Limits: a copytruncate whose file grows back past our offset between two polls (≤ 250 ms) is not
 ///   noticed (as with `tail -F`); a file shorter than one probe is simply read whole.
@@ -48,14 +50,22 @@ public final class FileFollower {
         /// When set, runs of complete lines inside a chunk come here in one piece (each line ends with
         /// its newline; none is truncated) instead of one `line` call each (`LineSplitter.feed(_:emit:emitBlock:)`).
         public var lines: ((UnsafeBufferPointer<UInt8>) -> Void)?
+        /// When set, a large timed backfill is split (see `backfillSegments`): this starts counting the later segments
+        /// (byte ranges of whole lines, in file order) of the open descriptor elsewhere, while the follower reads the
+        /// first one through the callbacks above. It returns `finish(apply)`, which waits for them and, when `apply`
+        /// (the first segment was read to its end) and the results can be merged exactly, merges them into the
+        /// source's state in file order and returns true; false: the follower reads those ranges itself.
+        public var countSegments: ((_ descriptor: Int32, _ segments: [Range<Int64>]) -> (_ apply: Bool) -> Bool)?
 
         public init(line: @escaping (UnsafeBufferPointer<UInt8>, Bool) -> Void,
                     backfillBegins: @escaping (Date?) -> Void = { _ in }, backfillEnds: @escaping () -> Void = {},
                     chunkDone: @escaping () -> Void = {},
                     chunkBegins: @escaping (UnsafeBufferPointer<UInt8>) -> Void = { _ in },
-                    lines: ((UnsafeBufferPointer<UInt8>) -> Void)? = nil) {
+                    lines: ((UnsafeBufferPointer<UInt8>) -> Void)? = nil,
+                    countSegments: ((Int32, [Range<Int64>]) -> (Bool) -> Bool)? = nil) {
             self.line = line
             self.lines = lines
+            self.countSegments = countSegments
             self.chunkBegins = chunkBegins
             self.backfillBegins = backfillBegins
             self.backfillEnds = backfillEnds
@@ -96,6 +106,14 @@ public final class FileFollower {
     public var identityGone: ((FileIdentity) -> Void)?
     /// Polled between chunks: reading stops early when it returns true.
     public var shouldStop: () -> Bool = { false }
+    /// A timed backfill of at least this many bytes is split into segments counted in parallel (`countSegments`).
+    public var parallelMinimumBytes: Int64 = FileFollower.defaultParallelMinimumBytes
+    /// At most this many segments (1: never split).
+    public var backfillSegmentLimit = FileFollower.defaultBackfillSegmentLimit
+    /// 32 MiB: below it, starting threads costs more than they save.
+    public static let defaultParallelMinimumBytes: Int64 = 32 << 20
+    /// One segment per processor, at most 4.
+    public static let defaultBackfillSegmentLimit = min(4, max(1, ProcessInfo.processInfo.activeProcessorCount))
 
     private var nextStart: Start
     private var fd: Int32 = -1
@@ -216,6 +234,7 @@ public final class FileFollower {
             let (startOffset, timed) = backfillStart(size: Int64(fileStat.st_size), cutoff: cutoff)
             offset = startOffset
             callbacks.backfillBegins(timed ? cutoff : nil)
+            if timed { readSegmented(size: Int64(fileStat.st_size), callbacks) }
             readToEnd(callbacks)
             callbacks.backfillEnds()
         }
@@ -224,10 +243,30 @@ public final class FileFollower {
 
     // MARK: - Reading
 
-    private func readToEnd(_ callbacks: Callbacks) {
+    /// Reads the backfill from `offset` in segments when it is large: the later segments are counted through
+    /// `countSegments` while this thread reads the first; once merged, reading continues after the last one.
+    private func readSegmented(size: Int64, _ callbacks: Callbacks) {
+        guard let countSegments = callbacks.countSegments, backfillSegmentLimit > 1, size - offset >= parallelMinimumBytes,
+              fd >= 0, !shouldStop() else { return }
+        let bounds = Self.segmentBounds(descriptor: fd, from: offset, to: size, count: backfillSegmentLimit)
+        guard bounds.count >= 3 else { return }
+        let later = (1..<(bounds.count - 1)).map { bounds[$0]..<bounds[$0 + 1] }
+        let finish = countSegments(fd, later)
+        readToEnd(callbacks, limit: bounds[1])
+        let firstDone = offset == bounds[1] && splitter.pendingByteCount == 0
+        guard finish(firstDone), let last = bounds.last else { return }
+        bytesRead += last - bounds[1]
+        offset = last
+        if let identity { offsetReached?(identity, offset) }
+    }
+
+    /// Reads chunks from `offset` to the end of the file (or to `limit`).
+    private func readToEnd(_ callbacks: Callbacks, limit: Int64? = nil) {
         guard fd >= 0, !shouldStop() else { return }
         while true {
-            let count = pread(fd, buffer, Self.chunkBytes, off_t(offset))
+            let wanted = limit.map { Int(max(0, min(Int64(Self.chunkBytes), $0 - offset))) } ?? Self.chunkBytes
+            guard wanted > 0 else { break }
+            let count = pread(fd, buffer, wanted, off_t(offset))
             guard count > 0 else { break }
             bytesRead += Int64(count)
             offset += Int64(count)
@@ -241,7 +280,7 @@ public final class FileFollower {
             callbacks.chunkDone()
             if let identity { offsetReached?(identity, offset) }
             // A short chunk is the end of what the file holds now.
-            guard count == Self.chunkBytes, !shouldStop() else { break }
+            guard count == wanted, !shouldStop() else { break }
         }
     }
 

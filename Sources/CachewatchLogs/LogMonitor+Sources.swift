@@ -49,6 +49,13 @@ extension LogMonitor {
         var chunksSinceCalibration = 0
         /// Chunks done since the source was last published (see `chunksPerPublish`).
         var chunksSincePublish = 0
+        /// A state whose needles are the processor's fail-open prefix and deploy patterns.
+        init(processor: LogLineProcessor) {
+            self.processor = processor
+            needles = NeedleScanner(needle: processor.matcher.commonPrefix)
+            deployNeedles = processor.deployLines.patterns.map { NeedleScanner(needle: $0) }
+        }
+
         /// A source is published after this many chunks (1 MiB of `FileFollower.chunkBytes`), and after each poll.
         static let chunksPerPublish = max(1, (1 << 20) / FileFollower.chunkBytes)
 
@@ -61,6 +68,32 @@ extension LogMonitor {
             needles.calibrate(counts: counts)
             deletionNeedles.calibrate(counts: counts)
             for index in deployNeedles.indices { deployNeedles[index].calibrate(counts: counts) }
+        }
+
+        /// Processes one line delivered alone (the first of a chunk, a cut one, the last of a file), as `processBlock`
+        /// would.
+        mutating func processLine(_ bytes: UnsafeBufferPointer<UInt8>, truncated: Bool) {
+            let mayContain = needles.mayContain(bytes)
+            if let event = processor.process(bytes, arrival: arrival, truncated: truncated, mayContainPrefix: mayContain) {
+                events.append(event)
+            }
+            if deletionNeedles.mayContain(bytes) { processor.notePatternDeletion(in: bytes) }
+            if mayContainDeploy(bytes) { processor.noteDeployLine(in: bytes, arrival: arrival) }
+        }
+
+        /// Prepares the needles for a chunk about to be split into lines.
+        mutating func beginChunk(_ chunk: UnsafeBufferPointer<UInt8>) {
+            calibrateNeedles(chunk)
+            needles.begin(chunk)
+            deletionNeedles.begin(chunk)
+            for index in deployNeedles.indices { deployNeedles[index].begin(chunk) }
+        }
+
+        /// Releases the needles' hold on the chunk just split.
+        mutating func endChunk() {
+            needles.end()
+            deletionNeedles.end()
+            for index in deployNeedles.indices { deployNeedles[index].end() }
         }
 
         static let calibrationIntervalChunks = 64
@@ -149,8 +182,7 @@ extension LogMonitor {
             self.follower = follower
             self.fromGlob = fromGlob
             state = UnsafeMutablePointer<LineState>.allocate(capacity: 1)
-            state.initialize(to: LineState(processor: processor, needles: NeedleScanner(needle: processor.matcher.commonPrefix),
-                                           deployNeedles: processor.deployLines.patterns.map { NeedleScanner(needle: $0) }))
+            state.initialize(to: LineState(processor: processor))
         }
         deinit {
             state.deinitialize(count: 1)

@@ -32,6 +32,15 @@ public final class LogMonitor {
     /// `[logs] deploy_patterns`: a line containing one of them is an app deploy marker.
     public let deployPatterns: [String]
 
+    /// A file's timed backfill of at least this many bytes is counted in parallel segments (set before `start()`).
+    public var parallelBackfillMinimumBytes = FileFollower.defaultParallelMinimumBytes {
+        didSet { applySegmentSettings() }
+    }
+    /// At most this many segments per backfill (1: never in parallel); set before `start()`.
+    public var backfillSegmentLimit = FileFollower.defaultBackfillSegmentLimit {
+        didSet { applySegmentSettings() }
+    }
+
     // MARK: - Shared state (under `lock`)
 
     let lock = NSLock()
@@ -44,11 +53,14 @@ public final class LogMonitor {
     /// Deploy lines of all sources, renumbered in the order published.
     private var deployLines = DeployLines()
 
+    /// Backfill segments counted in parallel and merged so far (see `FileFollower.countSegments`).
+    var segmentsMerged = 0
+
     // MARK: - Poll-thread state
 
     let clock: () -> Date
     let stdinDescriptor: Int32
-    private var fileSources: [FileSource] = []
+    var fileSources: [FileSource] = []
     private var globs: [(pattern: String, placeholder: Int)] = []
     /// Offsets reached per file; entries not held open for `identityMemorySeconds` are forgotten
     /// (after that, an inode number may belong to a new file).
@@ -57,7 +69,7 @@ public final class LogMonitor {
     var stdinReader: StreamReader?
     private var stdinSourceID: Int?
     var stdinProcessor: LogLineProcessor
-    private let worker = WorkerThread(name: "cachewatch-logs")
+    let worker = WorkerThread(name: "cachewatch-logs")
     private var started = false
     private var lastGlobExpansion = Date.distantPast
 
@@ -164,6 +176,13 @@ public final class LogMonitor {
         return inputEnded
     }
 
+    /// Backfill segments counted on other threads and merged so far (tests check the parallel path was taken).
+    public var backfillSegmentsMerged: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return segmentsMerged
+    }
+
     /// Bytes the file followers read from disk so far (backward scanning included).
     public var bytesRead: Int64 {
         lock.lock()
@@ -253,6 +272,8 @@ public final class LogMonitor {
             offsetsByIdentity[identity] = nil
         }
         follower.shouldStop = { [worker] in worker.isStopping }
+        follower.parallelMinimumBytes = parallelBackfillMinimumBytes
+        follower.backfillSegmentLimit = backfillSegmentLimit
         fileSources.append(source)
     }
 
@@ -282,15 +303,7 @@ public final class LogMonitor {
         let state = source.state
         return FileFollower.Callbacks(
             line: { bytes, truncated in
-                let mayContain = state.pointee.needles.mayContain(bytes)
-                if let event = state.pointee.processor.process(bytes, arrival: state.pointee.arrival, truncated: truncated,
-                                                               mayContainPrefix: mayContain) {
-                    state.pointee.events.append(event)
-                }
-                if state.pointee.deletionNeedles.mayContain(bytes) { state.pointee.processor.notePatternDeletion(in: bytes) }
-                if state.pointee.mayContainDeploy(bytes) {
-                    state.pointee.processor.noteDeployLine(in: bytes, arrival: state.pointee.arrival)
-                }
+                state.pointee.processLine(bytes, truncated: truncated)
             },
             backfillBegins: { cutoff in
                 state.pointee.processor.notBefore = cutoff
@@ -303,9 +316,7 @@ public final class LogMonitor {
                 state.pointee.processor.backfilling = false
             },
             chunkDone: { [unowned self, unowned source] in
-                state.pointee.needles.end()
-                state.pointee.deletionNeedles.end()
-                for index in state.pointee.deployNeedles.indices { state.pointee.deployNeedles[index].end() }
+                state.pointee.endChunk()
                 // About every MiB read (the cadence of the former 1 MiB chunks): a publish takes the lock and copies
                 // the counts, which per 64 KiB chunk cost more than counting the chunk's lines. The poll publishes
                 // what is left once the follower is done.
@@ -317,13 +328,13 @@ public final class LogMonitor {
                 state.pointee.arrival = clock()
             },
             chunkBegins: { chunk in
-                state.pointee.calibrateNeedles(chunk)
-                state.pointee.needles.begin(chunk)
-                state.pointee.deletionNeedles.begin(chunk)
-                for index in state.pointee.deployNeedles.indices { state.pointee.deployNeedles[index].begin(chunk) }
+                state.pointee.beginChunk(chunk)
             },
             lines: { block in
                 state.pointee.processBlock(block)
+            },
+            countSegments: { [unowned self] descriptor, segments in
+                countSegments(of: state, descriptor: descriptor, segments: segments)
             })
     }
 

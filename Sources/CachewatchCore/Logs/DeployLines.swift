@@ -66,6 +66,28 @@ public struct DeployLines: Sendable, Equatable {
         if recent.count > Self.maximumRecent { recent.removeFirst(recent.count - Self.maximumRecent) }
     }
 
+    /// The same patterns with no lines recorded.
+    public func withoutLines() -> DeployLines {
+        var copy = self
+        copy.total = 0
+        copy.recent = []
+        return copy
+    }
+
+    /// Appends the lines `later` recorded after these (a later part of the same log), numbered as if this list
+    /// had recorded them itself: the result equals recording both parts' lines in order.
+    public mutating func append(recordedAfter later: DeployLines) {
+        let dropped = later.total - later.recent.count
+        var next = total + dropped
+        let renumbered = later.recent.map { line -> DeployLine in
+            next += 1
+            var line = line
+            line.sequence = next
+            return line
+        }
+        append(renumbered, dropped: dropped)
+    }
+
     /// `logs.deploy_lines`: the total and the 10 newest lines.
     public var json: JSONValue {
         .object([("total", .int(total)), ("recent", .array(recent.suffix(10).map(\.json)))])

@@ -29,26 +29,26 @@ public struct FailOpenEvent: Sendable, Equatable {
 ///   `The above exception was the direct cause …`, and, inside a traceback, `Name: text` or `Name`
 ///   where `Name` is a dotted identifier (the exception line).
 public struct LogLineProcessor: Sendable {
-    public private(set) var parser: LogLineParser
+    public internal(set) var parser: LogLineParser
     public let matcher: FailOpenMatcher
-    public private(set) var lines = 0
-    public private(set) var unparsed = 0
-    public private(set) var truncated = 0
-    public private(set) var unparsedTime = 0
-    public private(set) var continuations = 0
-    public private(set) var events = 0
+    public internal(set) var lines = 0
+    public internal(set) var unparsed = 0
+    public internal(set) var truncated = 0
+    public internal(set) var unparsedTime = 0
+    public internal(set) var continuations = 0
+    public internal(set) var events = 0
     /// The format reported for this source: the last structured one seen, `plain` when only plain lines came.
-    public private(set) var format: LogFormat?
+    public internal(set) var format: LogFormat?
     /// Backfill: lines are skipped until the first one whose own time is at or after this.
     public var notBefore: Date?
     /// Backfill of an untimed tail: events of plain lines are counted in totals only.
     public var untimedEventsOutsideWindows = false
-    private var inTraceback = false
+    var inTraceback = false
     private var errorTexts = ErrorTextCache()
     /// Memcached pattern-deletion lines seen in this source (see `notePatternDeletion(in:)`).
-    public private(set) var patternDeletions = PatternDeletionCounts()
+    public internal(set) var patternDeletions = PatternDeletionCounts()
     /// App startup lines (deploy markers) seen in this source (see `noteDeployLine(in:arrival:)`).
-    public private(set) var deployLines: DeployLines
+    public internal(set) var deployLines: DeployLines
     /// True while a backfill is read (set by the caller): plain deploy lines have no usable time then.
     public var backfilling = false
 

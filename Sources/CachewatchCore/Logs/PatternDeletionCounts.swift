@@ -42,16 +42,23 @@ public struct PatternDeletionCounts: Sendable, Equatable {
         }
     }
 
-    /// Adds another source's counts.
+    /// Adds another source's counts, in the patterns' sorted order: past `maximumPatterns`, which ones keep their own
+    /// entry must not depend on a dictionary's order (which changes from run to run); `(other)` is always kept.
     public mutating func merge(_ other: PatternDeletionCounts) {
-        for (pattern, count) in other.byPattern {
-            if byPattern[pattern] != nil || byPattern.count < Self.maximumPatterns {
+        for pattern in other.byPattern.keys.sorted(by: Self.mergeOrder) {
+            guard let count = other.byPattern[pattern] else { continue }
+            if pattern == "(other)" || byPattern[pattern] != nil || byPattern.count < Self.maximumPatterns {
                 byPattern[pattern, default: 0] += count
             } else {
                 byPattern["(other)", default: 0] += count
             }
         }
         total += other.total
+    }
+
+    /// Sorted by name, `(other)` last (after every pattern that may still take its own entry).
+    static func mergeOrder(_ left: String, _ right: String) -> Bool {
+        (left == "(other)") != (right == "(other)") ? right == "(other)" : left < right
     }
 
     /// The patterns by count, descending (ties by name), at most `limit`.
