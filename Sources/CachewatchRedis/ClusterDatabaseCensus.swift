@@ -26,8 +26,9 @@ public final class ClusterDatabaseCensus: @unchecked Sendable {
             }
             var shared = schedule
             shared?.averageKeysPerSecond /= Double(count)
+            let progress: (@Sendable (CensusProgress) -> Void)? = onProgress.map { sink in { @Sendable in sink(db, $0) } }
             return ClusterCensus(primaries: primaries, options: perDatabase, ownTraffic: ownTraffic, schedule: shared,
-                                 onReport: { onReport(db, $0) }, onProgress: onProgress.map { sink in { sink(db, $0) } },
+                                 onReport: { onReport(db, $0) }, onProgress: progress,
                                  onRedirect: onRedirect)
         }
     }

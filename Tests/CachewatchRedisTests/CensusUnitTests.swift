@@ -50,10 +50,10 @@ final class CensusUnitTests: XCTestCase {
     }
 
     func testBudgetedPagesAreSmall() {
-        // The budget is spread over 160 small pages a second (31 keys, one write of 63 commands, every 6.25 ms), not
+        // The budget is spread over 500 small pages a second (10 keys, one write of 21 commands, every 2 ms), not
         // bursts of big pages.
-        XCTAssertEqual(CensusOptions(mode: .budgeted(keysPerSecond: 5000)).effectiveScanCount, 31)
-        XCTAssertEqual(CensusOptions(mode: .budgeted(keysPerSecond: 8000)).effectiveScanCount, 50)
+        XCTAssertEqual(CensusOptions(mode: .budgeted(keysPerSecond: 5000)).effectiveScanCount, 10)
+        XCTAssertEqual(CensusOptions(mode: .budgeted(keysPerSecond: 16000)).effectiveScanCount, 32)
         XCTAssertEqual(CensusOptions(mode: .budgeted(keysPerSecond: 1000)).effectiveScanCount, 10)
         XCTAssertEqual(CensusOptions(mode: .budgeted(keysPerSecond: 5000), scanCount: 1000, budgetPagesPerSecond: 10).effectiveScanCount, 500)
         XCTAssertEqual(CensusOptions(mode: .budgeted(keysPerSecond: 50)).effectiveScanCount, 10)

@@ -37,8 +37,13 @@ extension FamilyTrie {
     /// least 95 % of the keys voted for it, else `code` (`votes` holds total, flag-1, flag-2 per slot).
     func votedCode(_ code: UInt8, _ votes: [Int32], slot: Int) -> UInt8 {
         guard slot >= 0, slot * 3 + 2 < votes.count else { return code }
-        // Int64: `× 20` of an Int32 count near its limit must not trap.
-        let total = Int64(votes[slot * 3]), first = Int64(votes[slot * 3 + 1]), second = Int64(votes[slot * 3 + 2])
+        return Self.votedCode(code, total: votes[slot * 3], first: votes[slot * 3 + 1], second: votes[slot * 3 + 2])
+    }
+
+    /// `votedCode` on one slot's three counts (Int64 arithmetic: `× 20` of a count near Int32.max must not trap).
+    @inline(__always)
+    static func votedCode(_ code: UInt8, total: Int32, first: Int32, second: Int32) -> UInt8 {
+        let total = Int64(total), first = Int64(first), second = Int64(second)
         guard total > 0 else { return code }
         if code == Tokenizer.Code.hex32 { return first * 20 >= total * 19 ? Tokenizer.Code.uuid : code }
         if first * 20 >= total * 19 { return Tokenizer.Code.date }

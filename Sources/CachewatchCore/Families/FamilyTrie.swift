@@ -225,6 +225,7 @@ struct FamilyTrie: Sendable {
 
     /// Counts one key's vote at `slot` (total, flag 1, flag 2); a total at `Int32.max` first halves the slot's three
     /// counts, which keeps their shares (the 95 % rule) instead of overflowing.
+    @inline(__always)
     static func addVote(_ votes: inout [Int32], slot: Int, first: Bool, second: Bool) {
         let base = slot * 3
         guard base >= 0, base + 2 < votes.count else { return }
@@ -252,9 +253,13 @@ struct FamilyTrie: Sendable {
             let token = tokens[t]
             guard token.kind == Tokenizer.Kind.placeholder, Self.isAmbiguous(token.code) else { continue }
             guard slot * 3 + 2 < edges[Int(e)].votes.count else { return }
-            let before = votedCode(token.code, edges[Int(e)].votes, slot: slot)
+            let base = slot * 3
+            let before = Self.votedCode(token.code, total: edges[Int(e)].votes[base], first: edges[Int(e)].votes[base + 1],
+                                        second: edges[Int(e)].votes[base + 2])
             Self.addVote(&edges[Int(e)].votes, slot: slot, first: token.flags & 1 != 0, second: token.flags & 2 != 0)
-            if votedCode(token.code, edges[Int(e)].votes, slot: slot) != before { renderGeneration &+= 1 }
+            let after = Self.votedCode(token.code, total: edges[Int(e)].votes[base], first: edges[Int(e)].votes[base + 1],
+                                       second: edges[Int(e)].votes[base + 2])
+            if after != before { renderGeneration &+= 1 }
             slot += 1
         }
     }

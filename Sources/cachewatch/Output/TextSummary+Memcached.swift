@@ -4,7 +4,7 @@ import CachewatchUI
 extension TextSummary {
     /// The health lines of a memcached target: version, uptime, rates from `stats`, items and memory.
     static func memcachedLines(_ stats: MemcachedStats, document: SnapshotDocument, rates: InfoRates?) -> String {
-        var out = "memcached \(stats.version ?? "?") at \(document.target.address) up \(Humanize.uptime(Double(stats.uptimeSeconds ?? 0)))\n"
+        let out = "memcached \(stats.version ?? "?") at \(document.target.address) up \(Humanize.uptime(Double(stats.uptimeSeconds ?? 0)))\n"
         var health: [String] = []
         if let rates {
             let memcached = MemcachedRates(bridged: rates)
