@@ -95,7 +95,7 @@ public final class CensusRunner: @unchecked Sendable {
     /// Runs one full pass on the calling thread (`cachewatch snapshot --full`) and returns the complete report.
     /// Throws a `RedisError` when Redis cannot be reached (after a few reconnect attempts) or denies SCAN/PTTL.
     /// `trafficAware`: go deep while no other client is served (`CensusOptions.trafficAware`).
-    public static func runFull(client: RedisClient, db: Int, memory: Bool, scanCount: Int = 64, maxFamilies: Int = 200,
+    public static func runFull(client: RedisClient, db: Int, memory: Bool, scanCount: Int? = nil, maxFamilies: Int = 200,
                                trafficAware: Bool = true, progress: (@Sendable (CensusProgress) -> Void)? = nil) throws -> CensusReport {
         var scanClient = client
         if client.endpoint.db != db {

@@ -58,7 +58,21 @@ final class CensusUnitTests: XCTestCase {
         XCTAssertEqual(CensusOptions(mode: .budgeted(keysPerSecond: 5000), scanCount: 1000, budgetPagesPerSecond: 10).effectiveScanCount, 500)
         XCTAssertEqual(CensusOptions(mode: .budgeted(keysPerSecond: 50)).effectiveScanCount, 10)
         XCTAssertEqual(CensusOptions(mode: .budgeted(keysPerSecond: 1_000_000)).effectiveScanCount, 64, "never above scanCount")
-        XCTAssertEqual(CensusOptions(mode: .full).effectiveScanCount, 64, "full mode: small SCANs too")
+        XCTAssertEqual(CensusOptions(mode: .full).effectiveScanCount, 10, "full mode next to other clients: SCAN 10, as redis-cli --scan")
         XCTAssertEqual(CensusOptions(mode: .full, scanCount: 2000).effectiveScanCount, 2000)
+    }
+
+    func testFullModeSharesTheServerInSmallWrites() {
+        // A full census next to an app: pages of 10 keys in writes of 21 commands, two in flight (budgeted pages go out
+        // whole through the older, wider window); on an idle server it goes deep.
+        let full = CensusOptions(mode: .full)
+        XCTAssertEqual(full.pipelineWindow, .shallow)
+        XCTAssertEqual(full.pipelineWindow.batchCommands, 21)
+        XCTAssertEqual(full.pipelineWindow.maxCommandsInFlight, 42)
+        XCTAssertEqual(full.deepPipelineWindow, .deep)
+        XCTAssertEqual(full.deepScanCount, 1000)
+        XCTAssertEqual(CensusOptions(mode: .budgeted(keysPerSecond: 5000)).pipelineWindow, .census)
+        let explicit = PipelineWindow(batchCommands: 7, maxCommandsInFlight: 7)
+        XCTAssertEqual(CensusOptions(mode: .full, pipelineWindow: explicit).pipelineWindow, explicit)
     }
 }
