@@ -45,7 +45,7 @@ public struct CensusOptions: Sendable, Equatable {
     public static let budgetedMaxScanCount = 64
 
     /// `scanCount` and `pipelineWindow` default by mode: full mode `fullScanCount` and `PipelineWindow.shallow`,
-    /// budgeted mode `budgetedMaxScanCount` and `PipelineWindow.census`.
+    /// budgeted mode `budgetedMaxScanCount` and `PipelineWindow.budgeted`.
     public init(db: Int = 0, mode: Mode = .budgeted(keysPerSecond: 5000), memory: Bool = false, scanCount: Int? = nil,
                 maxFamilies: Int = 200, publishIntervalSeconds: Double = 0.25, pingBackoffMilliseconds: Double = 10,
                 minimumPassSeconds: Double = 5, budgetPagesPerSecond: Int = 500, pipelineWindow: PipelineWindow? = nil,
@@ -60,7 +60,7 @@ public struct CensusOptions: Sendable, Equatable {
         self.pingBackoffMilliseconds = pingBackoffMilliseconds
         self.minimumPassSeconds = minimumPassSeconds
         self.budgetPagesPerSecond = max(1, budgetPagesPerSecond)
-        self.pipelineWindow = pipelineWindow ?? (isFull ? .shallow : .census)
+        self.pipelineWindow = pipelineWindow ?? (isFull ? .shallow : .budgeted)
         self.trafficAware = trafficAware
         self.deepScanCount = max(1, deepScanCount)
         self.deepPipelineWindow = deepPipelineWindow

@@ -66,6 +66,7 @@ struct CensusPageStream {
     /// replies must be read first.
     func nextWrite() -> [Segment] {
         guard let first = pages.firstIndex(where: { !$0.isWritten }) else { return [] }
+        if window.isolatesHeads { return isolatedWrite(of: first) }
         let waiting = pages[first...].reduce(0) { $0 + $1.batch.commands.count - $1.written }
         var left = window.writable(available: waiting)
         var segments: [Segment] = []
@@ -78,6 +79,17 @@ struct CensusPageStream {
             index += 1
         }
         return segments
+    }
+
+    /// `PipelineWindow.isolatesHeads`: once nothing is in flight, page `index`'s head alone, or else its next batch of
+    /// lookups (never a part of another page).
+    private func isolatedWrite(of index: Int) -> [Segment] {
+        guard window.inFlight == 0 else { return [] }
+        let page = pages[index]
+        let headCount = page.batch.headCount
+        let end = page.written < headCount ? headCount : min(page.batch.commands.count, page.written + window.batchCommands)
+        guard end > page.written else { return [] }
+        return [Segment(page: index, commands: page.written..<end)]
     }
 
     /// Books a write `nextWrite()` proposed.

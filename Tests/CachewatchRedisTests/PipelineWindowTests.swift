@@ -137,4 +137,42 @@ final class PipelineWindowTests: XCTestCase {
         XCTAssertFalse(stream.hasUnread)
         XCTAssertNil(stream.nextReadCount)
     }
+
+    // MARK: - Budgeted mode: heads alone, one write at a time
+
+    func testBudgetedWindowWritesTheHeadAloneThenLookupsOneWriteAtATime() {
+        XCTAssertEqual(CensusOptions(mode: .budgeted(keysPerSecond: 5000)).pipelineWindow, .budgeted)
+        var stream = CensusPageStream(window: .budgeted)
+        stream.append(page(keys: 15, noTouch: true))  // NO-TOUCH, SCAN, 30 lookups
+        stream.append(page(keys: 3))                  // SCAN, 6 lookups
+        var maxInFlight = 0
+        let writes = drain(&stream, maxInFlightSeen: &maxInFlight)
+        XCTAssertEqual(writes, [2, 20, 10, 1, 6], "each head alone, lookups in writes of at most 20, no write spans two pages")
+        XCTAssertLessThanOrEqual(maxInFlight, 20)
+        XCTAssertTrue(stream.isEmpty)
+        XCTAssertFalse(stream.hasUnread)
+    }
+
+    func testBudgetedWindowWaitsForEachReplyBeforeTheNextWrite() {
+        var stream = CensusPageStream(window: .budgeted)
+        stream.append(page(keys: 2))  // SCAN, TYPE, PTTL, TYPE, PTTL
+        let head = stream.nextWrite()
+        XCTAssertEqual(head, [.init(page: 0, commands: 0..<1)])
+        stream.wrote(head)
+        XCTAssertEqual(stream.nextWrite(), [], "the lookups wait for the SCAN's reply (its own round trip)")
+        stream.took([.status("scan")])
+        XCTAssertEqual(stream.takeReadyHead(), 0)
+        XCTAssertEqual(stream.nextWrite(), [.init(page: 0, commands: 1..<5)])
+        var window = PipelineWindow.budgeted
+        window.wrote(1)
+        XCTAssertEqual(window.writable(available: 5), 0, "one write in flight at most")
+        window.read(1)
+        XCTAssertEqual(window.writable(available: 50), 20)
+    }
+
+    func testAHeadlessPageUnderTheBudgetedWindowIsOnlyLookups() {
+        var stream = CensusPageStream(window: .budgeted)
+        stream.append(page(keys: 4, scan: false))
+        XCTAssertEqual(stream.nextWrite(), [.init(page: 0, commands: 0..<8)])
+    }
 }
