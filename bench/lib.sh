@@ -61,6 +61,10 @@ summarize() {
 spread() { echo "$MED ($MIN–$MAX)"; }
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0 && a != "n/a") printf "%.2f", a / b; else print "n/a" }'; }
+# ratio_exact A B: A / B unrounded (verdicts are judged on it, so 0.4045 is not a PASS of ≤ 0.4 shown as 0.40).
+ratio_exact() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0 && a != "n/a") printf "%.9f", a / b; else print "n/a" }'; }
+# ratio3 A B: A / B to three decimals (the goal rows).
+ratio3() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0 && a != "n/a") printf "%.3f", a / b; else print "n/a" }'; }
 per_second() { awk -v n="$1" -v s="$2" 'BEGIN { if (s > 0) printf "%.0f", n / s; else print "n/a" }'; }
 # verdict VALUE OP TARGET: PASS or FAIL (OP is <= or >=; n/a is a FAIL).
 verdict() {

@@ -268,12 +268,12 @@ STARTED=$(date -u '+%Y-%m-%d %H:%M UTC')
     echo
     echo "| Goal (issues 3, 4, 9 §5; on the medians) | Measured | Target | Result |"
     echo "|---|---:|---:|---|"
-    goal "full census time vs the C program" "${CENSUS_RATIO}×" "≤ 0.9×" "$(verdict "$CENSUS_RATIO" "<=" 0.9)"
-    goal "census with memory vs \`redis-cli --memkeys\`" "${MEMORY_RATIO}×" "≤ 0.4×" "$(verdict "$MEMORY_RATIO" "<=" 0.4)"
+    goal "full census time vs the C program" "$(ratio3 "$CW_MED" "$C_MED")×" "≤ 0.9×" "$(verdict "$(ratio_exact "$CW_MED" "$C_MED")" "<=" 0.9)"
+    goal "census with memory vs \`redis-cli --memkeys\`" "$(ratio3 "$CWM_MED" "$MK_MED")×" "≤ 0.4×" "$(verdict "$(ratio_exact "$CWM_MED" "$MK_MED")" "<=" 0.4)"
     goal "peak RSS of the census (both modes)" "$PEAK_RSS MB" "≤ 64 MB" "$(verdict "$PEAK_RSS" "<=" 64)"
     goal "\`families\` offline (table; --tsv)" "$FAM_RATE; $TSV_RATE keys/s" "≥ 1,000,000 keys/s" \
         "$(verdict "$(awk -v a="$FAM_RATE" -v b="$TSV_RATE" 'BEGIN { print (a < b) ? a : b }')" ">=" 1000000)"
-    goal "log backfill throughput vs grep" "${LOGS_RATIO}×" "≥ 0.6×" "$(verdict "$LOGS_RATIO" ">=" 0.6)"
+    goal "log backfill throughput vs grep" "$(ratio3 "$LOGS_MBS" "$GREP_MBS")×" "≥ 0.6×" "$(verdict "$(ratio_exact "$LOGS_MBS" "$GREP_MBS")" ">=" 0.6)"
     echo
     echo "Counts checked: cachewatch census $CW_KEYS keys = DBSIZE, $CW_NO_TTL without TTL = INFO keyspace" \
          "(C program: $C_KEYS keys, $C_NO_TTL without TTL; redis-cli --scan: $SCAN_KEYS; --memkeys: ${MK_KEYS:-?});" \
