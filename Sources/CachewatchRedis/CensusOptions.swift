@@ -16,9 +16,10 @@ public struct CensusOptions: Sendable, Equatable {
     /// SCAN runs as a single command, and each key it returns costs Redis about 2 µs (measured on Redis 7.0 with 1 M
     /// keys: COUNT 64 held every other client for 110–124 µs, COUNT 1000 for 2 ms).
     public var scanCount: Int
-    /// Budgeted: the budget is spread over this many pages a second (500: a page of 10 keys, one write of 21 commands,
-    /// every 2 ms at the default budget; the idle bench of 2026-11-30 measured the app's p99 at 0.383 ms next to it and
-    /// 0.679 ms next to 160 pages of 31 keys, whose longer writes each hold Redis longer).
+    /// Budgeted: the budget is spread over this many pages a second (500: a page of 10 keys every 2 ms at the default
+    /// budget, its SCAN and its 20 lookups in two writes, `PipelineWindow.budgeted`; the idle bench of 2026-11-30
+    /// measured the app's p99 at 0.383 ms next to 500 pages in one write each and 0.679 ms next to 160 pages of 31 keys,
+    /// whose longer writes each hold Redis longer).
     public var budgetPagesPerSecond: Int
     /// How many commands a pass writes at once and keeps in flight (bounded pipeline depth, both modes; full mode
     /// uses it while other clients use the server).
