@@ -46,7 +46,7 @@ public final class CensusRunner: @unchecked Sendable {
     var lastPingCheck = Date.distantPast
     /// Connection errors in a row (kept across the passes a reconnect restarts).
     var consecutiveFailures = 0
-    /// Full mode: deep or shallow pipeline, from other clients' traffic (kept across passes).
+    /// Full mode: deep or shallow pipeline, from other clients' traffic (every pass starts it anew, shallow).
     var depthPolicy = CensusDepthPolicy()
     /// Full mode with `trafficAware`: asks how busy the server is (opened on the first page).
     var trafficProbe: CensusTrafficProbe?

@@ -27,9 +27,7 @@ struct KeyFingerprintSet {
     /// overlap instead of waiting for one another.
     mutating func insertNew(_ keys: [[UInt8]]) -> [[UInt8]] {
         let fingerprints = keys.map(Self.fingerprint)
-        if (count + fingerprints.count) * 2 > slots.count {
-            while (count + fingerprints.count) * 2 > slots.count, slots.count * 2 <= maxSlots { grow() }
-        }
+        while (count + fingerprints.count) * 2 > slots.count, slots.count * 2 <= maxSlots { grow() }
         var touched: UInt64 = 0
         slots.withUnsafeBufferPointer { buffer in
             for hash in fingerprints { touched |= buffer[Int(truncatingIfNeeded: hash) & mask] }

@@ -210,27 +210,28 @@ final class ClusterSession: MonitoringSession {
         let store = self.store
         let generation = store.beginCensusGeneration()
         let collector = self.collector
-        let runner: ClusterDatabaseCensus
+        let databases: [Int]
+        let onReport: @Sendable (Int, CensusReport) -> Void
+        let onProgress: @Sendable (Int, CachewatchRedis.CensusProgress) -> Void
         if selection.isMultiple {
-            let databases = beginDatabases()
+            let begun = beginDatabases()
             let tracks = databaseTracks
-            runner = ClusterDatabaseCensus(primaries: primaries, databases: databases.list, options: options, ownTraffic: store.ownTraffic,
-                                           schedule: CensusSchedule(refreshSeconds: settings.refreshSeconds),
-                                           onReport: { db, report in
-                                               // A complete pass: the timeline sees every database's census as one (`db1 …`).
-                                               if let combined = tracks.ingest(report: report, db: db, generation: databases.generation) {
-                                                   store.observe(databaseCensus: db, combined: combined)
-                                               }
-                                           },
-                                           onProgress: { tracks.ingest(progress: $1, db: $0, generation: databases.generation) },
-                                           onRedirect: { collector.requestDiscovery() })
+            databases = begun.list
+            onReport = { db, report in
+                // A complete pass: the timeline sees every database's census as one (`db1 …`).
+                if let combined = tracks.ingest(report: report, db: db, generation: begun.generation) {
+                    store.observe(databaseCensus: db, combined: combined)
+                }
+            }
+            onProgress = { tracks.ingest(progress: $1, db: $0, generation: begun.generation) }
         } else {
-            runner = ClusterDatabaseCensus(primaries: primaries, databases: [seed.db], options: options, ownTraffic: store.ownTraffic,
-                                           schedule: CensusSchedule(refreshSeconds: settings.refreshSeconds),
-                                           onReport: { store.ingest(clusterCensus: $1, generation: generation) },
-                                           onProgress: { store.ingest(censusProgress: $1, generation: generation) },
-                                           onRedirect: { collector.requestDiscovery() })
+            databases = [seed.db]
+            onReport = { store.ingest(clusterCensus: $1, generation: generation) }
+            onProgress = { store.ingest(censusProgress: $1, generation: generation) }
         }
+        let runner = ClusterDatabaseCensus(primaries: primaries, databases: databases, options: options, ownTraffic: store.ownTraffic,
+                                           schedule: CensusSchedule(refreshSeconds: settings.refreshSeconds),
+                                           onReport: onReport, onProgress: onProgress, onRedirect: { collector.requestDiscovery() })
         lock.lock()
         if stopped {
             lock.unlock()
