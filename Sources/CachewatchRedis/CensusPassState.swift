@@ -12,6 +12,8 @@ struct CensusPassState {
     /// Keys of the last SCAN reply not yet looked up.
     var pending: [[UInt8]] = []
     var valueProbes = ValueProbeQueue()
+    /// Keys that are not strings, waiting for their exact `MEMORY USAGE` before they are counted (`ExactMemoryLookup`).
+    private(set) var exactMemory: [ExactMemoryLookup] = []
     /// Keys looked up so far.
     var scanned = 0
 
@@ -21,15 +23,17 @@ struct CensusPassState {
 
     /// True when nothing is left to send in this pass.
     func finished(probingValues: Bool) -> Bool {
-        scanDone && pending.isEmpty && (valueProbes.pending.isEmpty || !probingValues)
+        scanDone && pending.isEmpty && exactMemory.isEmpty && (valueProbes.pending.isEmpty || !probingValues)
     }
 
-    /// Takes the pending keys (and the value probes, while values are looked at) into the next page's pipeline.
+    /// Takes the pending keys (and the value probes, while values are looked at, and the exact memory lookups) into the
+    /// next page's pipeline.
     mutating func nextBatch(noTouch: Bool, type: Bool, memory: Bool, probingValues: Bool, scanCount: Int) -> PageBatch {
-        let batch = PageBatch(keys: pending, probes: probingValues ? valueProbes.pending : [], noTouch: noTouch, type: type,
-                              memory: memory, scanCursor: scanDone ? nil : cursor, scanCount: scanCount)
+        let batch = PageBatch(keys: pending, probes: probingValues ? valueProbes.pending : [], exactMemory: exactMemory,
+                              noTouch: noTouch, type: type, memory: memory, scanCursor: scanDone ? nil : cursor, scanCount: scanCount)
         pending = []
         valueProbes.pending = []
+        exactMemory = []
         return batch
     }
 
@@ -55,7 +59,9 @@ struct CensusPassState {
         if !probingValues { valueProbes.pending = [] }
         scanned += keys.count
         for (key, observation) in zip(keys, observations) {
-            if probingValues, observation.type == "string" {
+            if observation.memoryBytes != nil, let type = observation.type, type != "string" {
+                exactMemory.append(ExactMemoryLookup(key: key, observation: observation, observedAt: observedAt))
+            } else if probingValues, observation.type == "string" {
                 if let ticket = accumulator.addReservingValueProbe(key: key, type: observation.type,
                                                                    pttlMilliseconds: observation.pttlMilliseconds,
                                                                    memoryBytes: observation.memoryBytes, observedAt: observedAt) {
@@ -66,5 +72,32 @@ struct CensusPassState {
                                 memoryBytes: observation.memoryBytes, observedAt: observedAt)
             }
         }
+    }
+
+    /// Counts the keys held back for their exact size with the `MEMORY USAGE key SAMPLES 0` replies (a missing, failed or
+    /// nil reply keeps the sampled size: the key existed when TYPE and PTTL were read). Returns the keyspace hits and
+    /// misses the replies caused.
+    mutating func recordExactMemory(_ lookups: [ExactMemoryLookup], _ replies: ArraySlice<RedisReply>) -> (hits: Int, misses: Int) {
+        var hits = 0
+        var misses = 0
+        var replyIndex = replies.startIndex
+        for lookup in lookups {
+            var observation = lookup.observation
+            if replyIndex < replies.endIndex {
+                switch replies[replyIndex] {
+                case .integer(let bytes) where bytes >= 0:
+                    observation.memoryBytes = Int(clamping: bytes)
+                    hits += 1
+                case .null:
+                    misses += 1
+                default:
+                    break
+                }
+                replyIndex += 1
+            }
+            accumulator.add(key: lookup.key, type: observation.type, pttlMilliseconds: observation.pttlMilliseconds,
+                            memoryBytes: observation.memoryBytes, observedAt: lookup.observedAt)
+        }
+        return (hits, misses)
     }
 }

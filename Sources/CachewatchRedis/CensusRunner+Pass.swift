@@ -79,7 +79,7 @@ extension CensusRunner {
         }
         let passStarted = Date()
         // Every pass starts shallow and learns again whether the server is idle (a stale verdict is not trusted).
-        depthPolicy = CensusDepthPolicy()
+        depthPolicy = CensusDepthPolicy(idleObservationsToDeepen: Int(ProcessInfo.processInfo.environment["CW_IDLE_N"] ?? "") ?? 10)
         lastDepthProbe = .distantPast
         return CensusPassRun(number: number, dbsizeKeys: dbsize, startedAt: passStarted,
                              connectionGeneration: client.connectionGeneration, isFirstPass: isFirstPass,
@@ -213,10 +213,12 @@ extension CensusRunner {
         let decoded = try batch.decodeLookups(lookupReplies, features: &features, client: client)
         let probeCounts = run.walk.readProbes(batch.probes, lookupReplies[decoded.probeRepliesStart...], features: &features,
                                               client: client)
+        let exactStart = min(lookupReplies.count, decoded.probeRepliesStart + batch.probes.count)
+        let exactCounts = run.walk.recordExactMemory(batch.exactMemory, lookupReplies[exactStart...])
         // The client books the commands (`RedisClient.ownTraffic`); the lookups went in as hits when sent,
         // now the replies say which were misses or denied.
-        ownTraffic?.add(commands: 0, keyspaceHits: decoded.hits + probeCounts.hits - batch.lookupCount,
-                        keyspaceMisses: decoded.misses + probeCounts.misses)
+        ownTraffic?.add(commands: 0, keyspaceHits: decoded.hits + probeCounts.hits + exactCounts.hits - batch.lookupCount,
+                        keyspaceMisses: decoded.misses + probeCounts.misses + exactCounts.misses)
         run.walk.record(batch.keys, decoded.observations, observedAt: observedAt, probingValues: probingValues)
     }
 

@@ -113,6 +113,10 @@ public struct RedisCommand: Equatable, Sendable, CustomStringConvertible {
     public static func memoryUsage(key: [UInt8], samples: Int = 0) -> RedisCommand {
         RedisCommand(unchecked: [memoryWord, usageWord, key, samplesWord, samples == 0 ? zeroWord : Array(String(samples).utf8)])
     }
+    /// `MEMORY USAGE key` (Redis's default of 5 samples: exact for strings and compact encodings).
+    public static func memoryUsageWithDefaultSamples(key: [UInt8]) -> RedisCommand {
+        RedisCommand(unchecked: [memoryWord, usageWord, key])
+    }
     /// `DBSIZE`.
     public static let dbsize = RedisCommand("DBSIZE")
     /// `CLIENT SETNAME name` (only sets our own connection's name).

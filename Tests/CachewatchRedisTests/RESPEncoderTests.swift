@@ -13,6 +13,7 @@ final class RESPEncoderTests: XCTestCase {
         XCTAssertEqual(encoded([.pttl(key: Array("widget:1".utf8))]), "*2\r\n$4\r\nPTTL\r\n$8\r\nwidget:1\r\n")
         XCTAssertEqual(encoded([.memoryUsage(key: Array("k".utf8))]), "*5\r\n$6\r\nMEMORY\r\n$5\r\nUSAGE\r\n$1\r\nk\r\n$7\r\nSAMPLES\r\n$1\r\n0\r\n")
         XCTAssertTrue(encoded([.memoryUsage(key: Array("k".utf8), samples: 5)]).hasSuffix("$7\r\nSAMPLES\r\n$1\r\n5\r\n"))
+        XCTAssertEqual(encoded([.memoryUsageWithDefaultSamples(key: Array("k".utf8))]), "*3\r\n$6\r\nMEMORY\r\n$5\r\nUSAGE\r\n$1\r\nk\r\n")
         XCTAssertEqual(encoded([.scan(cursor: "1234567890", count: 1000)]),
                        "*4\r\n$4\r\nSCAN\r\n$10\r\n1234567890\r\n$5\r\nCOUNT\r\n$4\r\n1000\r\n")
     }
@@ -41,6 +42,7 @@ final class RESPEncoderTests: XCTestCase {
 
     func testTheAllowListFastPathsAgreeWithTheSlowPath() {
         XCTAssertTrue(RedisCommand.isAllowed(RedisCommand.memoryUsage(key: Array("k".utf8)).arguments))
+        XCTAssertTrue(RedisCommand.isAllowed(RedisCommand.memoryUsageWithDefaultSamples(key: Array("k".utf8)).arguments))
         XCTAssertTrue(RedisCommand.isAllowed([Array("memory".utf8), Array("usage".utf8), Array("k".utf8)]))
         XCTAssertTrue(RedisCommand.isAllowed(RedisCommand.clientNoTouch(true).arguments))
         XCTAssertFalse(RedisCommand.isAllowed([Array("MEMORY".utf8), Array("PURGE".utf8)]))
