@@ -79,7 +79,7 @@ extension CensusRunner {
         }
         let passStarted = Date()
         // Every pass starts shallow and learns again whether the server is idle (a stale verdict is not trusted).
-        depthPolicy = CensusDepthPolicy(idleObservationsToDeepen: Int(ProcessInfo.processInfo.environment["CW_IDLE_N"] ?? "") ?? 10)
+        depthPolicy = CensusDepthPolicy()
         lastDepthProbe = .distantPast
         return CensusPassRun(number: number, dbsizeKeys: dbsize, startedAt: passStarted,
                              connectionGeneration: client.connectionGeneration, isFirstPass: isFirstPass,
