@@ -109,12 +109,15 @@ public struct CensusProgress: Sendable, Equatable {
     }
 }
 
-/// Budgeted pace with latency back-off: halve when PING is slow, recover by a quarter when it is fast.
+/// Budgeted pace with latency back-off: halve when PING is slow, recover by a quarter when it is fast; at the floor
+/// while the server is busy serving others (`ServerLoadGauge`).
 public struct CensusPace: Sendable, Equatable {
     public let budgetKeysPerSecond: Double
     public let pingBackoffMilliseconds: Double
     /// The pace now (≤ budget, ≥ the floor).
     public private(set) var keysPerSecond: Double
+    /// The server is busy: the pace stays at the floor until it is calm again.
+    public private(set) var yielding = false
     /// The slowest pace back-off goes to: 2 % of the budget, at least 10 keys/s.
     public var floorKeysPerSecond: Double { min(budgetKeysPerSecond, max(10, budgetKeysPerSecond * 0.02)) }
 
@@ -130,9 +133,19 @@ public struct CensusPace: Sendable, Equatable {
         let before = keysPerSecond
         if pingMilliseconds > pingBackoffMilliseconds {
             keysPerSecond = max(floorKeysPerSecond, keysPerSecond / 2)
-        } else if pingMilliseconds < pingBackoffMilliseconds / 2 {
+        } else if pingMilliseconds < pingBackoffMilliseconds / 2, !yielding {
             keysPerSecond = min(budgetKeysPerSecond, keysPerSecond * 1.25)
         }
+        return keysPerSecond != before
+    }
+
+    /// Feeds the server's load (`ServerLoadGauge`): busy drops the pace to the floor and holds it there; once calm, fast
+    /// PINGs raise it again by a quarter a second. Returns true when the pace changed.
+    @discardableResult
+    public mutating func observe(serverBusy: Bool) -> Bool {
+        let before = keysPerSecond
+        yielding = serverBusy
+        if serverBusy { keysPerSecond = floorKeysPerSecond }
         return keysPerSecond != before
     }
 }

@@ -167,6 +167,7 @@ extension CensusRunner {
                 if batch.noTouch, segment.commands.lowerBound == 0 { startsNoTouch = true }
             }
             let written = try client.write(commands)
+            commandsSent += commands.count
             ownTraffic?.add(commands: 0, scans: scans, keyspaceHits: lookups)
             if startsNoTouch { noTouchConnectionGeneration = written.connectionGeneration }
             run.lastWrite = written
@@ -263,6 +264,7 @@ extension CensusRunner {
     /// pacer lets the next page go. Throws `StopSignal` when stopped while waiting.
     private func waitForPace(afterReading keys: Int, pacer: inout CensusPacer?) throws {
         try checkLatency()
+        checkLoad()
         guard let current = pace?.keysPerSecond, var active = pacer else { return }
         let due = active.nextSend(afterReading: keys, now: Date(), keysPerSecond: current)
         pacer = active
@@ -275,12 +277,33 @@ extension CensusRunner {
         lastPingCheck = Date()
         let started = DispatchTime.now().uptimeNanoseconds
         do {
+            commandsSent += 1
             _ = try client.send(.ping)
             pace?.observe(pingMilliseconds: Double(DispatchTime.now().uptimeNanoseconds - started) / 1_000_000)
         } catch is RedisError {
             // PING denied: no latency signal, keep the pace. A lost connection is not this probe's to handle:
             // the next page's pipeline meets it and recovers like any other page, without abandoning the pass.
         }
+    }
+
+    /// `INFO cpu` and `INFO stats` about every `loadCheckSeconds` in budgeted mode: while other clients keep the server
+    /// busy, half a core or more (`ServerLoadGauge`), the pace stays at its floor. A denied INFO ends the checks (PING
+    /// back-off still works); a lost connection is left to the next page, as in `checkLatency`.
+    private func checkLoad() {
+        guard pace != nil, loadGauge != nil, Date().timeIntervalSince(lastLoadCheck) >= Self.loadCheckSeconds else { return }
+        lastLoadCheck = Date()
+        do {
+            let replies = try client.pipeline([.info(section: "cpu"), .info(section: "stats")])
+            commandsSent += replies.count
+            if let text = replies.compactMap(\.errorText).first { throw client.mappedError(text, command: "info") }
+            let info = InfoSnapshot(text: replies.compactMap(\.stringValue).joined(separator: "\n"), takenAt: Date())
+            let busy = loadGauge?.observe(cpuSeconds: info.usedCPUSeconds, totalCommands: info.totalCommandsProcessed,
+                                          ownCommands: commandsSent, at: Date()) ?? false
+            pace?.observe(serverBusy: busy)
+        } catch let error as RedisError where !error.isConnectionError {
+            loadGauge = nil
+            pace?.observe(serverBusy: false)
+        } catch {}
     }
 
     /// True when the next pipeline must start with `CLIENT NO-TOUCH ON`: the server has not refused it and it

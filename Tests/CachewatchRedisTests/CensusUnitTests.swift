@@ -49,6 +49,19 @@ final class CensusUnitTests: XCTestCase {
         XCTAssertEqual(pace.keysPerSecond, 5000, "recovers up to the budget, never above")
     }
 
+    func testPaceYieldsToABusyServerAndRecoversOnlyOnceItIsCalm() {
+        var pace = CensusPace(budgetKeysPerSecond: 5000, pingBackoffMilliseconds: 10)
+        XCTAssertTrue(pace.observe(serverBusy: true))
+        XCTAssertEqual(pace.keysPerSecond, 100, "the floor")
+        XCTAssertTrue(pace.yielding)
+        pace.observe(pingMilliseconds: 1)
+        XCTAssertEqual(pace.keysPerSecond, 100, "fast PINGs do not raise the pace while the server is busy")
+        XCTAssertFalse(pace.observe(serverBusy: false))
+        XCTAssertFalse(pace.yielding)
+        pace.observe(pingMilliseconds: 1)
+        XCTAssertEqual(pace.keysPerSecond, 125, "calm: recovers a quarter at a time")
+    }
+
     func testBudgetedPagesAreSmall() {
         // The budget is spread over 500 small pages a second (10 keys, one write of 21 commands, every 2 ms), not
         // bursts of big pages.

@@ -147,6 +147,20 @@ public struct InfoSnapshot: Sendable, Equatable {
         value(key, preferring: section)
     }
 
+    /// A finite, non-negative decimal below 10^15 (CPU seconds), or nil.
+    private func seconds(_ key: String, _ section: String) -> Double? {
+        value(key, preferring: section).flatMap { Double($0.trimmingBlanks()) }.flatMap { $0.isFinite && $0 >= 0 && $0 < 1e15 ? $0 : nil }
+    }
+
+    // MARK: - CPU
+
+    /// `used_cpu_sys` + `used_cpu_user`: the CPU seconds the server process has used since it started (nil when either
+    /// is missing or not a sane number).
+    public var usedCPUSeconds: Double? {
+        guard let system = seconds("used_cpu_sys", "cpu"), let user = seconds("used_cpu_user", "cpu") else { return nil }
+        return system + user
+    }
+
     // MARK: - Server
 
     /// `redis_version`, e.g. `7.0.15`.
