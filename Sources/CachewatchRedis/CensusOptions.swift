@@ -89,9 +89,12 @@ public struct CensusProgress: Sendable, Equatable {
     /// Budgeted mode: the current pace after latency back-off (nil in full mode).
     public var budgetKeysPerSecond: Double?
     public var complete: Bool
+    /// Budgeted mode: other clients keep the server busy and the pace is held at its floor (`ServerLoadGauge`).
+    public var yielding: Bool
 
     public init(pass: Int, scannedKeys: Int, dbsizeKeys: Int, keysPerSecond: Double, etaSeconds: Double?,
-                budgetKeysPerSecond: Double?, complete: Bool) {
+                budgetKeysPerSecond: Double?, complete: Bool, yielding: Bool = false) {
+        self.yielding = yielding
         self.pass = pass
         self.scannedKeys = scannedKeys
         self.dbsizeKeys = dbsizeKeys

@@ -232,7 +232,7 @@ extension CensusRunner {
         let eta: Double? = complete ? nil : (keysPerSecond > 0 && remaining > 0 ? Double(remaining) / keysPerSecond : nil)
         return CensusProgress(pass: run.number, scannedKeys: run.walk.scanned, dbsizeKeys: run.dbsizeKeys,
                               keysPerSecond: keysPerSecond, etaSeconds: eta, budgetKeysPerSecond: pace?.keysPerSecond,
-                              complete: complete)
+                              complete: complete, yielding: pace?.yielding ?? false)
     }
 
     /// Publishes progress (and, during the first pass of a worker, a partial report) at most once per

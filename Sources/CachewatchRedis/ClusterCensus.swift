@@ -154,7 +154,8 @@ public final class ClusterCensus: @unchecked Sendable {
         let complete = all.count == count && all.allSatisfy(\.complete)
         onProgress(CensusProgress(pass: all.map(\.pass).min() ?? 1, scannedKeys: scanned, dbsizeKeys: dbsize, keysPerSecond: rate,
                                   etaSeconds: complete || rate <= 0 || remaining <= 0 ? nil : Double(remaining) / rate,
-                                  budgetKeysPerSecond: budget > 0 ? budget : nil, complete: complete))
+                                  budgetKeysPerSecond: budget > 0 ? budget : nil, complete: complete,
+                                  yielding: all.contains { $0.yielding && !$0.complete }))
     }
 
     private func record(address: String, generation: Int, error: RedisError) {
@@ -240,7 +241,7 @@ public final class ClusterCensus: @unchecked Sendable {
             let complete = all.count == progresses.count && all.allSatisfy(\.complete)
             return CensusProgress(pass: 1, scannedKeys: scanned, dbsizeKeys: dbsize, keysPerSecond: rate,
                                   etaSeconds: complete || rate <= 0 || dbsize <= scanned ? nil : Double(dbsize - scanned) / rate,
-                                  budgetKeysPerSecond: nil, complete: complete)
+                                  budgetKeysPerSecond: nil, complete: complete, yielding: all.contains { $0.yielding && !$0.complete })
         }
 
         var all: [(report: CensusReport?, error: String?)] {

@@ -108,6 +108,8 @@ public struct CensusProgress: Equatable, Sendable {
     public var completedSecondsAgo: Double?
     /// Between passes: seconds until the next pass is due (nil: unknown or due now).
     public var nextPassInSeconds: Double?
+    /// The budgeted pass is held at its slowest pace: other clients keep the server busy.
+    public var yielding = false
 
     public init(running: Bool, full: Bool = false, scannedKeys: Int, dbsizeKeys: Int, keysPerSecond: Double, etaSeconds: Double? = nil) {
         self.running = running

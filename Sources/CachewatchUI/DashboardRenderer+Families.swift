@@ -80,6 +80,7 @@ extension DashboardRenderer {
                 text += Humanize.count(progress.scannedKeys)
             }
             text += " " + Humanize.count(progress.keysPerSecond) + "/s"
+            if progress.yielding { text += " yielding to load" }
             if let eta = progress.etaSeconds { text += " ETA " + Humanize.duration(eta) }
             parts.append(.init(text, .accent))
         } else if let census = model.census {

@@ -20,11 +20,13 @@ final class CensusYieldTests: XCTestCase {
         // 20,000 keys: a pass at 2,000 keys/s lasts about 10 s.
         XCTAssertTrue(server.pipe((1...20_000).map { ["SET", "item:\($0)", "v", "EX", "1000"] }).contains("errors: 0"))
         let paces = Box<Double>()
+        let yielding = Box<Bool>()
         // PING back-off out of the way (the script also delays PING): only the load can lower the pace.
         let options = CensusOptions(mode: .budgeted(keysPerSecond: 2000), publishIntervalSeconds: 0, pingBackoffMilliseconds: 60_000)
         let runner = CensusRunner(client: RedisClient(endpoint: RedisEndpoint(host: server.host, port: server.port)), options: options,
                                   onReport: { _ in }, onProgress: { progress in
                                       if let pace = progress.budgetKeysPerSecond { paces.add(pace) }
+                                      yielding.add(progress.yielding)
                                   })
         runner.start()
         defer { runner.stop() }
@@ -34,6 +36,7 @@ final class CensusYieldTests: XCTestCase {
         waitUntil(seconds: 10) { paces.all.contains(40) }
         XCTAssertTrue(paces.all.contains(40), "busy: the floor, 2 % of the budget; paces seen: \(Set(paces.all).sorted())")
         XCTAssertEqual(paces.all.filter { $0 != 2000 && $0 != 40 }, [], "straight to the floor, no PING back-off steps")
+        XCTAssertTrue(yielding.all.contains(true), "the progress says the census is yielding")
     }
 
     /// The gauge counts only the others' share (`ServerLoadGaugeTests.testTheCensusNeverYieldsToItsOwnLoad`); here a

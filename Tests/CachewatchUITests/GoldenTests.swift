@@ -216,6 +216,16 @@ final class GoldenTests: XCTestCase {
         }
     }
 
+    func testAYieldingCensusSaysSoInTheFamiliesTitle() {
+        var model = Fixtures.model()
+        model.censusProgress = CensusProgress(running: true, scannedKeys: 16_000, dbsizeKeys: 1_000_000, keysPerSecond: 95,
+                                              etaSeconds: 10_000)
+        XCTAssertFalse(render(model, DashboardState(), 132, 43).text().contains("yielding"))
+        model.censusProgress?.yielding = true
+        let text = render(model, DashboardState(), 132, 43).text()
+        XCTAssertTrue(text.contains("95/s yielding to load"), text)
+    }
+
     func testCompactViewShowsTheFourNumbers() {
         let text = render(Fixtures.model(logState: .crit), DashboardState(), 40, 10).text()
         XCTAssertTrue(text.contains("FAIL-OPEN CRIT"))

@@ -19,6 +19,7 @@ extension DashboardModelBuilder {
             progress = CachewatchUI.CensusProgress(running: !worker.complete, full: session.fullCensusRunning,
                                                    scannedKeys: worker.scannedKeys, dbsizeKeys: worker.dbsizeKeys,
                                                    keysPerSecond: worker.keysPerSecond, etaSeconds: worker.etaSeconds)
+            progress?.yielding = worker.yielding
         }
         if let completedAt = view.completedAt, progress?.running != true {
             var waiting = progress ?? CachewatchUI.CensusProgress(running: false, scannedKeys: 0, dbsizeKeys: 0, keysPerSecond: 0)

@@ -46,6 +46,7 @@ enum DashboardModelBuilder {
                                                    // DBSIZE denied: INFO keyspace still says how far the pass is from the whole.
                                                    dbsizeKeys: worker.dbsizeKeys > 0 ? worker.dbsizeKeys : (keyspace?.keys ?? 0),
                                                    keysPerSecond: worker.keysPerSecond, etaSeconds: worker.etaSeconds)
+            progress?.yielding = worker.yielding
         }
         if state.census?.complete == true, let completedAt = state.censusCompletedAt, progress?.running != true {
             // Between passes: how old the picture is and when the next pass is due.

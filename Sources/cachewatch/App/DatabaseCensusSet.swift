@@ -316,6 +316,7 @@ struct DatabaseCensusView {
         total.keysPerSecond = all.reduce(0) { $0 + ($1.keysPerSecond.isFinite ? $1.keysPerSecond : 0) }
         total.etaSeconds = all.compactMap(\.etaSeconds).max()
         total.complete = all.count == entries.count && all.allSatisfy(\.complete)
+        total.yielding = all.contains { $0.yielding && !$0.complete }
         return total
     }
 }
