@@ -63,7 +63,10 @@ struct FamilyTrie: Sendable {
 
     private var tokens: [Tokenizer.Token] = []
     private var segments: [Tokenizer.Segment] = []
+    /// The current segment's signature: its first `signatureLength` bytes (a scratch that only grows, written through
+    /// its buffer: appending byte by byte paid a uniqueness check per byte, ~10 % of `families`).
     private var signature: [UInt8] = []
+    private var signatureLength = 0
     /// The seen fraction while `settle(seenFraction:)` runs (nil: streaming evidence; see FamilyTrie+Settle).
     var settlingFraction: Double?
     /// Changes whenever a pattern already rendered may render differently (a merge, a `{str}` group set or widened,
@@ -94,8 +97,8 @@ struct FamilyTrie: Sendable {
         for s in 0..<segments.count {
             let segment = segments[s]
             buildSignature(key, segment)
-            let hash = Self.hash(signature, segment.delimiter)
-            var e = lookup(node, hash: hash, signature: signature, delimiter: segment.delimiter)
+            let hash = Self.hash(signature[..<signatureLength], segment.delimiter)
+            var e = lookup(node, hash: hash, signature: signature[..<signatureLength], delimiter: segment.delimiter)
             if e < 0 {
                 if nodes[Int(node)].collapsed && segment.hasWord && groupMatches(node, key: key, segment: segment) {
                     guard let c = collapsedEdge(node, segment.delimiter) else { return Self.overflow }
@@ -145,26 +148,47 @@ struct FamilyTrie: Sendable {
     // MARK: - Signatures
 
     private mutating func buildSignature(_ key: UnsafeBufferPointer<UInt8>, _ segment: Tokenizer.Segment) {
-        signature.removeAll(keepingCapacity: true)
-        for t in Int(segment.tokenStart)..<Int(segment.tokenEnd) {
-            let token = tokens[t]
-            switch token.kind {
-            case Tokenizer.Kind.delim:
-                signature.append(token.code)
-            case Tokenizer.Kind.placeholder:
-                signature.append(0xFF)
-                signature.append(token.code)
-            default:
-                for j in Int(token.start)..<Int(token.start + token.length) {
-                    let b = key[j]
-                    signature.append(b)
-                    if b == 0xFF { signature.append(0xFE) }
+        let range = Int(segment.tokenStart)..<Int(segment.tokenEnd)
+        let tokens = self.tokens
+        // At most two bytes per token, and two per byte of a word (0xFF is escaped as 0xFF 0xFE).
+        var needed = 0
+        for t in range {
+            switch tokens[t].kind {
+            case Tokenizer.Kind.delim: needed += 1
+            case Tokenizer.Kind.placeholder: needed += 2
+            default: needed += 2 * Int(max(0, tokens[t].length))
+            }
+        }
+        if signature.count < needed { signature.append(contentsOf: repeatElement(0, count: needed - signature.count)) }
+        signatureLength = signature.withUnsafeMutableBufferPointer { out in
+            var n = 0
+            for t in range {
+                let token = tokens[t]
+                switch token.kind {
+                case Tokenizer.Kind.delim:
+                    out[n] = token.code
+                    n += 1
+                case Tokenizer.Kind.placeholder:
+                    out[n] = 0xFF
+                    out[n + 1] = token.code
+                    n += 2
+                default:
+                    for j in Int(token.start)..<Int(token.start + token.length) {
+                        let b = key[j]
+                        out[n] = b
+                        n += 1
+                        if b == 0xFF {
+                            out[n] = 0xFE
+                            n += 1
+                        }
+                    }
                 }
             }
+            return n
         }
     }
 
-    @inline(__always) private static func hash(_ bytes: [UInt8], _ delimiter: UInt16) -> UInt64 {
+    @inline(__always) private static func hash(_ bytes: ArraySlice<UInt8>, _ delimiter: UInt16) -> UInt64 {
         var h: UInt64 = 0xcbf2_9ce4_8422_2325 ^ UInt64(delimiter)
         for b in bytes {
             h ^= UInt64(b)
@@ -173,10 +197,11 @@ struct FamilyTrie: Sendable {
         return h
     }
 
-    private func lookup(_ node: Int32, hash: UInt64, signature: [UInt8], delimiter: UInt16) -> Int32 {
+    private func lookup(_ node: Int32, hash: UInt64, signature: ArraySlice<UInt8>, delimiter: UInt16) -> Int32 {
         var e = nodes[Int(node)].edgeIndex[hash] ?? -1
         while e >= 0 {
-            if edges[Int(e)].delimiter == delimiter && edges[Int(e)].signature == signature { return e }
+            if edges[Int(e)].delimiter == delimiter && edges[Int(e)].signature.count == signature.count
+                && edges[Int(e)].signature.elementsEqual(signature) { return e }
             e = edges[Int(e)].nextSameHash
         }
         return -1
@@ -203,7 +228,7 @@ struct FamilyTrie: Sendable {
             display.append(DisplayToken(kind: token.kind, code: token.code, bytes: bytes))
         }
         let e = Int32(edges.count)
-        edges.append(Edge(signature: signature, delimiter: segment.delimiter, display: display, parent: node, child: -1, count: 0,
+        edges.append(Edge(signature: Array(signature[..<signatureLength]), delimiter: segment.delimiter, display: display, parent: node, child: -1, count: 0,
                           hasWord: segment.hasWord, collapsed: false, votes: Array(repeating: 0, count: ambiguous * 3),
                           nextSameHash: -1, hash: hash))
         edges[Int(e)].child = newNode(parentEdge: e)
@@ -403,7 +428,7 @@ struct FamilyTrie: Sendable {
         }
         for e in sourceLiteral {
             let edge = edges[Int(e)]
-            if let existing = Optional(lookup(target, hash: edge.hash, signature: edge.signature, delimiter: edge.delimiter)), existing >= 0 {
+            if let existing = Optional(lookup(target, hash: edge.hash, signature: edge.signature[...], delimiter: edge.delimiter)), existing >= 0 {
                 edges[Int(existing)].count += edge.count
                 if edges[Int(existing)].votes.count == edge.votes.count {
                     Self.mergeVotes(&edges[Int(existing)].votes, edge.votes)
