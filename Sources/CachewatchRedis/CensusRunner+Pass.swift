@@ -287,8 +287,9 @@ extension CensusRunner {
     }
 
     /// `INFO cpu` and `INFO stats` about every `loadCheckSeconds` in budgeted mode: while other clients keep the server
-    /// busy, half a core or more (`ServerLoadGauge`), the pace stays at its floor. A denied INFO ends the checks (PING
-    /// back-off still works); a lost connection is left to the next page, as in `checkLatency`.
+    /// busy, half a core or more (`ServerLoadGauge`), the pace stays at its floor. A denied or unknown INFO ends the checks
+    /// (PING back-off still works); a passing refusal skips one sample; a lost connection is left to the next page, as in
+    /// `checkLatency`.
     private func checkLoad() {
         guard pace != nil, loadGauge != nil, Date().timeIntervalSince(lastLoadCheck) >= Self.loadCheckSeconds else { return }
         lastLoadCheck = Date()
@@ -301,7 +302,15 @@ extension CensusRunner {
                                           ownCommands: commandsSent, at: Date()) ?? false
             pace?.observe(serverBusy: busy)
         } catch let error as RedisError where !error.isConnectionError {
-            loadGauge = nil
+            // Denied or renamed: no load signal from now on. Anything passing (LOADING, BUSY, MASTERDOWN): skip a sample.
+            switch error {
+            case .noPermission, .commandNotAllowed:
+                loadGauge = nil
+            case .serverError(_, _, let message) where message.lowercased().contains("unknown"):
+                loadGauge = nil
+            default:
+                return
+            }
             pace?.observe(serverBusy: false)
         } catch {}
     }
