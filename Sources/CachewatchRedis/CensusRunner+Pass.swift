@@ -286,12 +286,13 @@ extension CensusRunner {
         }
     }
 
-    /// `INFO cpu` and `INFO stats` about every `loadCheckSeconds` in budgeted mode: while other clients keep the server
+    /// `INFO cpu` and `INFO stats` about every `CensusPace.loadCheckSeconds` in budgeted mode: while other clients keep the server
     /// busy, half a core or more (`ServerLoadGauge`), the pace stays at its floor. A denied or unknown INFO ends the checks
     /// (PING back-off still works); a passing refusal skips one sample; a lost connection is left to the next page, as in
     /// `checkLatency`.
     private func checkLoad() {
-        guard pace != nil, loadGauge != nil, Date().timeIntervalSince(lastLoadCheck) >= Self.loadCheckSeconds else { return }
+        guard let current = pace, loadGauge != nil else { return }
+        guard Date().timeIntervalSince(lastLoadCheck) >= current.loadCheckSeconds else { return }
         lastLoadCheck = Date()
         do {
             let replies = try client.pipeline([.info(section: "cpu"), .info(section: "stats")])

@@ -44,14 +44,12 @@ public final class CensusRunner: @unchecked Sendable {
     var noTouchConnectionGeneration: Int?
     var pace: CensusPace?
     var lastPingCheck = Date.distantPast
-    /// Budgeted mode: whether other clients keep the server busy (`INFO cpu` and `INFO stats` every `loadCheckSeconds`);
+    /// Budgeted mode: whether other clients keep the server busy (`INFO cpu` and `INFO stats` every `CensusPace.loadCheckSeconds`);
     /// nil once INFO is denied.
     var loadGauge: ServerLoadGauge? = ServerLoadGauge()
     var lastLoadCheck = Date.distantPast
     /// Commands this census sent (pages, PING, INFO): the gauge tells its own load from the others'.
     var commandsSent = 0
-    /// How often a budgeted pass asks `INFO cpu` (a load that starts is yielded to within about half a second).
-    static let loadCheckSeconds = 0.25
     /// Connection errors in a row (kept across the passes a reconnect restarts).
     var consecutiveFailures = 0
     /// Full mode: deep or shallow pipeline, from other clients' traffic (every pass starts it anew, shallow).

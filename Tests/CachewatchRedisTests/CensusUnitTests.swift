@@ -62,6 +62,15 @@ final class CensusUnitTests: XCTestCase {
         XCTAssertEqual(pace.keysPerSecond, 125, "calm: recovers a quarter at a time")
     }
 
+    func testLoadIsAskedOftenAtPaceAndLessWhileYielding() {
+        var pace = CensusPace(budgetKeysPerSecond: 5000, pingBackoffMilliseconds: 10)
+        XCTAssertEqual(pace.loadCheckSeconds, 0.1, "reading at its pace: a load that starts is noticed within about 0.2 s")
+        pace.observe(serverBusy: true)
+        XCTAssertEqual(pace.loadCheckSeconds, 0.25, "yielding: only the end of the load is waited for")
+        pace.observe(serverBusy: false)
+        XCTAssertEqual(pace.loadCheckSeconds, 0.1)
+    }
+
     func testBudgetedPagesAreSmall() {
         // The budget is spread over 500 small pages a second (10 keys, one write of 21 commands, every 2 ms), not
         // bursts of big pages.
