@@ -31,13 +31,23 @@ public struct FamiliesTable: Sendable {
     /// Classifies keys given one per line (`redis-cli --scan` output).
     public init(lines data: [UInt8], maxFamilies: Int = 200) {
         self.data = data
-        var start = 0
+        var starts: [Int] = []
+        var lengths: [Int32] = []
         var skipped = 0
-        for (index, byte) in data.enumerated() where byte == 0x0A {
-            if index > start { starts.append(start); lengths.append(Int32(index - start)) } else { skipped += 1 }
-            start = index + 1
+        data.withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return }
+            var start = 0
+            // memchr finds each newline (the byte-by-byte loop was 6 % of `families` on a million keys).
+            while start < buffer.count {
+                guard let found = memchr(base + start, 0x0A, buffer.count - start) else { break }
+                let index = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+                if index > start { starts.append(start); lengths.append(Int32(clamping: index - start)) } else { skipped += 1 }
+                start = index + 1
+            }
+            if start < buffer.count { starts.append(start); lengths.append(Int32(clamping: buffer.count - start)) }
         }
-        if start < data.count { starts.append(start); lengths.append(Int32(data.count - start)) }
+        self.starts = starts
+        self.lengths = lengths
         skippedEmptyLines = skipped
         classify(maxFamilies: maxFamilies)
     }
@@ -69,24 +79,29 @@ public struct FamiliesTable: Sendable {
         }
         // The input is whole: judge small keyspaces' word positions with complete information.
         trie.settle()
-        // Intern patterns: family id → pattern index.
-        var textOfFamily: [Int32: String] = [:]
-        for id in ids {
-            let family = trie.canonical(id)
-            if textOfFamily[family] == nil { textOfFamily[family] = trie.pattern(of: family) }
+        // Intern patterns: family id → pattern index. Families are trie nodes (0..<nodeCount) or the overflow (-1), so
+        // they index arrays (slot = id + 1) instead of dictionaries (hashing a million ids was 4 % of `families`).
+        for i in ids.indices { ids[i] = trie.canonical(ids[i]) }
+        let slots = trie.nodeCount + 1
+        @inline(__always) func slot(_ family: Int32) -> Int { Int(family) + 1 }
+        var textOfFamily = [String?](repeating: nil, count: slots)
+        var texts: [String] = []
+        for family in ids where textOfFamily[slot(family)] == nil {
+            let text = trie.pattern(of: family)
+            textOfFamily[slot(family)] = text
+            texts.append(text)
         }
-        let final = FamilyTrie.unified(textOfFamily.values)
-        var indexOfFamily: [Int32: Int32] = [:]
+        let final = FamilyTrie.unified(texts)
+        var indexOfFamily = [Int32](repeating: -1, count: slots)
         var indexOfPattern: [String: Int32] = [:]
         var counts: [Int] = []
         patternOfKey = ids
         for i in 0..<ids.count {
-            let family = trie.canonical(ids[i])
-            let index: Int32
-            if let known = indexOfFamily[family] {
-                index = known
-            } else {
-                let text = final[textOfFamily[family]!]!
+            let family = slot(ids[i])
+            var index = indexOfFamily[family]
+            if index < 0 {
+                let raw = textOfFamily[family] ?? "(other)"
+                let text = final[raw] ?? raw
                 if let known = indexOfPattern[text] {
                     index = known
                 } else {

@@ -369,11 +369,21 @@ enum KeyTokenizer {
     /// A base64 run: ≥ 16 characters of `A-Za-z0-9+/`, optional `=` padding, upper and lower case present,
     /// and random-looking (see below).
     private static func matchBase64(_ key: UnsafeBufferPointer<UInt8>, _ start: Int) -> Int? {
+        let limit = min(key.count, start + 4096)
+        // A cheap first look at the run (tried at every value start: most are short or all lower case, and the full
+        // count below was 10 % of `families`): at least 16 bytes of the alphabet, both cases present.
+        var end = start
+        var cases: UInt8 = 0
+        while end < limit {
+            let b = key[end]
+            if isLower(b) { cases |= 2 } else if isUpper(b) { cases |= 1 } else if !(isDigit(b) || b == 0x2B || b == 0x2F) { break }
+            end += 1
+        }
+        guard end - start >= 16, cases == 3 else { return nil }
         var j = start
         var upper = 0, lower = 0, digit = 0, symbol = 0, changes = 0
         var previousClass: UInt8 = 255
-        let limit = min(key.count, start + 4096)
-        while j < limit {
+        while j < end {
             let b = key[j]
             let cls: UInt8
             if isUpper(b) { cls = 0; upper += 1 } else if isLower(b) { cls = 1; lower += 1 } else if isDigit(b) { cls = 2; digit += 1 }
