@@ -40,12 +40,13 @@ struct FamilyTrie: Sendable {
         var collapsed: Bool
         /// Per ambiguous placeholder (`{id}`, 32-hex) in `display`: total, flag-1 count, flag-2 count.
         var votes: [Int32]
-        var nextSameHash: Int32
         var hash: UInt64
+        /// Filed in `edgeIndex` under its parent (a literal edge not folded away nor moved out of its node).
+        var indexed = false
     }
 
     struct Node: Sendable {
-        var edgeIndex: [UInt64: Int32] = [:]
+        /// Its literal edges (all in `edgeIndex`), in the order they were linked.
         var literalEdges: [Int32] = []
         var wordEdges: [Int32] = []
         var wordKeys = 0
@@ -59,6 +60,8 @@ struct FamilyTrie: Sendable {
     private(set) var nodes: [Node] = [Node()]
     private(set) var edges: [Edge] = []
     private(set) var redirect: [Int32] = [0]
+    /// Every linked literal edge (parent ≥ 0, not a `{str}` group edge) by (parent, signature hash).
+    private var edgeIndex = EdgeIndex()
     let maxNodes: Int
 
     private var tokens: [Tokenizer.Token] = []
@@ -198,13 +201,17 @@ struct FamilyTrie: Sendable {
     }
 
     private func lookup(_ node: Int32, hash: UInt64, signature: ArraySlice<UInt8>, delimiter: UInt16) -> Int32 {
-        var e = nodes[Int(node)].edgeIndex[hash] ?? -1
-        while e >= 0 {
-            if edges[Int(e)].delimiter == delimiter && edges[Int(e)].signature.count == signature.count
+        let key = EdgeIndex.key(node: node, hash: hash)
+        var slot = edgeIndex.firstSlot(key)
+        while true {
+            let e = edgeIndex.edge(at: slot)
+            guard e >= 0 else { return -1 }
+            // An entry whose edge has moved (parent changed) no longer matches: see EdgeIndex.
+            if edgeIndex.key(at: slot) == key && edges[Int(e)].indexed && edges[Int(e)].parent == node && edges[Int(e)].hash == hash
+                && edges[Int(e)].delimiter == delimiter && edges[Int(e)].signature.count == signature.count
                 && edges[Int(e)].signature.elementsEqual(signature) { return e }
-            e = edges[Int(e)].nextSameHash
+            slot = edgeIndex.nextSlot(slot)
         }
-        return -1
     }
 
     // MARK: - Building
@@ -230,18 +237,29 @@ struct FamilyTrie: Sendable {
         let e = Int32(edges.count)
         edges.append(Edge(signature: Array(signature[..<signatureLength]), delimiter: segment.delimiter, display: display, parent: node, child: -1, count: 0,
                           hasWord: segment.hasWord, collapsed: false, votes: Array(repeating: 0, count: ambiguous * 3),
-                          nextSameHash: -1, hash: hash))
+                          hash: hash))
         edges[Int(e)].child = newNode(parentEdge: e)
         link(e, into: node)
         return e
     }
 
     private mutating func link(_ e: Int32, into node: Int32) {
-        let hash = edges[Int(e)].hash
         edges[Int(e)].parent = node
-        edges[Int(e)].nextSameHash = nodes[Int(node)].edgeIndex[hash] ?? -1
-        nodes[Int(node)].edgeIndex[hash] = e
+        edges[Int(e)].indexed = true
+        if edgeIndex.needsGrowth { rebuildEdgeIndex() }
+        edgeIndex.insert(e, key: EdgeIndex.key(node: node, hash: edges[Int(e)].hash))
         nodes[Int(node)].literalEdges.append(e)
+    }
+
+    /// A table twice as large holding the linked literal edges only (the entries of moved edges are dropped).
+    private mutating func rebuildEdgeIndex() {
+        var linked = 0
+        for edge in edges where edge.indexed { linked += 1 }
+        var index = EdgeIndex(capacity: max(edgeIndex.capacity, (linked + 1) * 4))
+        for e in edges.indices where edges[e].indexed {
+            index.insert(Int32(e), key: EdgeIndex.key(node: edges[e].parent, hash: edges[e].hash))
+        }
+        edgeIndex = index
     }
 
     @inline(__always) static func isAmbiguous(_ code: UInt8) -> Bool {
@@ -294,7 +312,7 @@ struct FamilyTrie: Sendable {
         guard nodes.count < maxNodes else { return nil }
         let e = Int32(edges.count)
         edges.append(Edge(signature: [], delimiter: delimiter, display: nodes[Int(node)].collapsedDisplay, parent: node, child: -1,
-                          count: 0, hasWord: false, collapsed: true, votes: [], nextSameHash: -1, hash: 0))
+                          count: 0, hasWord: false, collapsed: true, votes: [], hash: 0))
         edges[Int(e)].child = newNode(parentEdge: e)
         nodes[Int(node)].collapsedEdges.append(e)
         return e
@@ -334,17 +352,15 @@ struct FamilyTrie: Sendable {
         let threshold = lightThreshold(node)
         let light = nodes[Int(node)].wordEdges.filter { edges[Int($0)].count < threshold }
         let lightSet = Set(light)
+        // Out of the index (EdgeIndex: the entries stay and stop matching).
+        for e in light { edges[Int(e)].indexed = false }
         let heavy = nodes[Int(node)].wordEdges.filter { !lightSet.contains($0) }
         var displays = light.map { edges[Int($0)].display }
         if nodes[Int(node)].collapsed { displays.append(nodes[Int(node)].collapsedDisplay) }
         if !fallback.isEmpty { displays.append(fallback) }
         setGroup(node, Self.generalize(displays))
         nodes[Int(node)].wordEdges = heavy
-        // Rebuild the index without the light edges.
-        let keep = nodes[Int(node)].literalEdges.filter { !lightSet.contains($0) }
-        nodes[Int(node)].edgeIndex = [:]
-        nodes[Int(node)].literalEdges = []
-        for e in keep { link(e, into: node) }
+        nodes[Int(node)].literalEdges = nodes[Int(node)].literalEdges.filter { !lightSet.contains($0) }
         for e in light {
             guard let target = collapsedEdge(node, edges[Int(e)].delimiter) else { continue }
             edges[Int(target)].count += edges[Int(e)].count
@@ -417,7 +433,8 @@ struct FamilyTrie: Sendable {
         let sourceDisplay = nodes[Int(source)].collapsedDisplay
         nodes[Int(source)].literalEdges = []
         nodes[Int(source)].collapsedEdges = []
-        nodes[Int(source)].edgeIndex = [:]
+        // Out of the index until linked into the target (EdgeIndex).
+        for e in sourceLiteral { edges[Int(e)].indexed = false }
         nodes[Int(source)].wordEdges = []
         if !sourceCollapsed.isEmpty {
             if nodes[Int(target)].collapsed {
