@@ -151,26 +151,27 @@ enum KeyTokenizer {
                 i += length
                 continue
             }
+            // The run up to the next delimiter, counting its digits and hex letters on the way (one pass, not two).
             var end = i
-            while end < count && !isDelimiter(key[end]) { end += 1 }
-            if classifySimple(key, i, end, tokens: &tokens) { hasWord = true }
+            var digits = 0, hexLetters = 0
+            while end < count {
+                let byte = key[end]
+                if isDelimiter(byte) { break }
+                if isDigit(byte) { digits += 1 } else if isHex(byte) { hexLetters += 1 }
+                end += 1
+            }
+            if classifySimple(key, i, end, digits: digits, hexLetters: hexLetters, tokens: &tokens) { hasWord = true }
             i = end
         }
         if hasEquals { hasWord = maskParameterValues(key, tokens: &tokens, from: Int(segmentStart)) }
         segments.append(Segment(tokenStart: segmentStart, tokenEnd: Int32(tokens.count), delimiter: endOfKey, hasWord: hasWord))
     }
 
-    /// Classifies the delimiter-free run `start..<end`; returns true when it produced a word.
-    private static func classifySimple(_ key: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, tokens: inout [Token]) -> Bool {
+    /// Classifies the delimiter-free run `start..<end`, which holds `digits` digits and `hexLetters` letters a–f/A–F;
+    /// returns true when it produced a word.
+    private static func classifySimple(_ key: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, digits: Int, hexLetters: Int,
+                                       tokens: inout [Token]) -> Bool {
         let length = end - start
-        var digits = 0, hexLetters = 0, letters = 0
-        for j in start..<end {
-            let b = key[j]
-            if isDigit(b) { digits += 1 } else {
-                if isLower(b) || isUpper(b) { letters += 1 }
-                if isHex(b) { hexLetters += 1 }
-            }
-        }
         if digits == length {
             let code = integerCode(key, tokenStart: start, tokens: tokens)
             var flags: UInt8 = 0
