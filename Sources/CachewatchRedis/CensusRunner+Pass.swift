@@ -125,7 +125,12 @@ extension CensusRunner {
 
     /// The next page's pipeline (full mode on an otherwise idle server: a big SCAN).
     private func makeBatch(_ run: inout CensusPassRun) -> PageBatch {
-        let scanCount = pace == nil && depthPolicy.depth == .deep ? options.deepScanCount : options.effectiveScanCount
+        var scanCount = pace == nil && depthPolicy.depth == .deep ? options.deepScanCount : options.effectiveScanCount
+        if let pace {
+            // Yielding: fewer, larger pages (see CensusOptions.yieldingScanCount), their lookups in one write.
+            if pace.yielding { scanCount = options.yieldingScanCount(floorKeysPerSecond: pace.floorKeysPerSecond) }
+            run.stream.setLimits(pace.yielding ? .yielding : options.pipelineWindow)
+        }
         return run.walk.nextBatch(noTouch: needsNoTouch(), type: features.typeAllowed,
                                   memory: options.memory && features.memoryAllowed, probingValues: probingValues, scanCount: scanCount)
     }
@@ -273,7 +278,8 @@ extension CensusRunner {
 
     /// PING about once a second in budgeted mode; slow answers halve the pace.
     private func checkLatency() throws {
-        guard pace != nil, Date().timeIntervalSince(lastPingCheck) >= 1 else { return }
+        // While yielding the pace is at its floor and PING can move it neither way: no PING then.
+        guard let current = pace, !current.yielding, Date().timeIntervalSince(lastPingCheck) >= 1 else { return }
         lastPingCheck = Date()
         let started = DispatchTime.now().uptimeNanoseconds
         do {

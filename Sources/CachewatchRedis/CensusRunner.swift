@@ -45,8 +45,8 @@ public final class CensusRunner: @unchecked Sendable {
     var pace: CensusPace?
     var lastPingCheck = Date.distantPast
     /// Budgeted mode: whether other clients keep the server busy (`INFO cpu` and `INFO stats` every `CensusPace.loadCheckSeconds`);
-    /// nil once INFO is denied.
-    var loadGauge: ServerLoadGauge? = ServerLoadGauge()
+    /// nil once INFO is denied. Samples 0.04 s apart still count (`CensusPace.loadCheckSeconds` asks every 0.05 s).
+    var loadGauge: ServerLoadGauge? = ServerLoadGauge(minimumIntervalSeconds: 0.04)
     var lastLoadCheck = Date.distantPast
     /// Commands this census sent (pages, PING, INFO): the gauge tells its own load from the others'.
     var commandsSent = 0

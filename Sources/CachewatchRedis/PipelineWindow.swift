@@ -29,6 +29,10 @@ public struct PipelineWindow: Sendable, Equatable {
     /// 0.263 ms, one write a page 0.343 ms, SCAN and lookups in two round trips 0.295 ms.
     public static let budgeted = PipelineWindow(batchCommands: 20, maxCommandsInFlight: 20, isolatesHeads: true)
 
+    /// Budgeted mode while yielding to a busy server: a page's SCAN alone, then its lookups (up to 64 keys) in one write,
+    /// so a page costs two round trips, twice a second (`CensusOptions.yieldingScanCount`).
+    public static let yielding = PipelineWindow(batchCommands: 128, maxCommandsInFlight: 128, isolatesHeads: true)
+
     /// A full census while other clients use the server (`CensusDepthPolicy`): writes of 21 commands (a page of 10 keys:
     /// SCAN + TYPE and PTTL each), at most two in flight. Measured next to `redis-benchmark -t get -c 10` on 1 M keys
     /// (2026-11-30): the app's p99 0.45–0.56 ms against 1.16–1.18 ms with SCAN 64 and writes of 64 (two in flight),

@@ -64,11 +64,26 @@ final class CensusUnitTests: XCTestCase {
 
     func testLoadIsAskedOftenAtPaceAndLessWhileYielding() {
         var pace = CensusPace(budgetKeysPerSecond: 5000, pingBackoffMilliseconds: 10)
-        XCTAssertEqual(pace.loadCheckSeconds, 0.1, "reading at its pace: a load that starts is noticed within about 0.2 s")
+        XCTAssertEqual(pace.loadCheckSeconds, 0.05, "reading at its pace: a load that starts is noticed within about 0.1 s")
         pace.observe(serverBusy: true)
-        XCTAssertEqual(pace.loadCheckSeconds, 0.25, "yielding: only the end of the load is waited for")
+        XCTAssertEqual(pace.loadCheckSeconds, 0.5, "yielding: only the end of the load is waited for")
         pace.observe(serverBusy: false)
-        XCTAssertEqual(pace.loadCheckSeconds, 0.1)
+        XCTAssertEqual(pace.loadCheckSeconds, 0.05)
+    }
+
+    func testAYieldingCensusReadsHalfASecondAtATimeInOneWriteOfLookups() {
+        // The floor is 2 % of the budget; while yielding a page holds half a second of it (≥ the usual page, ≤ scanCount).
+        let defaults = CensusOptions(mode: .budgeted(keysPerSecond: 5000))
+        XCTAssertEqual(defaults.yieldingScanCount(floorKeysPerSecond: 100), 50, "2 pages a second at the default budget")
+        XCTAssertEqual(CensusOptions(mode: .budgeted(keysPerSecond: 100)).yieldingScanCount(floorKeysPerSecond: 10), 10,
+                       "never below the usual page")
+        XCTAssertEqual(CensusOptions(mode: .budgeted(keysPerSecond: 100_000)).yieldingScanCount(floorKeysPerSecond: 2000), 64,
+                       "never above scanCount")
+        XCTAssertEqual(defaults.yieldingScanCount(floorKeysPerSecond: .nan), 10)
+        XCTAssertEqual(defaults.yieldingScanCount(floorKeysPerSecond: .infinity), 10)
+        // Its lookups (50 keys: TYPE and PTTL each) go out in one write after the SCAN alone.
+        XCTAssertTrue(PipelineWindow.yielding.isolatesHeads)
+        XCTAssertGreaterThanOrEqual(PipelineWindow.yielding.batchCommands, 2 * 64)
     }
 
     func testBudgetedPagesAreSmall() {
