@@ -135,10 +135,12 @@ public struct CensusPace: Sendable, Equatable {
     public var floorKeysPerSecond: Double { min(budgetKeysPerSecond, max(10, budgetKeysPerSecond * 0.02)) }
 
     /// How often to ask the server's load (`INFO cpu` and `INFO stats`, about 65 µs of Redis): every 0.05 s while reading
-    /// at its pace, so a load that starts is yielded to within about 0.1 s (every 0.25 s took up to half a second and
-    /// every 0.1 s about 0.2 s, at full pace next to the app: most of what a budgeted census still added to the app's
-    /// p99 in `bench/impact.sh`, session 21); every 0.5 s while yielding, when only the end of the load is waited for.
-    public var loadCheckSeconds: Double { yielding ? 0.5 : 0.05 }
+    /// at the default budget, so a load that starts is yielded to within about 0.1 s (every 0.25 s took up to half a
+    /// second and every 0.1 s about 0.2 s, at full pace next to the app: most of what a budgeted census still added to
+    /// the app's p99 in `bench/impact.sh`, session 21). A smaller budget does less harm before it notices, so it asks in
+    /// proportion (250 / budget s, at most 0.45 s): databases sharing one budget ask about as often in total as one.
+    /// Every 0.45 s while yielding (pages come every 0.5 s then), when only the end of the load is waited for.
+    public var loadCheckSeconds: Double { yielding ? 0.45 : min(0.45, max(0.05, 250 / budgetKeysPerSecond)) }
 
     public init(budgetKeysPerSecond: Double, pingBackoffMilliseconds: Double) {
         self.budgetKeysPerSecond = max(1, budgetKeysPerSecond)

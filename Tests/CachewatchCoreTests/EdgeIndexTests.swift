@@ -6,7 +6,7 @@ final class EdgeIndexTests: XCTestCase {
     func testProbingReachesEveryEntryOfAKey() {
         var index = EdgeIndex(capacity: 64)
         XCTAssertEqual(index.capacity, 64)
-        let key = EdgeIndex.key(node: 3, hash: 0xABCD)
+        let key = index.key(node: 3, hash: 0xABCD)
         for edge in Int32(0)..<Int32(10) { index.insert(edge, key: key) }
         var found: [Int32] = []
         var slot = index.firstSlot(key)
@@ -19,7 +19,9 @@ final class EdgeIndexTests: XCTestCase {
 
     /// The same signature hash under two nodes files two keys; the table asks to grow before it is half full.
     func testKeysDependOnTheNodeAndTheTableGrowsAtHalf() {
-        XCTAssertNotEqual(EdgeIndex.key(node: 1, hash: 42), EdgeIndex.key(node: 2, hash: 42))
+        let table = EdgeIndex(seed: 7)
+        XCTAssertNotEqual(table.key(node: 1, hash: 42), table.key(node: 2, hash: 42))
+        XCTAssertEqual(EdgeIndex(seed: 7).key(node: 1, hash: 42), table.key(node: 1, hash: 42), "the seed decides the key")
         XCTAssertEqual(EdgeIndex(capacity: 1).capacity, 64, "at least 64 slots")
         XCTAssertEqual(EdgeIndex(capacity: 100).capacity, 128, "a power of two")
         var index = EdgeIndex(capacity: 64)

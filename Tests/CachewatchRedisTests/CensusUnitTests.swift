@@ -64,11 +64,16 @@ final class CensusUnitTests: XCTestCase {
 
     func testLoadIsAskedOftenAtPaceAndLessWhileYielding() {
         var pace = CensusPace(budgetKeysPerSecond: 5000, pingBackoffMilliseconds: 10)
-        XCTAssertEqual(pace.loadCheckSeconds, 0.05, "reading at its pace: a load that starts is noticed within about 0.1 s")
+        XCTAssertEqual(pace.loadCheckSeconds, 0.05, "reading at the default budget: a load that starts is noticed within about 0.1 s")
         pace.observe(serverBusy: true)
-        XCTAssertEqual(pace.loadCheckSeconds, 0.5, "yielding: only the end of the load is waited for")
+        XCTAssertEqual(pace.loadCheckSeconds, 0.45, "yielding: only the end of the load is waited for")
         pace.observe(serverBusy: false)
         XCTAssertEqual(pace.loadCheckSeconds, 0.05)
+        // A smaller budget (a share of it per database) asks in proportion, at most every 0.45 s.
+        XCTAssertEqual(CensusPace(budgetKeysPerSecond: 1000, pingBackoffMilliseconds: 10).loadCheckSeconds, 0.25, accuracy: 1e-9)
+        XCTAssertEqual(CensusPace(budgetKeysPerSecond: 10, pingBackoffMilliseconds: 10).loadCheckSeconds, 0.45)
+        XCTAssertEqual(CensusPace(budgetKeysPerSecond: 10_000_000, pingBackoffMilliseconds: 10).loadCheckSeconds, 0.05)
+        XCTAssertEqual(CensusPace(budgetKeysPerSecond: 0, pingBackoffMilliseconds: 10).loadCheckSeconds, 0.45, "budget floored at 1")
     }
 
     func testAYieldingCensusReadsHalfASecondAtATimeInOneWriteOfLookups() {

@@ -9,9 +9,14 @@ struct EdgeIndex: Sendable {
     private var slots: [Int32]
     private var keys: [UInt64]
     private var filled = 0
+    /// Mixed into every key, random per table unless given: key names chosen to pile up in one probe run (the
+    /// signature hash is FNV, not keyed) cannot be prepared in advance. Lookups never depend on probe order, so the
+    /// families do not depend on it either.
+    let seed: UInt64
 
     /// An empty table of `capacity` slots (rounded up to a power of two, at least 64).
-    init(capacity: Int = 1024) {
+    init(capacity: Int = 1024, seed: UInt64 = UInt64.random(in: 0...UInt64.max)) {
+        self.seed = seed
         var size = 64
         while size < capacity, size < 1 << 40 { size <<= 1 }
         slots = Array(repeating: -1, count: size)
@@ -24,8 +29,8 @@ struct EdgeIndex: Sendable {
     var needsGrowth: Bool { (filled + 1) * 2 > slots.count }
 
     /// The key an edge of `node` with signature hash `hash` is filed under.
-    @inline(__always) static func key(node: Int32, hash: UInt64) -> UInt64 {
-        hash ^ (UInt64(UInt32(bitPattern: node)) &* 0x9E37_79B9_7F4A_7C15)
+    @inline(__always) func key(node: Int32, hash: UInt64) -> UInt64 {
+        (hash ^ seed) ^ (UInt64(UInt32(bitPattern: node)) &* 0x9E37_79B9_7F4A_7C15)
     }
 
     /// Where probing for `key` starts.

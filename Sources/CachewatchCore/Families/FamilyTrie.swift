@@ -201,7 +201,7 @@ struct FamilyTrie: Sendable {
     }
 
     private func lookup(_ node: Int32, hash: UInt64, signature: ArraySlice<UInt8>, delimiter: UInt16) -> Int32 {
-        let key = EdgeIndex.key(node: node, hash: hash)
+        let key = edgeIndex.key(node: node, hash: hash)
         var slot = edgeIndex.firstSlot(key)
         while true {
             let e = edgeIndex.edge(at: slot)
@@ -245,9 +245,10 @@ struct FamilyTrie: Sendable {
 
     private mutating func link(_ e: Int32, into node: Int32) {
         edges[Int(e)].parent = node
-        edges[Int(e)].indexed = true
+        // Rebuilt before the edge counts as indexed, so the rebuild does not file it a first time.
         if edgeIndex.needsGrowth { rebuildEdgeIndex() }
-        edgeIndex.insert(e, key: EdgeIndex.key(node: node, hash: edges[Int(e)].hash))
+        edges[Int(e)].indexed = true
+        edgeIndex.insert(e, key: edgeIndex.key(node: node, hash: edges[Int(e)].hash))
         nodes[Int(node)].literalEdges.append(e)
     }
 
@@ -255,9 +256,9 @@ struct FamilyTrie: Sendable {
     private mutating func rebuildEdgeIndex() {
         var linked = 0
         for edge in edges where edge.indexed { linked += 1 }
-        var index = EdgeIndex(capacity: max(edgeIndex.capacity, (linked + 1) * 4))
+        var index = EdgeIndex(capacity: max(edgeIndex.capacity, (linked + 1) * 4), seed: edgeIndex.seed)
         for e in edges.indices where edges[e].indexed {
-            index.insert(Int32(e), key: EdgeIndex.key(node: edges[e].parent, hash: edges[e].hash))
+            index.insert(Int32(e), key: index.key(node: edges[e].parent, hash: edges[e].hash))
         }
         edgeIndex = index
     }
