@@ -137,12 +137,19 @@ extension CensusRunner {
 
     /// Full mode, about every `depthPolicy.probeSeconds`: asks how many commands other clients ran and sets the
     /// pipeline's depth (`CensusDepthPolicy`: deep while nobody else uses the server, shallow at once when someone does).
+    /// The first time in a pass it also asks `CLIENT LIST`: when every app connection has been silent a second already,
+    /// the pass goes deep at once instead of watching that second again.
     private func adjustDepth(_ run: inout CensusPassRun) {
         guard options.trafficAware, case .full = options.mode else { return }
         let now = Date()
         guard now.timeIntervalSince(lastDepthProbe) >= depthPolicy.probeSeconds else { return }
+        let firstOfPass = lastDepthProbe == .distantPast
         lastDepthProbe = now
         if trafficProbe == nil { trafficProbe = CensusTrafficProbe(endpoint: client.endpoint, ownTraffic: client.ownTraffic) }
+        // Once a pass: every app connection silent for the second the policy would wait for? Then deep at once.
+        if firstOfPass, trafficProbe?.appClientsSilent(forAtLeastSeconds: depthPolicy.silenceSecondsToDeepen) == true {
+            depthPolicy.noteSilenceAlreadySeen()
+        }
         let depth = depthPolicy.observe(otherClientsCalls: trafficProbe?.otherClientsCalls(), at: Date())
         run.stream.setLimits(depth == .deep ? options.deepPipelineWindow : options.pipelineWindow)
     }

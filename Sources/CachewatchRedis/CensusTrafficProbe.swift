@@ -2,11 +2,14 @@ import CachewatchCore
 import Foundation
 
 /// Asks the server, on a connection of its own, how many commands other clients have run (`INFO commandstats`
-/// without cachewatch's own commands): the input of a full census's `CensusDepthPolicy`.
+/// without cachewatch's own commands) and, once a pass, whether they have all been silent a while (`CLIENT LIST`):
+/// the input of a full census's `CensusDepthPolicy`.
 final class CensusTrafficProbe {
     private let client: RedisClient
     /// INFO was refused (ACL): not asked again, the census stays shallow.
     private var denied = false
+    /// CLIENT LIST was refused (ACL): not asked again, the census waits for the silence itself.
+    private var clientListDenied = false
 
     /// A probe on its own connection to `endpoint` (its commands booked in `ownTraffic`).
     init(endpoint: RedisEndpoint, ownTraffic: OwnTraffic?) {
@@ -26,6 +29,23 @@ final class CensusTrafficProbe {
             return nil
         } catch {
             return nil
+        }
+    }
+
+    /// True when `CLIENT LIST TYPE normal` shows every connection but cachewatch's silent for at least `seconds`;
+    /// false when some app connection is not, or when the list cannot be had (denied, no connection, unreadable).
+    func appClientsSilent(forAtLeastSeconds seconds: Int) -> Bool {
+        guard !clientListDenied else { return false }
+        do {
+            guard let text = try client.send(.clientList).stringValue else { return false }
+            let entries = ClientList.parse(text)
+            // Our own probe is listed: an empty list is an unreadable reply, not a silent server.
+            return !entries.isEmpty && ClientList.appClientsSilent(in: entries, forAtLeastSeconds: seconds)
+        } catch let error as RedisError {
+            if !error.isConnectionError { clientListDenied = true }
+            return false
+        } catch {
+            return false
         }
     }
 }

@@ -47,6 +47,22 @@ final class CensusDepthPolicyTests: XCTestCase {
         XCTAssertEqual(policy.observe(otherClientsCalls: 1, at: at(1.1)), .shallow, "one GET in 0.1 s (10/s) is an app")
     }
 
+    func testSilenceAlreadySeenByTheServerGoesDeepAtOnceAndBusyStillWins() {
+        var policy = CensusDepthPolicy()
+        XCTAssertEqual(policy.silenceSecondsToDeepen, 1, "10 intervals of 0.1 s: one whole second of idle=")
+        XCTAssertEqual(CensusDepthPolicy(idleObservationsToDeepen: 3, probeSeconds: 0.5).silenceSecondsToDeepen, 2, "1.5 s rounds up")
+        XCTAssertEqual(CensusDepthPolicy(idleObservationsToDeepen: 1, probeSeconds: 0.01).silenceSecondsToDeepen, 1, "at least a second")
+        policy.noteSilenceAlreadySeen()
+        XCTAssertEqual(policy.depth, .deep)
+        XCTAssertEqual(policy.observe(otherClientsCalls: 40, at: at(0)), .deep, "the baseline keeps the depth")
+        XCTAssertEqual(policy.observe(otherClientsCalls: 40, at: at(0.1)), .deep)
+        XCTAssertEqual(policy.observe(otherClientsCalls: 41, at: at(0.2)), .shallow, "a GET in 0.1 s: back to shallow")
+        XCTAssertEqual(policy.observe(otherClientsCalls: 41, at: at(0.3)), .shallow, "and a whole second of silence again")
+        var unknown = CensusDepthPolicy()
+        unknown.noteSilenceAlreadySeen()
+        XCTAssertEqual(unknown.observe(otherClientsCalls: nil, at: at(0)), .shallow, "INFO denied: no deep pipeline")
+    }
+
     func testThresholdIsARate() {
         var policy = CensusDepthPolicy(idleCommandsPerSecond: 5, idleObservationsToDeepen: 1)
         policy.observe(otherClientsCalls: 0, at: at(0))

@@ -16,8 +16,25 @@ final class ClientListTests: XCTestCase {
     func testParsesAddressNameAndLastCommand() {
         let entries = ClientList.parse(text)
         XCTAssertEqual(entries.count, 6)
-        XCTAssertEqual(entries[0], ClientListEntry(address: "127.0.0.1:50001", name: "cachewatch", lastCommand: "client|list"))
+        XCTAssertEqual(entries[0], ClientListEntry(address: "127.0.0.1:50001", name: "cachewatch", lastCommand: "client|list", idleSeconds: 0))
         XCTAssertEqual(entries[5].name, "")
+    }
+
+    func testIdleSecondsAreReadOnlyWhenPlainCounts() {
+        let lines = ["idle=7", "idle=-3", "idle=", "idle=12x", "idle=99999999999999999999", "idle=0042", ""]
+        let idle = lines.map { ClientList.parse("id=1 addr=1.2.3.4:5 name=app \($0) cmd=get")[0].idleSeconds }
+        XCTAssertEqual(idle, [7, nil, nil, nil, nil, 42, nil])
+    }
+
+    func testAppClientsAreSilentWhenEveryOtherConnectionIsIdleLongEnough() {
+        func entry(_ name: String, _ idle: Int?) -> ClientListEntry {
+            ClientListEntry(address: "127.0.0.1:1", name: name, lastCommand: "get", idleSeconds: idle)
+        }
+        XCTAssertTrue(ClientList.appClientsSilent(in: [entry("cachewatch", 0), entry("", 1), entry("web", 30)], forAtLeastSeconds: 1))
+        XCTAssertFalse(ClientList.appClientsSilent(in: [entry("cachewatch", 0), entry("", 0)], forAtLeastSeconds: 1), "an app spoke this second")
+        XCTAssertFalse(ClientList.appClientsSilent(in: [entry("web", 1)], forAtLeastSeconds: 2))
+        XCTAssertFalse(ClientList.appClientsSilent(in: [entry("web", nil)], forAtLeastSeconds: 1), "no idle= field: assume busy")
+        XCTAssertTrue(ClientList.appClientsSilent(in: [entry("cachewatch", 0)], forAtLeastSeconds: 1), "only cachewatch connected")
     }
 
     func testCountsOtherProcessesByTheirCollectors() {

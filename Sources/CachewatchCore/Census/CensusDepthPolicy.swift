@@ -7,7 +7,9 @@ import Foundation
 /// nobody waits: the census may go deep. The runner feeds the number of commands other clients ran (`INFO
 /// commandstats` without the census's own commands, `otherClientsCalls`) every `probeSeconds`; the policy goes deep
 /// only after `idleObservationsToDeepen` idle intervals in a row (by default a whole second of silence: 10 × 0.1 s) and
-/// back to shallow at the first busy (or unknown) one, within 0.1 s: hysteresis that favours the app.
+/// back to shallow at the first busy (or unknown) one, within 0.1 s: hysteresis that favours the app. When the server
+/// itself shows that second of silence at the start of a pass (every app connection's `idle=` in `CLIENT LIST`), the
+/// census goes deep at once (`noteSilenceAlreadySeen`).
 public struct CensusDepthPolicy: Sendable, Equatable {
     /// The two pipelines a full census runs with.
     public enum Depth: Sendable, Equatable {
@@ -52,6 +54,21 @@ public struct CensusDepthPolicy: Sendable, Equatable {
             depth = .shallow
         }
         return depth
+    }
+
+    /// Deep at once: the server showed that no other client has sent anything for at least the silence the policy
+    /// waits for (`CLIENT LIST`'s `idle=`, see `ClientList.appClientsSilent`), so the census need not watch a second
+    /// of it again. The next busy interval still goes back to shallow.
+    public mutating func noteSilenceAlreadySeen() {
+        idleStreak = idleObservationsToDeepen
+        depth = .deep
+    }
+
+    /// The whole seconds of silence `noteSilenceAlreadySeen` needs evidence of (what the idle intervals add up to,
+    /// rounded up to the `idle=` field's whole seconds).
+    public var silenceSecondsToDeepen: Int {
+        let seconds = (Double(idleObservationsToDeepen) * probeSeconds).rounded(.up)
+        return seconds < 1 ? 1 : (seconds > 3600 ? 3600 : Int(seconds))
     }
 
     /// Back to shallow with no baseline.

@@ -6,11 +6,14 @@ public struct ClientListEntry: Equatable, Sendable {
     public var name: String
     /// `cmd=`: the last command the connection ran (`info`, `client|list`, `pttl` …).
     public var lastCommand: String
+    /// `idle=`: whole seconds since the connection last sent or received anything (nil when absent or unreadable).
+    public var idleSeconds: Int?
 
-    public init(address: String, name: String, lastCommand: String) {
+    public init(address: String, name: String, lastCommand: String, idleSeconds: Int? = nil) {
         self.address = address
         self.name = name
         self.lastCommand = lastCommand
+        self.idleSeconds = idleSeconds
     }
 }
 
@@ -26,6 +29,7 @@ public enum ClientList {
             var address: String?
             var name = ""
             var command = ""
+            var idle: Int?
             for field in line.split(separator: " ") {
                 guard let equals = field.firstIndex(of: "=") else { continue }
                 let key = field[..<equals]
@@ -34,10 +38,12 @@ public enum ClientList {
                 case "addr": address = value
                 case "name": name = value
                 case "cmd": command = value
+                // A server's number: only a plain count of seconds is believed (no sign, at most 12 digits).
+                case "idle": idle = value.count <= 12 && value.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) ? Int(value) : nil
                 default: break
                 }
             }
-            if let address { entries.append(ClientListEntry(address: address, name: name, lastCommand: command)) }
+            if let address { entries.append(ClientListEntry(address: address, name: name, lastCommand: command, idleSeconds: idle)) }
         }
         return entries
     }
@@ -65,6 +71,15 @@ public enum ClientList {
         }
         guard !others.isEmpty else { return 0 }
         return max(1, others.filter(isCollector).count)
+    }
+
+    /// True when every connection not named `cachewatch` has been silent for at least `seconds` (none there: true).
+    /// A connection whose `idle=` is missing or unreadable counts as busy. Connections named `cachewatch` (this
+    /// process's and others') only run the commands `CensusDepthPolicy.observerCommands` leaves out as well.
+    public static func appClientsSilent(in entries: [ClientListEntry], forAtLeastSeconds seconds: Int) -> Bool {
+        entries.allSatisfy { entry in
+            entry.name == cachewatchName || (entry.idleSeconds.map { $0 >= seconds } ?? false)
+        }
     }
 
     private static func isCollector(_ entry: ClientListEntry) -> Bool {
