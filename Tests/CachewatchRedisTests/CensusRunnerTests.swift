@@ -216,8 +216,9 @@ final class CensusRunnerTests: XCTestCase {
         let reports = Box<CensusReport>()
         let progressCalls = Box<Int>()
         // Progress is published after every page, when (in full mode) the next page is already written
-        // and unread: cutting the socket there loses those replies, which must be asked for again.
-        let options = CensusOptions(mode: .full, memory: true, scanCount: 20, publishIntervalSeconds: 0)
+        // and unread: cutting the socket there loses those replies, which must be asked for again. Pages of 20 keys
+        // shallow and deep alike (alone on its server the pass goes deep at once, with many pages in flight).
+        let options = CensusOptions(mode: .full, memory: true, scanCount: 20, publishIntervalSeconds: 0, deepScanCount: 20)
         let runner = CensusRunner(client: client, options: options, onReport: { reports.add($0) },
                                   onProgress: { progress in
                                       progressCalls.add(progress.scannedKeys)
