@@ -135,14 +135,14 @@ extension CensusRunner {
                                   memory: options.memory && features.memoryAllowed, probingValues: probingValues, scanCount: scanCount)
     }
 
-    /// Full mode, about every `depthPolicy.probeSeconds`: asks how many commands other clients ran and sets the
+    /// Full mode, about every `depthPolicy.nextProbeSeconds`: asks how many commands other clients ran and sets the
     /// pipeline's depth (`CensusDepthPolicy`: deep while nobody else uses the server, shallow at once when someone does).
     /// The first time in a pass it also asks `CLIENT LIST`: when every app connection has been silent a second already,
     /// the pass goes deep at once instead of watching that second again.
     private func adjustDepth(_ run: inout CensusPassRun) {
         guard options.trafficAware, case .full = options.mode else { return }
         let now = Date()
-        guard now.timeIntervalSince(lastDepthProbe) >= depthPolicy.probeSeconds else { return }
+        guard now.timeIntervalSince(lastDepthProbe) >= depthPolicy.nextProbeSeconds else { return }
         let firstOfPass = lastDepthProbe == .distantPast
         lastDepthProbe = now
         if trafficProbe == nil { trafficProbe = CensusTrafficProbe(endpoint: client.endpoint, ownTraffic: client.ownTraffic) }

@@ -63,6 +63,19 @@ final class CensusDepthPolicyTests: XCTestCase {
         XCTAssertEqual(unknown.observe(otherClientsCalls: nil, at: at(0)), .shallow, "INFO denied: no deep pipeline")
     }
 
+    func testDeepAsksTwiceAsOftenSoAnAppThatStartsIsNoticedSooner() {
+        var policy = CensusDepthPolicy()
+        XCTAssertEqual(policy.nextProbeSeconds, 0.1, "shallow: every 0.1 s")
+        policy.noteSilenceAlreadySeen()
+        XCTAssertEqual(policy.nextProbeSeconds, 0.05, "deep: every 0.05 s")
+        policy.observe(otherClientsCalls: 0, at: at(0))
+        XCTAssertEqual(policy.observe(otherClientsCalls: 1, at: at(0.05)), .shallow, "one call in 0.05 s: an app")
+        XCTAssertEqual(policy.nextProbeSeconds, 0.1)
+        XCTAssertEqual(CensusDepthPolicy(probeSeconds: 0.05, deepProbeSeconds: 1).deepProbeSeconds, 0.05, "never slower than shallow")
+        XCTAssertEqual(CensusDepthPolicy(probeSeconds: .nan, deepProbeSeconds: .infinity).probeSeconds, 0.1)
+        XCTAssertEqual(CensusDepthPolicy(deepProbeSeconds: 0).deepProbeSeconds, 0.005)
+    }
+
     func testThresholdIsARate() {
         var policy = CensusDepthPolicy(idleCommandsPerSecond: 5, idleObservationsToDeepen: 1)
         policy.observe(otherClientsCalls: 0, at: at(0))
