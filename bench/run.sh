@@ -19,9 +19,9 @@
 # highest peak RSS seen, and every goal is stated on the medians. Wall time is the whole process (start-up,
 # connect, output) measured by the shell; peak RSS is /usr/bin/time's %M (for a pipeline: its largest process).
 # Environment: BENCH_KEYS, BENCH_LOG_MB, BENCH_RUNS, BENCH_IMPACT=0 (skip part 4), BENCH_IMPACT_REQUESTS,
-# BENCH_IMPACT_RUNS, BENCH_STEADY=0 (skip part 6), STEADY_KEYS, STEADY_SECONDS, CACHEWATCH_BIN (default
-# .build/release/cachewatch). A smoke run: BENCH_KEYS=20000 BENCH_LOG_MB=16 BENCH_RUNS=2 STEADY_SECONDS=10 \
-# STEADY_KEYS=30000 BENCH_IMPACT_REQUESTS=5000 bash bench/run.sh
+# BENCH_IMPACT_RUNS, BENCH_IMPACT_PAIRED_RUNS, BENCH_STEADY=0 (skip part 6), STEADY_KEYS, STEADY_SECONDS,
+# CACHEWATCH_BIN (default .build/release/cachewatch). A smoke run: BENCH_KEYS=20000 BENCH_LOG_MB=16 BENCH_RUNS=2 \
+# STEADY_SECONDS=10 STEADY_KEYS=30000 BENCH_IMPACT_REQUESTS=5000 BENCH_IMPACT_RUNS=1 BENCH_IMPACT_PAIRED_RUNS=1 bash bench/run.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -137,8 +137,8 @@ extension CensusRunner {
 
     /// Full mode, about every `depthPolicy.nextProbeSeconds`: asks how many commands other clients ran and sets the
     /// pipeline's depth (`CensusDepthPolicy`: deep while nobody else uses the server, shallow at once when someone does).
-    /// The first time in a pass it also asks `CLIENT LIST`: when every app connection has been silent a second already,
-    /// the pass goes deep at once instead of watching that second again.
+    /// The first time in a pass it also asks `CLIENT LIST`: when every app connection has been silent over a second
+    /// already, the pass goes deep at once instead of watching that second again.
     private func adjustDepth(_ run: inout CensusPassRun) {
         guard options.trafficAware, case .full = options.mode else { return }
         let now = Date()
@@ -146,8 +146,8 @@ extension CensusRunner {
         let firstOfPass = lastDepthProbe == .distantPast
         lastDepthProbe = now
         if trafficProbe == nil { trafficProbe = CensusTrafficProbe(endpoint: client.endpoint, ownTraffic: client.ownTraffic) }
-        // Once a pass: every app connection silent for the second the policy would wait for? Then deep at once.
-        if firstOfPass, trafficProbe?.appClientsSilent(forAtLeastSeconds: depthPolicy.silenceSecondsToDeepen) == true {
+        // Once a pass: every app connection silent longer than the second the policy would wait for? Then deep at once.
+        if firstOfPass, trafficProbe?.appClientsSilent(forMoreThanSeconds: depthPolicy.silenceSecondsToDeepen) == true {
             depthPolicy.noteSilenceAlreadySeen()
         }
         let depth = depthPolicy.observe(otherClientsCalls: trafficProbe?.otherClientsCalls(), at: Date())

@@ -6,7 +6,7 @@ import Foundation
 /// the input of a full census's `CensusDepthPolicy`.
 final class CensusTrafficProbe {
     private let client: RedisClient
-    /// INFO was refused (ACL): not asked again, the census stays shallow.
+    /// INFO was refused (ACL, renamed): not asked again, the census stays shallow.
     private var denied = false
     /// CLIENT LIST was refused (ACL): not asked again, the census waits for the silence itself.
     private var clientListDenied = false
@@ -25,27 +25,35 @@ final class CensusTrafficProbe {
             guard let text = try client.send(.info(section: "commandstats")).stringValue else { return nil }
             return CensusDepthPolicy.otherClientsCalls(InfoSnapshot(text: text, takenAt: Date()).commandStats)
         } catch let error as RedisError {
-            if !error.isConnectionError { denied = true }
+            if Self.isLasting(error) { denied = true }
             return nil
         } catch {
             return nil
         }
     }
 
-    /// True when `CLIENT LIST TYPE normal` shows every connection but cachewatch's silent for at least `seconds`;
+    /// True when `CLIENT LIST TYPE normal` shows every connection but cachewatch's silent for more than `seconds`;
     /// false when some app connection is not, or when the list cannot be had (denied, no connection, unreadable).
-    func appClientsSilent(forAtLeastSeconds seconds: Int) -> Bool {
-        guard !clientListDenied else { return false }
+    /// Not asked once INFO is denied: the census stays shallow then anyway.
+    func appClientsSilent(forMoreThanSeconds seconds: Int) -> Bool {
+        guard !clientListDenied, !denied else { return false }
         do {
             guard let text = try client.send(.clientList).stringValue else { return false }
-            let entries = ClientList.parse(text)
-            // Our own probe is listed: an empty list is an unreadable reply, not a silent server.
-            return !entries.isEmpty && ClientList.appClientsSilent(in: entries, forAtLeastSeconds: seconds)
+            return ClientList.appClientsSilent(inReply: text, forMoreThanSeconds: seconds)
         } catch let error as RedisError {
-            if !error.isConnectionError { clientListDenied = true }
+            if Self.isLasting(error) { clientListDenied = true }
             return false
         } catch {
             return false
+        }
+    }
+
+    /// A refusal that asking again will not change (ACL, an unknown or renamed command, a syntax an old server
+    /// rejects); LOADING, MASTERDOWN, a busy script or a lost connection pass.
+    private static func isLasting(_ error: RedisError) -> Bool {
+        switch error {
+        case .noPermission, .serverError, .commandNotAllowed: return true
+        default: return false
         }
     }
 }

@@ -30,11 +30,28 @@ final class ClientListTests: XCTestCase {
         func entry(_ name: String, _ idle: Int?) -> ClientListEntry {
             ClientListEntry(address: "127.0.0.1:1", name: name, lastCommand: "get", idleSeconds: idle)
         }
-        XCTAssertTrue(ClientList.appClientsSilent(in: [entry("cachewatch", 0), entry("", 1), entry("web", 30)], forAtLeastSeconds: 1))
-        XCTAssertFalse(ClientList.appClientsSilent(in: [entry("cachewatch", 0), entry("", 0)], forAtLeastSeconds: 1), "an app spoke this second")
-        XCTAssertFalse(ClientList.appClientsSilent(in: [entry("web", 1)], forAtLeastSeconds: 2))
-        XCTAssertFalse(ClientList.appClientsSilent(in: [entry("web", nil)], forAtLeastSeconds: 1), "no idle= field: assume busy")
-        XCTAssertTrue(ClientList.appClientsSilent(in: [entry("cachewatch", 0)], forAtLeastSeconds: 1), "only cachewatch connected")
+        XCTAssertTrue(ClientList.appClientsSilent(in: [entry("cachewatch", 0), entry("", 2), entry("web", 30)], forMoreThanSeconds: 1))
+        XCTAssertFalse(ClientList.appClientsSilent(in: [entry("cachewatch", 0), entry("", 1)], forMoreThanSeconds: 1),
+                       "idle=1 counts clock ticks: the last command may be a millisecond old")
+        XCTAssertFalse(ClientList.appClientsSilent(in: [entry("cachewatch", 0), entry("", 0)], forMoreThanSeconds: 1))
+        XCTAssertFalse(ClientList.appClientsSilent(in: [entry("web", 2)], forMoreThanSeconds: 2))
+        XCTAssertFalse(ClientList.appClientsSilent(in: [entry("web", nil)], forMoreThanSeconds: 1), "no idle= field: assume busy")
+        XCTAssertFalse(ClientList.appClientsSilent(in: [entry("web", Int.max)], forMoreThanSeconds: Int.max), "no overflow")
+        XCTAssertTrue(ClientList.appClientsSilent(in: [entry("cachewatch", 0)], forMoreThanSeconds: 1), "only cachewatch connected")
+    }
+
+    func testAppClientsSilentReadsTheReplyUpToTheFirstBusyConnection() {
+        let reply = """
+            id=3 addr=127.0.0.1:50001 fd=8 name=cachewatch age=9 idle=0 flags=N db=0 cmd=client|list
+            id=8 addr=127.0.0.1:50006 fd=13 name= age=100 idle=5 flags=N db=0 cmd=get
+
+            """
+        XCTAssertTrue(ClientList.appClientsSilent(inReply: reply, forMoreThanSeconds: 1))
+        XCTAssertFalse(ClientList.appClientsSilent(inReply: reply + "id=9 addr=127.0.0.1:50007 name=web idle=0 cmd=set\n",
+                                                   forMoreThanSeconds: 1))
+        XCTAssertFalse(ClientList.appClientsSilent(inReply: "", forMoreThanSeconds: 1), "no connection listed: unreadable")
+        XCTAssertFalse(ClientList.appClientsSilent(inReply: "ERR garbage\n\u{1b}[2J", forMoreThanSeconds: 1))
+        XCTAssertEqual(ClientList.parse(reply).count, 2)
     }
 
     func testCountsOtherProcessesByTheirCollectors() {

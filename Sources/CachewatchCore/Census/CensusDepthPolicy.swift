@@ -10,7 +10,8 @@ import Foundation
 /// back to shallow at the first busy (or unknown) one: hysteresis that favours the app. While deep it asks every
 /// `deepProbeSeconds` (0.05 s, twice as often), so an app that starts waits behind the deep pipeline about half as
 /// long. When the server itself shows that second of silence at the start of a pass (every app connection's `idle=`
-/// in `CLIENT LIST`), the census goes deep at once (`noteSilenceAlreadySeen`).
+/// in `CLIENT LIST` at 2 or more, see `ClientList.appClientsSilent`), the census goes deep at once
+/// (`noteSilenceAlreadySeen`).
 public struct CensusDepthPolicy: Sendable, Equatable {
     /// The two pipelines a full census runs with.
     public enum Depth: Sendable, Equatable {
@@ -65,16 +66,16 @@ public struct CensusDepthPolicy: Sendable, Equatable {
         return depth
     }
 
-    /// Deep at once: the server showed that no other client has sent anything for at least the silence the policy
-    /// waits for (`CLIENT LIST`'s `idle=`, see `ClientList.appClientsSilent`), so the census need not watch a second
-    /// of it again. The next busy interval still goes back to shallow.
+    /// Deep at once: the server showed that no other client has sent anything for longer than the silence the policy
+    /// waits for (`CLIENT LIST`'s `idle=`, see `ClientList.appClientsSilent`), so the census need not watch that
+    /// silence again. The next busy interval still goes back to shallow.
     public mutating func noteSilenceAlreadySeen() {
         idleStreak = idleObservationsToDeepen
         depth = .deep
     }
 
     /// The whole seconds of silence `noteSilenceAlreadySeen` needs evidence of (what the idle intervals add up to,
-    /// rounded up to the `idle=` field's whole seconds).
+    /// rounded up to whole seconds; `ClientList.appClientsSilent` asks for more than that).
     public var silenceSecondsToDeepen: Int {
         let seconds = (Double(idleObservationsToDeepen) * probeSeconds).rounded(.up)
         return seconds < 1 ? 1 : (seconds > 3600 ? 3600 : Int(seconds))

@@ -6,7 +6,8 @@ public struct ClientListEntry: Equatable, Sendable {
     public var name: String
     /// `cmd=`: the last command the connection ran (`info`, `client|list`, `pttl` …).
     public var lastCommand: String
-    /// `idle=`: whole seconds since the connection last sent or received anything (nil when absent or unreadable).
+    /// `idle=`: seconds since the connection last sent or received anything, in whole ticks of the server's cached
+    /// clock (so within a second either way; nil when absent or unreadable).
     public var idleSeconds: Int?
 
     public init(address: String, name: String, lastCommand: String, idleSeconds: Int? = nil) {
@@ -24,28 +25,30 @@ public enum ClientList {
 
     /// One entry per line of `key=value` pairs; lines without `addr=` are skipped. Values are kept as text.
     public static func parse(_ text: String) -> [ClientListEntry] {
-        var entries: [ClientListEntry] = []
-        for line in text.split(whereSeparator: { $0 == "\n" || $0 == "\r" }) {
-            var address: String?
-            var name = ""
-            var command = ""
-            var idle: Int?
-            for field in line.split(separator: " ") {
-                guard let equals = field.firstIndex(of: "=") else { continue }
-                let key = field[..<equals]
-                let value = String(field[field.index(after: equals)...])
-                switch key {
-                case "addr": address = value
-                case "name": name = value
-                case "cmd": command = value
-                // A server's number: only a plain count of seconds is believed (no sign, at most 12 digits).
-                case "idle": idle = value.count <= 12 && value.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) ? Int(value) : nil
-                default: break
-                }
+        text.split(whereSeparator: { $0 == "\n" || $0 == "\r" }).compactMap(entry)
+    }
+
+    /// One line's entry, or nil without `addr=`.
+    private static func entry(_ line: Substring) -> ClientListEntry? {
+        var address: String?
+        var name = ""
+        var command = ""
+        var idle: Int?
+        for field in line.split(separator: " ") {
+            guard let equals = field.firstIndex(of: "=") else { continue }
+            let key = field[..<equals]
+            let value = field[field.index(after: equals)...]
+            switch key {
+            case "addr": address = String(value)
+            case "name": name = String(value)
+            case "cmd": command = String(value)
+            // A server's number: only a plain count of seconds is believed (no sign, at most 12 digits).
+            case "idle": idle = value.count <= 12 && value.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) ? Int(value) : nil
+            default: break
             }
-            if let address { entries.append(ClientListEntry(address: address, name: name, lastCommand: command, idleSeconds: idle)) }
         }
-        return entries
+        guard let address else { return nil }
+        return ClientListEntry(address: address, name: name, lastCommand: command, idleSeconds: idle)
     }
 
     /// How many other cachewatch processes use the server, from their connections named `cachewatch`.
@@ -73,13 +76,30 @@ public enum ClientList {
         return max(1, others.filter(isCollector).count)
     }
 
-    /// True when every connection not named `cachewatch` has been silent for at least `seconds` (none there: true).
-    /// A connection whose `idle=` is missing or unreadable counts as busy. Connections named `cachewatch` (this
-    /// process's and others') only run the commands `CensusDepthPolicy.observerCommands` leaves out as well.
-    public static func appClientsSilent(in entries: [ClientListEntry], forAtLeastSeconds seconds: Int) -> Bool {
-        entries.allSatisfy { entry in
-            entry.name == cachewatchName || (entry.idleSeconds.map { $0 >= seconds } ?? false)
+    /// True when every connection not named `cachewatch` has surely been silent for more than `seconds` (none there:
+    /// true). Redis counts `idle=` in whole ticks of a cached seconds clock (`unixtime` now minus `unixtime` at the
+    /// last interaction), so `idle=N` means anything between N − 1 and N + 1 seconds: more than `seconds` takes
+    /// `idle=` ≥ `seconds` + 1. A connection whose `idle=` is missing or unreadable counts as busy. Connections named
+    /// `cachewatch` (this process's and others') only run the commands `CensusDepthPolicy.observerCommands` leaves out.
+    public static func appClientsSilent(in entries: [ClientListEntry], forMoreThanSeconds seconds: Int) -> Bool {
+        entries.allSatisfy { isSilent($0, forMoreThanSeconds: seconds) }
+    }
+
+    /// `appClientsSilent` on a `CLIENT LIST` reply, reading lines only up to the first busy connection; false for a
+    /// reply without any connection (the asking connection is always listed: such a reply is unreadable).
+    public static func appClientsSilent(inReply text: String, forMoreThanSeconds seconds: Int) -> Bool {
+        var sawOne = false
+        for line in text.split(whereSeparator: { $0 == "\n" || $0 == "\r" }) {
+            guard let entry = entry(line) else { continue }
+            sawOne = true
+            if !isSilent(entry, forMoreThanSeconds: seconds) { return false }
         }
+        return sawOne
+    }
+
+    private static func isSilent(_ entry: ClientListEntry, forMoreThanSeconds seconds: Int) -> Bool {
+        let (needed, overflow) = max(0, seconds).addingReportingOverflow(1)
+        return entry.name == cachewatchName || (!overflow && (entry.idleSeconds.map { $0 >= needed } ?? false))
     }
 
     private static func isCollector(_ entry: ClientListEntry) -> Bool {
