@@ -317,14 +317,8 @@ extension CensusRunner {
             pace?.observe(serverBusy: busy)
         } catch let error as RedisError where !error.isConnectionError {
             // Denied or renamed: no load signal from now on. Anything passing (LOADING, BUSY, MASTERDOWN): skip a sample.
-            switch error {
-            case .noPermission, .commandNotAllowed:
-                loadGauge = nil
-            case .serverError(_, _, let message) where message.lowercased().contains("unknown"):
-                loadGauge = nil
-            default:
-                return
-            }
+            guard error.isLastingRefusal else { return }
+            loadGauge = nil
             pace?.observe(serverBusy: false)
         } catch {}
     }

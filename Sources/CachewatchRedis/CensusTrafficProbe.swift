@@ -25,7 +25,7 @@ final class CensusTrafficProbe {
             guard let text = try client.send(.info(section: "commandstats")).stringValue else { return nil }
             return CensusDepthPolicy.otherClientsCalls(InfoSnapshot(text: text, takenAt: Date()).commandStats)
         } catch let error as RedisError {
-            if Self.isLasting(error) { denied = true }
+            if error.isLastingRefusal { denied = true }
             return nil
         } catch {
             return nil
@@ -41,19 +41,10 @@ final class CensusTrafficProbe {
             guard let text = try client.send(.clientList).stringValue else { return false }
             return ClientList.appClientsSilent(inReply: text, forMoreThanSeconds: seconds)
         } catch let error as RedisError {
-            if Self.isLasting(error) { clientListDenied = true }
+            if error.isLastingRefusal { clientListDenied = true }
             return false
         } catch {
             return false
-        }
-    }
-
-    /// A refusal that asking again will not change (ACL, an unknown or renamed command, a syntax an old server
-    /// rejects); LOADING, MASTERDOWN, a busy script or a lost connection pass.
-    private static func isLasting(_ error: RedisError) -> Bool {
-        switch error {
-        case .noPermission, .serverError, .commandNotAllowed: return true
-        default: return false
         }
     }
 }

@@ -105,6 +105,16 @@ public enum RedisError: Error, Equatable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// True for a refusal that asking again will not change: denied by ACL, not on the allow-list, or an unknown
+    /// (renamed, too new) command. LOADING, MASTERDOWN, BUSY and other server errors pass; so does a lost connection.
+    public var isLastingRefusal: Bool {
+        switch self {
+        case .noPermission, .commandNotAllowed: return true
+        case .serverError(_, _, let message): return message.lowercased().contains("unknown")
+        default: return false
+        }
+    }
+
     // MARK: - Mapping
 
     /// Maps an error reply's text (`NOPERM …`, `LOADING …`) to a case; `command` is the command's name.

@@ -27,17 +27,19 @@ final class ClientListTests: XCTestCase {
     }
 
     func testAppClientsAreSilentWhenEveryOtherConnectionIsIdleLongEnough() {
-        func entry(_ name: String, _ idle: Int?) -> ClientListEntry {
-            ClientListEntry(address: "127.0.0.1:1", name: name, lastCommand: "get", idleSeconds: idle)
+        func line(_ name: String, _ idle: String?) -> String {
+            "id=1 addr=127.0.0.1:1 name=\(name) " + (idle.map { "idle=\($0) " } ?? "") + "cmd=get\n"
         }
-        XCTAssertTrue(ClientList.appClientsSilent(in: [entry("cachewatch", 0), entry("", 2), entry("web", 30)], forMoreThanSeconds: 1))
-        XCTAssertFalse(ClientList.appClientsSilent(in: [entry("cachewatch", 0), entry("", 1)], forMoreThanSeconds: 1),
-                       "idle=1 counts clock ticks: the last command may be a millisecond old")
-        XCTAssertFalse(ClientList.appClientsSilent(in: [entry("cachewatch", 0), entry("", 0)], forMoreThanSeconds: 1))
-        XCTAssertFalse(ClientList.appClientsSilent(in: [entry("web", 2)], forMoreThanSeconds: 2))
-        XCTAssertFalse(ClientList.appClientsSilent(in: [entry("web", nil)], forMoreThanSeconds: 1), "no idle= field: assume busy")
-        XCTAssertFalse(ClientList.appClientsSilent(in: [entry("web", Int.max)], forMoreThanSeconds: Int.max), "no overflow")
-        XCTAssertTrue(ClientList.appClientsSilent(in: [entry("cachewatch", 0)], forMoreThanSeconds: 1), "only cachewatch connected")
+        func silent(_ lines: [String], _ seconds: Int) -> Bool {
+            ClientList.appClientsSilent(inReply: lines.joined(), forMoreThanSeconds: seconds)
+        }
+        XCTAssertTrue(silent([line("cachewatch", "0"), line("", "2"), line("web", "30")], 1))
+        XCTAssertFalse(silent([line("cachewatch", "0"), line("", "1")], 1), "idle=1 counts clock ticks: the last command may be a millisecond old")
+        XCTAssertFalse(silent([line("cachewatch", "0"), line("", "0")], 1))
+        XCTAssertFalse(silent([line("web", "2")], 2))
+        XCTAssertFalse(silent([line("web", nil)], 1), "no idle= field: assume busy")
+        XCTAssertFalse(silent([line("web", "999999999999")], Int.max), "no overflow")
+        XCTAssertTrue(silent([line("cachewatch", "0")], 1), "only cachewatch connected")
     }
 
     func testAppClientsSilentReadsTheReplyUpToTheFirstBusyConnection() {

@@ -17,6 +17,17 @@ final class RedisErrorTests: XCTestCase {
         XCTAssertTrue(RedisError.timeout(address: address, milliseconds: 5).isConnectionError)
     }
 
+    func testOnlyDenialsAndUnknownCommandsAreLastingRefusals() {
+        func mapped(_ text: String) -> RedisError { RedisError.fromReply(text, command: "client|list", address: address) }
+        XCTAssertTrue(mapped("NOPERM User u has no permissions to run the 'client|list' command").isLastingRefusal)
+        XCTAssertTrue(mapped("ERR unknown command 'CLIENT', with args beginning with: 'LIST' ").isLastingRefusal)
+        XCTAssertTrue(RedisError.commandNotAllowed(command: "KEYS").isLastingRefusal)
+        XCTAssertFalse(mapped("LOADING Redis is loading the dataset in memory").isLastingRefusal)
+        XCTAssertFalse(mapped("MASTERDOWN Link with MASTER is down").isLastingRefusal)
+        XCTAssertFalse(mapped("BUSY Redis is busy running a script.").isLastingRefusal, "a script ends")
+        XCTAssertFalse(RedisError.timeout(address: address, milliseconds: 5).isLastingRefusal)
+    }
+
     func testMaxClientsAndMissingDatabaseMapToTheirOwnSentences() {
         let full = RedisError.fromReply("ERR max number of clients reached", command: "client|setname", address: address)
         XCTAssertEqual(full, .maxClients(address: address))

@@ -25,7 +25,11 @@ public enum ClientList {
 
     /// One entry per line of `key=value` pairs; lines without `addr=` are skipped. Values are kept as text.
     public static func parse(_ text: String) -> [ClientListEntry] {
-        text.split(whereSeparator: { $0 == "\n" || $0 == "\r" }).compactMap(entry)
+        lines(text).compactMap(entry)
+    }
+
+    private static func lines(_ text: String) -> [Substring] {
+        text.split(whereSeparator: { $0 == "\n" || $0 == "\r" })
     }
 
     /// One line's entry, or nil without `addr=`.
@@ -76,20 +80,16 @@ public enum ClientList {
         return max(1, others.filter(isCollector).count)
     }
 
-    /// True when every connection not named `cachewatch` has surely been silent for more than `seconds` (none there:
-    /// true). Redis counts `idle=` in whole ticks of a cached seconds clock (`unixtime` now minus `unixtime` at the
-    /// last interaction), so `idle=N` means anything between N − 1 and N + 1 seconds: more than `seconds` takes
-    /// `idle=` ≥ `seconds` + 1. A connection whose `idle=` is missing or unreadable counts as busy. Connections named
-    /// `cachewatch` (this process's and others') only run the commands `CensusDepthPolicy.observerCommands` leaves out.
-    public static func appClientsSilent(in entries: [ClientListEntry], forMoreThanSeconds seconds: Int) -> Bool {
-        entries.allSatisfy { isSilent($0, forMoreThanSeconds: seconds) }
-    }
-
-    /// `appClientsSilent` on a `CLIENT LIST` reply, reading lines only up to the first busy connection; false for a
-    /// reply without any connection (the asking connection is always listed: such a reply is unreadable).
+    /// True when every connection not named `cachewatch` in a `CLIENT LIST` reply has surely been silent for more
+    /// than `seconds`, reading lines only up to the first busy connection. Redis counts `idle=` in whole ticks of a
+    /// cached seconds clock (`unixtime` now minus `unixtime` at the last interaction), so `idle=N` means anything
+    /// between N − 1 and N + 1 seconds: more than `seconds` takes `idle=` ≥ `seconds` + 1. A connection whose `idle=`
+    /// is missing or unreadable counts as busy; a reply without any connection is false (the asking connection is
+    /// always listed: such a reply is unreadable). Connections named `cachewatch` (this process's and others') only
+    /// run the commands `CensusDepthPolicy.observerCommands` leaves out.
     public static func appClientsSilent(inReply text: String, forMoreThanSeconds seconds: Int) -> Bool {
         var sawOne = false
-        for line in text.split(whereSeparator: { $0 == "\n" || $0 == "\r" }) {
+        for line in lines(text) {
             guard let entry = entry(line) else { continue }
             sawOne = true
             if !isSilent(entry, forMoreThanSeconds: seconds) { return false }
