@@ -15,6 +15,8 @@ struct CensusPassRun {
     var walk: CensusPassState
     var pacer: CensusPacer?
     var lastPublish: Date
+    /// Whether the last progress published said the pace was yielding.
+    var publishedYielding = false
     /// The pages written or waiting to be, through the bounded pipeline window.
     var stream: CensusPageStream
     /// The last write on the pass's connection (its replies are read through it).
@@ -248,11 +250,15 @@ extension CensusRunner {
     }
 
     /// Publishes progress (and, during the first pass of a worker, a partial report) at most once per
-    /// `publishIntervalSeconds`.
+    /// `publishIntervalSeconds`; while yielding to a busy server (a page of about 50 keys every half second) at most
+    /// once a second, so the report is not rebuilt for a few keys next to the app. A change of yielding goes out at once.
     private func publishPartialIfDue(_ run: inout CensusPassRun) {
         let now = Date()
-        guard now.timeIntervalSince(run.lastPublish) >= options.publishIntervalSeconds else { return }
+        let yielding = pace?.yielding ?? false
+        let interval = yielding ? max(1, options.publishIntervalSeconds) : options.publishIntervalSeconds
+        guard now.timeIntervalSince(run.lastPublish) >= interval || yielding != run.publishedYielding else { return }
         run.lastPublish = now
+        run.publishedYielding = yielding
         let progress = progress(of: run, complete: false)
         publishProgress(progress)
         if run.isFirstPass && maxConsecutiveFailures == nil {

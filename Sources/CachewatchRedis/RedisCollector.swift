@@ -73,7 +73,8 @@ public final class RedisCollector: @unchecked Sendable {
     }
 
     /// Every `clientListIntervalSeconds`: counts the other cachewatch processes in `CLIENT LIST` (their load is in
-    /// INFO's counters and cannot be told apart there). A server that denies it is not asked again.
+    /// INFO's counters and cannot be told apart there). A server that refuses it for good (`RedisError.isLastingRefusal`)
+    /// is not asked again; a passing refusal (LOADING, BUSY) skips one look.
     private func lookForOtherCachewatch(_ sample: inout CollectorSample) {
         guard !clientListDenied, let ledger = client.ownTraffic, Date().timeIntervalSince(lastClientList) >= clientListIntervalSeconds else { return }
         lastClientList = Date()
@@ -83,7 +84,8 @@ public final class RedisCollector: @unchecked Sendable {
             sample.otherCachewatch = ClientList.otherCachewatchCount(in: ClientList.parse(text), ownAddresses: own.addresses,
                                                                      ownConnectionCount: own.count)
         } catch let error as RedisError {
-            if !error.isConnectionError {
+            // Denied, not allowed or unknown: not asked again. LOADING, BUSY, MASTERDOWN pass: asked again next time.
+            if error.isLastingRefusal {
                 clientListDenied = true
                 sample.clientListError = error
             }

@@ -232,6 +232,27 @@ final class InfoSnapshotTests: XCTestCase {
         XCTAssertEqual(info[section: "Replication", key: "master_host"], "fe80::1")
     }
 
+    func testLinesEndAtCROrLFAndLoseTheirBlanks() {
+        // Old Mac line ends, tabs and spaces around lines and pair pieces, a repeated pair key (the last wins).
+        let text = "\t# Stats \rkeyspace_hits:7\t\r\r  # Keyspace\n\tdb3: keys = 4 , expires=1,expires=2 ,avg_ttl=9\r\n"
+        let info = InfoSnapshot(text: text, takenAt: t0)
+        XCTAssertEqual(info.sectionOrder, ["stats", "keyspace"])
+        XCTAssertEqual(info.keyspaceHits, 7)
+        XCTAssertEqual(info.keyspace, [KeyspaceEntry(db: 3, keys: 4, expires: 2, avgTTLMilliseconds: 9)])
+        XCTAssertEqual(info[section: "keyspace", key: "db3"], " keys = 4 , expires=1,expires=2 ,avg_ttl=9", "the value as sent")
+        XCTAssertEqual(info.unparsedLineCount, 0)
+    }
+
+    func testTheParserSplitsBytesNotCharacters() {
+        // INFO is bytes: a colon followed by a combining mark still ends the key (a Character-based split kept
+        // `:\u{301}` whole and lost the field), and a database number too long for an Int makes no keyspace entry.
+        let info = InfoSnapshot(text: "# Stats\nkeyspace_misses:\u{301}4\n# Keyspace\ndb99999999999999999999:keys=1\n", takenAt: t0)
+        XCTAssertEqual(info[section: "stats", key: "keyspace_misses"], "\u{301}4")
+        XCTAssertNil(info.keyspaceMisses)
+        XCTAssertTrue(info.keyspace.isEmpty)
+        XCTAssertEqual(info[section: "keyspace", key: "db99999999999999999999"], "keys=1")
+    }
+
     func testArbitraryBytesNeverCrash() {
         var generator = SplitMix64(state: 0xCAC4E)
         let alphabet = Array("abc_:=,#\r\n 0123456789.-|db\u{0}\u{FFFD}é")

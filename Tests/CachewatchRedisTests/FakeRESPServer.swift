@@ -23,6 +23,8 @@ final class FakeRESPServer: @unchecked Sendable {
     let keys: [String]
     /// Answer `CLIENT NO-TOUCH` with an error (Redis before 7.2, or an ACL denial).
     let refusesNoTouch: Bool
+    /// Replies to the first `CLIENT LIST`s, in order (RESP text); later ones get the unknown-command error.
+    private var clientListReplies: [String]
     /// The port it listens on (127.0.0.1).
     private(set) var port = 0
 
@@ -42,8 +44,9 @@ final class FakeRESPServer: @unchecked Sendable {
     private var thread: Thread?
 
     /// Listens at once; `dropAtTypeCommand` cuts the first connection when that many TYPE commands came on it.
-    init(keys: [String], refusesNoTouch: Bool = false, dropAtTypeCommand: Int? = nil) throws {
+    init(keys: [String], refusesNoTouch: Bool = false, dropAtTypeCommand: Int? = nil, clientListReplies: [String] = []) throws {
         self.keys = keys
+        self.clientListReplies = clientListReplies
         self.refusesNoTouch = refusesNoTouch
         self.dropAtTypeCommand = dropAtTypeCommand
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
@@ -223,6 +226,8 @@ final class FakeRESPServer: @unchecked Sendable {
             return ":64\r\n"
         case "INFO":
             return Self.bulk("# Server\r\nredis_version:7.2.4\r\n")
+        case "CLIENT LIST" where !clientListReplies.isEmpty:
+            return clientListReplies.removeFirst()
         default:
             return "-ERR unknown command '\(words.first ?? "")'\r\n"
         }

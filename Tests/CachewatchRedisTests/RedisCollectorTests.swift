@@ -56,6 +56,26 @@ final class RedisCollectorTests: XCTestCase {
         XCTAssertEqual(sample.state, .connected)
     }
 
+    func testClientListIsAskedAgainAfterAPassingRefusalButNotAfterALastingOne() throws {
+        // LOADING passes (asked again at the next look); an unknown command lasts (never asked again).
+        let server = try FakeRESPServer(keys: [], clientListReplies: [
+            "-LOADING Redis is loading the dataset in memory\r\n",
+            "$47\r\nid=7 addr=127.0.0.1:5 name=app idle=0 cmd=get\r\n\r\n",
+        ])
+        defer { server.stop() }
+        let client = RedisClient(endpoint: RedisEndpoint(host: "127.0.0.1", port: server.port), ownTraffic: OwnTraffic())
+        let collector = RedisCollector(client: client) { _ in }
+        collector.clientListIntervalSeconds = 0
+        let loading = collector.sampleOnce()
+        XCTAssertNil(loading.clientListError, "LOADING is not a denial")
+        XCTAssertNil(loading.otherCachewatch)
+        XCTAssertEqual(collector.sampleOnce().otherCachewatch, 0, "asked again after LOADING: no other cachewatch")
+        let unknown = collector.sampleOnce()
+        XCTAssertNotNil(unknown.clientListError, "an unknown command is reported once")
+        XCTAssertNil(collector.sampleOnce().clientListError)
+        XCTAssertEqual(server.commands.filter { $0.name == "CLIENT LIST" }.count, 3, "not asked after the lasting refusal")
+    }
+
     func testStopFromTheCallbackDoesNotDeadlock() throws {
         let server = try RedisServerFixture()
         let box = Box()
