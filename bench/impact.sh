@@ -5,7 +5,7 @@
 #   full censuses (`cachewatch snapshot --json --full`, what `F` does); next to a `redis-cli --scan` loop; next to a
 #   `redis-cli --memkeys` loop.
 # Each scenario runs BENCH_IMPACT_RUNS times (default 3, scenarios taking turns); alone and budgeted, which always
-# run back to back, then run in more such pairs up to BENCH_IMPACT_PAIRED_RUNS (default 7). The table shows the
+# run back to back, then run in more such pairs up to BENCH_IMPACT_PAIRED_RUNS (default 11). The table shows the
 # medians of requests/s, p50 and p99 (redis-benchmark's own percentiles), and for the loops the median time one
 # iteration took (iterations started with the load; when none finished while the app ran, the first is waited for,
 # ≤ 2 min). Goals: the budgeted census adds ≤ 10 % to the app's p99, judged on the median of the pairs' ratios
@@ -14,7 +14,7 @@
 # scan (on the medians).
 # Usage: bench/impact.sh PORT   Environment: CACHEWATCH_BIN, BENCH_IMPACT_REQUESTS (default 500000: the app runs about as long as one
 # census pass on 1 M keys, so a pass is timed under the load, not half of it on an idle server),
-# BENCH_IMPACT_RUNS (default 3), BENCH_IMPACT_PAIRED_RUNS (default 7, at least BENCH_IMPACT_RUNS), GOALS (a file goal
+# BENCH_IMPACT_RUNS (default 3), BENCH_IMPACT_PAIRED_RUNS (default 11, at least BENCH_IMPACT_RUNS), GOALS (a file goal
 # rows are appended to), TMP (a scratch dir).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,7 +22,7 @@ PORT=${1:?usage: bench/impact.sh PORT}
 BIN=${CACHEWATCH_BIN:-.build/release/cachewatch}
 REQUESTS=${BENCH_IMPACT_REQUESTS:-500000}
 RUNS=${BENCH_IMPACT_RUNS:-3}
-PAIRED_RUNS=${BENCH_IMPACT_PAIRED_RUNS:-7}
+PAIRED_RUNS=${BENCH_IMPACT_PAIRED_RUNS:-11}
 die() { echo "impact: $*" >&2; exit 1; }
 log() { printf '%s  %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 [[ $REQUESTS =~ ^[0-9]+$ && $REQUESTS -ge 100 ]] || die "BENCH_IMPACT_REQUESTS must be an integer >= 100."
