@@ -23,8 +23,6 @@ final class FakeRESPServer: @unchecked Sendable {
     let keys: [String]
     /// Answer `CLIENT NO-TOUCH` with an error (Redis before 7.2, or an ACL denial).
     let refusesNoTouch: Bool
-    /// Replies to the first `CLIENT LIST`s, in order (RESP text); later ones get the unknown-command error.
-    private var clientListReplies: [String]
     /// The port it listens on (127.0.0.1).
     private(set) var port = 0
 
@@ -38,6 +36,10 @@ final class FakeRESPServer: @unchecked Sendable {
     private var dropped = false
 
     // MARK: - Thread state (server thread only)
+
+    /// Replies to the first `CLIENT LIST`s, in order (RESP text); later ones get the unknown-command error. Set in
+    /// `init` before the thread starts, then used by the server thread only.
+    private var clientListReplies: [String]
 
     private var listenDescriptor: Int32 = -1
     private let finished = DispatchSemaphore(value: 0)
