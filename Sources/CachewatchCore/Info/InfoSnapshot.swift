@@ -38,12 +38,6 @@ public struct InfoSnapshot: Sendable, Equatable {
         self = text.withUTF8 { InfoSnapshot(utf8: $0, takenAt: takenAt) }
     }
 
-    /// `a=1,b=2` → ["a": "1", "b": "2"]; pieces without `=` are skipped.
-    static func pairs(_ value: String) -> [String: String] {
-        var value = value
-        return value.withUTF8 { InfoBytes.pairs($0[...]) }
-    }
-
     // MARK: - Raw access
 
     /// The raw value of `key` in `section` (lower-case section name, e.g. `"memory"`).
