@@ -157,8 +157,7 @@ BUDGET_P99=$(column budgeted 3) FULL_P99=$(column full 3) SCAN_P99=$(column scan
 paste -d ' ' "$DIR/alone.results" "$DIR/budgeted.results" \
     | awk '$3 > 0 && $6 != "" { printf "%.9f\n", $6 / $3 }' >"$DIR/pair-ratios.txt"
 # The verdict is judged on the unrounded median (1.1004 is not a PASS of ≤ 1.10 shown as 1.100).
-PAIR_EXACT=$(sort -g "$DIR/pair-ratios.txt" | awk '{ v[NR] = $1 } END { if (NR == 0) { print "n/a"; exit }
-    printf "%.9f", (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }')
+PAIR_EXACT=$(median_of "$DIR/pair-ratios.txt" %.9f)
 PAIR_RATIO=$(awk -v r="$PAIR_EXACT" 'BEGIN { if (r == "n/a") print "n/a"; else printf "%.3f", r }')
 PAIR_SPREAD=$(sort -g "$DIR/pair-ratios.txt" | awk 'NR == 1 { lo = $1 } { hi = $1 } END { if (NR == 0) print "n/a"; else printf "%.2f–%.2f", lo, hi }')
 FULL_PASS=$(iteration_median full) SCAN_PASS=$(iteration_median scan)

@@ -40,10 +40,11 @@ rounds() {
     done
 }
 
-# median_of FILE: the median of the numbers in FILE, one a line (mean of the middle two for an even count).
+# median_of FILE [FORMAT]: the median of the numbers in FILE, one a line (mean of the middle two for an even count),
+# printed with FORMAT (default %.3f); n/a for an empty file.
 median_of() {
-    sort -g "$1" | awk '{ v[NR] = $1 } END { if (NR == 0) { print "n/a"; exit }
-        m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "%.3f", m }'
+    sort -g "$1" | awk -v f="${2:-%.3f}" '{ v[NR] = $1 } END { if (NR == 0) { print "n/a"; exit }
+        m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf f, m }'
 }
 
 # summarize NAME: MED, MIN, MAX of NAME's wall times; RSS_MB its highest peak RSS; N the number of runs.
